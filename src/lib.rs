@@ -1,0 +1,5 @@
+//! spoolsim: a MAPI-style mail spooler and its transports, simulated on deterministic virtual time.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod mapi;

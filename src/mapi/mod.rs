@@ -1,0 +1,1 @@
+//! The MAPI-facing surface.
