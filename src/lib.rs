@@ -3,3 +3,5 @@
 #![warn(missing_docs)]
 
 pub mod mapi;
+pub mod scenario;
+pub mod sim;

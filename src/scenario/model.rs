@@ -1,0 +1,429 @@
+//! The scenario model: what a run is made of, independent of how it was written down.
+//!
+//! Scenario files (TOML) are parsed into these types; tests, examples and benchmarks build them
+//! in code. Everything here is already validated and resolved: transports are referred to by
+//! their index in file order, durations are exact microseconds and flags are raw bits.
+
+use crate::mapi::FlushFlags;
+use crate::sim::rng::Dist;
+use crate::sim::time::{Micros, DAY, MINUTE, SECOND};
+
+/// A whole scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Its name (required in files).
+    pub name: String,
+    /// What it shows.
+    pub description: Option<String>,
+    /// The seed of every random stream; `--seed` overrides it.
+    pub seed: u64,
+    /// The horizon; `None` means "until quiescent, at most 7 days".
+    pub until: Option<Micros>,
+    /// The spooler's settings.
+    pub spooler: SpoolerConfig,
+    /// The transports in profile (file) order.
+    pub transports: Vec<TransportConfig>,
+    /// Outbound traffic submitted by the client.
+    pub mail: Vec<MailSpec>,
+    /// Inbound traffic arriving at transports' remote ends.
+    pub incoming: Vec<IncomingSpec>,
+    /// Scripted `FlushQueues` calls.
+    pub flushes: Vec<FlushSpec>,
+    /// Scripted seed procedures.
+    pub procedures: Vec<ProcedureSpec>,
+    /// Scripted faults.
+    pub faults: Vec<FaultSpec>,
+    /// Expectations checked after the run.
+    pub expect: Vec<Expectation>,
+}
+
+/// The longest a run lasts when no horizon is given.
+pub const DEFAULT_HORIZON: Micros = 7 * DAY;
+
+impl Scenario {
+    /// An empty scenario with default settings and no transports.
+    pub fn new(name: impl Into<String>) -> Self {
+        Scenario {
+            name: name.into(),
+            description: None,
+            seed: 0,
+            until: None,
+            spooler: SpoolerConfig::default(),
+            transports: Vec::new(),
+            mail: Vec::new(),
+            incoming: Vec::new(),
+            flushes: Vec::new(),
+            procedures: Vec::new(),
+            faults: Vec::new(),
+            expect: Vec::new(),
+        }
+    }
+
+    /// The index of the transport called `name`.
+    pub fn transport_index(&self, name: &str) -> Option<usize> {
+        self.transports.iter().position(|t| t.name == name)
+    }
+
+    /// The first transport, in file order, that handles `address_type` (case-insensitive).
+    pub fn route(&self, address_type: &str) -> Option<usize> {
+        self.transports.iter().position(|t| {
+            t.address_types
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(address_type))
+        })
+    }
+
+    /// How many outbound messages the scenario submits in all.
+    pub fn total_mail(&self) -> u64 {
+        self.mail.iter().map(|m| m.count).sum()
+    }
+
+    /// How many inbound messages the scenario makes arrive in all.
+    pub fn total_incoming(&self) -> u64 {
+        self.incoming.iter().map(|m| m.count).sum()
+    }
+}
+
+/// `[spooler]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpoolerConfig {
+    /// Whether the spooler's status object obeys `FLUSH_NO_UI`.
+    pub honors_no_ui: bool,
+    /// How a spooler flush walks its transports.
+    pub flush_order: FlushOrder,
+}
+
+impl Default for SpoolerConfig {
+    fn default() -> Self {
+        SpoolerConfig {
+            honors_no_ui: true,
+            flush_order: FlushOrder::Profile,
+        }
+    }
+}
+
+/// How a spooler flush walks its transports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlushOrder {
+    /// One after another in file order: A out, A in, B out, B in.
+    Profile,
+    /// All at once, each doing its outbound then its inbound phase.
+    Parallel,
+}
+
+/// When a transport moves mail without being flushed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schedule {
+    /// As soon as a message is queued (outbound only).
+    Immediate,
+    /// At every whole multiple of the period, never at 0.
+    Every(Micros),
+    /// Only in a flush.
+    OnDemand,
+}
+
+/// `[[transport]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransportConfig {
+    /// Unique name; also its `PR_DISPLAY_NAME`.
+    pub name: String,
+    /// LAN or dial-up, with the dial-up settings.
+    pub kind: TransportKind,
+    /// Address types it handles, compared case-insensitively.
+    pub address_types: Vec<String>,
+    /// Time to move one message.
+    pub per_message: Dist,
+    /// Outbound schedule.
+    pub send: Schedule,
+    /// Inbound poll schedule (never `Immediate`).
+    pub receive: Schedule,
+    /// `STATUS_FLUSH_QUEUES` in its `PR_RESOURCE_METHODS`.
+    pub supports_flush: bool,
+    /// Whether its own status object obeys `FLUSH_NO_UI`.
+    pub honors_no_ui: bool,
+    /// Chance that one attempt fails.
+    pub failure_rate: f64,
+    /// First back-off after a failed attempt.
+    pub retry: Micros,
+    /// Cap of the doubling back-off.
+    pub max_retry: Micros,
+    /// Outbound mail undelivered this long after submission gets an NDR.
+    pub lifetime: Micros,
+}
+
+/// The kind of a transport and what only that kind has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportKind {
+    /// Always connected.
+    Lan,
+    /// Dial-up (modem/RAS): prompts, connects, hangs up.
+    Ras(RasConfig),
+}
+
+/// The dial-up settings of a `ras` transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RasConfig {
+    /// Dialling and handshake, from the moment the prompt is accepted.
+    pub connect: Micros,
+    /// The line drops after this long with nothing to move.
+    pub idle_hangup: Micros,
+    /// How the simulated user answers the dial prompt.
+    pub ui: UiAnswer,
+    /// How long the user takes to answer.
+    pub ui_delay: Micros,
+    /// Dials without any prompt.
+    pub unattended: bool,
+}
+
+impl Default for RasConfig {
+    fn default() -> Self {
+        RasConfig {
+            connect: 30 * SECOND,
+            idle_hangup: 2 * MINUTE,
+            ui: UiAnswer::Accept,
+            ui_delay: 5 * SECOND,
+            unattended: false,
+        }
+    }
+}
+
+/// How the simulated user answers a dial prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UiAnswer {
+    /// Dial.
+    Accept,
+    /// Refuse: the transport's part ends with `MAPI_E_USER_CANCEL`.
+    Cancel,
+    /// Never answer.
+    Ignore,
+}
+
+impl UiAnswer {
+    /// The word scenario files use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UiAnswer::Accept => "accept",
+            UiAnswer::Cancel => "cancel",
+            UiAnswer::Ignore => "ignore",
+        }
+    }
+}
+
+impl TransportConfig {
+    /// A LAN transport with the contract's defaults.
+    pub fn lan(name: impl Into<String>, address_types: &[&str]) -> Self {
+        TransportConfig {
+            name: name.into(),
+            kind: TransportKind::Lan,
+            address_types: address_types.iter().map(|s| s.to_string()).collect(),
+            per_message: Dist::Fixed(0),
+            send: Schedule::Immediate,
+            receive: Schedule::Every(10 * MINUTE),
+            supports_flush: true,
+            honors_no_ui: true,
+            failure_rate: 0.0,
+            retry: 5 * MINUTE,
+            max_retry: 4000 * SECOND,
+            lifetime: 5 * DAY,
+        }
+    }
+
+    /// A dial-up transport with the contract's defaults.
+    pub fn ras(name: impl Into<String>, address_types: &[&str]) -> Self {
+        TransportConfig {
+            kind: TransportKind::Ras(RasConfig::default()),
+            send: Schedule::OnDemand,
+            receive: Schedule::OnDemand,
+            honors_no_ui: false,
+            ..TransportConfig::lan(name, address_types)
+        }
+    }
+
+    /// The dial-up settings, for a `ras` transport.
+    pub fn ras_config(&self) -> Option<&RasConfig> {
+        match &self.kind {
+            TransportKind::Ras(r) => Some(r),
+            TransportKind::Lan => None,
+        }
+    }
+
+    /// Mutable dial-up settings, for a `ras` transport.
+    pub fn ras_config_mut(&mut self) -> Option<&mut RasConfig> {
+        match &mut self.kind {
+            TransportKind::Ras(r) => Some(r),
+            TransportKind::Lan => None,
+        }
+    }
+
+    /// `"lan"` or `"ras"`.
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            TransportKind::Lan => "lan",
+            TransportKind::Ras(_) => "ras",
+        }
+    }
+}
+
+/// `[[mail]]`: outbound mail submitted by the client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MailSpec {
+    /// When the first message is submitted.
+    pub at: Micros,
+    /// `TYPE:address`.
+    pub to: String,
+    /// How many messages.
+    pub count: u64,
+    /// Spacing between them.
+    pub every: Dist,
+    /// Size in bytes (recorded and reported).
+    pub size: u64,
+}
+
+impl MailSpec {
+    /// The address type: the part of `to` before the first `:`.
+    pub fn address_type(&self) -> &str {
+        self.to.split_once(':').map_or(self.to.as_str(), |(t, _)| t)
+    }
+}
+
+/// `[[incoming]]`: mail arriving at a transport's remote end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncomingSpec {
+    /// The transport's index.
+    pub transport: usize,
+    /// When the first message arrives.
+    pub at: Micros,
+    /// How many messages.
+    pub count: u64,
+    /// Spacing between them.
+    pub every: Dist,
+}
+
+/// Which status object a call goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// The spooler's status object.
+    Spooler,
+    /// A transport's own status object, by index.
+    Transport(usize),
+}
+
+/// `[[flush]]`: one `IMAPIStatus::FlushQueues` call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlushSpec {
+    /// When it is called.
+    pub at: Micros,
+    /// Which status object.
+    pub via: Via,
+    /// `lpTargetTransport`, only with `via = Spooler`.
+    pub target: Option<usize>,
+    /// Raw flag bits, unknown ones included.
+    pub flags: FlushFlags,
+}
+
+/// Which seed procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcedureKind {
+    /// Procedure 1: the spooler's status object flushes every transport.
+    FlushAll,
+    /// Procedure 2: each transport's own status object, or the spooler with a target.
+    FlushEach,
+}
+
+impl ProcedureKind {
+    /// The word scenario files use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProcedureKind::FlushAll => "flush-all",
+            ProcedureKind::FlushEach => "flush-each",
+        }
+    }
+}
+
+/// `[[procedure]]`: a seed procedure run step by step through the status table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcedureSpec {
+    /// When it starts.
+    pub at: Micros,
+    /// Which procedure.
+    pub kind: ProcedureKind,
+    /// The flags of its `FlushQueues` calls.
+    pub flags: FlushFlags,
+}
+
+/// What a fault does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    /// The transport's actor is stopped and restarted after `down`.
+    Crash,
+    /// Every attempt fails during `down`.
+    Offline,
+    /// A dial-up line drops.
+    DropLine,
+}
+
+/// `[[fault]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FaultSpec {
+    /// When it strikes.
+    pub at: Micros,
+    /// The transport's index.
+    pub transport: usize,
+    /// What happens.
+    pub kind: FaultKind,
+    /// How long it lasts (crash and offline).
+    pub down: Option<Micros>,
+}
+
+/// A comparison in an expectation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `==` (also no operator).
+    Eq,
+    /// `!=`.
+    Ne,
+    /// `<=`.
+    Le,
+    /// `>=`.
+    Ge,
+    /// `<`.
+    Lt,
+    /// `>`.
+    Gt,
+}
+
+impl CmpOp {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Le => "<=",
+            CmpOp::Ge => ">=",
+            CmpOp::Lt => "<",
+            CmpOp::Gt => ">",
+        }
+    }
+}
+
+/// The value side of an expectation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExpectValue {
+    /// A count.
+    Int(i64),
+    /// A time or duration, in microseconds.
+    Time(Micros),
+    /// A word: a result name, `none`, `never`, `pending`.
+    Word(String),
+}
+
+/// One line of `[expect]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expectation {
+    /// The metric's name (section 4 of the contract).
+    pub metric: String,
+    /// The comparison.
+    pub op: CmpOp,
+    /// The value compared with.
+    pub value: ExpectValue,
+}
