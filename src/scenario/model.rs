@@ -319,6 +319,9 @@ pub struct FlushSpec {
     pub target: Option<usize>,
     /// Raw flag bits, unknown ones included.
     pub flags: FlushFlags,
+    /// Position among all `[[flush]]` and `[[procedure]]` entries in file order, which orders
+    /// those at the same instant.
+    pub order: u32,
 }
 
 /// Which seed procedure.
@@ -349,6 +352,8 @@ pub struct ProcedureSpec {
     pub kind: ProcedureKind,
     /// The flags of its `FlushQueues` calls.
     pub flags: FlushFlags,
+    /// Position among all `[[flush]]` and `[[procedure]]` entries in file order.
+    pub order: u32,
 }
 
 /// What a fault does.

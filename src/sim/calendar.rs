@@ -95,6 +95,8 @@ struct ClockInner {
     /// Class and index of the entry being processed, packed as `class << 32 | idx`.
     current: AtomicU64,
     seq: AtomicU64,
+    /// Entries of class `Fault` or later (scripted actions and waiting clients) not yet popped.
+    scripted: AtomicU64,
     heap: Mutex<BinaryHeap<Reverse<Entry>>>,
 }
 
@@ -112,6 +114,7 @@ impl Clock {
                 now: AtomicU64::new(0),
                 current: AtomicU64::new((Class::Client as u64) << 32),
                 seq: AtomicU64::new(0),
+                scripted: AtomicU64::new(0),
                 heap: Mutex::new(BinaryHeap::new()),
             }),
         }
@@ -160,6 +163,9 @@ impl Clock {
             idx,
             seq: self.next_seq(),
         };
+        if class >= Class::Fault {
+            self.inner.scripted.fetch_add(1, Relaxed);
+        }
         self.lock().push(Reverse(Entry { key, target }));
     }
 
@@ -168,14 +174,17 @@ impl Clock {
         self.lock().peek().map(|e| e.0.key)
     }
 
-    /// Whether any entry of class `class` or later is still waiting.
-    pub fn has_class_at_least(&self, class: Class) -> bool {
-        self.lock().iter().any(|e| e.0.key.class >= class as u8)
+    /// Whether any scripted action or waiting client is still in the calendar.
+    pub fn has_scripted(&self) -> bool {
+        self.inner.scripted.load(Relaxed) > 0
     }
 
     /// Removes the earliest entry and makes its key the current one.
     pub fn pop(&self) -> Option<(Key, Target)> {
         let Reverse(e) = self.lock().pop()?;
+        if e.key.class >= Class::Fault as u8 {
+            self.inner.scripted.fetch_sub(1, Relaxed);
+        }
         self.set_current(e.key);
         Some((e.key, e.target))
     }

@@ -1,0 +1,380 @@
+//! Metrics (contract section 4), computed from a run's trace and end state.
+//!
+//! Everything here reads the merged trace and the end-of-run snapshot, never actor internals,
+//! so the report, `check`, sweeps and plots all see the same numbers.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::mapi::HResult;
+use crate::sim::trace::{EventKind, FlushId, Object, Origin};
+use crate::sim::{format_duration, Micros};
+use crate::spooler::combine;
+
+use super::runner::RunResult;
+
+/// A metric's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// A count.
+    Count(i64),
+    /// A time or duration in microseconds.
+    Time(Micros),
+    /// A MAPI result.
+    Result(HResult),
+    /// No samples.
+    None,
+    /// A time that never came.
+    Never,
+    /// A result that never came.
+    Pending,
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Count(n) => write!(f, "{n}"),
+            Value::Time(t) => f.write_str(&format_duration(*t)),
+            Value::Result(r) => write!(f, "{r}"),
+            Value::None => f.write_str("none"),
+            Value::Never => f.write_str("never"),
+            Value::Pending => f.write_str("pending"),
+        }
+    }
+}
+
+impl Value {
+    /// The JSON form of the contract: times as integer microseconds, words as strings.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Value::Count(n) => (*n).into(),
+            Value::Time(t) => (*t).into(),
+            Value::Result(r) => r.name().into(),
+            Value::None => "none".into(),
+            Value::Never => "never".into(),
+            Value::Pending => "pending".into(),
+        }
+    }
+
+    /// The value as a number, for sweeps: counts and times; words have none.
+    pub fn as_number(&self) -> Option<i64> {
+        match self {
+            Value::Count(n) => Some(*n),
+            Value::Time(t) => i64::try_from(*t).ok(),
+            _ => None,
+        }
+    }
+}
+
+/// What one `FlushQueues` call did, assembled from the trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlushInfo {
+    /// Its id in the trace.
+    pub id: FlushId,
+    /// Who called.
+    pub origin: Origin,
+    /// The status object called.
+    pub object: Object,
+    /// `lpTargetTransport`, resolved.
+    pub target: Option<u16>,
+    /// Raw flags.
+    pub flags: u32,
+    /// When it was called.
+    pub called_at: Micros,
+    /// When and what it returned.
+    pub returned: Option<(Micros, HResult)>,
+    /// When and how its work ended.
+    pub completed: Option<(Micros, HResult)>,
+    /// Messages its parts delivered.
+    pub delivered: u64,
+    /// Messages its parts received.
+    pub received: u64,
+    /// Dial prompts its work caused.
+    pub prompts: u64,
+    /// Whether it showed a progress indicator.
+    pub progress_ui: bool,
+}
+
+/// Every flush call of a run, in call order.
+pub fn flushes(run: &RunResult) -> Vec<FlushInfo> {
+    let mut by_id: BTreeMap<FlushId, FlushInfo> = BTreeMap::new();
+    for e in &run.trace.events {
+        let t = e.key.t;
+        match e.kind {
+            EventKind::FlushCall {
+                flush,
+                object,
+                target,
+                flags,
+                origin,
+            } => {
+                by_id.insert(
+                    flush,
+                    FlushInfo {
+                        id: flush,
+                        origin,
+                        object,
+                        target,
+                        flags,
+                        called_at: t,
+                        returned: None,
+                        completed: None,
+                        delivered: 0,
+                        received: 0,
+                        prompts: 0,
+                        progress_ui: false,
+                    },
+                );
+            }
+            EventKind::FlushReturn { flush, result } => {
+                if let Some(f) = by_id.get_mut(&flush) {
+                    f.returned = Some((t, result));
+                }
+            }
+            EventKind::FlushComplete { flush, outcome } => {
+                if let Some(f) = by_id.get_mut(&flush) {
+                    f.completed = Some((t, outcome));
+                }
+            }
+            EventKind::PartEnd {
+                flush,
+                delivered,
+                received,
+                ..
+            } => {
+                if let Some(f) = by_id.get_mut(&flush) {
+                    f.delivered += u64::from(delivered);
+                    f.received += u64::from(received);
+                }
+            }
+            EventKind::Prompt {
+                flush: Some(flush), ..
+            } => {
+                if let Some(f) = by_id.get_mut(&flush) {
+                    f.prompts += 1;
+                }
+            }
+            EventKind::ProgressUi { flush, .. } => {
+                if let Some(f) = by_id.get_mut(&flush) {
+                    f.progress_ui = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    by_id.into_values().collect()
+}
+
+/// The metrics of one run, by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metrics(pub BTreeMap<String, Value>);
+
+impl Metrics {
+    /// A metric's value.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.get(name)
+    }
+
+    fn count(&mut self, name: impl Into<String>, n: u64) {
+        self.0.insert(name.into(), Value::Count(n as i64));
+    }
+
+    /// A count metric's value, or 0.
+    pub fn count_of(&self, name: &str) -> i64 {
+        match self.0.get(name) {
+            Some(Value::Count(n)) => *n,
+            _ => 0,
+        }
+    }
+
+    /// The metrics as the JSON object of `--format json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(
+            self.0
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_json()))
+                .collect(),
+        )
+    }
+}
+
+/// Nearest-rank percentile `p` (0 < p <= 100) of sorted samples.
+pub fn percentile(sorted: &[Micros], p: u32) -> Option<Micros> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let n = sorted.len() as u64;
+    let rank = (u64::from(p) * n).div_ceil(100).max(1);
+    Some(sorted[(rank - 1) as usize])
+}
+
+fn latency(m: &mut Metrics, prefix: &str, samples: &mut [Micros]) {
+    samples.sort_unstable();
+    let v = |x: Option<Micros>| x.map_or(Value::None, Value::Time);
+    m.0.insert(format!("{prefix}.min"), v(samples.first().copied()));
+    m.0.insert(format!("{prefix}.p50"), v(percentile(samples, 50)));
+    m.0.insert(format!("{prefix}.p90"), v(percentile(samples, 90)));
+    m.0.insert(format!("{prefix}.p99"), v(percentile(samples, 99)));
+    m.0.insert(format!("{prefix}.max"), v(samples.last().copied()));
+}
+
+fn object_name(run: &RunResult, o: Object) -> String {
+    match o {
+        Object::Spooler => "spooler".into(),
+        Object::Transport(t) => run.transport_names[t as usize].clone(),
+        Object::Other(r) => format!("row{r}"),
+    }
+}
+
+fn call_metrics(m: &mut Metrics, prefix: &str, calls: &[&FlushInfo]) {
+    let returned = calls.iter().map(|c| c.returned).collect::<Option<Vec<_>>>();
+    let result = match &returned {
+        Some(r) if !r.is_empty() => Value::Result(combine(r.iter().map(|x| x.1))),
+        _ => Value::Pending,
+    };
+    let last = calls.last();
+    let returned_at = match (last.and_then(|c| c.returned), &returned) {
+        (Some((t, _)), Some(_)) => Value::Time(t),
+        _ => Value::Never,
+    };
+    let (completed_at, outcome) = match last.and_then(|c| c.completed) {
+        Some((t, o)) if returned.is_some() => (Value::Time(t), Value::Result(o)),
+        _ => (Value::Never, Value::Pending),
+    };
+    m.0.insert(format!("{prefix}.result"), result);
+    m.0.insert(format!("{prefix}.outcome"), outcome);
+    m.0.insert(format!("{prefix}.returned_at"), returned_at);
+    m.0.insert(format!("{prefix}.completed_at"), completed_at);
+    m.count(format!("{prefix}.delivered"), calls.iter().map(|c| c.delivered).sum());
+    m.count(format!("{prefix}.received"), calls.iter().map(|c| c.received).sum());
+    m.count(format!("{prefix}.prompts"), calls.iter().map(|c| c.prompts).sum());
+}
+
+/// Computes every metric of contract section 4 for `run`, which had `n_flushes` scripted
+/// `[[flush]]` entries and `n_procedures` `[[procedure]]` entries.
+pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metrics {
+    let mut m = Metrics::default();
+    let rec = &run.trace;
+    let names = &run.transport_names;
+    let mut tot = [0u64; 8];
+    let mut prompts_total = 0;
+    let mut connects_total = 0;
+    for (t, name) in names.iter().enumerate() {
+        let c = rec.counts[t];
+        let e = run.transports[t];
+        m.count(format!("delivered.{name}"), c.delivered);
+        m.count(format!("received.{name}"), c.received);
+        m.count(format!("ndr.{name}"), c.ndr);
+        m.count(format!("queued_outbound.{name}"), e.queued_outbound);
+        m.count(format!("queued_inbound.{name}"), e.queued_inbound);
+        m.count(format!("ui_prompts.{name}"), c.prompts);
+        m.count(format!("connects.{name}"), c.connects);
+        for (slot, v) in tot.iter_mut().zip([
+            c.submitted,
+            c.delivered,
+            c.ndr,
+            e.queued_outbound,
+            e.in_flight,
+            c.arrived,
+            c.received,
+            e.queued_inbound,
+        ]) {
+            *slot += v;
+        }
+        prompts_total += c.prompts;
+        connects_total += c.connects;
+    }
+    let [submitted, delivered, ndr, queued_out, in_flight, arrived, received, queued_in] = tot;
+    let submitted = submitted + rec.unroutable;
+    let ndr = ndr + rec.unroutable;
+    m.count("submitted", submitted);
+    m.count("delivered", delivered);
+    m.count("received", received);
+    m.count("arrived_remote", arrived);
+    m.count("ndr", ndr);
+    m.count("queued_outbound", queued_out);
+    m.count("queued_inbound", queued_in);
+    m.count("in_flight", in_flight);
+    let lost = (submitted as i64 - (delivered + ndr + queued_out + in_flight) as i64).abs()
+        + (arrived as i64 - (received + queued_in) as i64).abs();
+    m.0.insert("lost".into(), Value::Count(lost));
+    m.count("ui_prompts", prompts_total);
+    m.count("connects", connects_total);
+    m.0.insert("end_time".into(), Value::Time(run.end_time));
+
+    let mut all_out = Vec::new();
+    let mut all_in = Vec::new();
+    for (t, name) in names.iter().enumerate() {
+        let mut out = rec.latencies[t].outbound.clone();
+        let mut inn = rec.latencies[t].inbound.clone();
+        all_out.extend_from_slice(&out);
+        all_in.extend_from_slice(&inn);
+        latency(&mut m, &format!("latency.outbound.{name}"), &mut out);
+        latency(&mut m, &format!("latency.inbound.{name}"), &mut inn);
+    }
+    latency(&mut m, "latency.outbound", &mut all_out);
+    latency(&mut m, "latency.inbound", &mut all_in);
+
+    let calls = flushes(run);
+    let mut ui: BTreeMap<String, u64> = BTreeMap::new();
+    ui.insert("spooler".into(), 0);
+    for name in names {
+        ui.insert(name.clone(), 0);
+    }
+    for e in &rec.events {
+        if let EventKind::ProgressUi { object, .. } = e.kind {
+            *ui.entry(object_name(run, object)).or_default() += 1;
+        }
+    }
+    m.count("progress_ui", ui.values().sum());
+    for (o, n) in ui {
+        m.count(format!("progress_ui.{o}"), n);
+    }
+    for n in 1..=n_flushes as u32 {
+        let mine: Vec<&FlushInfo> = calls.iter().filter(|c| c.origin == Origin::Flush(n)).collect();
+        call_metrics(&mut m, &format!("flush.{n}"), &mine);
+    }
+    for n in 1..=n_procedures as u32 {
+        let mine: Vec<&FlushInfo> = calls
+            .iter()
+            .filter(|c| c.origin == Origin::Procedure(n))
+            .collect();
+        let prefix = format!("procedure.{n}");
+        call_metrics(&mut m, &prefix, &mine);
+        if mine.is_empty() {
+            // A procedure that made no call (no rows matched, or a step failed) still ends.
+            let done = rec.events.iter().find_map(|e| match e.kind {
+                EventKind::Procedure {
+                    procedure,
+                    step: crate::sim::trace::ProcStep::Done(r),
+                } if procedure == n => Some((e.key.t, r)),
+                _ => None,
+            });
+            if let Some((t, r)) = done {
+                m.0.insert(format!("{prefix}.result"), Value::Result(r));
+                m.0.insert(format!("{prefix}.outcome"), Value::Result(r));
+                m.0.insert(format!("{prefix}.returned_at"), Value::Time(t));
+                m.0.insert(format!("{prefix}.completed_at"), Value::Time(t));
+            }
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let s: Vec<u64> = (1..=10).collect();
+        assert_eq!(percentile(&s, 50), Some(5));
+        assert_eq!(percentile(&s, 90), Some(9));
+        assert_eq!(percentile(&s, 99), Some(10));
+        assert_eq!(percentile(&s, 100), Some(10));
+        assert_eq!(percentile(&[7], 1), Some(7));
+        assert_eq!(percentile(&[], 50), None);
+        let s: Vec<u64> = (1..=100).collect();
+        assert_eq!(percentile(&s, 99), Some(99));
+    }
+}

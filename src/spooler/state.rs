@@ -1,0 +1,814 @@
+//! The spooler's state machine: queues, routing, schedules and flush bookkeeping.
+//!
+//! Everything the spooler decides is decided here, synchronously, in `&mut self` methods that
+//! take one input and push [`Effect`]s, so unit tests can drive it without a runtime. The actor
+//! shell in `super::actor` only moves messages between channels and this struct.
+
+use std::collections::BTreeMap;
+
+use crate::mapi::constants::{STATUS_INBOUND_FLUSH, STATUS_OUTBOUND_FLUSH};
+use crate::mapi::status::{self, transport_row};
+use crate::mapi::{EntryId, FlushFlags, HResult};
+use crate::scenario::model::{FlushOrder, Schedule, Scenario, SpoolerConfig};
+use crate::sim::trace::{NdrReason, NO_TRANSPORT};
+use crate::sim::{Actor, Class, Clock, EventKind, FlushId, Micros, Object, Origin, Recorder, Target};
+
+use super::queue::{backoff, Batch, OutboundQueue, QueuedMsg};
+use crate::transport::TransportCmd;
+
+/// What the shell must do after the state machine handled an input.
+#[derive(Debug)]
+pub enum Effect {
+    /// Send a command to transport `.0`.
+    Transport(u16, TransportCmd),
+    /// Answer the `FlushQueues` call `.0` with `.1`.
+    Reply(FlushId, HResult),
+    /// Publish a new `PR_STATUS_CODE` for status-table row `.0`.
+    Status(u16, u32),
+}
+
+/// A transport's report of work it settled, sent to the spooler at its checkpoints.
+#[derive(Debug, Default)]
+pub struct Settled {
+    /// Outbound messages delivered.
+    pub delivered: u32,
+    /// Outbound messages that got an NDR inside the transport (lifetime over before their turn).
+    pub expired: u32,
+    /// Outbound attempts that failed, with the time each failed.
+    pub failed: Vec<(QueuedMsg, Micros)>,
+    /// Outbound messages handed over but never started (a cancelled prompt, a crash).
+    pub returned: Batch,
+    /// Inbound messages downloaded into the inbox.
+    pub received: u32,
+}
+
+/// How a transport's flush phase ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhaseDone {
+    /// The flush.
+    pub flush: FlushId,
+    /// Inbound or outbound phase.
+    pub inbound: bool,
+    /// `S_OK`, or why it was cut short.
+    pub result: HResult,
+    /// Messages delivered during the phase.
+    pub delivered: u32,
+    /// Messages received during the phase.
+    pub received: u32,
+    /// Whether any attempt during the phase failed.
+    pub failed: bool,
+}
+
+/// Whether anything is still to be moved or flushed, for the end-of-run rule.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Liveness {
+    /// Outbound messages in queues or handed to transports.
+    pub outbound: u64,
+    /// Inbound messages waiting at remote ends or being downloaded.
+    pub inbound: u64,
+    /// Flushes whose work has not ended.
+    pub flushes: u64,
+}
+
+impl Liveness {
+    /// Nothing left to do.
+    pub fn is_quiet(&self) -> bool {
+        self.outbound == 0 && self.inbound == 0 && self.flushes == 0
+    }
+}
+
+const TIMER_SEND: u64 = 1;
+const TIMER_POLL: u64 = 2;
+const TIMER_RETRY: u64 = 3;
+const TIMER_LIFETIME: u64 = 4;
+
+fn token(kind: u64, transport: u16) -> u64 {
+    (kind << 32) | u64::from(transport)
+}
+
+/// What the spooler knows of one transport.
+#[derive(Debug)]
+struct Slot {
+    address_types: Vec<String>,
+    supports_flush: bool,
+    honors_no_ui: bool,
+    send: Schedule,
+    receive: Schedule,
+    retry: Micros,
+    max_retry: Micros,
+    lifetime: Micros,
+    queue: OutboundQueue,
+    /// Messages handed to the transport and not yet reported settled.
+    handed: u64,
+    /// Inbound messages at the remote end, including those being downloaded.
+    remote_waiting: u64,
+    busy: Option<FlushId>,
+    base_code: u32,
+    code: u32,
+    /// The earliest armed lifetime timer.
+    lifetime_armed: Option<Micros>,
+    /// The earliest armed retry timer.
+    retry_armed: Option<Micros>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PartState {
+    Waiting,
+    Outbound,
+    Inbound,
+    Ended,
+}
+
+#[derive(Debug)]
+struct Part {
+    transport: u16,
+    state: PartState,
+    delivered: u32,
+    received: u32,
+    failed: bool,
+    result: HResult,
+}
+
+#[derive(Debug)]
+struct FlushRun {
+    flags: FlushFlags,
+    asynchronous: bool,
+    parts: Vec<Part>,
+    covers_spooler: bool,
+}
+
+/// The spooler's whole state.
+#[derive(Debug)]
+pub struct SpoolerState {
+    config: SpoolerConfig,
+    clock: Clock,
+    slots: Vec<Slot>,
+    flushes: BTreeMap<FlushId, FlushRun>,
+    next_flush: FlushId,
+    spooler_busy: Option<FlushId>,
+    next_msg: u32,
+    next_remote: u32,
+    inbox: u64,
+    /// The spooler's trace.
+    pub rec: Recorder,
+    /// Effects waiting for the shell.
+    pub effects: Vec<Effect>,
+}
+
+impl SpoolerState {
+    /// The spooler for `scenario`'s transports, recording into a full or counting recorder.
+    pub fn new(scenario: &Scenario, clock: Clock, full_trace: bool) -> Self {
+        let slots = scenario
+            .transports
+            .iter()
+            .map(|t| {
+                let base_code = status::idle_code(t);
+                Slot {
+                    address_types: t.address_types.clone(),
+                    supports_flush: t.supports_flush,
+                    honors_no_ui: t.honors_no_ui,
+                    send: t.send,
+                    receive: t.receive,
+                    retry: t.retry,
+                    max_retry: t.max_retry,
+                    lifetime: t.lifetime,
+                    queue: OutboundQueue::default(),
+                    handed: 0,
+                    remote_waiting: 0,
+                    busy: None,
+                    base_code,
+                    code: base_code,
+                    lifetime_armed: None,
+                    retry_armed: None,
+                }
+            })
+            .collect::<Vec<_>>();
+        let rec = Recorder::new(slots.len(), full_trace);
+        let mut s = SpoolerState {
+            config: scenario.spooler,
+            clock,
+            slots,
+            flushes: BTreeMap::new(),
+            next_flush: 1,
+            spooler_busy: None,
+            next_msg: 0,
+            next_remote: 0,
+            inbox: 0,
+            rec,
+            effects: Vec::new(),
+        };
+        s.arm_schedules();
+        s
+    }
+
+    fn arm_schedules(&mut self) {
+        for (i, slot) in self.slots.iter().enumerate() {
+            let i = i as u16;
+            if let Schedule::Every(d) = slot.send {
+                self.clock
+                    .schedule(d, Class::Timer, u32::from(i), Target::Spooler(token(TIMER_SEND, i)));
+            }
+            if let Schedule::Every(d) = slot.receive {
+                self.clock
+                    .schedule(d, Class::Timer, u32::from(i), Target::Spooler(token(TIMER_POLL, i)));
+            }
+        }
+    }
+
+    fn record(&mut self, kind: EventKind) {
+        let key = self.clock.key_now();
+        self.rec.record(key, Actor::Spooler, kind);
+    }
+
+    /// The id the next `FlushQueues` call will get.
+    pub fn peek_flush_id(&self) -> FlushId {
+        self.next_flush
+    }
+
+    /// Messages in the inbox.
+    pub fn inbox(&self) -> u64 {
+        self.inbox
+    }
+
+    /// What is still to be done.
+    pub fn liveness(&self) -> Liveness {
+        let mut l = Liveness {
+            flushes: self.flushes.len() as u64,
+            ..Liveness::default()
+        };
+        for s in &self.slots {
+            l.outbound += s.queue.len() as u64 + s.handed;
+            l.inbound += s.remote_waiting;
+        }
+        l
+    }
+
+    /// Outbound messages held in the spooler's own queues, per transport.
+    pub fn queued(&self) -> Vec<u64> {
+        self.slots.iter().map(|s| s.queue.len() as u64).collect()
+    }
+
+    /// The status code of transport `t`'s row.
+    pub fn status_code(&self, t: u16) -> u32 {
+        self.slots[t as usize].code
+    }
+
+    // ----- traffic ---------------------------------------------------------------------------
+
+    /// The client submits `count` messages to an address of type `address_type`.
+    pub fn submit(&mut self, address_type: &str, count: u64, size: u64) {
+        let now = self.clock.now();
+        let route = self.slots.iter().position(|s| {
+            s.address_types
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(address_type))
+        });
+        let Some(t) = route else {
+            for _ in 0..count {
+                let msg = self.next_id();
+                self.record(EventKind::Submit {
+                    msg,
+                    transport: NO_TRANSPORT,
+                    size,
+                });
+                self.record(EventKind::Ndr {
+                    msg,
+                    transport: NO_TRANSPORT,
+                    reason: NdrReason::NoTransport,
+                });
+            }
+            return;
+        };
+        let t16 = t as u16;
+        let slot_ready = &mut self.slots[t].queue.ready;
+        slot_ready.reserve(count as usize);
+        let first = self.next_msg;
+        self.next_msg = self.next_msg.wrapping_add(count as u32);
+        let full = self.rec.is_full();
+        for k in 0..count as u32 {
+            self.slots[t].queue.ready.push_back(QueuedMsg {
+                id: first + k,
+                attempts: 0,
+                submitted_at: now,
+                size,
+            });
+        }
+        if full {
+            for k in 0..count as u32 {
+                self.record(EventKind::Submit {
+                    msg: first + k,
+                    transport: t16,
+                    size,
+                });
+            }
+        } else {
+            self.rec.counts[t].submitted += count;
+        }
+        self.arm_lifetime(t16, now + self.slots[t].lifetime);
+        // Hand-offs never disturb a flush: a phase's coverage is fixed by the marker it put in
+        // the transport's pipeline, and later mail queues up behind it.
+        if self.slots[t].send == Schedule::Immediate {
+            self.hand_ready(t16, None);
+        }
+    }
+
+    fn next_id(&mut self) -> u32 {
+        let id = self.next_msg;
+        self.next_msg = self.next_msg.wrapping_add(1);
+        id
+    }
+
+    /// `count` inbound messages arrive at transport `t`'s remote end.
+    pub fn arrive(&mut self, t: u16, count: u32) {
+        let first = self.next_remote;
+        self.next_remote = self.next_remote.wrapping_add(count);
+        self.slots[t as usize].remote_waiting += u64::from(count);
+        self.effects
+            .push(Effect::Transport(t, TransportCmd::Arrive { first, count }));
+    }
+
+    /// Hands transport `t` its whole ready queue (possibly empty), tagged with a flush.
+    fn hand_ready(&mut self, t: u16, flush: Option<FlushId>) -> usize {
+        let slot = &mut self.slots[t as usize];
+        let msgs = slot.queue.take_ready();
+        let n = msgs.len();
+        if n == 0 && flush.is_none() {
+            return 0;
+        }
+        slot.handed += n as u64;
+        if n > 0 {
+            self.record(EventKind::HandOff {
+                transport: t,
+                count: n as u32,
+            });
+        }
+        self.effects
+            .push(Effect::Transport(t, TransportCmd::Upload { msgs, flush }));
+        n
+    }
+
+    // ----- timers ----------------------------------------------------------------------------
+
+    /// A calendar entry for the spooler fired.
+    pub fn wake(&mut self, tok: u64) {
+        let kind = tok >> 32;
+        let t = tok as u16;
+        let now = self.clock.now();
+        let i = t as usize;
+        match kind {
+            TIMER_SEND => {
+                if let Schedule::Every(d) = self.slots[i].send {
+                    self.clock
+                        .schedule(now + d, Class::Timer, u32::from(t), Target::Spooler(tok));
+                }
+                self.slots[i].queue.release_due(now);
+                let n = self.slots[i].queue.ready.len() as u32;
+                self.record(EventKind::ScheduledSend {
+                    transport: t,
+                    count: n,
+                });
+                self.hand_ready(t, None);
+            }
+            TIMER_POLL => {
+                if let Schedule::Every(d) = self.slots[i].receive {
+                    self.clock
+                        .schedule(now + d, Class::Timer, u32::from(t), Target::Spooler(tok));
+                }
+                self.record(EventKind::Poll { transport: t });
+                if self.slots[i].remote_waiting > 0 {
+                    self.effects
+                        .push(Effect::Transport(t, TransportCmd::Download { flush: None }));
+                }
+            }
+            TIMER_RETRY => {
+                self.slots[i].retry_armed = None;
+                if self.slots[i].send == Schedule::Immediate {
+                    self.slots[i].queue.release_due(now);
+                    self.hand_ready(t, None);
+                }
+                if let Some(due) = self.slots[i].queue.next_due() {
+                    self.arm_retry(t, due);
+                }
+            }
+            TIMER_LIFETIME => {
+                self.slots[i].lifetime_armed = None;
+                self.expire(t, now);
+            }
+            _ => {}
+        }
+    }
+
+    fn arm_retry(&mut self, t: u16, due: Micros) {
+        let slot = &mut self.slots[t as usize];
+        if slot.send != Schedule::Immediate || slot.retry_armed.is_some_and(|a| a <= due) {
+            return;
+        }
+        slot.retry_armed = Some(due);
+        self.clock.schedule(
+            due,
+            Class::Timer,
+            u32::from(t),
+            Target::Spooler(token(TIMER_RETRY, t)),
+        );
+    }
+
+    fn arm_lifetime(&mut self, t: u16, expiry: Micros) {
+        let slot = &mut self.slots[t as usize];
+        if slot.lifetime_armed.is_some_and(|a| a <= expiry) {
+            return;
+        }
+        slot.lifetime_armed = Some(expiry);
+        self.clock.schedule(
+            expiry,
+            Class::Timer,
+            u32::from(t),
+            Target::Spooler(token(TIMER_LIFETIME, t)),
+        );
+    }
+
+    /// NDRs every message queued for `t` whose lifetime is over, and re-arms for the next one.
+    fn expire(&mut self, t: u16, now: Micros) {
+        let i = t as usize;
+        let lifetime = self.slots[i].lifetime;
+        let alive = |m: &QueuedMsg| m.submitted_at.saturating_add(lifetime) > now;
+        let mut dead = Vec::new();
+        let q = &mut self.slots[i].queue;
+        q.ready.retain(|m| {
+            let keep = alive(m);
+            if !keep {
+                dead.push(m.id);
+            }
+            keep
+        });
+        q.deferred.retain(|_, m| {
+            let keep = alive(m);
+            if !keep {
+                dead.push(m.id);
+            }
+            keep
+        });
+        for msg in dead {
+            self.record(EventKind::Ndr {
+                msg,
+                transport: t,
+                reason: NdrReason::Expired,
+            });
+        }
+        let q = &self.slots[i].queue;
+        let next = q
+            .ready
+            .iter()
+            .chain(q.deferred.values())
+            .map(|m| m.submitted_at.saturating_add(lifetime))
+            .min();
+        if let Some(next) = next {
+            self.arm_lifetime(t, next);
+        }
+    }
+
+    // ----- reports from transports -----------------------------------------------------------
+
+    /// Transport `t` settled some work.
+    pub fn settled(&mut self, t: u16, s: Settled) {
+        let i = t as usize;
+        let slot = &mut self.slots[i];
+        slot.handed -= u64::from(s.delivered)
+            + u64::from(s.expired)
+            + s.failed.len() as u64
+            + s.returned.len() as u64;
+        slot.remote_waiting -= u64::from(s.received);
+        self.inbox += u64::from(s.received);
+        // Mail handed over but never started goes back where it was: the front of the queue.
+        for m in s.returned.into_iter().rev() {
+            self.slots[i].queue.ready.push_front(m);
+        }
+        for (mut m, failed_at) in s.failed {
+            m.attempts += 1;
+            let slot = &mut self.slots[i];
+            let due = failed_at + backoff(slot.retry, slot.max_retry, m.attempts);
+            slot.queue.deferred.insert((due, m.id), m);
+            let expiry = m.submitted_at.saturating_add(slot.lifetime);
+            if expiry <= failed_at {
+                // The attempt under way when the lifetime ran out failed: the NDR follows now.
+                self.expire(t, failed_at);
+            } else {
+                self.arm_lifetime(t, expiry);
+                self.arm_retry(t, due);
+            }
+        }
+    }
+
+    // ----- flushes ---------------------------------------------------------------------------
+
+    /// A client called `FlushQueues` on `object`. Returns the call's id; its answer comes as an
+    /// [`Effect::Reply`], now or when the work ends.
+    pub fn flush_call(
+        &mut self,
+        object: Object,
+        target: Option<&EntryId>,
+        flags: FlushFlags,
+        origin: Origin,
+    ) -> FlushId {
+        let id = self.next_flush;
+        self.next_flush += 1;
+        let resolved = target.and_then(|e| status::row_of_entry_id(e)).and_then(|row| {
+            row.checked_sub(transport_row(0))
+                .filter(|&t| (t as usize) < self.slots.len())
+        });
+        self.record(EventKind::FlushCall {
+            flush: id,
+            object,
+            target: resolved,
+            flags: flags.bits(),
+            origin,
+        });
+        match self.check(object, target, resolved, flags) {
+            Err(result) => {
+                self.record(EventKind::FlushReturn { flush: id, result });
+                self.record(EventKind::FlushComplete {
+                    flush: id,
+                    outcome: result,
+                });
+                self.effects.push(Effect::Reply(id, result));
+            }
+            Ok(covered) => self.accept(id, object, covered, flags),
+        }
+        id
+    }
+
+    /// The contract's checks, in order; on success the transports the call covers and whether
+    /// it covers the spooler itself.
+    fn check(
+        &self,
+        object: Object,
+        target: Option<&EntryId>,
+        resolved: Option<u16>,
+        flags: FlushFlags,
+    ) -> Result<(Vec<u16>, bool), HResult> {
+        if flags.unknown_bits() != 0 {
+            return Err(HResult::MAPI_E_UNKNOWN_FLAGS);
+        }
+        if !flags.outbound() && !flags.inbound() {
+            return Err(HResult::MAPI_E_INVALID_PARAMETER);
+        }
+        let (covered, covers_spooler) = match object {
+            Object::Other(_) => return Err(HResult::MAPI_E_NO_SUPPORT),
+            Object::Transport(t) => {
+                if !self.slots[t as usize].supports_flush {
+                    return Err(HResult::MAPI_E_NO_SUPPORT);
+                }
+                if target.is_some() {
+                    // lpTargetTransport is reserved on a transport's own status object.
+                    return Err(HResult::MAPI_E_INVALID_PARAMETER);
+                }
+                (vec![t], false)
+            }
+            Object::Spooler => match (target, resolved) {
+                (None, _) => ((0..self.slots.len() as u16).collect(), true),
+                (Some(_), Some(t)) => (vec![t], false),
+                (Some(_), None) => return Err(HResult::MAPI_E_INVALID_ENTRYID),
+            },
+        };
+        let busy = (covers_spooler && self.spooler_busy.is_some())
+            || covered.iter().any(|&t| self.slots[t as usize].busy.is_some());
+        if busy {
+            return Err(HResult::MAPI_E_BUSY);
+        }
+        Ok((covered, covers_spooler))
+    }
+
+    fn accept(&mut self, id: FlushId, object: Object, (covered, covers_spooler): (Vec<u16>, bool), flags: FlushFlags) {
+        let honors = match object {
+            Object::Spooler => self.config.honors_no_ui,
+            Object::Transport(t) => self.slots[t as usize].honors_no_ui,
+            Object::Other(_) => true,
+        };
+        if !(flags.contains(FlushFlags::NO_UI) && honors) {
+            self.record(EventKind::ProgressUi { flush: id, object });
+        }
+        if covers_spooler {
+            self.spooler_busy = Some(id);
+        }
+        for &t in &covered {
+            self.slots[t as usize].busy = Some(id);
+        }
+        let asynchronous = object == Object::Spooler && flags.contains(FlushFlags::ASYNC_OK);
+        let parts = covered
+            .iter()
+            .map(|&t| Part {
+                transport: t,
+                state: PartState::Waiting,
+                delivered: 0,
+                received: 0,
+                failed: false,
+                result: HResult::S_OK,
+            })
+            .collect();
+        self.flushes.insert(
+            id,
+            FlushRun {
+                flags,
+                asynchronous,
+                parts,
+                covers_spooler,
+            },
+        );
+        if asynchronous {
+            self.record(EventKind::FlushReturn {
+                flush: id,
+                result: HResult::S_OK,
+            });
+            self.effects.push(Effect::Reply(id, HResult::S_OK));
+        }
+        let start_all = self.config.flush_order == FlushOrder::Parallel;
+        let n = covered.len();
+        for p in 0..n {
+            if !self.flushes.contains_key(&id) {
+                break;
+            }
+            let waiting = self.flushes[&id].parts[p].state == PartState::Waiting;
+            if waiting && (start_all || !self.any_part_running(id)) {
+                self.begin_part(id, p);
+            }
+        }
+        self.finish_if_done(id);
+    }
+
+    fn any_part_running(&self, id: FlushId) -> bool {
+        self.flushes[&id]
+            .parts
+            .iter()
+            .any(|p| matches!(p.state, PartState::Outbound | PartState::Inbound))
+    }
+
+    fn begin_part(&mut self, id: FlushId, p: usize) {
+        let flags = self.flushes[&id].flags;
+        if flags.outbound() {
+            self.begin_outbound(id, p);
+        } else {
+            self.begin_inbound(id, p);
+        }
+    }
+
+    fn set_code(&mut self, t: u16, code: u32) {
+        let slot = &mut self.slots[t as usize];
+        if slot.code != code {
+            slot.code = code;
+            let row = transport_row(t);
+            self.record(EventKind::StatusChange { row, code });
+            self.effects.push(Effect::Status(row, code));
+        }
+    }
+
+    fn begin_outbound(&mut self, id: FlushId, p: usize) {
+        let run = self.flushes.get_mut(&id).expect("flush under way");
+        run.parts[p].state = PartState::Outbound;
+        let force = run.flags.contains(FlushFlags::FORCE);
+        let t = run.parts[p].transport;
+        self.record(EventKind::PhaseBegin {
+            flush: id,
+            transport: t,
+            inbound: false,
+        });
+        let base = self.slots[t as usize].base_code;
+        self.set_code(t, base | STATUS_OUTBOUND_FLUSH);
+        let now = self.clock.now();
+        let q = &mut self.slots[t as usize].queue;
+        if force {
+            q.release_all();
+        } else {
+            q.release_due(now);
+        }
+        if self.slots[t as usize].queue.ready.is_empty() && self.slots[t as usize].handed == 0 {
+            // Nothing covered: the phase ends at once, without a round trip.
+            self.phase_done(t, PhaseDone {
+                flush: id,
+                inbound: false,
+                result: HResult::S_OK,
+                delivered: 0,
+                received: 0,
+                failed: false,
+            });
+        } else {
+            self.hand_ready(t, Some(id));
+        }
+    }
+
+    fn begin_inbound(&mut self, id: FlushId, p: usize) {
+        let run = self.flushes.get_mut(&id).expect("flush under way");
+        run.parts[p].state = PartState::Inbound;
+        let t = run.parts[p].transport;
+        self.record(EventKind::PhaseBegin {
+            flush: id,
+            transport: t,
+            inbound: true,
+        });
+        let base = self.slots[t as usize].base_code;
+        self.set_code(t, base | STATUS_INBOUND_FLUSH);
+        if self.slots[t as usize].remote_waiting == 0 {
+            self.phase_done(t, PhaseDone {
+                flush: id,
+                inbound: true,
+                result: HResult::S_OK,
+                delivered: 0,
+                received: 0,
+                failed: false,
+            });
+        } else {
+            self.effects
+                .push(Effect::Transport(t, TransportCmd::Download { flush: Some(id) }));
+        }
+    }
+
+    /// Transport `t` finished (or was cut short in) its phase of flush `d.flush`.
+    pub fn phase_done(&mut self, t: u16, d: PhaseDone) {
+        let Some(run) = self.flushes.get_mut(&d.flush) else {
+            return;
+        };
+        let Some(p) = run.parts.iter().position(|p| p.transport == t) else {
+            return;
+        };
+        let part = &mut run.parts[p];
+        part.delivered += d.delivered;
+        part.received += d.received;
+        part.failed |= d.failed;
+        let inbound_next = !d.inbound && run.flags.inbound() && d.result == HResult::S_OK;
+        if d.result != HResult::S_OK {
+            part.result = d.result;
+        } else if part.failed {
+            part.result = HResult::MAPI_E_NETWORK_ERROR;
+        }
+        let base = self.slots[t as usize].base_code;
+        self.set_code(t, base);
+        if inbound_next {
+            self.begin_inbound(d.flush, p);
+            return;
+        }
+        let run = self.flushes.get_mut(&d.flush).expect("flush under way");
+        let part = &mut run.parts[p];
+        part.state = PartState::Ended;
+        let (result, delivered, received) = (part.result, part.delivered, part.received);
+        self.record(EventKind::PartEnd {
+            flush: d.flush,
+            transport: t,
+            result,
+            delivered,
+            received,
+        });
+        // Profile order: the next waiting part starts now.
+        if self.config.flush_order == FlushOrder::Profile {
+            let next = self.flushes[&d.flush]
+                .parts
+                .iter()
+                .position(|p| p.state == PartState::Waiting);
+            if let Some(next) = next {
+                self.begin_part(d.flush, next);
+            }
+        }
+        self.finish_if_done(d.flush);
+    }
+
+    fn finish_if_done(&mut self, id: FlushId) {
+        let Some(run) = self.flushes.get(&id) else {
+            return;
+        };
+        if run.parts.iter().any(|p| p.state != PartState::Ended) {
+            return;
+        }
+        let run = self.flushes.remove(&id).expect("present");
+        let outcome = combine(run.parts.iter().map(|p| p.result));
+        if run.covers_spooler {
+            self.spooler_busy = None;
+        }
+        for p in &run.parts {
+            self.slots[p.transport as usize].busy = None;
+        }
+        self.record(EventKind::FlushComplete { flush: id, outcome });
+        if !run.asynchronous {
+            self.record(EventKind::FlushReturn {
+                flush: id,
+                result: outcome,
+            });
+            self.effects.push(Effect::Reply(id, outcome));
+        }
+    }
+}
+
+/// The spooler's rule for combining parts' results: all `S_OK` → `S_OK`; some failed →
+/// `MAPI_W_PARTIAL_COMPLETION`; all failed → the first failure in profile order.
+pub fn combine(results: impl IntoIterator<Item = HResult>) -> HResult {
+    let mut ok = 0;
+    let mut first_err = None;
+    for r in results {
+        if r == HResult::S_OK {
+            ok += 1;
+        } else if first_err.is_none() {
+            first_err = Some(r);
+        }
+    }
+    match (ok, first_err) {
+        (_, None) => HResult::S_OK,
+        (0, Some(e)) => e,
+        (_, Some(_)) => HResult::MAPI_W_PARTIAL_COMPLETION,
+    }
+}

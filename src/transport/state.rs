@@ -1,0 +1,546 @@
+//! A transport's state machine: its pipeline of work, its remote end and, for dial-up, its line.
+//!
+//! A transport moves one message at a time, so the completion time of every message in a batch
+//! is known the moment the batch starts: `start + Σ per_message`. Instead of a timer per message
+//! the transport registers one calendar wake-up per *checkpoint* — the end of the batch, or the
+//! next failed attempt, which the spooler must hear about at its exact time — and settles
+//! everything that completed in between arithmetically, stamping each delivery with its exact
+//! time. A fault or the end of the run settles the batch at "now" and returns what never started.
+
+use std::collections::VecDeque;
+
+use crate::mapi::HResult;
+use crate::scenario::model::{RasConfig, TransportConfig, UiAnswer};
+use crate::sim::trace::NdrReason;
+use crate::sim::{
+    Actor, Class, Clock, Dist, EventKind, FlushId, Micros, Recorder, SimRng, Stream, Target,
+};
+use crate::spooler::queue::{Batch, QueuedMsg};
+use crate::spooler::{PhaseDone, Settled};
+
+use super::TransportCmd;
+
+/// What a transport reports back to the spooler.
+#[derive(Debug)]
+pub enum Report {
+    /// Work settled since the last report.
+    Settled(Settled),
+    /// A flush phase ended.
+    PhaseDone(PhaseDone),
+}
+
+/// A unit of queued work.
+#[derive(Debug)]
+enum Work {
+    Upload { msgs: Batch, flush: Option<FlushId> },
+    Download { flush: Option<FlushId> },
+}
+
+/// Counters used to attribute moved messages to a flush phase.
+#[derive(Debug, Clone, Copy, Default)]
+struct Totals {
+    delivered: u64,
+    received: u64,
+    failed: u64,
+}
+
+/// An outbound batch under way.
+#[derive(Debug)]
+struct Upload {
+    msgs: Batch,
+    /// `(start, completion, failed)` of each message, in order; an expired message has
+    /// `start == completion == expiry` and is marked by `expired`.
+    plan: Vec<Step>,
+    /// Messages settled so far.
+    done: usize,
+    flush: Option<FlushId>,
+}
+
+/// A download batch under way.
+#[derive(Debug)]
+struct Download {
+    /// `(remote id, arrival time)` of each covered message.
+    msgs: Vec<(u32, Micros)>,
+    plan: Vec<Step>,
+    done: usize,
+    flush: Option<FlushId>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    start: Micros,
+    end: Micros,
+    outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Ok,
+    Failed,
+    Expired,
+}
+
+#[derive(Debug)]
+enum Active {
+    Upload(Upload),
+    Download(Download),
+}
+
+/// A dial-up line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Line {
+    /// No line; LAN transports are always `Up`.
+    Down,
+    /// The user has been asked and has not answered.
+    Prompting,
+    /// Dialling and handshake.
+    Dialing,
+    /// Connected.
+    Up,
+}
+
+/// What a calendar wake-up of this transport is for.
+const WAKE_CHECKPOINT: u64 = 1;
+const WAKE_ANSWER: u64 = 2;
+const WAKE_CONNECTED: u64 = 3;
+const WAKE_HANGUP: u64 = 4;
+
+/// One transport's whole state.
+#[derive(Debug)]
+pub struct TransportState {
+    idx: u16,
+    per_message: Dist,
+    failure_rate: f64,
+    lifetime: Micros,
+    ras: Option<RasConfig>,
+    rng: SimRng,
+    clock: Clock,
+    /// The transport's trace.
+    pub rec: Recorder,
+    work: VecDeque<(Work, Totals)>,
+    active: Option<(Active, Totals)>,
+    remote: VecDeque<(u32, Micros)>,
+    line: Line,
+    /// Generation of wake-ups; a wake-up with an older generation is stale.
+    generation: u64,
+    totals: Totals,
+    /// Reports waiting for the shell to send.
+    pub reports: Vec<Report>,
+    pending: Settled,
+}
+
+impl TransportState {
+    /// The state of transport `idx` configured by `cfg`.
+    pub fn new(idx: u16, cfg: &TransportConfig, seed: u64, clock: Clock, transports: usize, full: bool) -> Self {
+        TransportState {
+            idx,
+            per_message: cfg.per_message,
+            failure_rate: cfg.failure_rate,
+            lifetime: cfg.lifetime,
+            ras: cfg.ras_config().copied(),
+            rng: SimRng::new(seed, Stream::Transport(u32::from(idx))),
+            clock,
+            rec: Recorder::new(transports, full),
+            work: VecDeque::new(),
+            active: None,
+            remote: VecDeque::new(),
+            line: if cfg.ras_config().is_some() { Line::Down } else { Line::Up },
+            generation: 0,
+            totals: Totals::default(),
+            reports: Vec::new(),
+            pending: Settled::default(),
+        }
+    }
+
+    fn record(&mut self, kind: EventKind) {
+        let key = self.clock.key_now();
+        self.rec.record(key, Actor::Transport(self.idx), kind);
+    }
+
+    fn wake_at(&mut self, t: Micros, what: u64) {
+        let tok = (self.generation << 8) | what;
+        self.clock.schedule(
+            t,
+            Class::Completion,
+            u32::from(self.idx),
+            Target::Transport(u32::from(self.idx), tok),
+        );
+    }
+
+    /// Handles one command from the spooler.
+    pub fn handle(&mut self, cmd: TransportCmd) {
+        match cmd {
+            TransportCmd::Upload { msgs, flush } => {
+                self.settle();
+                let snap = self.totals;
+                self.work.push_back((Work::Upload { msgs, flush }, snap));
+                self.pump();
+            }
+            TransportCmd::Download { flush } => {
+                self.settle();
+                let snap = self.totals;
+                self.work.push_back((Work::Download { flush }, snap));
+                self.pump();
+            }
+            TransportCmd::Arrive { first, count } => {
+                let now = self.clock.now();
+                for k in 0..count {
+                    let msg = first.wrapping_add(k);
+                    self.remote.push_back((msg, now));
+                    let key = self.clock.key_now();
+                    self.rec.record(
+                        key,
+                        Actor::Transport(self.idx),
+                        EventKind::Arrive {
+                            msg,
+                            transport: self.idx,
+                        },
+                    );
+                }
+            }
+            TransportCmd::Wake(tok) => self.wake(tok),
+        }
+        self.flush_reports();
+    }
+
+    fn flush_reports(&mut self) {
+        let p = &self.pending;
+        if p.delivered > 0 || p.expired > 0 || p.received > 0 || !p.failed.is_empty() || !p.returned.is_empty() {
+            let s = std::mem::take(&mut self.pending);
+            // Settled reports go first: a phase's end must never overtake its deliveries.
+            self.reports.insert(0, Report::Settled(s));
+        }
+    }
+
+    fn wake(&mut self, tok: u64) {
+        if tok >> 8 != self.generation {
+            return; // a wake-up armed before something changed the plan
+        }
+        match tok & 0xff {
+            WAKE_CHECKPOINT => {
+                self.settle();
+                self.pump();
+            }
+            WAKE_ANSWER => self.answer(),
+            WAKE_CONNECTED => {
+                self.line = Line::Up;
+                self.record(EventKind::Connected { transport: self.idx });
+                self.pump();
+            }
+            WAKE_HANGUP => {
+                if self.line == Line::Up && self.active.is_none() && self.work.is_empty() {
+                    self.line = Line::Down;
+                    self.record(EventKind::HangUp { transport: self.idx });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn answer(&mut self) {
+        let Some(ras) = self.ras else { return };
+        self.record(EventKind::Answer {
+            transport: self.idx,
+            answer: ras.ui,
+        });
+        match ras.ui {
+            UiAnswer::Accept => self.dial(ras),
+            UiAnswer::Cancel => {
+                self.line = Line::Down;
+                self.cancel_all(HResult::MAPI_E_USER_CANCEL);
+            }
+            UiAnswer::Ignore => {}
+        }
+    }
+
+    fn dial(&mut self, ras: RasConfig) {
+        self.line = Line::Dialing;
+        self.record(EventKind::Dial { transport: self.idx });
+        let at = self.clock.now() + ras.connect;
+        self.wake_at(at, WAKE_CONNECTED);
+    }
+
+    /// Ends every piece of queued work without doing it: outbound mail goes back to the
+    /// spooler unmarked and flush phases end with `result`.
+    fn cancel_all(&mut self, result: HResult) {
+        while let Some((w, snap)) = self.work.pop_front() {
+            match w {
+                Work::Upload { msgs, flush } => {
+                    self.pending.returned.extend(msgs);
+                    if let Some(f) = flush {
+                        self.phase_done(f, false, result, snap);
+                    }
+                }
+                Work::Download { flush } => {
+                    if let Some(f) = flush {
+                        self.phase_done(f, true, result, snap);
+                    }
+                }
+            }
+        }
+    }
+
+    fn phase_done(&mut self, flush: FlushId, inbound: bool, result: HResult, snap: Totals) {
+        let t = self.totals;
+        self.reports.push(Report::PhaseDone(PhaseDone {
+            flush,
+            inbound,
+            result,
+            delivered: (t.delivered - snap.delivered) as u32,
+            received: (t.received - snap.received) as u32,
+            failed: t.failed > snap.failed,
+        }));
+    }
+
+    /// Whether a piece of work has anything to move right now.
+    fn has_work(&self, w: &Work) -> bool {
+        match w {
+            Work::Upload { msgs, .. } => !msgs.is_empty(),
+            Work::Download { .. } => !self.remote.is_empty(),
+        }
+    }
+
+    /// Starts the next piece of work if the transport is free, dialling first if needed.
+    fn pump(&mut self) {
+        while self.active.is_none() {
+            let Some((front, _)) = self.work.front() else {
+                self.idle();
+                return;
+            };
+            if !self.has_work(front) {
+                let (w, snap) = self.work.pop_front().expect("front exists");
+                match w {
+                    Work::Upload { flush: Some(f), .. } => self.phase_done(f, false, HResult::S_OK, snap),
+                    Work::Download { flush: Some(f) } => self.phase_done(f, true, HResult::S_OK, snap),
+                    _ => {}
+                }
+                continue;
+            }
+            match self.line {
+                Line::Up => {}
+                Line::Prompting | Line::Dialing => return,
+                Line::Down => {
+                    let ras = self.ras.expect("only dial-up lines go down");
+                    let flush = match front {
+                        Work::Upload { flush, .. } | Work::Download { flush } => *flush,
+                    };
+                    self.generation += 1;
+                    if ras.unattended {
+                        self.dial(ras);
+                    } else {
+                        self.line = Line::Prompting;
+                        self.record(EventKind::Prompt {
+                            transport: self.idx,
+                            flush,
+                        });
+                        if ras.ui != UiAnswer::Ignore {
+                            let at = self.clock.now() + ras.ui_delay;
+                            self.wake_at(at, WAKE_ANSWER);
+                        }
+                    }
+                    return;
+                }
+            }
+            let (w, snap) = self.work.pop_front().expect("front exists");
+            self.start(w, snap);
+        }
+    }
+
+    /// The line is up with nothing to do: arm the idle hang-up.
+    fn idle(&mut self) {
+        if let (Some(ras), Line::Up) = (self.ras, self.line) {
+            self.generation += 1;
+            let at = self.clock.now() + ras.idle_hangup;
+            self.wake_at(at, WAKE_HANGUP);
+        }
+    }
+
+    /// Plans `n` attempts back to back from now.
+    fn plan(&mut self, n: usize, expiry: impl Fn(usize) -> Option<Micros>) -> Vec<Step> {
+        let mut cursor = self.clock.now();
+        let mut plan = Vec::with_capacity(n);
+        for k in 0..n {
+            if let Some(exp) = expiry(k) {
+                if exp <= cursor {
+                    plan.push(Step {
+                        start: exp,
+                        end: exp,
+                        outcome: Outcome::Expired,
+                    });
+                    continue;
+                }
+            }
+            let fails = self.failure_rate > 0.0 && self.rng.chance(self.failure_rate);
+            let d = self.per_message.sample(&mut self.rng);
+            plan.push(Step {
+                start: cursor,
+                end: cursor + d,
+                outcome: if fails { Outcome::Failed } else { Outcome::Ok },
+            });
+            cursor += d;
+        }
+        plan
+    }
+
+    fn start(&mut self, w: Work, snap: Totals) {
+        self.generation += 1;
+        let now = self.clock.now();
+        match w {
+            Work::Upload { msgs, flush } => {
+                let lifetime = self.lifetime;
+                // The hot path: every message completes now and none can fail or expire.
+                let instant = self.per_message == Dist::Fixed(0)
+                    && self.failure_rate == 0.0
+                    && msgs.iter().all(|m| m.submitted_at.saturating_add(lifetime) > now);
+                if instant && !self.rec.is_full() {
+                    let n = msgs.len();
+                    self.rec.deliveries(self.idx, n, msgs.iter().map(|m| now - m.submitted_at));
+                    self.totals.delivered += n as u64;
+                    self.pending.delivered += n as u32;
+                    if let Some(f) = flush {
+                        self.phase_done(f, false, HResult::S_OK, snap);
+                    }
+                    return;
+                }
+                let expiries: Vec<Micros> = msgs.iter().map(|m| m.submitted_at.saturating_add(lifetime)).collect();
+                let plan = self.plan(msgs.len(), |k| Some(expiries[k]));
+                self.active = Some((Active::Upload(Upload { msgs, plan, done: 0, flush }), snap));
+            }
+            Work::Download { flush } => {
+                let msgs: Vec<(u32, Micros)> = self.remote.drain(..).collect();
+                let plan = self.plan(msgs.len(), |_| None);
+                self.active = Some((Active::Download(Download { msgs, plan, done: 0, flush }), snap));
+            }
+        }
+        self.settle();
+    }
+
+    /// Settles every attempt that has completed by now, and arms the next checkpoint.
+    fn settle(&mut self) {
+        let now = self.clock.now();
+        let idx = self.idx;
+        let Some((active, snap)) = self.active.as_mut() else { return };
+        let snap = *snap;
+        let (plan_len, done, next) = match active {
+            Active::Upload(u) => {
+                while u.done < u.plan.len() && u.plan[u.done].end <= now {
+                    let step = u.plan[u.done];
+                    let m = u.msgs[u.done];
+                    let key = self.clock.completion_key(step.end, u32::from(idx));
+                    match step.outcome {
+                        Outcome::Ok => {
+                            self.rec.record(key, Actor::Transport(idx), EventKind::Deliver {
+                                msg: m.id,
+                                transport: idx,
+                                latency: step.end - m.submitted_at,
+                            });
+                            self.totals.delivered += 1;
+                            self.pending.delivered += 1;
+                        }
+                        Outcome::Failed => {
+                            self.rec.record(key, Actor::Transport(idx), EventKind::AttemptFailed {
+                                msg: m.id,
+                                transport: idx,
+                                inbound: false,
+                            });
+                            self.totals.failed += 1;
+                            self.pending.failed.push((m, step.end));
+                        }
+                        Outcome::Expired => {
+                            let key = crate::sim::Key { class: Class::Timer as u8, ..key };
+                            self.rec.record(key, Actor::Transport(idx), EventKind::Ndr {
+                                msg: m.id,
+                                transport: idx,
+                                reason: NdrReason::Expired,
+                            });
+                            self.pending.expired += 1;
+                        }
+                    }
+                    u.done += 1;
+                }
+                (u.plan.len(), u.done, next_checkpoint(&u.plan[u.done..]))
+            }
+            Active::Download(d) => {
+                while d.done < d.plan.len() && d.plan[d.done].end <= now {
+                    let step = d.plan[d.done];
+                    let (msg, arrived) = d.msgs[d.done];
+                    let key = self.clock.completion_key(step.end, u32::from(idx));
+                    if step.outcome == Outcome::Failed {
+                        self.rec.record(key, Actor::Transport(idx), EventKind::AttemptFailed {
+                            msg,
+                            transport: idx,
+                            inbound: true,
+                        });
+                        self.totals.failed += 1;
+                        // A failed download stays at the remote end for the next poll or flush.
+                        self.remote.push_front((msg, arrived));
+                    } else {
+                        self.rec.record(key, Actor::Transport(idx), EventKind::Receive {
+                            msg,
+                            transport: idx,
+                            latency: step.end - arrived,
+                        });
+                        self.totals.received += 1;
+                        self.pending.received += 1;
+                    }
+                    d.done += 1;
+                }
+                (d.plan.len(), d.done, next_checkpoint(&d.plan[d.done..]))
+            }
+        };
+        if done == plan_len {
+            let (active, snap) = self.active.take().expect("active");
+            let (flush, inbound) = match active {
+                Active::Upload(u) => (u.flush, false),
+                Active::Download(d) => (d.flush, true),
+            };
+            if let Some(f) = flush {
+                self.phase_done(f, inbound, HResult::S_OK, snap);
+            }
+        } else if let Some(at) = next {
+            let _ = snap;
+            self.wake_at(at, WAKE_CHECKPOINT);
+        }
+    }
+
+    /// Outbound messages handed over and not yet settled, and whether one is in transfer now.
+    pub fn outstanding(&self) -> (u64, u64) {
+        let now = self.clock.now();
+        let mut queued: u64 = self
+            .work
+            .iter()
+            .map(|(w, _)| match w {
+                Work::Upload { msgs, .. } => msgs.len() as u64,
+                Work::Download { .. } => 0,
+            })
+            .sum();
+        let mut in_flight = 0;
+        if let Some((Active::Upload(u), _)) = &self.active {
+            for s in &u.plan[u.done..] {
+                if s.start <= now && now < s.end {
+                    in_flight += 1;
+                } else {
+                    queued += 1;
+                }
+            }
+        }
+        (queued, in_flight)
+    }
+
+    /// Inbound messages still at the remote end, counting those being downloaded.
+    pub fn remote_waiting(&self) -> u64 {
+        let downloading = match &self.active {
+            Some((Active::Download(d), _)) => (d.plan.len() - d.done) as u64,
+            _ => 0,
+        };
+        self.remote.len() as u64 + downloading
+    }
+}
+
+/// The next moment the spooler must hear from a batch: its next failure, or its end.
+fn next_checkpoint(rest: &[Step]) -> Option<Micros> {
+    rest.iter()
+        .find(|s| s.outcome != Outcome::Ok)
+        .or(rest.last())
+        .map(|s| s.end)
+}
