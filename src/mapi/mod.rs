@@ -6,4 +6,6 @@
 //! scenario written against the MAPI documentation reads the same here.
 
 pub mod constants;
+pub mod flags;
+pub mod hresult;
 pub mod tags;
