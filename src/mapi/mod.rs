@@ -8,4 +8,5 @@
 pub mod constants;
 pub mod flags;
 pub mod hresult;
+pub mod props;
 pub mod tags;
