@@ -9,4 +9,5 @@ pub mod constants;
 pub mod flags;
 pub mod hresult;
 pub mod props;
+pub mod restriction;
 pub mod tags;
