@@ -10,4 +10,11 @@ pub mod flags;
 pub mod hresult;
 pub mod props;
 pub mod restriction;
+pub mod table;
 pub mod tags;
+
+pub use flags::FlushFlags;
+pub use hresult::{HResult, MapiResult};
+pub use props::{EntryId, PropValue, SPropValue, SRow, SRowSet};
+pub use restriction::{SPropertyRestriction, SRestriction};
+pub use table::{hr_query_all_rows, MapiTable, SSortOrder, SSortOrderSet, TableView};
