@@ -5,3 +5,5 @@
 pub mod mapi;
 pub mod scenario;
 pub mod sim;
+pub mod spooler;
+pub mod transport;

@@ -8,8 +8,11 @@
 pub mod constants;
 pub mod flags;
 pub mod hresult;
+pub mod procedures;
 pub mod props;
 pub mod restriction;
+pub mod session;
+pub mod status;
 pub mod table;
 pub mod tags;
 

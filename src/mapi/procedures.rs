@@ -6,7 +6,9 @@
 //! spooler with the transport's entry id as `lpTargetTransport`. Each step is reported to a
 //! callback so the runner can trace it and examples can print it.
 
-use crate::mapi::constants::{MAPI_SPOOLER, MAPI_TRANSPORT_PROVIDER, RELOP_EQ, STATUS_FLUSH_QUEUES};
+use crate::mapi::constants::{
+    MAPI_SPOOLER, MAPI_TRANSPORT_PROVIDER, RELOP_EQ, STATUS_FLUSH_QUEUES,
+};
 use crate::mapi::session::{Session, StatusObject};
 use crate::mapi::tags::{PR_ENTRYID, PR_RESOURCE_METHODS, PR_RESOURCE_TYPE};
 use crate::mapi::{
@@ -48,7 +50,9 @@ fn open_row(
 ) -> MapiResult<StatusObject> {
     let entry = rows[i].entry_id().ok_or(HResult::MAPI_E_NOT_FOUND)?;
     let obj = session.open_entry(&entry)?;
-    step(ProcStep::OpenEntry(crate::mapi::status::row_of_entry_id(&entry).unwrap_or(0)));
+    step(ProcStep::OpenEntry(
+        crate::mapi::status::row_of_entry_id(&entry).unwrap_or(0),
+    ));
     Ok(obj)
 }
 

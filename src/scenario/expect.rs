@@ -96,7 +96,9 @@ pub fn check(expect: &[Expectation], metrics: &Metrics) -> Vec<Check> {
                 let words = matches!(e.value, ExpectValue::Word(_));
                 match compare(a, &e.value) {
                     // Words only compare for (in)equality.
-                    Some(ord) if !words || matches!(e.op, CmpOp::Eq | CmpOp::Ne) => holds(e.op, ord),
+                    Some(ord) if !words || matches!(e.op, CmpOp::Eq | CmpOp::Ne) => {
+                        holds(e.op, ord)
+                    }
                     Some(ord) => holds(e.op, ord) && matches!(a, Value::Time(_) | Value::Never),
                     None => false,
                 }
@@ -159,11 +161,31 @@ mod tests {
             &[
                 e("delivered", CmpOp::Eq, ExpectValue::Int(100)),
                 e("delivered", CmpOp::Gt, ExpectValue::Int(100)),
-                e("flush.1.returned_at", CmpOp::Le, ExpectValue::Time(12 * 60_000_000)),
-                e("flush.2.returned_at", CmpOp::Gt, ExpectValue::Time(u64::MAX - 1)),
-                e("flush.2.returned_at", CmpOp::Eq, ExpectValue::Word("never".into())),
-                e("flush.1.result", CmpOp::Eq, ExpectValue::Word("S_OK".into())),
-                e("flush.1.result", CmpOp::Ne, ExpectValue::Word("MAPI_E_BUSY".into())),
+                e(
+                    "flush.1.returned_at",
+                    CmpOp::Le,
+                    ExpectValue::Time(12 * 60_000_000),
+                ),
+                e(
+                    "flush.2.returned_at",
+                    CmpOp::Gt,
+                    ExpectValue::Time(u64::MAX - 1),
+                ),
+                e(
+                    "flush.2.returned_at",
+                    CmpOp::Eq,
+                    ExpectValue::Word("never".into()),
+                ),
+                e(
+                    "flush.1.result",
+                    CmpOp::Eq,
+                    ExpectValue::Word("S_OK".into()),
+                ),
+                e(
+                    "flush.1.result",
+                    CmpOp::Ne,
+                    ExpectValue::Word("MAPI_E_BUSY".into()),
+                ),
                 e("nope", CmpOp::Eq, ExpectValue::Int(0)),
             ],
             &m,

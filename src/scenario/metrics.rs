@@ -245,9 +245,18 @@ fn call_metrics(m: &mut Metrics, prefix: &str, calls: &[&FlushInfo]) {
     m.0.insert(format!("{prefix}.outcome"), outcome);
     m.0.insert(format!("{prefix}.returned_at"), returned_at);
     m.0.insert(format!("{prefix}.completed_at"), completed_at);
-    m.count(format!("{prefix}.delivered"), calls.iter().map(|c| c.delivered).sum());
-    m.count(format!("{prefix}.received"), calls.iter().map(|c| c.received).sum());
-    m.count(format!("{prefix}.prompts"), calls.iter().map(|c| c.prompts).sum());
+    m.count(
+        format!("{prefix}.delivered"),
+        calls.iter().map(|c| c.delivered).sum(),
+    );
+    m.count(
+        format!("{prefix}.received"),
+        calls.iter().map(|c| c.received).sum(),
+    );
+    m.count(
+        format!("{prefix}.prompts"),
+        calls.iter().map(|c| c.prompts).sum(),
+    );
 }
 
 /// Computes every metric of contract section 4 for `run`, which had `n_flushes` scripted
@@ -331,7 +340,10 @@ pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metric
         m.count(format!("progress_ui.{o}"), n);
     }
     for n in 1..=n_flushes as u32 {
-        let mine: Vec<&FlushInfo> = calls.iter().filter(|c| c.origin == Origin::Flush(n)).collect();
+        let mine: Vec<&FlushInfo> = calls
+            .iter()
+            .filter(|c| c.origin == Origin::Flush(n))
+            .collect();
         call_metrics(&mut m, &format!("flush.{n}"), &mine);
     }
     for n in 1..=n_procedures as u32 {

@@ -85,7 +85,8 @@ impl Client {
     /// Waits until virtual time `t` (at once if it has passed), ordered as a scripted flush.
     pub async fn sleep_until(&self, t: Micros) {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        self.clock.schedule(t, Class::Client, u32::MAX, Target::Client(tx));
+        self.clock
+            .schedule(t, Class::Client, u32::MAX, Target::Client(tx));
         let _ = rx.await;
     }
 
@@ -123,7 +124,11 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> RunResult {
 
 /// Runs `scenario` with an extra client program started at time 0; returns the run and the
 /// client's output if it finished before the run ended.
-pub fn run_with<F, Fut>(scenario: &Scenario, opts: &RunOptions, client: F) -> (RunResult, Option<Fut::Output>)
+pub fn run_with<F, Fut>(
+    scenario: &Scenario,
+    opts: &RunOptions,
+    client: F,
+) -> (RunResult, Option<Fut::Output>)
 where
     F: FnOnce(Client) -> Fut,
     Fut: Future + Send + 'static,
@@ -144,7 +149,11 @@ enum Script {
     Procedure(usize),
 }
 
-async fn drive<F, Fut>(scenario: &Scenario, opts: &RunOptions, client: F) -> (RunResult, Option<Fut::Output>)
+async fn drive<F, Fut>(
+    scenario: &Scenario,
+    opts: &RunOptions,
+    client: F,
+) -> (RunResult, Option<Fut::Output>)
 where
     F: FnOnce(Client) -> Fut,
     Fut: Future + Send + 'static,
@@ -158,7 +167,10 @@ where
     let full = opts.full_trace;
 
     let store = Arc::new(StatusStore::new(scenario, clock.clone()));
-    let spooler = SpoolerHandle::spawn(SpoolerState::new(scenario, clock.clone(), full), store.clone());
+    let spooler = SpoolerHandle::spawn(
+        SpoolerState::new(scenario, clock.clone(), full),
+        store.clone(),
+    );
     let transports: Vec<TransportHandle> = scenario
         .transports
         .iter()
@@ -180,30 +192,62 @@ where
     let mut script: Vec<Script> = Vec::new();
     for (i, m) in scenario.mail.iter().enumerate() {
         if m.count > 0 && m.at <= horizon {
-            clock.schedule(m.at, Class::Mail, i as u32, Target::Script(script.len() as u32));
-            script.push(Script::Mail { spec: i, left: m.count, rng: SimRng::new(seed, Stream::Mail(i as u32)) });
+            clock.schedule(
+                m.at,
+                Class::Mail,
+                i as u32,
+                Target::Script(script.len() as u32),
+            );
+            script.push(Script::Mail {
+                spec: i,
+                left: m.count,
+                rng: SimRng::new(seed, Stream::Mail(i as u32)),
+            });
         }
     }
     for (i, m) in scenario.incoming.iter().enumerate() {
         if m.count > 0 && m.at <= horizon {
-            clock.schedule(m.at, Class::Incoming, i as u32, Target::Script(script.len() as u32));
-            script.push(Script::Incoming { spec: i, left: m.count, rng: SimRng::new(seed, Stream::Incoming(i as u32)) });
+            clock.schedule(
+                m.at,
+                Class::Incoming,
+                i as u32,
+                Target::Script(script.len() as u32),
+            );
+            script.push(Script::Incoming {
+                spec: i,
+                left: m.count,
+                rng: SimRng::new(seed, Stream::Incoming(i as u32)),
+            });
         }
     }
     for (i, f) in scenario.flushes.iter().enumerate() {
         if f.at <= horizon {
-            clock.schedule(f.at, Class::Client, f.order, Target::Script(script.len() as u32));
+            clock.schedule(
+                f.at,
+                Class::Client,
+                f.order,
+                Target::Script(script.len() as u32),
+            );
             script.push(Script::Flush(i));
         }
     }
     for (i, p) in scenario.procedures.iter().enumerate() {
         if p.at <= horizon {
-            clock.schedule(p.at, Class::Client, p.order, Target::Script(script.len() as u32));
+            clock.schedule(
+                p.at,
+                Class::Client,
+                p.order,
+                Target::Script(script.len() as u32),
+            );
             script.push(Script::Procedure(i));
         }
     }
 
-    let client_ctx = Client { session: session.clone(), clock: clock.clone(), log: log.clone() };
+    let client_ctx = Client {
+        session: session.clone(),
+        clock: clock.clone(),
+        log: log.clone(),
+    };
     let user = tokio::spawn(client(client_ctx));
 
     let end_time = loop {
@@ -223,19 +267,35 @@ where
         let (key, target) = clock.pop().expect("peeked");
         match target {
             Target::Spooler(tok) => spooler.wake(tok),
-            Target::Transport(i, tok) => transports[i as usize].send(crate::transport::TransportCmd::Wake(tok)),
+            Target::Transport(i, tok) => {
+                transports[i as usize].send(crate::transport::TransportCmd::Wake(tok))
+            }
             Target::Client(tx) => {
                 let _ = tx.send(());
             }
             Target::Script(s) => {
                 let s = s as usize;
-                act(&mut script[s], s, key, scenario, horizon, &clock, &session, &log);
+                act(
+                    &mut script[s],
+                    s,
+                    key,
+                    scenario,
+                    horizon,
+                    &clock,
+                    &session,
+                    &log,
+                );
             }
         }
     };
 
     // Settle everything at the end time and collect what each actor holds.
-    clock.set_current(Key { t: end_time, class: Class::Client as u8, idx: u32::MAX, seq: 0 });
+    clock.set_current(Key {
+        t: end_time,
+        class: Class::Client as u8,
+        idx: u32::MAX,
+        seq: 0,
+    });
     let mut trace = Recorder::new(n, full);
     let mut ends = vec![TransportEnd::default(); n];
     for (t, h) in transports.iter().enumerate() {
@@ -255,11 +315,19 @@ where
         }
         inbox = f.inbox;
     }
-    let client_rec = std::mem::replace(&mut *log.rec.lock().unwrap_or_else(|e| e.into_inner()), Recorder::new(0, false));
+    let client_rec = std::mem::replace(
+        &mut *log.rec.lock().unwrap_or_else(|e| e.into_inner()),
+        Recorder::new(0, false),
+    );
     trace.merge(client_rec);
     trace.record(clock.key_now(), Actor::Runner, EventKind::RunEnd);
     trace.sort();
-    let output = if user.is_finished() { user.await.ok() } else { user.abort(); None };
+    let output = if user.is_finished() {
+        user.await.ok()
+    } else {
+        user.abort();
+        None
+    };
     let result = RunResult {
         scenario: scenario.name.clone(),
         seed,
@@ -302,7 +370,12 @@ fn act(
             }
             session.spooler().submit(m.address_type(), batch, m.size);
             if *left > 0 && next <= horizon {
-                clock.schedule(next, Class::Mail, *spec as u32, Target::Script(index as u32));
+                clock.schedule(
+                    next,
+                    Class::Mail,
+                    *spec as u32,
+                    Target::Script(index as u32),
+                );
             }
         }
         Script::Incoming { spec, left, rng } => {
@@ -316,7 +389,12 @@ fn act(
             }
             session.spooler().arrive(m.transport as u16, batch);
             if *left > 0 && next <= horizon {
-                clock.schedule(next, Class::Incoming, *spec as u32, Target::Script(index as u32));
+                clock.schedule(
+                    next,
+                    Class::Incoming,
+                    *spec as u32,
+                    Target::Script(index as u32),
+                );
             }
         }
         Script::Flush(i) => {
@@ -325,7 +403,9 @@ fn act(
                 Via::Spooler => Some(session.spooler_status()),
                 Via::Transport(t) => session.transport_status(t as u16),
             };
-            let target = f.target.map(|t| status::entry_id(status::transport_row(t as u16)));
+            let target = f
+                .target
+                .map(|t| status::entry_id(status::transport_row(t as u16)));
             let flags = f.flags;
             let origin = Origin::Flush(*i as u32 + 1);
             if let Some(obj) = obj {
@@ -344,8 +424,12 @@ fn act(
                 let mut step = |s: ProcStep| log.record(n, s);
                 let origin = Origin::Procedure(n);
                 match kind {
-                    ProcedureKind::FlushAll => procedures::flush_all(&session, flags, origin, &mut step).await,
-                    ProcedureKind::FlushEach => procedures::flush_each(&session, flags, origin, &mut step).await,
+                    ProcedureKind::FlushAll => {
+                        procedures::flush_all(&session, flags, origin, &mut step).await
+                    }
+                    ProcedureKind::FlushEach => {
+                        procedures::flush_each(&session, flags, origin, &mut step).await
+                    }
                 };
             });
         }

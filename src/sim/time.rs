@@ -31,7 +31,9 @@ pub enum DurationError {
         reason: String,
     },
     /// Finer than the simulation's resolution.
-    #[error("`{0}` has a remainder finer than a microsecond; virtual time is exact to the microsecond")]
+    #[error(
+        "`{0}` has a remainder finer than a microsecond; virtual time is exact to the microsecond"
+    )]
     SubMicrosecond(String),
     /// Does not fit in 64 bits of microseconds.
     #[error("`{0}` is too long")]

@@ -416,7 +416,9 @@ impl Recorder {
         latencies: impl Iterator<Item = Micros>,
     ) {
         self.counts[transport as usize].delivered += n as u64;
-        self.latencies[transport as usize].outbound.extend(latencies);
+        self.latencies[transport as usize]
+            .outbound
+            .extend(latencies);
     }
 
     /// Moves everything `other` recorded into `self`.

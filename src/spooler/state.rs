@@ -9,9 +9,11 @@ use std::collections::BTreeMap;
 use crate::mapi::constants::{STATUS_INBOUND_FLUSH, STATUS_OUTBOUND_FLUSH};
 use crate::mapi::status::{self, transport_row};
 use crate::mapi::{EntryId, FlushFlags, HResult};
-use crate::scenario::model::{FlushOrder, Schedule, Scenario, SpoolerConfig};
+use crate::scenario::model::{FlushOrder, Scenario, Schedule, SpoolerConfig};
 use crate::sim::trace::{NdrReason, NO_TRANSPORT};
-use crate::sim::{Actor, Class, Clock, EventKind, FlushId, Micros, Object, Origin, Recorder, Target};
+use crate::sim::{
+    Actor, Class, Clock, EventKind, FlushId, Micros, Object, Origin, Recorder, Target,
+};
 
 use super::queue::{backoff, Batch, OutboundQueue, QueuedMsg};
 use crate::transport::TransportCmd;
@@ -205,12 +207,20 @@ impl SpoolerState {
         for (i, slot) in self.slots.iter().enumerate() {
             let i = i as u16;
             if let Schedule::Every(d) = slot.send {
-                self.clock
-                    .schedule(d, Class::Timer, u32::from(i), Target::Spooler(token(TIMER_SEND, i)));
+                self.clock.schedule(
+                    d,
+                    Class::Timer,
+                    u32::from(i),
+                    Target::Spooler(token(TIMER_SEND, i)),
+                );
             }
             if let Schedule::Every(d) = slot.receive {
-                self.clock
-                    .schedule(d, Class::Timer, u32::from(i), Target::Spooler(token(TIMER_POLL, i)));
+                self.clock.schedule(
+                    d,
+                    Class::Timer,
+                    u32::from(i),
+                    Target::Spooler(token(TIMER_POLL, i)),
+                );
             }
         }
     }
@@ -511,10 +521,12 @@ impl SpoolerState {
     ) -> FlushId {
         let id = self.next_flush;
         self.next_flush += 1;
-        let resolved = target.and_then(|e| status::row_of_entry_id(e)).and_then(|row| {
-            row.checked_sub(transport_row(0))
-                .filter(|&t| (t as usize) < self.slots.len())
-        });
+        let resolved = target
+            .and_then(|e| status::row_of_entry_id(e))
+            .and_then(|row| {
+                row.checked_sub(transport_row(0))
+                    .filter(|&t| (t as usize) < self.slots.len())
+            });
         self.record(EventKind::FlushCall {
             flush: id,
             object,
@@ -570,14 +582,22 @@ impl SpoolerState {
             },
         };
         let busy = (covers_spooler && self.spooler_busy.is_some())
-            || covered.iter().any(|&t| self.slots[t as usize].busy.is_some());
+            || covered
+                .iter()
+                .any(|&t| self.slots[t as usize].busy.is_some());
         if busy {
             return Err(HResult::MAPI_E_BUSY);
         }
         Ok((covered, covers_spooler))
     }
 
-    fn accept(&mut self, id: FlushId, object: Object, (covered, covers_spooler): (Vec<u16>, bool), flags: FlushFlags) {
+    fn accept(
+        &mut self,
+        id: FlushId,
+        object: Object,
+        (covered, covers_spooler): (Vec<u16>, bool),
+        flags: FlushFlags,
+    ) {
         let honors = match object {
             Object::Spooler => self.config.honors_no_ui,
             Object::Transport(t) => self.slots[t as usize].honors_no_ui,
@@ -681,14 +701,17 @@ impl SpoolerState {
         }
         if self.slots[t as usize].queue.ready.is_empty() && self.slots[t as usize].handed == 0 {
             // Nothing covered: the phase ends at once, without a round trip.
-            self.phase_done(t, PhaseDone {
-                flush: id,
-                inbound: false,
-                result: HResult::S_OK,
-                delivered: 0,
-                received: 0,
-                failed: false,
-            });
+            self.phase_done(
+                t,
+                PhaseDone {
+                    flush: id,
+                    inbound: false,
+                    result: HResult::S_OK,
+                    delivered: 0,
+                    received: 0,
+                    failed: false,
+                },
+            );
         } else {
             self.hand_ready(t, Some(id));
         }
@@ -706,17 +729,22 @@ impl SpoolerState {
         let base = self.slots[t as usize].base_code;
         self.set_code(t, base | STATUS_INBOUND_FLUSH);
         if self.slots[t as usize].remote_waiting == 0 {
-            self.phase_done(t, PhaseDone {
-                flush: id,
-                inbound: true,
-                result: HResult::S_OK,
-                delivered: 0,
-                received: 0,
-                failed: false,
-            });
+            self.phase_done(
+                t,
+                PhaseDone {
+                    flush: id,
+                    inbound: true,
+                    result: HResult::S_OK,
+                    delivered: 0,
+                    received: 0,
+                    failed: false,
+                },
+            );
         } else {
-            self.effects
-                .push(Effect::Transport(t, TransportCmd::Download { flush: Some(id) }));
+            self.effects.push(Effect::Transport(
+                t,
+                TransportCmd::Download { flush: Some(id) },
+            ));
         }
     }
 

@@ -15,7 +15,7 @@ use crate::sim::trace::NdrReason;
 use crate::sim::{
     Actor, Class, Clock, Dist, EventKind, FlushId, Micros, Recorder, SimRng, Stream, Target,
 };
-use crate::spooler::queue::{Batch, QueuedMsg};
+use crate::spooler::queue::Batch;
 use crate::spooler::{PhaseDone, Settled};
 
 use super::TransportCmd;
@@ -131,7 +131,14 @@ pub struct TransportState {
 
 impl TransportState {
     /// The state of transport `idx` configured by `cfg`.
-    pub fn new(idx: u16, cfg: &TransportConfig, seed: u64, clock: Clock, transports: usize, full: bool) -> Self {
+    pub fn new(
+        idx: u16,
+        cfg: &TransportConfig,
+        seed: u64,
+        clock: Clock,
+        transports: usize,
+        full: bool,
+    ) -> Self {
         TransportState {
             idx,
             per_message: cfg.per_message,
@@ -144,7 +151,11 @@ impl TransportState {
             work: VecDeque::new(),
             active: None,
             remote: VecDeque::new(),
-            line: if cfg.ras_config().is_some() { Line::Down } else { Line::Up },
+            line: if cfg.ras_config().is_some() {
+                Line::Down
+            } else {
+                Line::Up
+            },
             generation: 0,
             totals: Totals::default(),
             reports: Vec::new(),
@@ -205,7 +216,12 @@ impl TransportState {
 
     fn flush_reports(&mut self) {
         let p = &self.pending;
-        if p.delivered > 0 || p.expired > 0 || p.received > 0 || !p.failed.is_empty() || !p.returned.is_empty() {
+        if p.delivered > 0
+            || p.expired > 0
+            || p.received > 0
+            || !p.failed.is_empty()
+            || !p.returned.is_empty()
+        {
             let s = std::mem::take(&mut self.pending);
             // Settled reports go first: a phase's end must never overtake its deliveries.
             self.reports.insert(0, Report::Settled(s));
@@ -224,13 +240,17 @@ impl TransportState {
             WAKE_ANSWER => self.answer(),
             WAKE_CONNECTED => {
                 self.line = Line::Up;
-                self.record(EventKind::Connected { transport: self.idx });
+                self.record(EventKind::Connected {
+                    transport: self.idx,
+                });
                 self.pump();
             }
             WAKE_HANGUP => {
                 if self.line == Line::Up && self.active.is_none() && self.work.is_empty() {
                     self.line = Line::Down;
-                    self.record(EventKind::HangUp { transport: self.idx });
+                    self.record(EventKind::HangUp {
+                        transport: self.idx,
+                    });
                 }
             }
             _ => {}
@@ -255,7 +275,9 @@ impl TransportState {
 
     fn dial(&mut self, ras: RasConfig) {
         self.line = Line::Dialing;
-        self.record(EventKind::Dial { transport: self.idx });
+        self.record(EventKind::Dial {
+            transport: self.idx,
+        });
         let at = self.clock.now() + ras.connect;
         self.wake_at(at, WAKE_CONNECTED);
     }
@@ -310,8 +332,12 @@ impl TransportState {
             if !self.has_work(front) {
                 let (w, snap) = self.work.pop_front().expect("front exists");
                 match w {
-                    Work::Upload { flush: Some(f), .. } => self.phase_done(f, false, HResult::S_OK, snap),
-                    Work::Download { flush: Some(f) } => self.phase_done(f, true, HResult::S_OK, snap),
+                    Work::Upload { flush: Some(f), .. } => {
+                        self.phase_done(f, false, HResult::S_OK, snap)
+                    }
+                    Work::Download { flush: Some(f) } => {
+                        self.phase_done(f, true, HResult::S_OK, snap)
+                    }
                     _ => {}
                 }
                 continue;
@@ -391,10 +417,13 @@ impl TransportState {
                 // The hot path: every message completes now and none can fail or expire.
                 let instant = self.per_message == Dist::Fixed(0)
                     && self.failure_rate == 0.0
-                    && msgs.iter().all(|m| m.submitted_at.saturating_add(lifetime) > now);
+                    && msgs
+                        .iter()
+                        .all(|m| m.submitted_at.saturating_add(lifetime) > now);
                 if instant && !self.rec.is_full() {
                     let n = msgs.len();
-                    self.rec.deliveries(self.idx, n, msgs.iter().map(|m| now - m.submitted_at));
+                    self.rec
+                        .deliveries(self.idx, n, msgs.iter().map(|m| now - m.submitted_at));
                     self.totals.delivered += n as u64;
                     self.pending.delivered += n as u32;
                     if let Some(f) = flush {
@@ -402,14 +431,33 @@ impl TransportState {
                     }
                     return;
                 }
-                let expiries: Vec<Micros> = msgs.iter().map(|m| m.submitted_at.saturating_add(lifetime)).collect();
+                let expiries: Vec<Micros> = msgs
+                    .iter()
+                    .map(|m| m.submitted_at.saturating_add(lifetime))
+                    .collect();
                 let plan = self.plan(msgs.len(), |k| Some(expiries[k]));
-                self.active = Some((Active::Upload(Upload { msgs, plan, done: 0, flush }), snap));
+                self.active = Some((
+                    Active::Upload(Upload {
+                        msgs,
+                        plan,
+                        done: 0,
+                        flush,
+                    }),
+                    snap,
+                ));
             }
             Work::Download { flush } => {
                 let msgs: Vec<(u32, Micros)> = self.remote.drain(..).collect();
                 let plan = self.plan(msgs.len(), |_| None);
-                self.active = Some((Active::Download(Download { msgs, plan, done: 0, flush }), snap));
+                self.active = Some((
+                    Active::Download(Download {
+                        msgs,
+                        plan,
+                        done: 0,
+                        flush,
+                    }),
+                    snap,
+                ));
             }
         }
         self.settle();
@@ -419,7 +467,9 @@ impl TransportState {
     fn settle(&mut self) {
         let now = self.clock.now();
         let idx = self.idx;
-        let Some((active, snap)) = self.active.as_mut() else { return };
+        let Some((active, snap)) = self.active.as_mut() else {
+            return;
+        };
         let snap = *snap;
         let (plan_len, done, next) = match active {
             Active::Upload(u) => {
@@ -429,30 +479,45 @@ impl TransportState {
                     let key = self.clock.completion_key(step.end, u32::from(idx));
                     match step.outcome {
                         Outcome::Ok => {
-                            self.rec.record(key, Actor::Transport(idx), EventKind::Deliver {
-                                msg: m.id,
-                                transport: idx,
-                                latency: step.end - m.submitted_at,
-                            });
+                            self.rec.record(
+                                key,
+                                Actor::Transport(idx),
+                                EventKind::Deliver {
+                                    msg: m.id,
+                                    transport: idx,
+                                    latency: step.end - m.submitted_at,
+                                },
+                            );
                             self.totals.delivered += 1;
                             self.pending.delivered += 1;
                         }
                         Outcome::Failed => {
-                            self.rec.record(key, Actor::Transport(idx), EventKind::AttemptFailed {
-                                msg: m.id,
-                                transport: idx,
-                                inbound: false,
-                            });
+                            self.rec.record(
+                                key,
+                                Actor::Transport(idx),
+                                EventKind::AttemptFailed {
+                                    msg: m.id,
+                                    transport: idx,
+                                    inbound: false,
+                                },
+                            );
                             self.totals.failed += 1;
                             self.pending.failed.push((m, step.end));
                         }
                         Outcome::Expired => {
-                            let key = crate::sim::Key { class: Class::Timer as u8, ..key };
-                            self.rec.record(key, Actor::Transport(idx), EventKind::Ndr {
-                                msg: m.id,
-                                transport: idx,
-                                reason: NdrReason::Expired,
-                            });
+                            let key = crate::sim::Key {
+                                class: Class::Timer as u8,
+                                ..key
+                            };
+                            self.rec.record(
+                                key,
+                                Actor::Transport(idx),
+                                EventKind::Ndr {
+                                    msg: m.id,
+                                    transport: idx,
+                                    reason: NdrReason::Expired,
+                                },
+                            );
                             self.pending.expired += 1;
                         }
                     }
@@ -466,20 +531,28 @@ impl TransportState {
                     let (msg, arrived) = d.msgs[d.done];
                     let key = self.clock.completion_key(step.end, u32::from(idx));
                     if step.outcome == Outcome::Failed {
-                        self.rec.record(key, Actor::Transport(idx), EventKind::AttemptFailed {
-                            msg,
-                            transport: idx,
-                            inbound: true,
-                        });
+                        self.rec.record(
+                            key,
+                            Actor::Transport(idx),
+                            EventKind::AttemptFailed {
+                                msg,
+                                transport: idx,
+                                inbound: true,
+                            },
+                        );
                         self.totals.failed += 1;
                         // A failed download stays at the remote end for the next poll or flush.
                         self.remote.push_front((msg, arrived));
                     } else {
-                        self.rec.record(key, Actor::Transport(idx), EventKind::Receive {
-                            msg,
-                            transport: idx,
-                            latency: step.end - arrived,
-                        });
+                        self.rec.record(
+                            key,
+                            Actor::Transport(idx),
+                            EventKind::Receive {
+                                msg,
+                                transport: idx,
+                                latency: step.end - arrived,
+                            },
+                        );
                         self.totals.received += 1;
                         self.pending.received += 1;
                     }
