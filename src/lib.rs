@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod mapi;
+pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod spooler;
