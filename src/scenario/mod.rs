@@ -1,5 +1,6 @@
 //! Scenarios: the model of a run, its file format, the runner and the expectations.
 
+pub mod builtin;
 pub mod expect;
 pub mod metrics;
 pub mod model;
