@@ -55,7 +55,10 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     let mut out = Vec::new();
     for p in paths {
         if !p.exists() {
-            return Err(CliError::Input(format!("{}: no such file or directory", p.display())));
+            return Err(CliError::Input(format!(
+                "{}: no such file or directory",
+                p.display()
+            )));
         }
         if p.is_file() {
             out.push(p.clone());
@@ -184,7 +187,9 @@ pub(crate) fn cmd_check(a: CheckArgs) -> Result<(), CliError> {
         }
     }
     if errors > 0 {
-        Err(CliError::Input(format!("{errors} scenario file(s) could not be read; see above")))
+        Err(CliError::Input(format!(
+            "{errors} scenario file(s) could not be read; see above"
+        )))
     } else if failed > 0 {
         Err(CliError::Failed)
     } else {

@@ -26,8 +26,9 @@ struct Cli {
     command: Option<Command>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 enum Format {
+    #[default]
     Text,
     Json,
 }
@@ -161,13 +162,13 @@ fn cmd_run(a: RunArgs) -> Result<(), CliError> {
     let parsed = load(a.file.as_deref())?;
     warn(&parsed);
     let until = match &a.until {
-        Some(u) => Some(
-            parse_duration(u).map_err(|e| CliError::Input(format!("--until: {e}")))?,
-        ),
+        Some(u) => Some(parse_duration(u).map_err(|e| CliError::Input(format!("--until: {e}")))?),
         None => None,
     };
     if until.is_some_and(|u| u > 365 * crate::sim::time::DAY) {
-        return Err(CliError::Input("--until: the horizon may not pass 365 days".into()));
+        return Err(CliError::Input(
+            "--until: the horizon may not pass 365 days".into(),
+        ));
     }
     let full = a.trace.is_some() || a.timeline.is_some() || a.plot.is_some();
     let opts = RunOptions {
@@ -220,7 +221,10 @@ fn cmd_validate(files: &[PathBuf]) -> Result<(), CliError> {
         }
     }
     if bad > 0 {
-        Err(CliError::Input(format!("{bad} of {} files are invalid", files.len())))
+        Err(CliError::Input(format!(
+            "{bad} of {} files are invalid",
+            files.len()
+        )))
     } else {
         Ok(())
     }
