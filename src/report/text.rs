@@ -2,10 +2,10 @@
 
 use std::fmt::Write;
 
-use crate::mapi::FlushFlags;
 use crate::scenario::metrics::{flushes, Value};
 use crate::scenario::model::{Via, DEFAULT_HORIZON};
 use crate::sim::format_duration;
+use crate::sim::time::format_compact;
 use crate::sim::trace::Origin;
 
 use super::jsonl::object_name;
@@ -49,7 +49,7 @@ fn pass_fail(c: Color, pass: bool) -> String {
 fn metric(o: &Outcome, name: &str) -> String {
     o.metrics
         .get(name)
-        .map_or_else(|| "-".to_string(), Value::to_string)
+        .map_or_else(|| "-".to_string(), Value::compact)
 }
 
 /// Renders the text report.
@@ -131,7 +131,37 @@ pub fn render(o: &Outcome, color: Color) -> String {
     // Flushes and procedures, in call order.
     let calls = flushes(run);
     if !calls.is_empty() || !o.scenario.flushes.is_empty() || !o.scenario.procedures.is_empty() {
-        let _ = writeln!(s, "flushes and procedures");
+        let _ = writeln!(
+            s,
+            "flushes and procedures (result / returned / completed / outcome; moved out/in)"
+        );
+        let line = |s: &mut String,
+                    label: String,
+                    at: u64,
+                    what: String,
+                    flags: String,
+                    p: &str,
+                    extra: &str| {
+            let _ = writeln!(
+                s,
+                "  {label:<12} {:>12}  {what:<20} {flags}",
+                format_compact(at),
+            );
+            let _ = writeln!(
+                s,
+                "  {:<12} {:>12}  → {} / {} / {} / {}; moved {}/{}; prompts {}{extra}",
+                "",
+                "",
+                metric(o, &format!("{p}.result")),
+                metric(o, &format!("{p}.returned_at")),
+                metric(o, &format!("{p}.completed_at")),
+                metric(o, &format!("{p}.outcome")),
+                metric(o, &format!("{p}.delivered")),
+                metric(o, &format!("{p}.received")),
+                metric(o, &format!("{p}.prompts")),
+            );
+        };
+        let mut rows: Vec<(u32, String)> = Vec::new();
         for (i, f) in o.scenario.flushes.iter().enumerate() {
             let n = i + 1;
             let via = match f.via {
@@ -145,37 +175,29 @@ pub fn render(o: &Outcome, color: Color) -> String {
                 .iter()
                 .find(|c| c.origin == Origin::Flush(n as u32))
                 .is_some_and(|c| c.progress_ui);
-            let _ = writeln!(
-                s,
-                "  flush.{n:<3} at {:<9} via {:<18} {:<40} → {:<26} returned {:<10} completed {:<10} outcome {:<26} moved {}/{} prompts {}{}",
-                format_duration(f.at),
+            let mut out = String::new();
+            line(
+                &mut out,
+                format!("flush.{n}"),
+                f.at,
                 via,
                 f.flags.to_string(),
-                metric(o, &format!("flush.{n}.result")),
-                metric(o, &format!("flush.{n}.returned_at")),
-                metric(o, &format!("flush.{n}.completed_at")),
-                metric(o, &format!("flush.{n}.outcome")),
-                metric(o, &format!("flush.{n}.delivered")),
-                metric(o, &format!("flush.{n}.received")),
-                metric(o, &format!("flush.{n}.prompts")),
-                if ui { "  [progress UI]" } else { "" },
+                &format!("flush.{n}"),
+                if ui { "; progress UI" } else { "" },
             );
+            rows.push((f.order, out));
         }
         for (i, p) in o.scenario.procedures.iter().enumerate() {
             let n = i + 1;
-            let _ = writeln!(
-                s,
-                "  procedure.{n:<2} at {:<9} {:<22} {:<40} → {:<26} returned {:<10} completed {:<10} outcome {:<26} moved {}/{} prompts {}",
-                format_duration(p.at),
-                p.kind.as_str(),
+            let mut out = String::new();
+            line(
+                &mut out,
+                format!("procedure.{n}"),
+                p.at,
+                p.kind.as_str().to_string(),
                 p.flags.to_string(),
-                metric(o, &format!("procedure.{n}.result")),
-                metric(o, &format!("procedure.{n}.returned_at")),
-                metric(o, &format!("procedure.{n}.completed_at")),
-                metric(o, &format!("procedure.{n}.outcome")),
-                metric(o, &format!("procedure.{n}.delivered")),
-                metric(o, &format!("procedure.{n}.received")),
-                metric(o, &format!("procedure.{n}.prompts")),
+                &format!("procedure.{n}"),
+                "",
             );
             for c in calls
                 .iter()
@@ -185,17 +207,23 @@ pub fn render(o: &Outcome, color: Color) -> String {
                     .target
                     .map_or(String::new(), |t| format!(" → {}", names[t as usize]));
                 let _ = writeln!(
-                    s,
-                    "      call {:<4} {:<18} {:<40} → {}",
-                    format!("#{}", c.id),
-                    format!("{}{target}", object_name(names, c.object)),
-                    FlushFlags::from_bits_retain(c.flags).to_string(),
+                    out,
+                    "  {:<12} {:>12}    call #{} on {}{target}: {}",
+                    "",
+                    "",
+                    c.id,
+                    object_name(names, c.object),
                     c.returned.map_or("pending".to_string(), |(t, r)| format!(
                         "{r} at {}",
-                        format_duration(t)
+                        format_compact(t)
                     )),
                 );
             }
+            rows.push((p.order, out));
+        }
+        rows.sort_by_key(|r| r.0);
+        for (_, r) in rows {
+            s.push_str(&r);
         }
         let _ = writeln!(s);
     }

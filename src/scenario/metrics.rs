@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::mapi::HResult;
+use crate::sim::time::format_compact;
 use crate::sim::trace::{EventKind, FlushId, Object, Origin};
 use crate::sim::{format_duration, Micros};
 use crate::spooler::combine;
@@ -44,6 +45,14 @@ impl fmt::Display for Value {
 }
 
 impl Value {
+    /// The value for tables: times in [`format_compact`] form.
+    pub fn compact(&self) -> String {
+        match self {
+            Value::Time(t) => format_compact(*t),
+            v => v.to_string(),
+        }
+    }
+
     /// The JSON form of the contract: times as integer microseconds, words as strings.
     pub fn to_json(&self) -> serde_json::Value {
         match self {

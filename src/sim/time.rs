@@ -71,6 +71,34 @@ pub fn format_duration(us: Micros) -> String {
     Time(us).to_string()
 }
 
+/// A short, fixed-precision form for tables: `750us`, `63.442ms`, `12.5s`, `7m05.665s`,
+/// `1h07m05.665s`; exact to the millisecond above one second.
+pub fn format_compact(us: Micros) -> String {
+    fn trim(s: String) -> String {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    }
+    if us < MILLISECOND {
+        return format!("{us}us");
+    }
+    if us < SECOND {
+        return trim(format!("{:.3}", us as f64 / 1e3)) + "ms";
+    }
+    let ms = us / MILLISECOND;
+    let (h, m) = (ms / 3_600_000, (ms / 60_000) % 60);
+    let sec = (ms % 60_000) as f64 / 1e3;
+    if h > 0 {
+        format!("{h}h{m:02}m{:06.3}s", sec)
+    } else if m > 0 {
+        format!("{m}m{:06.3}s", sec)
+    } else {
+        trim(format!("{sec:.3}")) + "s"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +130,17 @@ mod tests {
             assert_eq!(parse_duration(&format_duration(us)).unwrap(), us);
         }
         assert_eq!(format_duration(90 * SECOND), "1m 30s");
+    }
+
+    #[test]
+    fn compact_forms() {
+        assert_eq!(format_compact(750), "750us");
+        assert_eq!(format_compact(63_442), "63.442ms");
+        assert_eq!(format_compact(12_500_000), "12.5s");
+        assert_eq!(format_compact(7 * MINUTE + 5_665_000), "7m05.665s");
+        assert_eq!(
+            format_compact(HOUR + 7 * MINUTE + 5_665_400),
+            "1h07m05.665s"
+        );
     }
 }
