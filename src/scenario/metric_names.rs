@@ -302,12 +302,14 @@ mod tests {
                 via: Via::Spooler,
                 target: None,
                 flags: FlushFlags::UPLOAD,
+                order: 0,
             });
         }
         s.procedures.push(ProcedureSpec {
             at: 0,
             kind: ProcedureKind::FlushAll,
             flags: FlushFlags::UPLOAD,
+            order: 1,
         });
         s
     }

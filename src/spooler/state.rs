@@ -840,3 +840,255 @@ pub fn combine(results: impl IntoIterator<Item = HResult>) -> HResult {
         (_, Some(_)) => HResult::MAPI_W_PARTIAL_COMPLETION,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The spooler driven synchronously: no runtime, no actors, just inputs and effects.
+    use super::*;
+    use crate::mapi::status::entry_id;
+    use crate::scenario::model::TransportConfig;
+    use crate::sim::Key;
+
+    fn spooler() -> SpoolerState {
+        let mut s = Scenario::new("unit");
+        let mut a = TransportConfig::lan("a", &["A"]);
+        a.send = Schedule::OnDemand;
+        a.receive = Schedule::OnDemand;
+        let mut b = TransportConfig::lan("b", &["B"]);
+        b.send = Schedule::OnDemand;
+        b.receive = Schedule::OnDemand;
+        b.supports_flush = false;
+        s.transports = vec![a, b];
+        SpoolerState::new(&s, Clock::new(), false)
+    }
+
+    fn at(s: &SpoolerState, t: Micros) {
+        s.clock.set_current(Key {
+            t,
+            class: Class::Client as u8,
+            idx: 0,
+            seq: 0,
+        });
+    }
+
+    fn replies(s: &mut SpoolerState) -> Vec<(FlushId, HResult)> {
+        s.effects
+            .drain(..)
+            .filter_map(|e| match e {
+                Effect::Reply(id, r) => Some((id, r)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn uploads(s: &mut SpoolerState) -> Vec<(u16, usize, Option<FlushId>)> {
+        s.effects
+            .drain(..)
+            .filter_map(|e| match e {
+                Effect::Transport(t, TransportCmd::Upload { msgs, flush }) => {
+                    Some((t, msgs.len(), flush))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    const UP: FlushFlags = FlushFlags::UPLOAD;
+
+    #[test]
+    fn checks_come_in_the_contracts_order() {
+        let mut s = spooler();
+        let bad = FlushFlags::from_bits_retain(0x100);
+        s.flush_call(Object::Spooler, None, bad, Origin::Api);
+        s.flush_call(Object::Spooler, None, FlushFlags::NO_UI, Origin::Api);
+        // No direction outranks no support.
+        s.flush_call(Object::Transport(1), None, FlushFlags::NO_UI, Origin::Api);
+        s.flush_call(Object::Transport(1), None, UP, Origin::Api);
+        s.flush_call(Object::Other(0), None, UP, Origin::Api);
+        s.flush_call(Object::Spooler, Some(&entry_id(1)), UP, Origin::Api);
+        assert_eq!(
+            replies(&mut s),
+            vec![
+                (1, HResult::MAPI_E_UNKNOWN_FLAGS),
+                (2, HResult::MAPI_E_INVALID_PARAMETER),
+                (3, HResult::MAPI_E_INVALID_PARAMETER),
+                (4, HResult::MAPI_E_NO_SUPPORT),
+                (5, HResult::MAPI_E_NO_SUPPORT),
+                (6, HResult::MAPI_E_INVALID_ENTRYID),
+            ]
+        );
+        assert!(s.liveness().is_quiet());
+    }
+
+    #[test]
+    fn an_empty_flush_completes_without_a_round_trip() {
+        let mut s = spooler();
+        s.flush_call(
+            Object::Spooler,
+            None,
+            UP | FlushFlags::DOWNLOAD,
+            Origin::Api,
+        );
+        assert_eq!(replies(&mut s), vec![(1, HResult::S_OK)]);
+    }
+
+    #[test]
+    fn profile_order_hands_one_transport_at_a_time_and_busies_everything() {
+        let mut s = spooler();
+        s.submit("A", 3, 100);
+        s.submit("b", 2, 100); // address types compare case-insensitively
+        assert_eq!(s.queued(), vec![3, 2]);
+        s.flush_call(Object::Spooler, None, UP, Origin::Api);
+        assert_eq!(uploads(&mut s), vec![(0, 3, Some(1))]);
+        // Everything is busy while it runs: a direct flush of the other transport too.
+        s.flush_call(Object::Spooler, Some(&entry_id(4)), UP, Origin::Api);
+        assert_eq!(replies(&mut s), vec![(2, HResult::MAPI_E_BUSY)]);
+        at(&s, 3);
+        s.settled(
+            0,
+            Settled {
+                delivered: 3,
+                ..Settled::default()
+            },
+        );
+        s.phase_done(
+            0,
+            PhaseDone {
+                flush: 1,
+                inbound: false,
+                result: HResult::S_OK,
+                delivered: 3,
+                received: 0,
+                failed: false,
+            },
+        );
+        assert_eq!(uploads(&mut s), vec![(1, 2, Some(1))]);
+        s.settled(
+            1,
+            Settled {
+                delivered: 2,
+                ..Settled::default()
+            },
+        );
+        s.phase_done(
+            1,
+            PhaseDone {
+                flush: 1,
+                inbound: false,
+                result: HResult::S_OK,
+                delivered: 2,
+                received: 0,
+                failed: false,
+            },
+        );
+        assert_eq!(replies(&mut s), vec![(1, HResult::S_OK)]);
+        assert!(s.liveness().is_quiet());
+    }
+
+    #[test]
+    fn async_flush_replies_at_once_and_partial_failures_combine() {
+        let mut s = spooler();
+        s.submit("A", 1, 1);
+        s.submit("B", 1, 1);
+        s.flush_call(
+            Object::Spooler,
+            None,
+            UP | FlushFlags::ASYNC_OK,
+            Origin::Api,
+        );
+        let effects: Vec<Effect> = s.effects.drain(..).collect();
+        assert!(matches!(effects.last(), Some(Effect::Transport(0, _))));
+        assert!(effects
+            .iter()
+            .any(|e| matches!(e, Effect::Reply(1, HResult::S_OK))));
+        s.phase_done(
+            0,
+            PhaseDone {
+                flush: 1,
+                inbound: false,
+                result: HResult::MAPI_E_USER_CANCEL,
+                delivered: 0,
+                received: 0,
+                failed: false,
+            },
+        );
+        s.phase_done(
+            1,
+            PhaseDone {
+                flush: 1,
+                inbound: false,
+                result: HResult::S_OK,
+                delivered: 1,
+                received: 0,
+                failed: false,
+            },
+        );
+        // The call already returned: no second reply, but the completion is traced.
+        assert!(replies(&mut s).is_empty());
+        let outcome = s.rec.events.iter().find_map(|e| match e.kind {
+            EventKind::FlushComplete { outcome, .. } => Some(outcome),
+            _ => None,
+        });
+        assert_eq!(outcome, Some(HResult::MAPI_W_PARTIAL_COMPLETION));
+    }
+
+    #[test]
+    fn a_failed_attempt_waits_out_its_backoff_and_force_covers_it() {
+        let mut s = spooler();
+        s.submit("A", 1, 1);
+        s.flush_call(Object::Transport(0), None, UP, Origin::Api);
+        uploads(&mut s);
+        at(&s, 10);
+        let m = QueuedMsg {
+            id: 0,
+            attempts: 0,
+            submitted_at: 0,
+            size: 1,
+        };
+        s.settled(
+            0,
+            Settled {
+                failed: vec![(m, 10)],
+                ..Settled::default()
+            },
+        );
+        s.phase_done(
+            0,
+            PhaseDone {
+                flush: 1,
+                inbound: false,
+                result: HResult::S_OK,
+                delivered: 0,
+                received: 0,
+                failed: true,
+            },
+        );
+        assert_eq!(replies(&mut s), vec![(1, HResult::MAPI_E_NETWORK_ERROR)]);
+        // A plain flush skips mail in its back-off: nothing to cover, done at once.
+        s.flush_call(Object::Transport(0), None, UP, Origin::Api);
+        assert_eq!(replies(&mut s), vec![(2, HResult::S_OK)]);
+        // FLUSH_FORCE tries it now.
+        s.flush_call(
+            Object::Transport(0),
+            None,
+            UP | FlushFlags::FORCE,
+            Origin::Api,
+        );
+        assert_eq!(uploads(&mut s), vec![(0, 1, Some(3))]);
+    }
+
+    #[test]
+    fn combine_follows_the_contract() {
+        use HResult::*;
+        assert_eq!(combine([S_OK, S_OK]), S_OK);
+        assert_eq!(
+            combine([S_OK, MAPI_E_USER_CANCEL]),
+            MAPI_W_PARTIAL_COMPLETION
+        );
+        assert_eq!(
+            combine([MAPI_E_NETWORK_ERROR, MAPI_E_USER_CANCEL]),
+            MAPI_E_NETWORK_ERROR
+        );
+        assert_eq!(combine([]), S_OK);
+    }
+}
