@@ -74,10 +74,7 @@ impl OutboundQueue {
 /// The back-off after the `attempts`-th failure: `retry`, doubling, capped at `max_retry`.
 pub fn backoff(retry: Micros, max_retry: Micros, attempts: u32) -> Micros {
     let doublings = attempts.saturating_sub(1).min(63);
-    retry
-        .checked_mul(1u64 << doublings)
-        .unwrap_or(u64::MAX)
-        .min(max_retry)
+    retry.saturating_mul(1u64 << doublings).min(max_retry)
 }
 
 #[cfg(test)]

@@ -245,13 +245,13 @@ impl TransportState {
                 });
                 self.pump();
             }
-            WAKE_HANGUP => {
-                if self.line == Line::Up && self.active.is_none() && self.work.is_empty() {
-                    self.line = Line::Down;
-                    self.record(EventKind::HangUp {
-                        transport: self.idx,
-                    });
-                }
+            WAKE_HANGUP
+                if self.line == Line::Up && self.active.is_none() && self.work.is_empty() =>
+            {
+                self.line = Line::Down;
+                self.record(EventKind::HangUp {
+                    transport: self.idx,
+                });
             }
             _ => {}
         }
