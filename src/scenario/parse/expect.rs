@@ -1,0 +1,247 @@
+//! `[expect]`: metric names checked against the scenario, values against the metric's kind.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use toml::de::DeValue;
+
+use super::reader::{describe, duration_text, in_order, int_value, Ctx, PResult, Tbl, Val};
+use crate::mapi::HResult;
+use crate::scenario::error::{clip, closest, ErrorKind};
+use crate::scenario::metric_names::{metric_kind, MetricKind};
+use crate::scenario::model::{CmpOp, ExpectValue, Expectation, Scenario};
+
+/// The words `[expect]` accepts besides result names.
+pub const SPECIAL_WORDS: &[&str] = &["none", "never", "pending"];
+
+/// The results the simulator produces, for suggestions (any `HResult` name is accepted).
+const RESULT_NAMES: &[&str] = &[
+    "S_OK",
+    "MAPI_W_PARTIAL_COMPLETION",
+    "MAPI_E_BUSY",
+    "MAPI_E_NO_SUPPORT",
+    "MAPI_E_USER_CANCEL",
+    "MAPI_E_NETWORK_ERROR",
+    "MAPI_E_INVALID_PARAMETER",
+    "MAPI_E_UNKNOWN_FLAGS",
+    "MAPI_E_INVALID_ENTRYID",
+    "pending",
+];
+
+/// Operators, two-character ones first so that `<=` is not read as `<` then `=`.
+const OPS: &[(&str, CmpOp)] = &[
+    ("==", CmpOp::Eq),
+    ("!=", CmpOp::Ne),
+    ("<=", CmpOp::Le),
+    (">=", CmpOp::Ge),
+    ("<", CmpOp::Lt),
+    (">", CmpOp::Gt),
+];
+
+/// One flattened `[expect]` entry.
+struct Entry<'a, 'i> {
+    /// The metric name, dotted.
+    name: String,
+    /// Where its (last) key is written.
+    key_span: Range<usize>,
+    value: &'a Val<'i>,
+}
+
+/// Reads `[expect]`, in file order.
+pub(super) fn expectations(
+    cx: &Ctx<'_>,
+    root: &Tbl<'_, '_>,
+    scenario: &Scenario,
+) -> PResult<Vec<Expectation>> {
+    let Some(v) = root.get("expect") else {
+        return Ok(Vec::new());
+    };
+    let DeValue::Table(table) = v.get_ref() else {
+        return Err(cx.wrong("expect", v, "an [expect] table of metric = value"));
+    };
+    let mut entries = Vec::new();
+    // Dotted keys written without quotes are nested tables: flatten them with '.'. The toml
+    // parser bounds nesting, and this walk uses an explicit stack anyway.
+    let mut stack = vec![(String::new(), table)];
+    while let Some((prefix, t)) = stack.pop() {
+        for (k, val) in in_order(t) {
+            let name = if prefix.is_empty() {
+                k.get_ref().to_string()
+            } else {
+                format!("{prefix}.{}", k.get_ref())
+            };
+            match val.get_ref() {
+                DeValue::Table(inner) if inner.is_empty() => {
+                    return Err(cx.invalid(
+                        &format!("expect.{}", clip(&name)),
+                        val,
+                        "expected metric = value entries, found an empty table",
+                    ))
+                }
+                DeValue::Table(inner) => stack.push((name, inner)),
+                _ => entries.push(Entry {
+                    name,
+                    key_span: k.span(),
+                    value: val,
+                }),
+            }
+        }
+    }
+    entries.sort_by_key(|e| e.key_span.start);
+
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(entries.len());
+    for e in &entries {
+        let key = format!("expect.{}", clip(&e.name));
+        if let Some(line) = seen.get(e.name.as_str()) {
+            return Err(cx.err(
+                ErrorKind::Duplicate,
+                e.key_span.clone(),
+                &key,
+                format!(
+                    "expected one expectation per metric, found `{}` again (first on line \
+                     {line}); quoted and dotted keys name the same metric",
+                    clip(&e.name)
+                ),
+            ));
+        }
+        seen.insert(&e.name, cx.line_of(e.key_span.start));
+        let Some(kind) = metric_kind(&e.name, scenario) else {
+            let why = crate::scenario::metric_names::check_metric_name(&e.name, scenario)
+                .err()
+                .unwrap_or_default();
+            return Err(cx.err(ErrorKind::UnknownMetric, e.key_span.clone(), &key, why));
+        };
+        let (op, value) = value(cx, &key, e.value, kind)?;
+        out.push(Expectation {
+            metric: e.name.clone(),
+            op,
+            value,
+        });
+    }
+    Ok(out)
+}
+
+/// What a metric of `kind` can be compared with, for messages.
+fn expected(kind: MetricKind) -> &'static str {
+    match kind {
+        MetricKind::Count => "a count like 3 or \">= 3\"",
+        MetricKind::Time => "a time like \"2h\" or \"<= 2h\"",
+        MetricKind::Latency => "a time like \"250ms\" or \"<= 1s\", or \"none\"",
+        MetricKind::Moment => "a time like \"12m\" or \"<= 12m\", or \"never\"",
+        MetricKind::Result => "a result like \"S_OK\" or \"!= MAPI_E_BUSY\", or \"pending\"",
+    }
+}
+
+/// Reads one expectation's value for a metric of `kind`.
+fn value(cx: &Ctx<'_>, key: &str, v: &Val<'_>, kind: MetricKind) -> PResult<(CmpOp, ExpectValue)> {
+    let exp = expected(kind);
+    let text = match v.get_ref() {
+        DeValue::Integer(i) => {
+            let n = int_value(i).and_then(|n| i64::try_from(n).ok());
+            return match (kind, n) {
+                (MetricKind::Count, Some(n)) => Ok((CmpOp::Eq, ExpectValue::Int(n))),
+                (MetricKind::Count, None) => Err(cx.invalid(
+                    key,
+                    v,
+                    format!("expected {exp}, found {} (too large)", describe(v.get_ref())),
+                )),
+                (MetricKind::Result, _) => Err(cx.wrong(key, v, exp)),
+                _ => Err(cx.err(
+                    ErrorKind::WrongType,
+                    v.span(),
+                    key,
+                    format!(
+                        "expected {exp}, found {}; times are quoted strings with a unit: write \
+                         \"{}s\" or \"{}ms\"",
+                        describe(v.get_ref()),
+                        clip(&i.to_string()),
+                        clip(&i.to_string())
+                    ),
+                )),
+            };
+        }
+        DeValue::String(s) => s.as_ref(),
+        _ => return Err(cx.wrong(key, v, exp)),
+    };
+    let trimmed = text.trim();
+    let (op, rest) = OPS
+        .iter()
+        .find_map(|(sym, op)| trimmed.strip_prefix(sym).map(|r| (*op, r.trim())))
+        .unwrap_or((CmpOp::Eq, trimmed));
+    let bad = |why: String| Err(cx.invalid(key, v, why));
+    if rest.is_empty() {
+        return bad(format!("expected {exp}, found \"{}\" (nothing to compare with)", clip(text)));
+    }
+    let value = if let Ok(n) = rest.parse::<i64>() {
+        ExpectValue::Int(n)
+    } else if rest.starts_with(|c: char| c.is_ascii_digit()) {
+        match duration_text(rest) {
+            Ok(t) => ExpectValue::Time(t),
+            Err(msg) => return bad(msg),
+        }
+    } else {
+        ExpectValue::Word(rest.to_string())
+    };
+    let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
+    match (kind, &value) {
+        (MetricKind::Count, ExpectValue::Int(_)) => {}
+        (MetricKind::Time | MetricKind::Latency | MetricKind::Moment, ExpectValue::Time(_)) => {}
+        (MetricKind::Latency, ExpectValue::Word(w)) if w == "none" => {
+            if ordered {
+                return bad(format!(
+                    "expected == or != before \"none\" (no samples), found \"{}\"",
+                    clip(text)
+                ));
+            }
+        }
+        (MetricKind::Moment, ExpectValue::Word(w)) if w == "never" => {}
+        (MetricKind::Result, ExpectValue::Word(w))
+            if HResult::from_name(w).is_some() || w == "pending" =>
+        {
+            if ordered {
+                return bad(format!(
+                    "expected == or != before a result, found \"{}\"; results have no order",
+                    clip(text)
+                ));
+            }
+        }
+        (MetricKind::Result, ExpectValue::Word(w)) => {
+            let hint = match closest(w, RESULT_NAMES.iter().copied()) {
+                Some(c) => format!("did you mean \"{c}\"?"),
+                None => "expected S_OK, a MAPI_E_* or MAPI_W_* name, or pending".to_string(),
+            };
+            return Err(cx.err(
+                ErrorKind::UnknownName,
+                v.span(),
+                key,
+                format!("unknown result \"{}\"; {hint}", clip(w)),
+            ));
+        }
+        (_, ExpectValue::Word(w)) => {
+            let hint = match closest(w, SPECIAL_WORDS.iter().copied()) {
+                Some(c) if exp.contains(&format!("\"{c}\"")) => format!("; did you mean \"{c}\"?"),
+                _ => String::new(),
+            };
+            return bad(format!("expected {exp}, found \"{}\"{hint}", clip(text)));
+        }
+        (MetricKind::Result, _) => {
+            return bad(format!("expected {exp}, found \"{}\"", clip(text)));
+        }
+        (MetricKind::Count, _) => {
+            return bad(format!(
+                "expected {exp}, found \"{}\"; this metric counts, it is not a time",
+                clip(text)
+            ))
+        }
+        _ => {
+            return bad(format!(
+                "expected {exp}, found \"{}\"; this metric is a time: write it with a unit, \
+                 like \"{}s\"",
+                clip(text),
+                clip(rest)
+            ))
+        }
+    }
+    Ok((op, value))
+}

@@ -1,0 +1,288 @@
+//! Scenario files (TOML, contract section 2) parsed and validated into a [`Scenario`].
+//!
+//! Scenario files are the user interface of the simulator: people write them by hand, keep
+//! them in regression suites and run them in CI, where the only feedback is a log line. So
+//! parsing is strict and every refusal is an input error that names the file, the line and
+//! column of the offending key or value, the key path (`transport[0].per_message`, indices
+//! counting from 0 in file order), what was expected and what was found, with a did-you-mean
+//! suggestion for misspelt keys and names (see [`ScenarioError`]).
+//!
+//! Why by hand: `toml` parses the text into a spanned document (`toml::de::DeTable`, every
+//! key and value with its byte span) and this module walks it, instead of deriving
+//! `Deserialize` into structs. Derived deserializers stop at the first mismatch with a
+//! generic message and lose the context (kind of transport, which flush, which metric) that a
+//! useful message needs.
+//!
+//! Everything the model holds is resolved here: transports are referred to by index,
+//! durations are exact microseconds (a remainder finer than a microsecond is an error), flags
+//! are raw bits (unknown bits allowed on purpose, since `MAPI_E_UNKNOWN_FLAGS` is a result
+//! users test), and expectations are checked against the metrics that exist for this
+//! scenario ([`crate::scenario::metric_names`]). Things that are allowed but probably
+//! mistakes (mail nobody can route, actions after the horizon) come back as [`Warning`]s.
+//!
+//! The limits of contract section 6 (messages, transports, horizon) are checked on the
+//! numbers as written, before anything is built from them, so a file asking for 10^18
+//! messages is refused at once. Parsing never panics: arbitrary bytes, empty files, huge
+//! integers, NaN and infinities all give an error (the `toml` parser bounds nesting depth).
+
+mod actions;
+mod expect;
+mod reader;
+mod transport;
+
+use toml::de::{DeTable, DeValue};
+
+pub use self::actions::DEFAULT_SIZE;
+pub use self::expect::SPECIAL_WORDS;
+pub use self::transport::MAX_TRANSPORTS;
+pub use crate::scenario::error::{ErrorKind, ScenarioError, Warning, WarningKind};
+
+use self::reader::{boolean, duration, string, table, unsigned, word, Ctx, PResult, Tbl};
+use crate::scenario::model::{FlushOrder, Scenario};
+use crate::sim::time::{format_duration, Micros, DAY};
+
+/// The most messages (all `[[mail]]` and `[[incoming]]` counts together) a scenario may have.
+pub const MAX_MESSAGES: u64 = 10_000_000;
+
+/// The longest horizon (`until`) a scenario may ask for.
+pub const MAX_HORIZON: Micros = 365 * DAY;
+
+/// The largest scenario file accepted, in bytes.
+pub const MAX_FILE_BYTES: usize = 16 << 20;
+
+/// Top-level keys.
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "seed",
+    "until",
+    "spooler",
+    "transport",
+    "mail",
+    "incoming",
+    "flush",
+    "procedure",
+    "fault",
+    "expect",
+];
+
+/// Keys of `[spooler]`.
+const SPOOLER_KEYS: &[&str] = &["honors_no_ui", "flush_order"];
+
+/// A parsed scenario and what looked suspicious in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// The validated scenario.
+    pub scenario: Scenario,
+    /// Allowed but probably unintended, in file order.
+    pub warnings: Vec<Warning>,
+}
+
+/// Parses and validates a scenario from `text`; `file` names it in messages.
+pub fn parse_scenario(text: &str, file: &str) -> Result<Parsed, ScenarioError> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(ScenarioError::whole_file(
+            ErrorKind::Limit,
+            file,
+            format!(
+                "expected a scenario file of at most {} MiB, found {} bytes",
+                MAX_FILE_BYTES >> 20,
+                text.len()
+            ),
+        ));
+    }
+    let doc = DeTable::parse(text).map_err(|e| {
+        let message = e.message().trim().replace('\n', "; ");
+        ScenarioError::at(
+            ErrorKind::Syntax,
+            file,
+            text,
+            e.span().unwrap_or(0..0),
+            "",
+            format!("invalid TOML: {message}"),
+        )
+    })?;
+    let mut cx = Ctx {
+        file,
+        src: text,
+        warnings: Vec::new(),
+    };
+    let root = Tbl {
+        table: doc.get_ref(),
+        path: String::new(),
+        span: 0..0,
+        what: "the top level".to_string(),
+    };
+    root.check_keys(&cx, TOP_KEYS)?;
+    let until = horizon(&cx, &root)?;
+    check_limits(&cx, &root)?;
+
+    let expected = "name = \"...\", the scenario's name";
+    let v = root.require(&cx, "name", expected)?;
+    let name = string(&cx, "name", v, expected)?;
+    if name.trim().is_empty() {
+        return Err(cx.invalid("name", v, "expected a non-empty name, found \"\""));
+    }
+    let mut s = Scenario::new(name);
+    s.until = until;
+    if let Some(v) = root.get("description") {
+        s.description = Some(string(&cx, "description", v, "a string")?.to_string());
+    }
+    if let Some(v) = root.get("seed") {
+        s.seed = unsigned(&cx, "seed", v, "a seed")?;
+    }
+    if let Some(t) = table(&cx, &root, "spooler")? {
+        t.check_keys(&cx, SPOOLER_KEYS)?;
+        if let Some(v) = t.get("honors_no_ui") {
+            s.spooler.honors_no_ui = boolean(&cx, &t.key("honors_no_ui"), v)?;
+        }
+        if let Some(v) = t.get("flush_order") {
+            s.spooler.flush_order =
+                match word(&cx, &t.key("flush_order"), v, &["profile", "parallel"])? {
+                    "profile" => FlushOrder::Profile,
+                    _ => FlushOrder::Parallel,
+                };
+        }
+    }
+    s.transports = transport::transports(&cx, &root)?;
+    s.mail = actions::mail(&mut cx, &root, &s)?;
+    s.incoming = actions::incoming(&mut cx, &root, &s)?;
+    s.flushes = actions::flushes(&mut cx, &root, &s)?;
+    s.procedures = actions::procedures(&mut cx, &root, &s)?;
+    s.faults = actions::faults(&mut cx, &root, &s)?;
+    s.expect = expect::expectations(&cx, &root, &s)?;
+
+    let mut warnings = cx.warnings;
+    warnings.sort_by_key(|w| (w.line, w.column));
+    Ok(Parsed {
+        scenario: s,
+        warnings,
+    })
+}
+
+/// Reads and parses the scenario file at `path`; a file that cannot be read or is not UTF-8
+/// is an error too.
+pub fn load_scenario(path: &std::path::Path) -> Result<Parsed, ScenarioError> {
+    let file = path.display().to_string();
+    let io = |e: std::io::Error| {
+        ScenarioError::whole_file(ErrorKind::Io, &file, format!("cannot read the file: {e}"))
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(ScenarioError::whole_file(
+            ErrorKind::Limit,
+            &file,
+            format!(
+                "expected a scenario file of at most {} MiB, found {} bytes",
+                MAX_FILE_BYTES >> 20,
+                meta.len()
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+            let found = bytes.get(valid).copied().unwrap_or_default();
+            return Err(ScenarioError::at(
+                ErrorKind::Io,
+                &file,
+                prefix,
+                valid..valid,
+                "",
+                format!("expected UTF-8 text, found the byte 0x{found:02X}; save the file as UTF-8"),
+            ));
+        }
+    };
+    parse_scenario(&text, &file)
+}
+
+/// `until`, refused past [`MAX_HORIZON`].
+fn horizon(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> PResult<Option<Micros>> {
+    let Some(v) = root.get("until") else {
+        return Ok(None);
+    };
+    let until = duration(cx, "until", v)?;
+    if until > MAX_HORIZON {
+        return Err(cx.err(
+            ErrorKind::Limit,
+            v.span(),
+            "until",
+            format!(
+                "expected a horizon of at most 365 days (\"365d\"), found \"{}\"",
+                format_duration(until)
+            ),
+        ));
+    }
+    Ok(Some(until))
+}
+
+/// The limits of contract section 6 on transports and messages, checked on the numbers as
+/// written before anything is built. Malformed values are skipped here and refused later
+/// with a precise message.
+fn check_limits(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> PResult<()> {
+    if let Some(v) = root.get("transport") {
+        if let DeValue::Array(items) = v.get_ref() {
+            if let Some(extra) = items.get(MAX_TRANSPORTS) {
+                return Err(cx.err(
+                    ErrorKind::Limit,
+                    extra.span(),
+                    &format!("transport[{MAX_TRANSPORTS}]"),
+                    format!(
+                        "expected at most {MAX_TRANSPORTS} transports, found {}",
+                        items.len()
+                    ),
+                ));
+            }
+        }
+    }
+    // (position, key, count) of every [[mail]] and [[incoming]], in file order.
+    let mut counts: Vec<(std::ops::Range<usize>, String, u64)> = Vec::new();
+    for section in ["mail", "incoming"] {
+        let Some(DeValue::Array(items)) = root.get(section).map(|v| v.get_ref()) else {
+            continue;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let DeValue::Table(t) = item.get_ref() else {
+                continue;
+            };
+            let key = format!("{section}[{i}].count");
+            match t.get("count") {
+                None => counts.push((item.span(), key, 1)),
+                Some(v) => {
+                    if let DeValue::Integer(n) = v.get_ref() {
+                        let n = reader::int_value(n)
+                            .and_then(|n| u64::try_from(n).ok())
+                            .unwrap_or(u64::MAX);
+                        counts.push((v.span(), key, n));
+                    }
+                }
+            }
+        }
+    }
+    counts.sort_by_key(|(span, _, _)| span.start);
+    let total: u128 = counts.iter().map(|(_, _, n)| u128::from(*n)).sum();
+    if total <= u128::from(MAX_MESSAGES) {
+        return Ok(());
+    }
+    let mut running = 0u128;
+    for (span, key, n) in counts {
+        running += u128::from(n);
+        if running > u128::from(MAX_MESSAGES) {
+            return Err(cx.err(
+                ErrorKind::Limit,
+                span,
+                &key,
+                format!(
+                    "expected at most {MAX_MESSAGES} messages in a scenario ([[mail]] and \
+                     [[incoming]] counts together), found {total}; this count takes the total \
+                     past the limit"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,677 @@
+//! Typed reading of spanned TOML values, each failure an error at the value's position.
+//!
+//! The parser walks `toml`'s spanned document (`DeTable`) by hand instead of deriving
+//! `Deserialize`: serde stops at the first mismatch with a generic message, while walking
+//! lets every check say which key, what was expected and what was found, and point at the
+//! exact key or value.
+
+use std::ops::Range;
+
+use toml::de::{DeInteger, DeString, DeTable, DeValue};
+use toml::Spanned;
+
+use crate::mapi::FlushFlags;
+use crate::scenario::error::{clip, closest, list, ErrorKind, ScenarioError, Warning, WarningKind};
+use crate::sim::rng::Dist;
+use crate::sim::time::{format_duration, parse_duration, DurationError, Micros};
+
+/// A spanned TOML value.
+pub(super) type Val<'i> = Spanned<DeValue<'i>>;
+/// A spanned TOML key.
+pub(super) type Key<'i> = Spanned<DeString<'i>>;
+/// Parsing's result.
+pub(super) type PResult<T> = Result<T, ScenarioError>;
+
+/// What every check needs: where the text came from, and the warnings found so far.
+pub(super) struct Ctx<'s> {
+    pub file: &'s str,
+    pub src: &'s str,
+    pub warnings: Vec<Warning>,
+}
+
+impl Ctx<'_> {
+    /// An error of `kind` at `span`.
+    pub fn err(
+        &self,
+        kind: ErrorKind,
+        span: Range<usize>,
+        key: &str,
+        message: impl Into<String>,
+    ) -> ScenarioError {
+        ScenarioError::at(kind, self.file, self.src, span, key, message)
+    }
+
+    /// The 1-based line of byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let bytes = self.src.as_bytes();
+        bytes[..offset.min(bytes.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    /// Records a warning at `span`.
+    pub fn warn(
+        &mut self,
+        kind: WarningKind,
+        span: Range<usize>,
+        key: &str,
+        message: impl Into<String>,
+    ) {
+        let w = Warning::at(kind, self.file, self.src, span, key, message);
+        self.warnings.push(w);
+    }
+
+    /// A value of the wrong TOML type.
+    pub fn wrong(&self, key: &str, v: &Val<'_>, expected: &str) -> ScenarioError {
+        let hint = match v.get_ref() {
+            DeValue::Datetime(_) => "; write durations as quoted strings with a unit, like \"10m\"",
+            _ => "",
+        };
+        self.err(
+            ErrorKind::WrongType,
+            v.span(),
+            key,
+            format!("expected {expected}, found {}{hint}", describe(v.get_ref())),
+        )
+    }
+
+    /// A value of the right type that is not allowed.
+    pub fn invalid(&self, key: &str, v: &Val<'_>, message: impl Into<String>) -> ScenarioError {
+        self.err(ErrorKind::InvalidValue, v.span(), key, message)
+    }
+}
+
+/// How a value reads in a message: `42 (an integer)`, `"abc" (a string)`, ...
+pub(super) fn describe(v: &DeValue<'_>) -> String {
+    match v {
+        DeValue::String(s) => format!("\"{}\" (a string)", clip(s)),
+        DeValue::Integer(i) => format!("{} (an integer)", clip(&i.to_string())),
+        DeValue::Float(f) => format!("{} (a float)", clip(f.as_str())),
+        DeValue::Boolean(b) => format!("{b} (a boolean)"),
+        DeValue::Datetime(d) if d.date.is_none() => format!("{d} (a time of day)"),
+        DeValue::Datetime(d) => format!("{d} (a date-time)"),
+        DeValue::Array(a) if a.is_empty() => "an empty array".to_string(),
+        DeValue::Array(a) if a.len() == 1 => "an array of 1 item".to_string(),
+        DeValue::Array(a) => format!("an array of {} items", a.len()),
+        DeValue::Table(t) if t.is_empty() => "an empty table".to_string(),
+        DeValue::Table(t) => format!(
+            "a table with {} {}",
+            if t.len() == 1 { "key" } else { "keys" },
+            list(in_order(t).into_iter().map(|(k, _)| k.get_ref().as_ref()))
+        ),
+    }
+}
+
+/// The entries of `table` in file order (the map itself is sorted by key).
+pub(super) fn in_order<'a, 'i>(table: &'a DeTable<'i>) -> Vec<(&'a Key<'i>, &'a Val<'i>)> {
+    let mut v: Vec<_> = table.iter().collect();
+    v.sort_by_key(|(k, _)| k.span().start);
+    v
+}
+
+/// One TOML table being read, with the path that names its keys in messages.
+pub(super) struct Tbl<'a, 'i> {
+    pub table: &'a DeTable<'i>,
+    /// `transport[0]`, `spooler`, or empty for the top level.
+    pub path: String,
+    /// Where the table starts (its header), for "missing key" errors.
+    pub span: Range<usize>,
+    /// How messages name it: `[[transport]]`, `the top level`, ...
+    pub what: String,
+}
+
+impl<'a, 'i> Tbl<'a, 'i> {
+    /// The path of key `k` in this table.
+    pub fn key(&self, k: &str) -> String {
+        if self.path.is_empty() {
+            k.to_string()
+        } else {
+            format!("{}.{k}", self.path)
+        }
+    }
+
+    /// The value of `k`.
+    pub fn get(&self, k: &str) -> Option<&'a Val<'i>> {
+        self.table.get(k)
+    }
+
+    /// The spanned key `k`, if present.
+    pub fn key_of(&self, k: &str) -> Option<&'a Key<'i>> {
+        self.table.get_key_value(k).map(|(k, _)| k)
+    }
+
+    /// Refuses the first key (in file order) that is not in `allowed`, suggesting the closest
+    /// valid key or listing them all.
+    pub fn check_keys(&self, cx: &Ctx<'_>, allowed: &[&str]) -> PResult<()> {
+        let unknown = in_order(self.table)
+            .into_iter()
+            .find(|(k, _)| !allowed.contains(&k.get_ref().as_ref()));
+        let Some((k, _)) = unknown else {
+            return Ok(());
+        };
+        let name: &str = k.get_ref();
+        let hint = match closest(name, allowed.iter().copied()) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => format!("the keys of {} are {}", self.what, list(allowed.iter().copied())),
+        };
+        Err(cx.err(
+            ErrorKind::UnknownKey,
+            k.span(),
+            &self.key(&clip(name)),
+            format!("unknown key `{}` in {}; {hint}", clip(name), self.what),
+        ))
+    }
+
+    /// The value of a required key, or an error at the table's header.
+    pub fn require(&self, cx: &Ctx<'_>, k: &str, expected: &str) -> PResult<&'a Val<'i>> {
+        self.get(k).ok_or_else(|| {
+            cx.err(
+                ErrorKind::MissingKey,
+                self.span.clone(),
+                &self.key(k),
+                format!(
+                    "expected {expected}, found no `{k}` in {} (it is required)",
+                    self.what
+                ),
+            )
+        })
+    }
+}
+
+/// The sub-tables of an array of tables `[[key]]`; empty when the key is absent.
+pub(super) fn tables<'a, 'i>(
+    cx: &Ctx<'_>,
+    root: &Tbl<'a, 'i>,
+    key: &str,
+) -> PResult<Vec<Tbl<'a, 'i>>> {
+    let Some(v) = root.get(key) else {
+        return Ok(Vec::new());
+    };
+    let what = format!("[[{key}]]");
+    match v.get_ref() {
+        DeValue::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| match item.get_ref() {
+                DeValue::Table(t) => Ok(Tbl {
+                    table: t,
+                    path: format!("{key}[{i}]"),
+                    span: item.span(),
+                    what: what.clone(),
+                }),
+                _ => Err(cx.wrong(
+                    &format!("{key}[{i}]"),
+                    item,
+                    &format!("a table (written as a {what} section)"),
+                )),
+            })
+            .collect(),
+        DeValue::Table(_) => Err(cx.wrong(
+            key,
+            v,
+            &format!("{what} sections (an array of tables); write {what} instead of [{key}]"),
+        )),
+        _ => Err(cx.wrong(key, v, &format!("{what} sections"))),
+    }
+}
+
+/// A plain table `[key]`, if present.
+pub(super) fn table<'a, 'i>(
+    cx: &Ctx<'_>,
+    root: &Tbl<'a, 'i>,
+    key: &str,
+) -> PResult<Option<Tbl<'a, 'i>>> {
+    let Some(v) = root.get(key) else {
+        return Ok(None);
+    };
+    match v.get_ref() {
+        DeValue::Table(t) => Ok(Some(Tbl {
+            table: t,
+            path: root.key(key),
+            span: v.span(),
+            what: format!("[{key}]"),
+        })),
+        _ => Err(cx.wrong(&root.key(key), v, &format!("a [{key}] table"))),
+    }
+}
+
+/// A string.
+pub(super) fn string<'a>(
+    cx: &Ctx<'_>,
+    key: &str,
+    v: &'a Val<'_>,
+    expected: &str,
+) -> PResult<&'a str> {
+    match v.get_ref() {
+        DeValue::String(s) => Ok(s),
+        _ => Err(cx.wrong(key, v, expected)),
+    }
+}
+
+/// A boolean.
+pub(super) fn boolean(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<bool> {
+    match v.get_ref() {
+        DeValue::Boolean(b) => Ok(*b),
+        _ => Err(cx.wrong(key, v, "true or false")),
+    }
+}
+
+/// The exact value of a TOML integer, if it fits in 128 bits.
+pub(super) fn int_value(i: &DeInteger<'_>) -> Option<i128> {
+    i128::from_str_radix(i.as_str(), i.radix()).ok()
+}
+
+/// A non-negative integer that fits in a `u64`; `what` names it (`a count`, `a seed`).
+pub(super) fn unsigned(cx: &Ctx<'_>, key: &str, v: &Val<'_>, what: &str) -> PResult<u64> {
+    let DeValue::Integer(i) = v.get_ref() else {
+        return Err(cx.wrong(key, v, &format!("{what}: a whole number like 100")));
+    };
+    match int_value(i) {
+        Some(n) if n < 0 => Err(cx.invalid(
+            key,
+            v,
+            format!("expected {what} of 0 or more, found {n}"),
+        )),
+        Some(n) => u64::try_from(n).map_err(|_| too_large(cx, key, v, what)),
+        None => Err(too_large(cx, key, v, what)),
+    }
+}
+
+fn too_large(cx: &Ctx<'_>, key: &str, v: &Val<'_>, what: &str) -> ScenarioError {
+    cx.invalid(
+        key,
+        v,
+        format!(
+            "expected {what} that fits in 64 bits (at most {}), found {}",
+            u64::MAX,
+            describe(v.get_ref())
+        ),
+    )
+}
+
+/// One of a fixed set of words.
+pub(super) fn word<'a>(
+    cx: &Ctx<'_>,
+    key: &str,
+    v: &Val<'_>,
+    words: &[&'a str],
+) -> PResult<&'a str> {
+    let expected = words
+        .iter()
+        .map(|w| format!("\"{w}\""))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let text = string(cx, key, v, &expected)?;
+    if let Some(w) = words.iter().find(|w| **w == text) {
+        return Ok(w);
+    }
+    let hint = match closest(text, words.iter().copied()) {
+        Some(c) => format!("; did you mean \"{c}\"?"),
+        None => String::new(),
+    };
+    Err(cx.invalid(
+        key,
+        v,
+        format!("expected {expected}, found \"{}\"{hint}", clip(text)),
+    ))
+}
+
+/// How the contract writes durations, for messages.
+pub(super) const DURATION: &str = "a duration like \"250ms\", \"45s\", \"5m\" or \"1h 30m\"";
+
+/// The message for a number where a duration string belongs.
+fn number_for_duration(v: &DeValue<'_>) -> String {
+    let n = match v {
+        DeValue::Integer(i) => i.to_string(),
+        DeValue::Float(f) => f.to_string(),
+        _ => String::new(),
+    };
+    format!(
+        "; durations are quoted strings with a unit: write \"{}s\" or \"{}ms\"",
+        clip(&n),
+        clip(&n)
+    )
+}
+
+/// A duration string, in exact microseconds.
+pub(super) fn duration(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<Micros> {
+    duration_expecting(cx, key, v, DURATION)
+}
+
+/// A duration string; `expected` describes what else would have been accepted.
+pub(super) fn duration_expecting(
+    cx: &Ctx<'_>,
+    key: &str,
+    v: &Val<'_>,
+    expected: &str,
+) -> PResult<Micros> {
+    match v.get_ref() {
+        DeValue::String(s) => duration_text(s).map_err(|m| cx.invalid(key, v, m)),
+        DeValue::Integer(_) | DeValue::Float(_) => Err(cx.err(
+            ErrorKind::WrongType,
+            v.span(),
+            key,
+            format!(
+                "expected {expected}, found {}{}",
+                describe(v.get_ref()),
+                number_for_duration(v.get_ref())
+            ),
+        )),
+        _ => Err(cx.wrong(key, v, expected)),
+    }
+}
+
+/// Parses a duration, with the contract's message when it is not one.
+pub(super) fn duration_text(text: &str) -> Result<Micros, String> {
+    parse_duration(text).map_err(|e| match e {
+        DurationError::Syntax { reason, .. } => format!(
+            "expected {DURATION}, found \"{}\" ({reason})",
+            clip(text)
+        ),
+        DurationError::SubMicrosecond(_) => format!(
+            "expected a whole number of microseconds, found \"{}\", which has a remainder \
+             finer than a microsecond (virtual time is exact to the microsecond)",
+            clip(text)
+        ),
+        DurationError::Overflow(_) => format!(
+            "expected a duration that fits in 64 bits of microseconds, found \"{}\" (too long)",
+            clip(text)
+        ),
+    })
+}
+
+/// A duration greater than zero.
+pub(super) fn positive_duration(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<Micros> {
+    let d = duration(cx, key, v)?;
+    if d == 0 {
+        return Err(cx.invalid(
+            key,
+            v,
+            format!("expected a duration greater than 0, found \"{}\"", raw(v)),
+        ));
+    }
+    Ok(d)
+}
+
+/// The text of a string value, clipped (empty for other values).
+pub(super) fn raw(v: &Val<'_>) -> String {
+    match v.get_ref() {
+        DeValue::String(s) => clip(s),
+        _ => String::new(),
+    }
+}
+
+/// How the contract writes distributions, for messages.
+pub(super) const DIST: &str =
+    "a duration like \"20ms\" or {uniform = [\"10ms\", \"50ms\"]} or {exp = \"20ms\"}";
+
+/// A fixed duration or a distribution: `"20ms"`, `{uniform = ["10ms", "50ms"]}`,
+/// `{exp = "20ms"}`.
+pub(super) fn dist(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<Dist> {
+    let t = match v.get_ref() {
+        DeValue::String(_) | DeValue::Integer(_) | DeValue::Float(_) => {
+            return duration_expecting(cx, key, v, DIST).map(Dist::Fixed)
+        }
+        DeValue::Table(t) => t,
+        _ => return Err(cx.wrong(key, v, DIST)),
+    };
+    let tbl = Tbl {
+        table: t,
+        path: key.to_string(),
+        span: v.span(),
+        what: "a distribution".to_string(),
+    };
+    tbl.check_keys(cx, &["uniform", "exp"])?;
+    match (tbl.get("uniform"), tbl.get("exp")) {
+        (Some(_), Some(_)) => {
+            let k = tbl.key_of("exp").map_or(v.span(), |k| k.span());
+            Err(cx.err(
+                ErrorKind::Conflict,
+                k,
+                key,
+                "expected one distribution, found both `uniform` and `exp`; keep one",
+            ))
+        }
+        (None, None) => Err(cx.invalid(key, v, format!("expected {DIST}, found an empty table"))),
+        (None, Some(mean)) => duration(cx, &tbl.key("exp"), mean).map(Dist::Exp),
+        (Some(bounds), None) => {
+            let k = tbl.key("uniform");
+            let expected = "two durations [low, high], like [\"10ms\", \"50ms\"]";
+            let DeValue::Array(items) = bounds.get_ref() else {
+                return Err(cx.wrong(&k, bounds, expected));
+            };
+            if items.len() != 2 {
+                return Err(cx.invalid(
+                    &k,
+                    bounds,
+                    format!("expected {expected}, found {}", describe(bounds.get_ref())),
+                ));
+            }
+            let lo = duration(cx, &format!("{k}[0]"), &items[0])?;
+            let hi = duration(cx, &format!("{k}[1]"), &items[1])?;
+            if lo > hi {
+                return Err(cx.invalid(
+                    &k,
+                    bounds,
+                    format!(
+                        "expected the low bound first (low <= high), found [\"{}\", \"{}\"]",
+                        format_duration(lo),
+                        format_duration(hi)
+                    ),
+                ));
+            }
+            Ok(Dist::Uniform(lo, hi))
+        }
+    }
+}
+
+/// The names scenario files use for the flush flags, in bit order.
+pub(super) const FLAG_NAMES: &[&str] = &[
+    "FLUSH_UPLOAD",
+    "FLUSH_DOWNLOAD",
+    "FLUSH_FORCE",
+    "FLUSH_NO_UI",
+    "FLUSH_ASYNC_OK",
+];
+
+/// The flag called `name` (`FLUSH_UPLOAD`, ...).
+fn flag_by_name(name: &str) -> Option<FlushFlags> {
+    let short = name.strip_prefix("FLUSH_")?;
+    FlushFlags::all()
+        .iter_names()
+        .find(|(n, _)| *n == short)
+        .map(|(_, f)| f)
+}
+
+/// How the contract writes flags, for messages.
+const FLAGS: &str =
+    "flags as a list of names and/or integers like [\"FLUSH_UPLOAD\", \"FLUSH_NO_UI\"], or raw \
+     bits like 0x12";
+
+/// Flush flags: names and raw bits in a list, one name, or one integer of raw bits. Raw bits
+/// may include unknown ones on purpose (`MAPI_E_UNKNOWN_FLAGS` is a result users test).
+pub(super) fn flags(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<FlushFlags> {
+    match v.get_ref() {
+        DeValue::Array(items) => {
+            let mut bits = 0u32;
+            for (i, item) in items.iter().enumerate() {
+                bits |= flag_item(cx, &format!("{key}[{i}]"), item)?;
+            }
+            Ok(FlushFlags::from_bits_retain(bits))
+        }
+        DeValue::String(_) | DeValue::Integer(_) => {
+            flag_item(cx, key, v).map(FlushFlags::from_bits_retain)
+        }
+        _ => Err(cx.wrong(key, v, FLAGS)),
+    }
+}
+
+fn flag_item(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<u32> {
+    match v.get_ref() {
+        DeValue::String(name) => match flag_by_name(name) {
+            Some(f) => Ok(f.bits()),
+            None => {
+                let hint = match closest(name, FLAG_NAMES.iter().copied())
+                    .or_else(|| closest(&format!("FLUSH_{name}"), FLAG_NAMES.iter().copied()))
+                {
+                    Some(c) => format!("did you mean \"{c}\"?"),
+                    None => format!(
+                        "the flags are {}, or write raw bits as an integer",
+                        list(FLAG_NAMES.iter().copied())
+                    ),
+                };
+                Err(cx.err(
+                    ErrorKind::UnknownName,
+                    v.span(),
+                    key,
+                    format!("unknown flag \"{}\"; {hint}", clip(name)),
+                ))
+            }
+        },
+        DeValue::Integer(i) => match int_value(i).and_then(|n| u32::try_from(n).ok()) {
+            Some(bits) => Ok(bits),
+            None => Err(cx.invalid(
+                key,
+                v,
+                format!(
+                    "expected raw flag bits from 0 to 0xFFFFFFFF, found {}",
+                    describe(v.get_ref())
+                ),
+            )),
+        },
+        _ => Err(cx.wrong(key, v, "a flag name like \"FLUSH_UPLOAD\" or raw bits like 0x100")),
+    }
+}
+
+/// How the contract writes sizes, for messages.
+const SIZE: &str = "a size like \"4KiB\", \"4KB\", \"512B\", \"1MiB\" or a number of bytes";
+
+/// A message size: `"4KiB"` (1024), `"4KB"` (1000), `"512B"`, `"2 MB"`, or an integer of bytes.
+pub(super) fn size(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<u64> {
+    match v.get_ref() {
+        DeValue::Integer(_) => unsigned(cx, key, v, "a size in bytes"),
+        DeValue::String(s) => size_text(s).map_err(|m| cx.invalid(key, v, m)),
+        _ => Err(cx.wrong(key, v, SIZE)),
+    }
+}
+
+/// Parses `"4KiB"`, `"2 MB"`, `"512B"`, `"100"` into bytes.
+pub(super) fn size_text(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = (&t[..split], t[split..].trim());
+    let bad = |why: &str| format!("expected {SIZE}, found \"{}\" ({why})", clip(text));
+    if digits.is_empty() {
+        return Err(bad("no number"));
+    }
+    const UNITS: &[(&str, u64)] = &[
+        ("", 1),
+        ("B", 1),
+        ("KB", 1_000),
+        ("KiB", 1 << 10),
+        ("MB", 1_000_000),
+        ("MiB", 1 << 20),
+        ("GB", 1_000_000_000),
+        ("GiB", 1 << 30),
+        ("TB", 1_000_000_000_000),
+        ("TiB", 1 << 40),
+    ];
+    let Some((_, scale)) = UNITS.iter().find(|(u, _)| u.eq_ignore_ascii_case(unit)) else {
+        return Err(bad("the units are B, KB, KiB, MB, MiB, GB, GiB, TB, TiB"));
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(*scale))
+        .ok_or_else(|| bad("too large"))
+}
+
+/// A float or integer in [0, 1].
+pub(super) fn probability(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<f64> {
+    let p = match v.get_ref() {
+        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+        DeValue::Integer(i) => int_value(i).map(|n| n as f64),
+        _ => return Err(cx.wrong(key, v, "a probability from 0.0 to 1.0")),
+    };
+    match p {
+        Some(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(cx.invalid(
+            key,
+            v,
+            format!(
+                "expected a probability from 0.0 to 1.0, found {}",
+                describe(v.get_ref())
+            ),
+        )),
+    }
+}
+
+/// A string naming a transport of `names`; returns its index.
+pub(super) fn transport_ref(
+    cx: &Ctx<'_>,
+    key: &str,
+    v: &Val<'_>,
+    names: &[&str],
+    extra: Option<&str>,
+) -> PResult<usize> {
+    let expected = match extra {
+        Some(e) => format!("\"{e}\" or a transport's name"),
+        None => "a transport's name".to_string(),
+    };
+    let text = string(cx, key, v, &expected)?;
+    if let Some(i) = names.iter().position(|n| *n == text) {
+        return Ok(i);
+    }
+    let candidates = || extra.into_iter().chain(names.iter().copied());
+    let hint = match closest(text, candidates()) {
+        Some(c) => format!("did you mean \"{c}\"?"),
+        None => format!("expected {}", list(candidates())),
+    };
+    Err(cx.err(
+        ErrorKind::UnknownName,
+        v.span(),
+        key,
+        format!("no transport is named \"{}\"; {hint}", clip(text)),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(size_text("4KiB"), Ok(4096));
+        assert_eq!(size_text("4KB"), Ok(4000));
+        assert_eq!(size_text("512B"), Ok(512));
+        assert_eq!(size_text("1MiB"), Ok(1 << 20));
+        assert_eq!(size_text("2 MB"), Ok(2_000_000));
+        assert_eq!(size_text("100"), Ok(100));
+        assert_eq!(size_text(" 3 kib "), Ok(3072));
+        assert!(size_text("1.5KiB").unwrap_err().contains("the units are"));
+        assert!(size_text("KiB").unwrap_err().contains("no number"));
+        assert!(size_text("99999999999TiB").unwrap_err().contains("too large"));
+        assert!(size_text("").is_err());
+        assert!(size_text("é").is_err());
+    }
+
+    #[test]
+    fn flag_names_map_to_bits() {
+        assert_eq!(flag_by_name("FLUSH_UPLOAD"), Some(FlushFlags::UPLOAD));
+        assert_eq!(flag_by_name("FLUSH_ASYNC_OK"), Some(FlushFlags::ASYNC_OK));
+        assert_eq!(flag_by_name("UPLOAD"), None);
+        assert_eq!(flag_by_name("FLUSH_upload"), None);
+        for n in FLAG_NAMES {
+            assert!(flag_by_name(n).is_some(), "{n}");
+        }
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration_text("1h 30m"), Ok(5_400_000_000));
+        assert!(duration_text("1500ns").unwrap_err().contains("finer than a microsecond"));
+        assert!(duration_text("soon").unwrap_err().contains("expected a duration"));
+    }
+}
