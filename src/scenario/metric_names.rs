@@ -234,7 +234,9 @@ fn explain_call(shown: &str, seq: &str, n: &str, rest: &[&str], scenario: &Scena
         );
     };
     if number == 0 || number > len {
-        return format!("unknown metric `{shown}`: {seq} number {number} is out of range; {entries}");
+        return format!(
+            "unknown metric `{shown}`: {seq} number {number} is out of range; {entries}"
+        );
     }
     let field = rest.first().copied().unwrap_or("");
     let hint = match closest(field, CALL_FIELDS.iter().copied()) {
@@ -352,13 +354,20 @@ mod tests {
     fn explanations_suggest() {
         let s = scenario();
         let e = |n: &str| check_metric_name(n, &s).unwrap_err();
-        assert!(e("deliverd").contains("did you mean `delivered`?"), "{}", e("deliverd"));
+        assert!(
+            e("deliverd").contains("did you mean `delivered`?"),
+            "{}",
+            e("deliverd")
+        );
         assert!(e("delivered.dialpu").contains("did you mean `dialup`?"));
         assert!(e("delivered.zzzzzz").contains("`lan`, `dialup`"));
         assert!(e("submitted.lan").contains("no per-transport form"));
         assert!(e("progress_ui.spooer").contains("did you mean `progress_ui.spooler`?"));
         assert!(e("latency.outbund.p50").contains("did you mean `latency.outbound`?"));
-        assert!(e("latency.outbound.p95").contains("did you mean `p99`?") || e("latency.outbound.p95").contains("did you mean `p90`?"));
+        assert!(
+            e("latency.outbound.p95").contains("did you mean `p99`?")
+                || e("latency.outbound.p95").contains("did you mean `p90`?")
+        );
         assert!(e("latency.outbound.lam.p50").contains("did you mean `lan`?"));
         assert!(e("flush.3.result").contains("there are 2 [[flush]] entries, so N must be 1 to 2"));
         assert!(e("procedure.2.result").contains("there is 1 [[procedure]] entry, so N must be 1"));

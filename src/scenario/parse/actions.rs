@@ -33,7 +33,11 @@ pub const DEFAULT_SIZE: u64 = 2048;
 
 /// `at`, warning when it is past the horizon (the action would never happen).
 fn at(cx: &mut Ctx<'_>, t: &Tbl<'_, '_>, until: Option<Micros>, what: &str) -> PResult<Micros> {
-    let v = t.require(cx, "at", "a time from the start of the run, like at = \"10m\"")?;
+    let v = t.require(
+        cx,
+        "at",
+        "a time from the start of the run, like at = \"10m\"",
+    )?;
     let key = t.key("at");
     let at = duration(cx, &key, v)?;
     let message = match until {
@@ -67,7 +71,11 @@ fn every(cx: &Ctx<'_>, t: &Tbl<'_, '_>) -> PResult<Dist> {
 
 /// The transports' names in file order.
 fn names(scenario: &Scenario) -> Vec<&str> {
-    scenario.transports.iter().map(|t| t.name.as_str()).collect()
+    scenario
+        .transports
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect()
 }
 
 /// Every `[[mail]]`.
@@ -151,7 +159,11 @@ pub(super) fn incoming(
     let mut out = Vec::new();
     for t in tables(cx, root, "incoming")? {
         t.check_keys(cx, INCOMING_KEYS)?;
-        let v = t.require(cx, "transport", "the name of the transport the mail arrives at")?;
+        let v = t.require(
+            cx,
+            "transport",
+            "the name of the transport the mail arrives at",
+        )?;
         let transport = transport_ref(cx, &t.key("transport"), v, &names, None)?;
         out.push(IncomingSpec {
             transport,
@@ -188,7 +200,13 @@ pub(super) fn flushes(
         let via_key = t.key("via");
         let via = match v.get_ref() {
             DeValue::String(s) if s == SPOOLER_OBJECT => Via::Spooler,
-            _ => Via::Transport(transport_ref(cx, &via_key, v, &names, Some(SPOOLER_OBJECT))?),
+            _ => Via::Transport(transport_ref(
+                cx,
+                &via_key,
+                v,
+                &names,
+                Some(SPOOLER_OBJECT),
+            )?),
         };
         let target = match (t.get("target"), via) {
             (None, _) => None,
@@ -254,7 +272,11 @@ pub(super) fn faults(
     for t in tables(cx, root, "fault")? {
         t.check_keys(cx, FAULT_KEYS)?;
         let at = at(cx, &t, scenario.until, "fault")?;
-        let v = t.require(cx, "transport", "the name of the transport the fault strikes")?;
+        let v = t.require(
+            cx,
+            "transport",
+            "the name of the transport the fault strikes",
+        )?;
         let transport = transport_ref(cx, &t.key("transport"), v, &names, None)?;
         let kind_v = t.require(cx, "kind", "kind = \"crash\", \"offline\" or \"drop-line\"")?;
         let kind_key = t.key("kind");

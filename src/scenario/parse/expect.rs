@@ -144,7 +144,10 @@ fn value(cx: &Ctx<'_>, key: &str, v: &Val<'_>, kind: MetricKind) -> PResult<(Cmp
                 (MetricKind::Count, None) => Err(cx.invalid(
                     key,
                     v,
-                    format!("expected {exp}, found {} (too large)", describe(v.get_ref())),
+                    format!(
+                        "expected {exp}, found {} (too large)",
+                        describe(v.get_ref())
+                    ),
                 )),
                 (MetricKind::Result, _) => Err(cx.wrong(key, v, exp)),
                 _ => Err(cx.err(
@@ -171,7 +174,10 @@ fn value(cx: &Ctx<'_>, key: &str, v: &Val<'_>, kind: MetricKind) -> PResult<(Cmp
         .unwrap_or((CmpOp::Eq, trimmed));
     let bad = |why: String| Err(cx.invalid(key, v, why));
     if rest.is_empty() {
-        return bad(format!("expected {exp}, found \"{}\" (nothing to compare with)", clip(text)));
+        return bad(format!(
+            "expected {exp}, found \"{}\" (nothing to compare with)",
+            clip(text)
+        ));
     }
     let value = if let Ok(n) = rest.parse::<i64>() {
         ExpectValue::Int(n)

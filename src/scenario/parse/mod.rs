@@ -193,7 +193,9 @@ pub fn load_scenario(path: &std::path::Path) -> Result<Parsed, ScenarioError> {
                 prefix,
                 valid..valid,
                 "",
-                format!("expected UTF-8 text, found the byte 0x{found:02X}; save the file as UTF-8"),
+                format!(
+                    "expected UTF-8 text, found the byte 0x{found:02X}; save the file as UTF-8"
+                ),
             ));
         }
     };
@@ -240,7 +242,7 @@ fn check_limits(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> PResult<()> {
         }
     }
     // (position, key, count) of every [[mail]] and [[incoming]], in file order.
-    let mut counts: Vec<(std::ops::Range<usize>, String, u64)> = Vec::new();
+    let mut counts: Vec<(std::ops::Range<usize>, String, u128)> = Vec::new();
     for section in ["mail", "incoming"] {
         let Some(DeValue::Array(items)) = root.get(section).map(|v| v.get_ref()) else {
             continue;
@@ -253,24 +255,26 @@ fn check_limits(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> PResult<()> {
             match t.get("count") {
                 None => counts.push((item.span(), key, 1)),
                 Some(v) => {
+                    // Negative and unrepresentable counts are refused later, precisely.
                     if let DeValue::Integer(n) = v.get_ref() {
-                        let n = reader::int_value(n)
-                            .and_then(|n| u64::try_from(n).ok())
-                            .unwrap_or(u64::MAX);
-                        counts.push((v.span(), key, n));
+                        if let Some(n) = reader::int_value(n).and_then(|n| u128::try_from(n).ok()) {
+                            counts.push((v.span(), key, n));
+                        }
                     }
                 }
             }
         }
     }
     counts.sort_by_key(|(span, _, _)| span.start);
-    let total: u128 = counts.iter().map(|(_, _, n)| u128::from(*n)).sum();
+    let total = counts
+        .iter()
+        .fold(0u128, |sum, (_, _, n)| sum.saturating_add(*n));
     if total <= u128::from(MAX_MESSAGES) {
         return Ok(());
     }
     let mut running = 0u128;
     for (span, key, n) in counts {
-        running += u128::from(n);
+        running = running.saturating_add(n);
         if running > u128::from(MAX_MESSAGES) {
             return Err(cx.err(
                 ErrorKind::Limit,

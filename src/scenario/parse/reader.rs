@@ -154,7 +154,11 @@ impl<'a, 'i> Tbl<'a, 'i> {
         let name: &str = k.get_ref();
         let hint = match closest(name, allowed.iter().copied()) {
             Some(c) => format!("did you mean `{c}`?"),
-            None => format!("the keys of {} are {}", self.what, list(allowed.iter().copied())),
+            None => format!(
+                "the keys of {} are {}",
+                self.what,
+                list(allowed.iter().copied())
+            ),
         };
         Err(cx.err(
             ErrorKind::UnknownKey,
@@ -269,11 +273,9 @@ pub(super) fn unsigned(cx: &Ctx<'_>, key: &str, v: &Val<'_>, what: &str) -> PRes
         return Err(cx.wrong(key, v, &format!("{what}: a whole number like 100")));
     };
     match int_value(i) {
-        Some(n) if n < 0 => Err(cx.invalid(
-            key,
-            v,
-            format!("expected {what} of 0 or more, found {n}"),
-        )),
+        Some(n) if n < 0 => {
+            Err(cx.invalid(key, v, format!("expected {what} of 0 or more, found {n}")))
+        }
         Some(n) => u64::try_from(n).map_err(|_| too_large(cx, key, v, what)),
         None => Err(too_large(cx, key, v, what)),
     }
@@ -366,10 +368,9 @@ pub(super) fn duration_expecting(
 /// Parses a duration, with the contract's message when it is not one.
 pub(super) fn duration_text(text: &str) -> Result<Micros, String> {
     parse_duration(text).map_err(|e| match e {
-        DurationError::Syntax { reason, .. } => format!(
-            "expected {DURATION}, found \"{}\" ({reason})",
-            clip(text)
-        ),
+        DurationError::Syntax { reason, .. } => {
+            format!("expected {DURATION}, found \"{}\" ({reason})", clip(text))
+        }
         DurationError::SubMicrosecond(_) => format!(
             "expected a whole number of microseconds, found \"{}\", which has a remainder \
              finer than a microsecond (virtual time is exact to the microsecond)",
@@ -513,9 +514,19 @@ fn flag_item(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<u32> {
         DeValue::String(name) => match flag_by_name(name) {
             Some(f) => Ok(f.bits()),
             None => {
-                let hint = match closest(name, FLAG_NAMES.iter().copied())
-                    .or_else(|| closest(&format!("FLUSH_{name}"), FLAG_NAMES.iter().copied()))
-                {
+                // Also compare without the prefix, so that "NO_UI" suggests "FLUSH_NO_UI".
+                let short = FLAG_NAMES
+                    .iter()
+                    .map(|n| n.strip_prefix("FLUSH_").unwrap_or(n));
+                let hint = match closest(name, FLAG_NAMES.iter().copied()).or_else(|| {
+                    closest(name, short).map(|c| {
+                        FLAG_NAMES
+                            .iter()
+                            .find(|n| n.ends_with(c))
+                            .copied()
+                            .unwrap_or(c)
+                    })
+                }) {
                     Some(c) => format!("did you mean \"{c}\"?"),
                     None => format!(
                         "the flags are {}, or write raw bits as an integer",
@@ -541,7 +552,11 @@ fn flag_item(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<u32> {
                 ),
             )),
         },
-        _ => Err(cx.wrong(key, v, "a flag name like \"FLUSH_UPLOAD\" or raw bits like 0x100")),
+        _ => Err(cx.wrong(
+            key,
+            v,
+            "a flag name like \"FLUSH_UPLOAD\" or raw bits like 0x100",
+        )),
     }
 }
 
@@ -652,7 +667,9 @@ mod tests {
         assert_eq!(size_text(" 3 kib "), Ok(3072));
         assert!(size_text("1.5KiB").unwrap_err().contains("the units are"));
         assert!(size_text("KiB").unwrap_err().contains("no number"));
-        assert!(size_text("99999999999TiB").unwrap_err().contains("too large"));
+        assert!(size_text("99999999999TiB")
+            .unwrap_err()
+            .contains("too large"));
         assert!(size_text("").is_err());
         assert!(size_text("é").is_err());
     }
@@ -671,7 +688,11 @@ mod tests {
     #[test]
     fn durations() {
         assert_eq!(duration_text("1h 30m"), Ok(5_400_000_000));
-        assert!(duration_text("1500ns").unwrap_err().contains("finer than a microsecond"));
-        assert!(duration_text("soon").unwrap_err().contains("expected a duration"));
+        assert!(duration_text("1500ns")
+            .unwrap_err()
+            .contains("finer than a microsecond"));
+        assert!(duration_text("soon")
+            .unwrap_err()
+            .contains("expected a duration"));
     }
 }

@@ -196,7 +196,11 @@ fn address_types(cx: &Ctx<'_>, t: &Tbl<'_, '_>) -> PResult<Vec<String>> {
         return Err(cx.wrong(&key, v, expected));
     };
     if items.is_empty() {
-        return Err(cx.invalid(&key, v, format!("expected {expected}, found an empty array")));
+        return Err(cx.invalid(
+            &key,
+            v,
+            format!("expected {expected}, found an empty array"),
+        ));
     }
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
