@@ -290,3 +290,55 @@ fn check_limits(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> PResult<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ONE: &str =
+        "name = \"t\"\n[[transport]]\nname = \"lan\"\nkind = \"lan\"\naddress_types = [\"SMTP\"]\n";
+
+    #[test]
+    fn a_byte_order_mark_is_accepted() {
+        let p = parse_scenario(&format!("\u{feff}{ONE}"), "bom.toml").unwrap();
+        assert_eq!(p.scenario.transports.len(), 1);
+    }
+
+    #[test]
+    fn oversized_text_is_refused_before_parsing() {
+        let big = " ".repeat(MAX_FILE_BYTES + 1);
+        let e = parse_scenario(&big, "big.toml").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Limit);
+        assert!(e
+            .to_string()
+            .starts_with("big.toml: expected a scenario file of at most 16 MiB"));
+    }
+
+    #[test]
+    fn negative_zero_rate_is_zero() {
+        let text = ONE.replace("kind = \"lan\"", "kind = \"lan\"\nfailure_rate = -0.0");
+        let rate = parse_scenario(&text, "z").unwrap().scenario.transports[0].failure_rate;
+        assert!(rate == 0.0 && rate.is_sign_positive());
+    }
+
+    #[test]
+    fn limits_skip_malformed_counts_and_leave_them_to_their_own_check() {
+        let text = format!("{ONE}[[mail]]\nat = \"0s\"\nto = \"SMTP:a\"\ncount = \"many\"\n");
+        let e = parse_scenario(&text, "c").unwrap_err();
+        assert_eq!((e.kind(), e.key()), (ErrorKind::WrongType, "mail[0].count"));
+        // Exactly at the limit is fine.
+        let text = format!("{ONE}[[mail]]\nat = \"0s\"\nto = \"SMTP:a\"\ncount = {MAX_MESSAGES}\n");
+        assert!(parse_scenario(&text, "c").is_ok());
+    }
+
+    #[test]
+    fn warnings_come_in_file_order() {
+        let text = format!(
+            "until = \"1m\"\n{ONE}[[flush]]\nat = \"2m\"\nvia = \"spooler\"\nflags = []\n\
+             [[mail]]\nat = \"3m\"\nto = \"FAX:1\"\n"
+        );
+        let p = parse_scenario(&text, "w").unwrap();
+        let lines: Vec<usize> = p.warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, vec![8, 12, 13]);
+    }
+}

@@ -602,7 +602,8 @@ pub(super) fn probability(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<f64> 
         _ => return Err(cx.wrong(key, v, "a probability from 0.0 to 1.0")),
     };
     match p {
-        Some(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        // `+ 0.0` turns -0.0 into 0.0, so reports never show "-0".
+        Some(p) if (0.0..=1.0).contains(&p) => Ok(p + 0.0),
         _ => Err(cx.invalid(
             key,
             v,
