@@ -5,12 +5,12 @@
 #[path = "support/mod.rs"]
 mod setup;
 
+use setup::{at, profile};
 use spoolsim::mapi::constants::{status_code_names, MAPI_SPOOLER, RELOP_EQ};
 use spoolsim::mapi::tags::{PR_DISPLAY_NAME, PR_ENTRYID, PR_RESOURCE_TYPE};
 use spoolsim::mapi::{hr_query_all_rows, FlushFlags, MapiTable, SPropValue, SRestriction};
 use spoolsim::report::Outcome;
 use spoolsim::scenario::{run_with, RunOptions};
-use setup::{at, profile};
 
 fn main() {
     let scenario = profile();
@@ -21,15 +21,23 @@ fn main() {
         let mut table = session.get_status_table(0).expect("status table");
         println!("{} 1. IMAPISession::GetStatusTable", at(c.now()));
         // 2. SetColumns: PR_ENTRYID and PR_RESOURCE_TYPE.
-        table.set_columns(&[PR_ENTRYID, PR_RESOURCE_TYPE], 0).expect("columns");
-        println!("{} 2. SetColumns(PR_ENTRYID, PR_RESOURCE_TYPE)", at(c.now()));
+        table
+            .set_columns(&[PR_ENTRYID, PR_RESOURCE_TYPE], 0)
+            .expect("columns");
+        println!(
+            "{} 2. SetColumns(PR_ENTRYID, PR_RESOURCE_TYPE)",
+            at(c.now())
+        );
         // 3. A property restriction: PR_RESOURCE_TYPE == MAPI_SPOOLER.
         let only_spooler = SRestriction::property(
             RELOP_EQ,
             PR_RESOURCE_TYPE,
             SPropValue::long(PR_RESOURCE_TYPE, MAPI_SPOOLER),
         );
-        println!("{} 3. SPropertyRestriction RELOP_EQ PR_RESOURCE_TYPE MAPI_SPOOLER", at(c.now()));
+        println!(
+            "{} 3. SPropertyRestriction RELOP_EQ PR_RESOURCE_TYPE MAPI_SPOOLER",
+            at(c.now())
+        );
         // 4. HrQueryAllRows with it.
         let rows = hr_query_all_rows(&mut table, None, Some(&only_spooler), None, 0).expect("rows");
         println!("{} 4. HrQueryAllRows -> {} row(s)", at(c.now()), rows.len());
@@ -49,14 +57,23 @@ fn main() {
         println!("{}    FlushQueues returned {result}", at(c.now()));
         // 7. Release: the status object, the table and the row set go out of scope here.
         drop((spooler, rows, table));
-        println!("{} 7. released the status object, the table and the SRowSet", at(c.now()));
+        println!(
+            "{} 7. released the status object, the table and the SRowSet",
+            at(c.now())
+        );
         for t in 0..3 {
             let obj = session.transport_status(t).expect("transport");
-            let code = obj.get_props(&[spoolsim::mapi::tags::PR_STATUS_CODE]).unwrap()[0]
+            let code = obj
+                .get_props(&[spoolsim::mapi::tags::PR_STATUS_CODE])
+                .unwrap()[0]
                 .value
                 .as_long()
                 .unwrap_or(0);
-            println!("           {:<7} PR_STATUS_CODE = {}", scenario_name(t), status_code_names(code));
+            println!(
+                "           {:<7} PR_STATUS_CODE = {}",
+                scenario_name(t),
+                status_code_names(code)
+            );
         }
     });
     let o = Outcome::new(&scenario, run);

@@ -17,10 +17,25 @@ pub fn profile() -> Scenario {
     legacy.send = Schedule::OnDemand;
     legacy.supports_flush = false;
     s.transports = vec![lan, dialup, legacy];
-    for to in ["SMTP:ann@example.com", "X400:c=gb;s=jones", "MSMAIL:NET/PO/BOB"] {
-        s.mail.push(MailSpec { at: 0, to: to.into(), count: 3, every: Dist::Fixed(0), size: 2048 });
+    for to in [
+        "SMTP:ann@example.com",
+        "X400:c=gb;s=jones",
+        "MSMAIL:NET/PO/BOB",
+    ] {
+        s.mail.push(MailSpec {
+            at: 0,
+            to: to.into(),
+            count: 3,
+            every: Dist::Fixed(0),
+            size: 2048,
+        });
     }
-    s.incoming.push(IncomingSpec { transport: 1, at: 0, count: 2, every: Dist::Fixed(0) });
+    s.incoming.push(IncomingSpec {
+        transport: 1,
+        at: 0,
+        count: 2,
+        every: Dist::Fixed(0),
+    });
     s
 }
 

@@ -332,9 +332,9 @@ pub(crate) fn closest<'a>(
 }
 
 /// At most this many items are listed in a message.
-const LIST_MAX: usize = 12;
+const LIST_MAX: usize = 20;
 
-/// `a, b, c` (quoted with backticks), cut after a dozen items.
+/// `a, b, c` (quoted with backticks), cut after twenty items.
 pub(crate) fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     let mut n = 0usize;
@@ -433,8 +433,8 @@ mod tests {
         );
         assert_eq!(closest("zzz", ["name", "kind"]), None);
         assert_eq!(closest(&"x".repeat(1000), ["x"]), None);
-        let many: Vec<String> = (0..20).map(|i| format!("t{i}")).collect();
-        assert!(list(many.iter().map(|s| s.as_str())).ends_with("… (20 in all)"));
+        let many: Vec<String> = (0..30).map(|i| format!("t{i}")).collect();
+        assert!(list(many.iter().map(|s| s.as_str())).ends_with("… (30 in all)"));
         assert_eq!(clip("a\nb"), "a\\nb");
         assert_eq!(clip(&"é".repeat(100)).chars().count(), 61);
     }

@@ -521,12 +521,10 @@ impl SpoolerState {
     ) -> FlushId {
         let id = self.next_flush;
         self.next_flush += 1;
-        let resolved = target
-            .and_then(status::row_of_entry_id)
-            .and_then(|row| {
-                row.checked_sub(transport_row(0))
-                    .filter(|&t| (t as usize) < self.slots.len())
-            });
+        let resolved = target.and_then(status::row_of_entry_id).and_then(|row| {
+            row.checked_sub(transport_row(0))
+                .filter(|&t| (t as usize) < self.slots.len())
+        });
         self.record(EventKind::FlushCall {
             flush: id,
             object,

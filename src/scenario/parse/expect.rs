@@ -251,3 +251,62 @@ fn value(cx: &Ctx<'_>, key: &str, v: &Val<'_>, kind: MetricKind) -> PResult<(Cmp
     }
     Ok((op, value))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse::parse_scenario;
+
+    fn parse(expect: &str) -> Result<Vec<Expectation>, String> {
+        let text = format!(
+            "name = \"t\"\n[[transport]]\nname = \"lan\"\nkind = \"lan\"\naddress_types = \
+             [\"SMTP\"]\n[[flush]]\nat = \"1s\"\nvia = \"lan\"\nflags = []\n[expect]\n{expect}\n"
+        );
+        parse_scenario(&text, "e")
+            .map(|p| p.scenario.expect)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn two_character_operators_win() {
+        let e = parse("\"flush.1.returned_at\" = \"<=12m\"").unwrap();
+        assert_eq!(e[0].op, CmpOp::Le);
+        assert_eq!(e[0].value, ExpectValue::Time(12 * 60_000_000));
+        let e = parse("\"flush.1.returned_at\" = \"> never\"").unwrap();
+        assert_eq!(
+            (e[0].op, &e[0].value),
+            (CmpOp::Gt, &ExpectValue::Word("never".into()))
+        );
+    }
+
+    #[test]
+    fn results_accept_mapi_names_and_pending_with_equality_only() {
+        let e = parse("\"flush.1.outcome\" = \"MAPI_W_PARTIAL_COMPLETION\"").unwrap();
+        assert_eq!(
+            e[0].value,
+            ExpectValue::Word("MAPI_W_PARTIAL_COMPLETION".into())
+        );
+        assert!(parse("\"flush.1.result\" = \"< S_OK\"")
+            .unwrap_err()
+            .contains("results have no order"));
+        assert!(parse("\"flush.1.result\" = 0")
+            .unwrap_err()
+            .contains("found 0 (an integer)"));
+    }
+
+    #[test]
+    fn empty_and_non_scalar_values_are_refused() {
+        assert!(parse("delivered = \"\"")
+            .unwrap_err()
+            .contains("nothing to compare with"));
+        assert!(parse("delivered = [1]")
+            .unwrap_err()
+            .contains("an array of 1 item"));
+        assert!(parse("delivered = 1.0")
+            .unwrap_err()
+            .contains("1.0 (a float)"));
+        assert!(parse("\"latency.outbound.min\" = \"never\"")
+            .unwrap_err()
+            .contains("or \"none\""));
+    }
+}

@@ -242,7 +242,7 @@ fn check_limits(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> PResult<()> {
         }
     }
     // (position, key, count) of every [[mail]] and [[incoming]], in file order.
-    let mut counts: Vec<(std::ops::Range<usize>, String, u64)> = Vec::new();
+    let mut counts: Vec<(std::ops::Range<usize>, String, u128)> = Vec::new();
     for section in ["mail", "incoming"] {
         let Some(DeValue::Array(items)) = root.get(section).map(|v| v.get_ref()) else {
             continue;
@@ -255,24 +255,26 @@ fn check_limits(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> PResult<()> {
             match t.get("count") {
                 None => counts.push((item.span(), key, 1)),
                 Some(v) => {
+                    // Negative and unrepresentable counts are refused later, precisely.
                     if let DeValue::Integer(n) = v.get_ref() {
-                        let n = reader::int_value(n)
-                            .and_then(|n| u64::try_from(n).ok())
-                            .unwrap_or(u64::MAX);
-                        counts.push((v.span(), key, n));
+                        if let Some(n) = reader::int_value(n).and_then(|n| u128::try_from(n).ok()) {
+                            counts.push((v.span(), key, n));
+                        }
                     }
                 }
             }
         }
     }
     counts.sort_by_key(|(span, _, _)| span.start);
-    let total: u128 = counts.iter().map(|(_, _, n)| u128::from(*n)).sum();
+    let total = counts
+        .iter()
+        .fold(0u128, |sum, (_, _, n)| sum.saturating_add(*n));
     if total <= u128::from(MAX_MESSAGES) {
         return Ok(());
     }
     let mut running = 0u128;
     for (span, key, n) in counts {
-        running += u128::from(n);
+        running = running.saturating_add(n);
         if running > u128::from(MAX_MESSAGES) {
             return Err(cx.err(
                 ErrorKind::Limit,
@@ -287,4 +289,56 @@ fn check_limits(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> PResult<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ONE: &str =
+        "name = \"t\"\n[[transport]]\nname = \"lan\"\nkind = \"lan\"\naddress_types = [\"SMTP\"]\n";
+
+    #[test]
+    fn a_byte_order_mark_is_accepted() {
+        let p = parse_scenario(&format!("\u{feff}{ONE}"), "bom.toml").unwrap();
+        assert_eq!(p.scenario.transports.len(), 1);
+    }
+
+    #[test]
+    fn oversized_text_is_refused_before_parsing() {
+        let big = " ".repeat(MAX_FILE_BYTES + 1);
+        let e = parse_scenario(&big, "big.toml").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Limit);
+        assert!(e
+            .to_string()
+            .starts_with("big.toml: expected a scenario file of at most 16 MiB"));
+    }
+
+    #[test]
+    fn negative_zero_rate_is_zero() {
+        let text = ONE.replace("kind = \"lan\"", "kind = \"lan\"\nfailure_rate = -0.0");
+        let rate = parse_scenario(&text, "z").unwrap().scenario.transports[0].failure_rate;
+        assert!(rate == 0.0 && rate.is_sign_positive());
+    }
+
+    #[test]
+    fn limits_skip_malformed_counts_and_leave_them_to_their_own_check() {
+        let text = format!("{ONE}[[mail]]\nat = \"0s\"\nto = \"SMTP:a\"\ncount = \"many\"\n");
+        let e = parse_scenario(&text, "c").unwrap_err();
+        assert_eq!((e.kind(), e.key()), (ErrorKind::WrongType, "mail[0].count"));
+        // Exactly at the limit is fine.
+        let text = format!("{ONE}[[mail]]\nat = \"0s\"\nto = \"SMTP:a\"\ncount = {MAX_MESSAGES}\n");
+        assert!(parse_scenario(&text, "c").is_ok());
+    }
+
+    #[test]
+    fn warnings_come_in_file_order() {
+        let text = format!(
+            "until = \"1m\"\n{ONE}[[flush]]\nat = \"2m\"\nvia = \"spooler\"\nflags = []\n\
+             [[mail]]\nat = \"3m\"\nto = \"FAX:1\"\n"
+        );
+        let p = parse_scenario(&text, "w").unwrap();
+        let lines: Vec<usize> = p.warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, vec![8, 12, 13]);
+    }
 }

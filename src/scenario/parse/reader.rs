@@ -477,11 +477,6 @@ pub(super) const FLAG_NAMES: &[&str] = &[
     "FLUSH_ASYNC_OK",
 ];
 
-/// The flag called `name` (`FLUSH_UPLOAD`, ...).
-fn flag_by_name(name: &str) -> Option<FlushFlags> {
-    FlushFlags::from_name(name)
-}
-
 /// How the contract writes flags, for messages.
 const FLAGS: &str =
     "flags as a list of names and/or integers like [\"FLUSH_UPLOAD\", \"FLUSH_NO_UI\"], or raw \
@@ -507,12 +502,22 @@ pub(super) fn flags(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<FlushFlags>
 
 fn flag_item(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<u32> {
     match v.get_ref() {
-        DeValue::String(name) => match flag_by_name(name) {
+        DeValue::String(name) => match FlushFlags::from_name(name) {
             Some(f) => Ok(f.bits()),
             None => {
-                let hint = match closest(name, FLAG_NAMES.iter().copied())
-                    .or_else(|| closest(&format!("FLUSH_{name}"), FLAG_NAMES.iter().copied()))
-                {
+                // Also compare without the prefix, so that "NO_UI" suggests "FLUSH_NO_UI".
+                let short = FLAG_NAMES
+                    .iter()
+                    .map(|n| n.strip_prefix("FLUSH_").unwrap_or(n));
+                let hint = match closest(name, FLAG_NAMES.iter().copied()).or_else(|| {
+                    closest(name, short).map(|c| {
+                        FLAG_NAMES
+                            .iter()
+                            .find(|n| n.ends_with(c))
+                            .copied()
+                            .unwrap_or(c)
+                    })
+                }) {
                     Some(c) => format!("did you mean \"{c}\"?"),
                     None => format!(
                         "the flags are {}, or write raw bits as an integer",
@@ -597,7 +602,8 @@ pub(super) fn probability(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<f64> 
         _ => return Err(cx.wrong(key, v, "a probability from 0.0 to 1.0")),
     };
     match p {
-        Some(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        // `+ 0.0` turns -0.0 into 0.0, so reports never show "-0".
+        Some(p) if (0.0..=1.0).contains(&p) => Ok(p + 0.0),
         _ => Err(cx.invalid(
             key,
             v,
@@ -661,14 +667,12 @@ mod tests {
     }
 
     #[test]
-    fn flag_names_map_to_bits() {
-        assert_eq!(flag_by_name("FLUSH_UPLOAD"), Some(FlushFlags::UPLOAD));
-        assert_eq!(flag_by_name("FLUSH_ASYNC_OK"), Some(FlushFlags::ASYNC_OK));
-        assert_eq!(flag_by_name("UPLOAD"), None);
-        assert_eq!(flag_by_name("FLUSH_upload"), None);
+    fn every_flag_name_is_known_to_the_mapi_module() {
+        let mut all = 0;
         for n in FLAG_NAMES {
-            assert!(flag_by_name(n).is_some(), "{n}");
+            all |= FlushFlags::from_name(n).map_or(0, |f| f.bits());
         }
+        assert_eq!(all, FlushFlags::all().bits());
     }
 
     #[test]

@@ -1,0 +1,1257 @@
+//! Scenario files through the public parsing API: a full file into exact model values,
+//! defaults, one test per class of input error (each checking file, line:column, key and
+//! hint), warnings, and a property test that no input makes the parser panic.
+
+use proptest::prelude::*;
+use spoolsim::mapi::FlushFlags;
+use spoolsim::scenario::metric_names::{all_metric_names, check_metric_name};
+use spoolsim::scenario::model::{
+    CmpOp, ExpectValue, Expectation, FaultKind, FaultSpec, FlushOrder, FlushSpec, IncomingSpec,
+    MailSpec, ProcedureKind, ProcedureSpec, RasConfig, Scenario, Schedule, SpoolerConfig,
+    TransportConfig, TransportKind, UiAnswer, Via,
+};
+use spoolsim::scenario::parse::*;
+use spoolsim::sim::rng::Dist;
+use spoolsim::sim::time::{DAY, HOUR, MILLISECOND, MINUTE, SECOND};
+
+const FULL: &str = r#"name = "flush-dialup-no-ui"
+description = "A LAN and a dial-up line, flushed in every way"
+seed = 7
+until = "2h"
+
+[spooler]
+honors_no_ui = false
+flush_order = "parallel"
+
+[[transport]]
+name = "lan"
+kind = "lan"
+address_types = ["SMTP", "EX"]
+per_message = "20ms"
+send = "immediate"
+receive = "10m"
+supports_flush = true
+honors_no_ui = true
+failure_rate = 0.25
+retry = "5m"
+max_retry = "1h 6m 40s"
+lifetime = "5d"
+
+[[transport]]
+name = "dial-up_2"
+kind = "ras"
+address_types = ["X400"]
+connect = "45s"
+per_message = {uniform = ["1s", "3s"]}
+send = "30m"
+receive = "on-demand"
+supports_flush = false
+honors_no_ui = true
+failure_rate = 1
+retry = "1m"
+max_retry = "10m"
+lifetime = "1d"
+idle_hangup = "3m"
+ui = "cancel"
+ui_delay = "8s"
+unattended = true
+
+[[mail]]
+at = "0s"
+to = "SMTP:bob@example.com"
+count = 100
+every = "1s"
+size = "4KiB"
+
+[[mail]]
+at = "1m"
+to = "x400:c=us;a=;p=corp;s=smith"
+every = {exp = "30s"}
+size = 512
+
+[[incoming]]
+transport = "dial-up_2"
+at = "0s"
+count = 20
+every = {uniform = ["1m", "5m"]}
+
+[[flush]]
+at = "10m"
+via = "spooler"
+target = "dial-up_2"
+flags = ["FLUSH_UPLOAD", "FLUSH_NO_UI"]
+
+[[flush]]
+at = "11m"
+via = "lan"
+flags = ["FLUSH_DOWNLOAD", 0x100]
+
+[[flush]]
+at = "12m"
+via = "spooler"
+flags = 0x12
+
+[[procedure]]
+at = "30m"
+kind = "flush-all"
+flags = ["FLUSH_DOWNLOAD", "FLUSH_NO_UI"]
+
+[[procedure]]
+at = "40m"
+kind = "flush-each"
+flags = ["FLUSH_UPLOAD", "FLUSH_FORCE", "FLUSH_ASYNC_OK"]
+
+[[fault]]
+at = "12m"
+transport = "lan"
+kind = "crash"
+down = "5m"
+
+[[fault]]
+at = "20m"
+transport = "lan"
+kind = "offline"
+down = "1m 30s"
+
+[[fault]]
+at = "25m"
+transport = "dial-up_2"
+kind = "drop-line"
+
+[expect]
+delivered = 100
+"ui_prompts.dial-up_2" = 1
+connects.dial-up_2 = "<= 2"
+"flush.1.result" = "S_OK"
+"flush.1.returned_at" = "<= 12m"
+flush.2.outcome = "!= MAPI_E_BUSY"
+"flush.3.completed_at" = "never"
+"procedure.2.result" = "pending"
+"latency.outbound.p99" = "< 1h"
+"latency.inbound.dial-up_2.max" = "none"
+end_time = ">= 1h 30m"
+progress_ui.spooler = 0
+lost = "== 0"
+"procedure.1.delivered" = ">0"
+"#;
+
+fn exp(metric: &str, op: CmpOp, value: ExpectValue) -> Expectation {
+    Expectation {
+        metric: metric.to_string(),
+        op,
+        value,
+    }
+}
+
+#[test]
+fn full_scenario_parses_into_exact_model() {
+    let parsed = parse_scenario(FULL, "full.toml").unwrap();
+    assert_eq!(parsed.warnings, vec![]);
+    let s = parsed.scenario;
+
+    let mut lan = TransportConfig::lan("lan", &["SMTP", "EX"]);
+    lan.per_message = Dist::Fixed(20 * MILLISECOND);
+    lan.failure_rate = 0.25;
+    let dialup = TransportConfig {
+        name: "dial-up_2".to_string(),
+        kind: TransportKind::Ras(RasConfig {
+            connect: 45 * SECOND,
+            idle_hangup: 3 * MINUTE,
+            ui: UiAnswer::Cancel,
+            ui_delay: 8 * SECOND,
+            unattended: true,
+        }),
+        address_types: vec!["X400".to_string()],
+        per_message: Dist::Uniform(SECOND, 3 * SECOND),
+        send: Schedule::Every(30 * MINUTE),
+        receive: Schedule::OnDemand,
+        supports_flush: false,
+        honors_no_ui: true,
+        failure_rate: 1.0,
+        retry: MINUTE,
+        max_retry: 10 * MINUTE,
+        lifetime: DAY,
+    };
+    let flags = |f: &[FlushFlags]| f.iter().fold(FlushFlags::empty(), |a, b| a | *b);
+    let expected = Scenario {
+        name: "flush-dialup-no-ui".to_string(),
+        description: Some("A LAN and a dial-up line, flushed in every way".to_string()),
+        seed: 7,
+        until: Some(2 * HOUR),
+        spooler: SpoolerConfig {
+            honors_no_ui: false,
+            flush_order: FlushOrder::Parallel,
+        },
+        transports: vec![lan, dialup],
+        mail: vec![
+            MailSpec {
+                at: 0,
+                to: "SMTP:bob@example.com".to_string(),
+                count: 100,
+                every: Dist::Fixed(SECOND),
+                size: 4096,
+            },
+            MailSpec {
+                at: MINUTE,
+                to: "x400:c=us;a=;p=corp;s=smith".to_string(),
+                count: 1,
+                every: Dist::Exp(30 * SECOND),
+                size: 512,
+            },
+        ],
+        incoming: vec![IncomingSpec {
+            transport: 1,
+            at: 0,
+            count: 20,
+            every: Dist::Uniform(MINUTE, 5 * MINUTE),
+        }],
+        flushes: vec![
+            FlushSpec {
+                at: 10 * MINUTE,
+                via: Via::Spooler,
+                target: Some(1),
+                flags: flags(&[FlushFlags::UPLOAD, FlushFlags::NO_UI]),
+                order: 0,
+            },
+            FlushSpec {
+                at: 11 * MINUTE,
+                via: Via::Transport(0),
+                target: None,
+                flags: FlushFlags::from_bits_retain(0x104),
+                order: 0,
+            },
+            FlushSpec {
+                at: 12 * MINUTE,
+                via: Via::Spooler,
+                target: None,
+                flags: flags(&[FlushFlags::UPLOAD, FlushFlags::NO_UI]),
+                order: 0,
+            },
+        ],
+        procedures: vec![
+            ProcedureSpec {
+                at: 30 * MINUTE,
+                kind: ProcedureKind::FlushAll,
+                flags: flags(&[FlushFlags::DOWNLOAD, FlushFlags::NO_UI]),
+                order: 0,
+            },
+            ProcedureSpec {
+                at: 40 * MINUTE,
+                kind: ProcedureKind::FlushEach,
+                flags: flags(&[FlushFlags::UPLOAD, FlushFlags::FORCE, FlushFlags::ASYNC_OK]),
+                order: 0,
+            },
+        ],
+        faults: vec![
+            FaultSpec {
+                at: 12 * MINUTE,
+                transport: 0,
+                kind: FaultKind::Crash,
+                down: Some(5 * MINUTE),
+            },
+            FaultSpec {
+                at: 20 * MINUTE,
+                transport: 0,
+                kind: FaultKind::Offline,
+                down: Some(90 * SECOND),
+            },
+            FaultSpec {
+                at: 25 * MINUTE,
+                transport: 1,
+                kind: FaultKind::DropLine,
+                down: None,
+            },
+        ],
+        expect: vec![
+            exp("delivered", CmpOp::Eq, ExpectValue::Int(100)),
+            exp("ui_prompts.dial-up_2", CmpOp::Eq, ExpectValue::Int(1)),
+            exp("connects.dial-up_2", CmpOp::Le, ExpectValue::Int(2)),
+            exp(
+                "flush.1.result",
+                CmpOp::Eq,
+                ExpectValue::Word("S_OK".into()),
+            ),
+            exp(
+                "flush.1.returned_at",
+                CmpOp::Le,
+                ExpectValue::Time(12 * MINUTE),
+            ),
+            exp(
+                "flush.2.outcome",
+                CmpOp::Ne,
+                ExpectValue::Word("MAPI_E_BUSY".into()),
+            ),
+            exp(
+                "flush.3.completed_at",
+                CmpOp::Eq,
+                ExpectValue::Word("never".into()),
+            ),
+            exp(
+                "procedure.2.result",
+                CmpOp::Eq,
+                ExpectValue::Word("pending".into()),
+            ),
+            exp("latency.outbound.p99", CmpOp::Lt, ExpectValue::Time(HOUR)),
+            exp(
+                "latency.inbound.dial-up_2.max",
+                CmpOp::Eq,
+                ExpectValue::Word("none".into()),
+            ),
+            exp("end_time", CmpOp::Ge, ExpectValue::Time(90 * MINUTE)),
+            exp("progress_ui.spooler", CmpOp::Eq, ExpectValue::Int(0)),
+            exp("lost", CmpOp::Eq, ExpectValue::Int(0)),
+            exp("procedure.1.delivered", CmpOp::Gt, ExpectValue::Int(0)),
+        ],
+    };
+    // `order` is the entry's position in the file: check it orders flushes and procedures as
+    // written, then compare the rest exactly.
+    let mut orders: Vec<(u32, &str)> = s.flushes.iter().map(|f| (f.order, "flush")).collect();
+    orders.extend(s.procedures.iter().map(|p| (p.order, "procedure")));
+    orders.sort();
+    assert_eq!(
+        orders.iter().map(|o| o.1).collect::<Vec<_>>(),
+        vec!["flush", "flush", "flush", "procedure", "procedure"]
+    );
+    let mut expected = expected;
+    for (e, f) in expected.flushes.iter_mut().zip(&s.flushes) {
+        e.order = f.order;
+    }
+    for (e, p) in expected.procedures.iter_mut().zip(&s.procedures) {
+        e.order = p.order;
+    }
+    assert_eq!(s, expected);
+    for e in &s.expect {
+        assert_eq!(check_metric_name(&e.metric, &s), Ok(()));
+        assert!(all_metric_names(&s).contains(&e.metric));
+    }
+}
+
+#[test]
+fn defaults_apply_for_lan_and_ras() {
+    let text = r#"
+name = "defaults"
+
+[[transport]]
+name = "lan"
+kind = "lan"
+address_types = ["SMTP"]
+
+[[transport]]
+name = "dialup"
+kind = "ras"
+address_types = ["X400"]
+
+[[mail]]
+at = "1s"
+to = "SMTP:a@b"
+
+[[incoming]]
+transport = "dialup"
+at = "2s"
+"#;
+    let s = parse_scenario(text, "d.toml").unwrap().scenario;
+    assert_eq!(s.seed, 0);
+    assert_eq!(s.until, None);
+    assert_eq!(s.description, None);
+    assert_eq!(
+        s.spooler,
+        SpoolerConfig {
+            honors_no_ui: true,
+            flush_order: FlushOrder::Profile
+        }
+    );
+    let lan = TransportConfig::lan("lan", &["SMTP"]);
+    let ras = TransportConfig::ras("dialup", &["X400"]);
+    assert_eq!(s.transports, vec![lan.clone(), ras.clone()]);
+    // The contract's table, spelled out.
+    assert_eq!(lan.per_message, Dist::Fixed(0));
+    assert_eq!(
+        (lan.send, lan.receive),
+        (Schedule::Immediate, Schedule::Every(10 * MINUTE))
+    );
+    assert_eq!(
+        (ras.send, ras.receive),
+        (Schedule::OnDemand, Schedule::OnDemand)
+    );
+    assert!(lan.supports_flush && ras.supports_flush);
+    assert!(lan.honors_no_ui && !ras.honors_no_ui);
+    assert_eq!(lan.failure_rate, 0.0);
+    assert_eq!(
+        (lan.retry, lan.max_retry, lan.lifetime),
+        (5 * MINUTE, 4000 * SECOND, 5 * DAY)
+    );
+    assert_eq!(
+        ras.ras_config(),
+        Some(&RasConfig {
+            connect: 30 * SECOND,
+            idle_hangup: 2 * MINUTE,
+            ui: UiAnswer::Accept,
+            ui_delay: 5 * SECOND,
+            unattended: false
+        })
+    );
+    assert_eq!(
+        s.mail,
+        vec![MailSpec {
+            at: SECOND,
+            to: "SMTP:a@b".into(),
+            count: 1,
+            every: Dist::Fixed(0),
+            size: 2048
+        }]
+    );
+    assert_eq!(
+        s.incoming,
+        vec![IncomingSpec {
+            transport: 1,
+            at: 2 * SECOND,
+            count: 1,
+            every: Dist::Fixed(0)
+        }]
+    );
+    assert!(s.flushes.is_empty() && s.procedures.is_empty() && s.faults.is_empty());
+    assert!(s.expect.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors. BASE ends on line 11, so text appended to it starts on line 12.
+
+const BASE: &str = r#"name = "t"
+
+[[transport]]
+name = "lan"
+kind = "lan"
+address_types = ["SMTP"]
+
+[[transport]]
+name = "dialup"
+kind = "ras"
+address_types = ["X400"]
+"#;
+
+/// Parses `BASE` + `extra` (or `text` itself when `whole`), expects an error and checks its
+/// kind, its `FILE:LINE:COLUMN: key:` prefix and that the message contains every hint.
+#[track_caller]
+fn check(text: &str, kind: ErrorKind, line: usize, column: usize, key: &str, hints: &[&str]) {
+    let e = match parse_scenario(text, "case.toml") {
+        Ok(p) => panic!("expected an error, parsed {:#?}", p.scenario),
+        Err(e) => e,
+    };
+    let shown = e.to_string();
+    let prefix = if key.is_empty() {
+        format!("case.toml:{line}:{column}: ")
+    } else {
+        format!("case.toml:{line}:{column}: {key}: ")
+    };
+    assert!(
+        shown.starts_with(&prefix),
+        "{shown}\n  should start with {prefix}"
+    );
+    assert_eq!(
+        (e.line(), e.column(), e.key()),
+        (line, column, key),
+        "{shown}"
+    );
+    assert_eq!(e.kind(), kind, "{shown}");
+    assert_eq!(e.file(), "case.toml");
+    for h in hints {
+        assert!(shown.contains(h), "{shown}\n  should contain {h}");
+    }
+    // Rendering shows the line with a caret under the column.
+    let rendered = e.render(text);
+    let caret_line = rendered.lines().last().unwrap();
+    let caret = caret_line.chars().position(|c| c == '^').unwrap();
+    let bar = caret_line.find('|').unwrap();
+    assert_eq!(caret - bar - 2, column - 1, "{rendered}");
+}
+
+fn with(extra: &str) -> String {
+    format!("{BASE}{extra}")
+}
+
+#[test]
+fn error_unknown_key_suggests_the_closest() {
+    let text = with("\n[[transport]]\nname = \"x\"\nkind = \"lan\"\naddress_types = [\"FAX\"]\nper_mesage = \"20ms\"\n");
+    check(
+        &text,
+        ErrorKind::UnknownKey,
+        17,
+        1,
+        "transport[2].per_mesage",
+        &[
+            "unknown key `per_mesage` in [[transport]]",
+            "did you mean `per_message`?",
+        ],
+    );
+}
+
+#[test]
+fn error_unknown_key_lists_valid_keys_when_nothing_is_close() {
+    check(
+        &format!("zzzzzz = 1\n{BASE}"),
+        ErrorKind::UnknownKey,
+        1,
+        1,
+        "zzzzzz",
+        &[
+            "unknown key `zzzzzz`",
+            "`name`, `description`, `seed`, `until`",
+        ],
+    );
+    check(
+        &with("[[transports]]\n"),
+        ErrorKind::UnknownKey,
+        12,
+        3,
+        "transports",
+        &["did you mean `transport`?"],
+    );
+}
+
+#[test]
+fn error_wrong_type() {
+    let text = with("\n[[transport]]\nname = \"x\"\nkind = \"lan\"\naddress_types = [\"FAX\"]\nper_message = 42\n");
+    check(
+        &text,
+        ErrorKind::WrongType,
+        17,
+        15,
+        "transport[2].per_message",
+        &[
+            "expected a duration like \"20ms\" or {uniform = [\"10ms\", \"50ms\"]} or {exp = \"20ms\"}, found 42 (an integer)",
+            "write \"42s\" or \"42ms\"",
+        ],
+    );
+    check(
+        "name = true\n",
+        ErrorKind::WrongType,
+        1,
+        8,
+        "name",
+        &["found true (a boolean)"],
+    );
+    check(
+        &with("[[mail]]\nat = 00:10:00\nto = \"SMTP:a\"\n"),
+        ErrorKind::WrongType,
+        13,
+        6,
+        "mail[0].at",
+        &["(a time of day)", "quoted strings"],
+    );
+    check(
+        &with("[spooler]\nflush_order = [\"profile\"]\n"),
+        ErrorKind::WrongType,
+        13,
+        15,
+        "spooler.flush_order",
+        &["expected \"profile\" or \"parallel\", found an array of 1 item"],
+    );
+    check(
+        &with("[mail]\nat = \"1s\"\n"),
+        ErrorKind::WrongType,
+        12,
+        1,
+        "mail",
+        &["write [[mail]] instead of [mail]"],
+    );
+}
+
+#[test]
+fn error_integer_where_a_duration_belongs() {
+    check(
+        "name = \"t\"\nuntil = 5\n",
+        ErrorKind::WrongType,
+        2,
+        9,
+        "until",
+        &["found 5 (an integer)", "write \"5s\""],
+    );
+}
+
+#[test]
+fn error_bad_duration() {
+    let text = BASE.replace(
+        "address_types = [\"SMTP\"]",
+        "address_types = [\"SMTP\"]\nretry = \"5 mins please\"",
+    );
+    check(
+        &text,
+        ErrorKind::InvalidValue,
+        7,
+        9,
+        "transport[0].retry",
+        &[
+            "expected a duration like \"250ms\"",
+            "found \"5 mins please\"",
+        ],
+    );
+    let text = BASE.replace(
+        "address_types = [\"SMTP\"]",
+        "address_types = [\"SMTP\"]\nretry = \"0s\"",
+    );
+    check(
+        &text,
+        ErrorKind::InvalidValue,
+        7,
+        9,
+        "transport[0].retry",
+        &["greater than 0"],
+    );
+    check(
+        &with("[[mail]]\nat = \"1s\"\nto = \"SMTP:a\"\nevery = {uniform = [\"5s\", \"1s\"]}\n"),
+        ErrorKind::InvalidValue,
+        15,
+        20,
+        "mail[0].every.uniform",
+        &["low <= high", "[\"5s\", \"1s\"]"],
+    );
+}
+
+#[test]
+fn error_sub_microsecond_duration() {
+    let text = BASE.replace(
+        "address_types = [\"SMTP\"]",
+        "address_types = [\"SMTP\"]\nper_message = \"1500ns\"",
+    );
+    check(
+        &text,
+        ErrorKind::InvalidValue,
+        7,
+        15,
+        "transport[0].per_message",
+        &["\"1500ns\"", "finer than a microsecond"],
+    );
+}
+
+#[test]
+fn error_duplicate_transport_name() {
+    check(
+        &with("\n[[transport]]\nname = \"lan\"\nkind = \"lan\"\naddress_types = [\"FAX\"]\n"),
+        ErrorKind::Duplicate,
+        14,
+        8,
+        "transport[2].name",
+        &[
+            "unique transport name",
+            "\"lan\" again",
+            "first used on line 4",
+        ],
+    );
+}
+
+#[test]
+fn error_bad_transport_name() {
+    check(
+        &BASE.replace("name = \"lan\"", "name = \"my lan\""),
+        ErrorKind::InvalidValue,
+        4,
+        8,
+        "transport[0].name",
+        &["[A-Za-z0-9_-]+", "found \"my lan\""],
+    );
+    check(
+        &BASE.replace("name = \"lan\"", "name = \"spooler\""),
+        ErrorKind::InvalidValue,
+        4,
+        8,
+        "transport[0].name",
+        &["spooler's own status object"],
+    );
+}
+
+#[test]
+fn error_unknown_flag_name() {
+    check(
+        &with("[[flush]]\nat = \"1m\"\nvia = \"spooler\"\nflags = [\"FLUSH_UPLOAD\", \"FLUSH_NOUI\"]\n"),
+        ErrorKind::UnknownName,
+        15,
+        26,
+        "flush[0].flags[1]",
+        &["unknown flag \"FLUSH_NOUI\"", "did you mean \"FLUSH_NO_UI\"?"],
+    );
+    check(
+        &with("[[procedure]]\nat = \"1m\"\nkind = \"flush-all\"\nflags = [\"PURGE\"]\n"),
+        ErrorKind::UnknownName,
+        15,
+        10,
+        "procedure[0].flags[0]",
+        &["`FLUSH_UPLOAD`, `FLUSH_DOWNLOAD`", "raw bits"],
+    );
+    check(
+        &with("[[flush]]\nat = \"1m\"\nvia = \"spooler\"\nflags = -1\n"),
+        ErrorKind::InvalidValue,
+        15,
+        9,
+        "flush[0].flags",
+        &["0 to 0xFFFFFFFF", "found -1"],
+    );
+}
+
+#[test]
+fn error_names_no_transport() {
+    check(
+        &with("[[flush]]\nat = \"1m\"\nvia = \"lna\"\nflags = []\n"),
+        ErrorKind::UnknownName,
+        14,
+        7,
+        "flush[0].via",
+        &["no transport is named \"lna\"", "did you mean \"lan\"?"],
+    );
+    check(
+        &with("[[flush]]\nat = \"1m\"\nvia = \"spooler\"\ntarget = \"dialpu\"\nflags = []\n"),
+        ErrorKind::UnknownName,
+        15,
+        10,
+        "flush[0].target",
+        &["did you mean \"dialup\"?"],
+    );
+    check(
+        &with("[[incoming]]\ntransport = \"zzzzz\"\nat = \"0s\"\n"),
+        ErrorKind::UnknownName,
+        13,
+        13,
+        "incoming[0].transport",
+        &[
+            "no transport is named \"zzzzz\"",
+            "expected `lan`, `dialup`",
+        ],
+    );
+    check(
+        &with("[[fault]]\nat = \"0s\"\ntransport = \"wan\"\nkind = \"crash\"\ndown = \"1m\"\n"),
+        ErrorKind::UnknownName,
+        14,
+        13,
+        "fault[0].transport",
+        &["did you mean \"lan\"?"],
+    );
+}
+
+#[test]
+fn error_target_without_via_spooler() {
+    check(
+        &with("[[flush]]\nat = \"1m\"\nvia = \"lan\"\ntarget = \"dialup\"\nflags = [\"FLUSH_UPLOAD\"]\n"),
+        ErrorKind::Conflict,
+        15,
+        1,
+        "flush[0].target",
+        &["only goes with via = \"spooler\"", "via = \"lan\""],
+    );
+}
+
+#[test]
+fn error_ras_key_on_lan_transport() {
+    let text = BASE.replace(
+        "address_types = [\"SMTP\"]",
+        "address_types = [\"SMTP\"]\nui = \"accept\"\nconnect = \"45s\"",
+    );
+    check(
+        &text,
+        ErrorKind::Conflict,
+        7,
+        1,
+        "transport[0].ui",
+        &["ras transports only", "kind = \"lan\" (line 5)"],
+    );
+}
+
+#[test]
+fn error_fault_without_down() {
+    check(
+        &with("\n[[fault]]\nat = \"5m\"\ntransport = \"lan\"\nkind = \"offline\"\n"),
+        ErrorKind::MissingKey,
+        13,
+        1,
+        "fault[0].down",
+        &["down = \"5m\"", "found no `down` in [[fault]]"],
+    );
+}
+
+#[test]
+fn error_drop_line_on_lan() {
+    check(
+        &with("[[fault]]\nat = \"5m\"\ntransport = \"lan\"\nkind = \"drop-line\"\n"),
+        ErrorKind::Conflict,
+        15,
+        8,
+        "fault[0].kind",
+        &["kind = \"lan\"", "needs a ras transport"],
+    );
+    check(
+        &with(
+            "[[fault]]\nat = \"5m\"\ntransport = \"dialup\"\nkind = \"drop-line\"\ndown = \"1m\"\n",
+        ),
+        ErrorKind::Conflict,
+        16,
+        1,
+        "fault[0].down",
+        &["takes no `down`"],
+    );
+}
+
+#[test]
+fn error_to_without_colon() {
+    check(
+        &with("[[mail]]\nat = \"0s\"\nto = \"bob@example.com\"\n"),
+        ErrorKind::InvalidValue,
+        14,
+        6,
+        "mail[0].to",
+        &["\"TYPE:address\"", "no ':'"],
+    );
+}
+
+#[test]
+fn error_unknown_metric() {
+    check(
+        &with("[expect]\ndeliverd = 1\n"),
+        ErrorKind::UnknownMetric,
+        13,
+        1,
+        "expect.deliverd",
+        &["unknown metric `deliverd`", "did you mean `delivered`?"],
+    );
+    check(
+        &with("[expect]\nui_prompts.dialpu = 1\n"),
+        ErrorKind::UnknownMetric,
+        13,
+        12,
+        "expect.ui_prompts.dialpu",
+        &["no transport named `dialpu`", "did you mean `dialup`?"],
+    );
+}
+
+#[test]
+fn error_flush_number_out_of_range() {
+    check(
+        &with("[[flush]]\nat = \"1m\"\nvia = \"spooler\"\nflags = [\"FLUSH_UPLOAD\"]\n[expect]\n\"flush.2.result\" = \"S_OK\"\n"),
+        ErrorKind::UnknownMetric,
+        17,
+        1,
+        "expect.flush.2.result",
+        &["out of range", "there is 1 [[flush]] entry, so N must be 1"],
+    );
+    check(
+        &with("[expect]\nprocedure.1.result = \"S_OK\"\n"),
+        ErrorKind::UnknownMetric,
+        13,
+        13,
+        "expect.procedure.1.result",
+        &["there are no [[procedure]] entries"],
+    );
+}
+
+#[test]
+fn error_failure_rate_out_of_range() {
+    let rate = |r: &str| {
+        BASE.replace(
+            "address_types = [\"SMTP\"]",
+            &format!("address_types = [\"SMTP\"]\nfailure_rate = {r}"),
+        )
+    };
+    for (r, found) in [
+        ("1.5", "found 1.5 (a float)"),
+        ("-0.1", "found -0.1"),
+        ("nan", "found nan"),
+        ("inf", "found inf"),
+        ("2", "found 2 (an integer)"),
+    ] {
+        check(
+            &rate(r),
+            ErrorKind::InvalidValue,
+            7,
+            16,
+            "transport[0].failure_rate",
+            &["expected a probability from 0.0 to 1.0", found],
+        );
+    }
+}
+
+#[test]
+fn error_limit_messages() {
+    check(
+        &with("[[mail]]\nat = \"0s\"\nto = \"SMTP:a\"\ncount = 6000000\n[[incoming]]\ntransport = \"lan\"\nat = \"0s\"\ncount = 4000001\n"),
+        ErrorKind::Limit,
+        19,
+        9,
+        "incoming[0].count",
+        &["at most 10000000 messages", "found 10000001"],
+    );
+    // A count far beyond u64 is refused by the limit too, not by an overflow.
+    check(
+        &with("[[mail]]\nat = \"0s\"\nto = \"SMTP:a\"\ncount = 9223372036854775807\n"),
+        ErrorKind::Limit,
+        15,
+        9,
+        "mail[0].count",
+        &["at most 10000000 messages"],
+    );
+}
+
+#[test]
+fn error_limit_transports() {
+    let mut text = String::from("name = \"many\"\n");
+    for i in 0..=MAX_TRANSPORTS {
+        text.push_str(&format!(
+            "[[transport]]\nname = \"t{i}\"\nkind = \"lan\"\naddress_types = [\"SMTP\"]\n"
+        ));
+    }
+    check(
+        &text,
+        ErrorKind::Limit,
+        2 + 4 * MAX_TRANSPORTS,
+        1,
+        "transport[10000]",
+        &["at most 10000 transports", "found 10001"],
+    );
+}
+
+#[test]
+fn error_limit_horizon() {
+    check(
+        &format!("until = \"366d\"\n{BASE}"),
+        ErrorKind::Limit,
+        1,
+        9,
+        "until",
+        &["at most 365 days (\"365d\")", "found \""],
+    );
+    assert!(parse_scenario(&format!("until = \"365d\"\n{BASE}"), "x").is_ok());
+}
+
+#[test]
+fn error_toml_syntax() {
+    check(
+        &with("[[mail]]\nat = \"0s\nto = \"SMTP:a\"\n"),
+        ErrorKind::Syntax,
+        13,
+        9,
+        "",
+        &["invalid TOML:"],
+    );
+    check(
+        "name = \"t\"\nname = \"u\"\n",
+        ErrorKind::Syntax,
+        2,
+        1,
+        "",
+        &["invalid TOML: duplicate key"],
+    );
+}
+
+#[test]
+fn error_empty_file_lacks_name() {
+    check(
+        "",
+        ErrorKind::MissingKey,
+        1,
+        1,
+        "name",
+        &["found no `name` in the top level (it is required)"],
+    );
+    check(
+        "name = \"t\"\n",
+        ErrorKind::MissingKey,
+        1,
+        1,
+        "transport",
+        &["at least one [[transport]]"],
+    );
+}
+
+#[test]
+fn error_missing_required_keys_point_at_their_section() {
+    check(
+        &with("\n[[transport]]\nname = \"x\"\naddress_types = [\"FAX\"]\n"),
+        ErrorKind::MissingKey,
+        13,
+        1,
+        "transport[2].kind",
+        &["kind = \"lan\" or \"ras\""],
+    );
+    check(
+        &with("[[flush]]\nat = \"1m\"\nvia = \"spooler\"\n"),
+        ErrorKind::MissingKey,
+        12,
+        1,
+        "flush[0].flags",
+        &["flags = [] for none"],
+    );
+}
+
+#[test]
+fn error_bad_counts_and_seeds() {
+    check(
+        &with("[[mail]]\nat = \"0s\"\nto = \"SMTP:a\"\ncount = -3\n"),
+        ErrorKind::InvalidValue,
+        15,
+        9,
+        "mail[0].count",
+        &["0 or more, found -3"],
+    );
+    check(
+        &format!("seed = 99999999999999999999999\n{BASE}"),
+        ErrorKind::InvalidValue,
+        1,
+        8,
+        "seed",
+        &["fits in 64 bits"],
+    );
+    check(
+        &with("[[mail]]\nat = \"0s\"\nto = \"SMTP:a\"\nsize = \"4 KB please\"\n"),
+        ErrorKind::InvalidValue,
+        15,
+        8,
+        "mail[0].size",
+        &["\"4KiB\""],
+    );
+}
+
+#[test]
+fn error_bad_schedules_and_words() {
+    let text = BASE.replace("kind = \"ras\"", "kind = \"ras\"\nreceive = \"immediate\"");
+    check(
+        &text,
+        ErrorKind::InvalidValue,
+        11,
+        11,
+        "transport[1].receive",
+        &["cannot be immediate", "\"on-demand\""],
+    );
+    let text = BASE.replace("kind = \"ras\"", "kind = \"ras\"\nsend = \"ondemand\"");
+    check(
+        &text,
+        ErrorKind::InvalidValue,
+        11,
+        8,
+        "transport[1].send",
+        &["did you mean \"on-demand\"?"],
+    );
+    let text = BASE.replace("kind = \"ras\"", "kind = \"ras\"\nui = \"acept\"");
+    check(
+        &text,
+        ErrorKind::InvalidValue,
+        11,
+        6,
+        "transport[1].ui",
+        &[
+            "expected \"accept\" or \"cancel\" or \"ignore\"",
+            "did you mean \"accept\"?",
+        ],
+    );
+}
+
+#[test]
+fn error_bad_expectation_values() {
+    check(
+        &with("[expect]\ndelivered = true\n"),
+        ErrorKind::WrongType,
+        13,
+        13,
+        "expect.delivered",
+        &["a count like 3", "found true (a boolean)"],
+    );
+    check(
+        &with("[expect]\nend_time = 600\n"),
+        ErrorKind::WrongType,
+        13,
+        12,
+        "expect.end_time",
+        &["write \"600s\""],
+    );
+    check(
+        &with("[[flush]]\nat = \"1m\"\nvia = \"spooler\"\nflags = []\n[expect]\nflush.1.result = \"S_KO\"\n"),
+        ErrorKind::UnknownName,
+        17,
+        18,
+        "expect.flush.1.result",
+        &["unknown result \"S_KO\"", "did you mean \"S_OK\"?"],
+    );
+    check(
+        &with("[expect]\n\"ui_prompts.dialup\" = 1\nui_prompts.dialup = 2\n"),
+        ErrorKind::Duplicate,
+        14,
+        12,
+        "expect.ui_prompts.dialup",
+        &["first on line 13"],
+    );
+    check(
+        &with("[expect]\n\"latency.outbound.max\" = \"<= 3ns\"\n"),
+        ErrorKind::InvalidValue,
+        13,
+        26,
+        "expect.latency.outbound.max",
+        &["finer than a microsecond"],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn dotted_and_quoted_expectation_keys_mean_the_same() {
+    let a = parse_scenario(&with("[expect]\n\"ui_prompts.dialup\" = 1\n"), "a").unwrap();
+    let b = parse_scenario(&with("[expect]\nui_prompts.dialup = 1\n"), "b").unwrap();
+    let c = parse_scenario(&with("[expect.ui_prompts]\ndialup = 1\n"), "c").unwrap();
+    assert_eq!(a.scenario.expect, b.scenario.expect);
+    assert_eq!(a.scenario.expect, c.scenario.expect);
+    assert_eq!(a.scenario.expect[0].metric, "ui_prompts.dialup");
+}
+
+#[test]
+fn expectation_operators() {
+    let p = parse_scenario(&with("[expect]\na = 1\n"), "x");
+    assert!(p.is_err());
+    let text = with(
+        "[expect]\nsubmitted = \">= 3\"\ndelivered = \" <=4 \"\nreceived = \"<5\"\nndr = \">6\"\nlost = \"!= 7\"\nconnects = \"8\"\nend_time = \"== 1h\"\n",
+    );
+    let e = parse_scenario(&text, "x").unwrap().scenario.expect;
+    let ops: Vec<_> = e.iter().map(|e| (e.op, e.value.clone())).collect();
+    assert_eq!(
+        ops,
+        vec![
+            (CmpOp::Ge, ExpectValue::Int(3)),
+            (CmpOp::Le, ExpectValue::Int(4)),
+            (CmpOp::Lt, ExpectValue::Int(5)),
+            (CmpOp::Gt, ExpectValue::Int(6)),
+            (CmpOp::Ne, ExpectValue::Int(7)),
+            (CmpOp::Eq, ExpectValue::Int(8)),
+            (CmpOp::Eq, ExpectValue::Time(HOUR)),
+        ]
+    );
+}
+
+#[test]
+fn warnings_for_unroutable_mail_and_actions_after_until() {
+    let text = format!(
+        "until = \"1h\"\n{BASE}[[mail]]\nat = \"0s\"\nto = \"FAX:123\"\n[[flush]]\nat = \"2h\"\nvia = \"spooler\"\nflags = [\"FLUSH_UPLOAD\"]\n"
+    );
+    let p = parse_scenario(&text, "w.toml").unwrap();
+    let shown: Vec<String> = p.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(p.warnings.len(), 2, "{shown:?}");
+    assert_eq!(p.warnings[0].kind, WarningKind::Unroutable);
+    assert!(
+        shown[0].starts_with("w.toml:15:6: mail[0].to: no transport handles address type \"FAX\""),
+        "{}",
+        shown[0]
+    );
+    assert!(shown[0].contains("non-delivery report"));
+    assert_eq!(p.warnings[1].kind, WarningKind::AfterHorizon);
+    assert!(
+        shown[1].starts_with("w.toml:17:6: flush[0].at: at = \"2h\" is after until = \"1h\""),
+        "{}",
+        shown[1]
+    );
+    // Without `until`, the 7-day limit of a run is the horizon.
+    let p = parse_scenario(
+        &with("[[fault]]\nat = \"8d\"\ntransport = \"lan\"\nkind = \"crash\"\ndown = \"1m\"\n"),
+        "w",
+    )
+    .unwrap();
+    assert_eq!(p.warnings.len(), 1);
+    assert!(p.warnings[0].message.contains("after 7 days"));
+}
+
+#[test]
+fn render_shows_the_line_and_a_caret() {
+    let text = with("\n[[transport]]\nname = \"x\"\nkind = \"lan\"\naddress_types = [\"FAX\"]\nper_message = 42\n");
+    let e = parse_scenario(&text, "office.toml").unwrap_err();
+    assert_eq!(
+        e.render(&text),
+        "office.toml:17:15: transport[2].per_message: expected a duration like \"20ms\" or \
+         {uniform = [\"10ms\", \"50ms\"]} or {exp = \"20ms\"}, found 42 (an integer); durations \
+         are quoted strings with a unit: write \"42s\" or \"42ms\"\n   |\n17 | per_message = 42\n   |               ^^"
+    );
+}
+
+#[test]
+fn load_scenario_reports_unreadable_and_non_utf8_files() {
+    let dir = std::env::temp_dir().join(format!("spoolsim-parse-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let missing = dir.join("missing.toml");
+    let e = load_scenario(&missing).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Io);
+    assert!(e
+        .to_string()
+        .starts_with(&format!("{}: cannot read the file", missing.display())));
+
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, b"name = \"t\"\nseed = \xff\n").unwrap();
+    let e = load_scenario(&bad).unwrap_err();
+    assert_eq!((e.kind(), e.line(), e.column()), (ErrorKind::Io, 2, 8));
+    assert!(
+        e.to_string()
+            .contains("expected UTF-8 text, found the byte 0xFF"),
+        "{e}"
+    );
+
+    let good = dir.join("good.toml");
+    std::fs::write(&good, FULL).unwrap();
+    let p = load_scenario(&good).unwrap();
+    assert_eq!(p.scenario.name, "flush-dialup-no-ui");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn hostile_inputs_are_errors_not_panics() {
+    let deep_arrays = format!("name = {}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_tables = format!("[{}]", vec!["a"; 100_000].join("."));
+    let deep_expect = format!("{BASE}[expect]\n{} = 1\n", vec!["a"; 70].join("."));
+    let long_key = format!("{BASE}{} = 1\n", "k".repeat(1_000_000));
+    for text in [
+        deep_arrays.as_str(),
+        deep_tables.as_str(),
+        deep_expect.as_str(),
+        long_key.as_str(),
+        "\u{feff}",
+        "\0\0\0",
+        "name = \"t\"\nseed = nan\n",
+        "name = \"t\"\nuntil = \"99999999999999999999y\"\n",
+        "name = \"\"\n",
+    ] {
+        let e = parse_scenario(text, "h").unwrap_err();
+        assert!(e.render(text).len() < 2_000, "{}", e.render(text).len());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let text = String::from_utf8_lossy(&bytes);
+        if let Err(e) = parse_scenario(&text, "p") {
+            let _ = e.render(&text);
+        }
+    }
+
+    #[test]
+    fn mutations_of_a_valid_file_never_panic(
+        edits in proptest::collection::vec(
+            (any::<proptest::sample::Index>(), 0..3u8, proptest::sample::select(vec![
+                "\"", "'", "=", "[", "]", "{", "}", ",", ".", "\n", "#", "-", "0", "9", "0x", "1e9",
+                "nan", "inf", "true", ":", "ms", "ns", "s", "d", " ", "é", "999999999999999999999",
+                "FLUSH_", "lan", "dial-up_2", "flush.", "<=", "never", "S_OK",
+            ])),
+            1..8,
+        )
+    ) {
+        let mut text: Vec<char> = FULL.chars().collect();
+        for (at, op, piece) in edits {
+            let i = at.index(text.len() + 1);
+            match op {
+                0 => { text.splice(i..i, piece.chars()); }
+                1 if i < text.len() => { text.remove(i); }
+                _ => {
+                    let end = (i + piece.chars().count()).min(text.len());
+                    text.splice(i..end, piece.chars());
+                }
+            }
+        }
+        let text: String = text.into_iter().collect();
+        match parse_scenario(&text, "m") {
+            Ok(p) => {
+                for w in &p.warnings { let _ = w.to_string(); }
+            }
+            Err(e) => { let _ = e.render(&text); }
+        }
+    }
+}
