@@ -3,6 +3,7 @@
 //! Exit codes follow the contract: 0 success, 1 an expectation or invariant failed, 2 bad input
 //! or usage (2 outranks 1). Nothing here panics on user input.
 
+mod bench;
 mod check;
 
 use std::io::{IsTerminal, Write};
@@ -47,6 +48,8 @@ enum Command {
     },
     /// Print the built-in office-day scenario.
     Example,
+    /// Benchmark queue draining against raw-channel baselines (see benchmarks.md).
+    Bench(bench::BenchArgs),
 }
 
 #[derive(Debug, clap::Args, Default)]
@@ -91,8 +94,9 @@ impl CliError {
     }
 }
 
-/// Runs the command line and returns the process's exit code.
-pub fn main() -> ExitCode {
+/// Runs the command line and returns the process's exit code. `live_bytes`, when the binary
+/// has a counting global allocator, reports live heap bytes for `bench`'s memory case.
+pub fn main(live_bytes: Option<fn() -> i64>) -> ExitCode {
     init_tracing();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -107,6 +111,7 @@ pub fn main() -> ExitCode {
         Some(Command::Run(a)) => cmd_run(a),
         Some(Command::Check(a)) => check::cmd_check(a),
         Some(Command::Validate { files }) => cmd_validate(&files),
+        Some(Command::Bench(a)) => bench::cmd_bench(a, live_bytes),
         Some(Command::Example) => {
             print!("{OFFICE_DAY}");
             Ok(())

@@ -222,6 +222,10 @@ impl StatusStore {
                 return;
             }
             r.status_code = code;
+            // Building the notification's row costs allocations: only when someone listens.
+            if self.notify.receiver_count() == 0 {
+                return;
+            }
             r.to_srow(row)
         };
         // Nobody listening is fine: notifications are for those who subscribed.

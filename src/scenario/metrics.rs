@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::mapi::HResult;
+use crate::sim::samples::{Samples, Summary};
 use crate::sim::time::format_compact;
 use crate::sim::trace::{EventKind, FlushId, Object, Origin};
 use crate::sim::{format_duration, Micros};
@@ -217,14 +218,14 @@ pub fn percentile(sorted: &[Micros], p: u32) -> Option<Micros> {
     Some(sorted[(rank - 1) as usize])
 }
 
-fn latency(m: &mut Metrics, prefix: &str, samples: &mut [Micros]) {
-    samples.sort_unstable();
-    let v = |x: Option<Micros>| x.map_or(Value::None, Value::Time);
-    m.0.insert(format!("{prefix}.min"), v(samples.first().copied()));
-    m.0.insert(format!("{prefix}.p50"), v(percentile(samples, 50)));
-    m.0.insert(format!("{prefix}.p90"), v(percentile(samples, 90)));
-    m.0.insert(format!("{prefix}.p99"), v(percentile(samples, 99)));
-    m.0.insert(format!("{prefix}.max"), v(samples.last().copied()));
+fn latency(m: &mut Metrics, prefix: &str, samples: &Samples) {
+    let s = samples.summary();
+    let v = |f: fn(&Summary) -> Micros| s.as_ref().map_or(Value::None, |s| Value::Time(f(s)));
+    m.0.insert(format!("{prefix}.min"), v(|s| s.min));
+    m.0.insert(format!("{prefix}.p50"), v(|s| s.p50));
+    m.0.insert(format!("{prefix}.p90"), v(|s| s.p90));
+    m.0.insert(format!("{prefix}.p99"), v(|s| s.p99));
+    m.0.insert(format!("{prefix}.max"), v(|s| s.max));
 }
 
 fn object_name(run: &RunResult, o: Object) -> String {
@@ -320,18 +321,17 @@ pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metric
     m.count("connects", connects_total);
     m.0.insert("end_time".into(), Value::Time(run.end_time));
 
-    let mut all_out = Vec::new();
-    let mut all_in = Vec::new();
+    let mut all_out = Samples::default();
+    let mut all_in = Samples::default();
     for (t, name) in names.iter().enumerate() {
-        let mut out = rec.latencies[t].outbound.clone();
-        let mut inn = rec.latencies[t].inbound.clone();
-        all_out.extend_from_slice(&out);
-        all_in.extend_from_slice(&inn);
-        latency(&mut m, &format!("latency.outbound.{name}"), &mut out);
-        latency(&mut m, &format!("latency.inbound.{name}"), &mut inn);
+        let l = &rec.latencies[t];
+        all_out.append(&l.outbound);
+        all_in.append(&l.inbound);
+        latency(&mut m, &format!("latency.outbound.{name}"), &l.outbound);
+        latency(&mut m, &format!("latency.inbound.{name}"), &l.inbound);
     }
-    latency(&mut m, "latency.outbound", &mut all_out);
-    latency(&mut m, "latency.inbound", &mut all_in);
+    latency(&mut m, "latency.outbound", &all_out);
+    latency(&mut m, "latency.inbound", &all_in);
 
     let calls = flushes(run);
     let mut ui: BTreeMap<String, u64> = BTreeMap::new();

@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod rng;
+pub mod samples;
 pub mod time;
 pub mod trace;
 

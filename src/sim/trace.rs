@@ -11,6 +11,7 @@ use crate::mapi::HResult;
 use crate::scenario::model::UiAnswer;
 
 use super::calendar::Key;
+use super::samples::Samples;
 use super::time::Micros;
 
 /// Identifies a `FlushQueues` call within a run, in the order the spooler received them.
@@ -325,9 +326,9 @@ impl TransportCounts {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Latencies {
     /// Submission to delivery.
-    pub outbound: Vec<Micros>,
+    pub outbound: Samples,
     /// Remote arrival to inbox.
-    pub inbound: Vec<Micros>,
+    pub inbound: Samples,
 }
 
 /// An actor's private trace sink.
@@ -406,30 +407,15 @@ impl Recorder {
         }
     }
 
-    /// Records `n` deliveries by `transport` whose latencies the caller computes: the hot path
-    /// of a batch, which skips the per-event dispatch when per-message events are not kept.
-    #[inline]
-    pub fn deliveries(
-        &mut self,
-        transport: u16,
-        n: usize,
-        latencies: impl Iterator<Item = Micros>,
-    ) {
-        self.counts[transport as usize].delivered += n as u64;
-        self.latencies[transport as usize]
-            .outbound
-            .extend(latencies);
-    }
-
     /// Moves everything `other` recorded into `self`.
     pub fn merge(&mut self, mut other: Recorder) {
         self.events.append(&mut other.events);
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             a.add(b);
         }
-        for (a, b) in self.latencies.iter_mut().zip(other.latencies) {
-            a.outbound.extend(b.outbound);
-            a.inbound.extend(b.inbound);
+        for (a, b) in self.latencies.iter_mut().zip(&other.latencies) {
+            a.outbound.append(&b.outbound);
+            a.inbound.append(&b.inbound);
         }
         self.unroutable += other.unroutable;
     }
