@@ -160,7 +160,7 @@ impl TableView {
     fn view<'a>(&self, all: &'a [SRow]) -> Vec<&'a SRow> {
         let mut rows: Vec<&SRow> = all
             .iter()
-            .filter(|r| self.restriction.as_ref().map_or(true, |res| res.matches(r)))
+            .filter(|r| self.restriction.as_ref().is_none_or(|res| res.matches(r)))
             .collect();
         if let Some(SSortOrderSet(keys)) = &self.sort {
             rows.sort_by(|a, b| {

@@ -324,7 +324,7 @@ pub(crate) fn closest<'a>(
             continue;
         }
         let d = strsim::osa_distance(&lower, &c.to_lowercase());
-        if d <= limit && best.map_or(true, |(bd, _)| d < bd) {
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
     }
