@@ -4,6 +4,7 @@
 //! or usage (2 outranks 1). Nothing here panics on user input.
 
 mod check;
+mod sweep;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -47,6 +48,10 @@ enum Command {
     },
     /// Print the built-in office-day scenario.
     Example,
+    /// Run one scenario over a range of seeds, in parallel, and summarise every metric.
+    Sweep(sweep::SweepArgs),
+    /// Combine the JSON outputs of `sweep --shard I/N` into what the unsharded sweep prints.
+    Merge(sweep::MergeArgs),
 }
 
 #[derive(Debug, clap::Args, Default)]
@@ -111,6 +116,8 @@ pub fn main() -> ExitCode {
             print!("{OFFICE_DAY}");
             Ok(())
         }
+        Some(Command::Sweep(a)) => sweep::cmd_sweep(a),
+        Some(Command::Merge(a)) => sweep::cmd_merge(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
