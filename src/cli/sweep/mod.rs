@@ -156,7 +156,7 @@ fn progress(len: u64) -> ProgressBar {
     }
     let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(
-        "{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} seeds, {per_sec}, eta {eta}",
+        "{elapsed_precise} [{wide_bar}] {human_pos}/{human_len} seeds, eta {eta}",
     ) {
         pb.set_style(style.progress_chars("=> "));
     }
