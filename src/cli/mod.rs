@@ -5,6 +5,7 @@
 
 mod bench;
 mod check;
+mod sweep;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -50,6 +51,10 @@ enum Command {
     Example,
     /// Benchmark queue draining against raw-channel baselines (see benchmarks.md).
     Bench(bench::BenchArgs),
+    /// Run one scenario over a range of seeds, in parallel, and summarise every metric.
+    Sweep(sweep::SweepArgs),
+    /// Combine the JSON outputs of `sweep --shard I/N` into what the unsharded sweep prints.
+    Merge(sweep::MergeArgs),
 }
 
 #[derive(Debug, clap::Args, Default)]
@@ -116,6 +121,8 @@ pub fn main(live_bytes: Option<fn() -> i64>) -> ExitCode {
             print!("{OFFICE_DAY}");
             Ok(())
         }
+        Some(Command::Sweep(a)) => sweep::cmd_sweep(a),
+        Some(Command::Merge(a)) => sweep::cmd_merge(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,301 @@
+//! What a sweep prints: the text table, the JSON summary, and the shard JSON that `merge` reads.
+//!
+//! Both `sweep` and `merge` build a [`Report`] and hand it to the same renderer, so a merge of
+//! shards prints the unsharded sweep's bytes by construction, not by keeping two printers in
+//! step. Nothing rendered depends on `--jobs`, on wall time or on completion order.
+
+use serde::Deserialize;
+use serde_json::{json, Map, Value as Json};
+
+use super::stats::{Histogram, Summary};
+use crate::sim::time::format_compact;
+
+/// One shard of a sweep: `--shard index/of`, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shard {
+    /// Which shard, from 1.
+    pub(crate) index: u64,
+    /// How many shards.
+    pub(crate) of: u64,
+}
+
+/// A sweep's (or a shard's) result, ready to print.
+#[derive(Debug, Clone)]
+pub(crate) struct Report {
+    /// The scenario's name.
+    pub(crate) scenario: String,
+    /// The scenario file as the user named it (for the rerun commands).
+    pub(crate) file: String,
+    /// A hash of the file's bytes, so `merge` can refuse shards of different files.
+    pub(crate) fingerprint: String,
+    /// The declared seed range, inclusive.
+    pub(crate) from: u64,
+    /// The declared seed range, inclusive.
+    pub(crate) to: u64,
+    /// The shard this report covers, or `None` for the whole range.
+    pub(crate) shard: Option<Shard>,
+    /// What the seeds came to.
+    pub(crate) summary: Summary,
+}
+
+/// The spoolsim version written into shard outputs: results of different versions may differ,
+/// so `merge` refuses to mix them.
+pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Whether a metric holds a time (shown in compact form) rather than a count.
+pub(crate) fn is_time(name: &str) -> bool {
+    name == "end_time"
+        || name.starts_with("latency.")
+        || ((name.starts_with("flush.") || name.starts_with("procedure.")) && name.ends_with("_at"))
+}
+
+/// A file name as a POSIX shell reads it back.
+fn shell_quote(s: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "_-./,:=+@%".contains(c);
+    if !s.is_empty() && s.chars().all(safe) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// The command that reruns one seed on its own.
+pub(crate) fn rerun(file: &str, seed: u64) -> String {
+    format!("spoolsim run {} --seed {seed}", shell_quote(file))
+}
+
+/// A failure message on one line.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn show(name: &str, v: Option<i64>) -> String {
+    match v {
+        Some(v) if is_time(name) => match u64::try_from(v) {
+            Ok(us) => format_compact(us),
+            Err(_) => v.to_string(),
+        },
+        Some(v) => v.to_string(),
+        None => "-".to_string(),
+    }
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl Report {
+    fn passed(&self) -> u64 {
+        self.summary
+            .runs
+            .saturating_sub(self.summary.failed.len() as u64)
+    }
+
+    /// The text report: header, metric table, failed seeds, `N passed, M failed`.
+    pub(crate) fn to_text(&self) -> String {
+        let s = &self.summary;
+        let mut out = format!(
+            "sweep of {} ({}): seeds {}..{}",
+            self.scenario, self.file, self.from, self.to
+        );
+        if let Some(sh) = self.shard {
+            out += &format!(", shard {}/{}", sh.index, sh.of);
+        }
+        out += &format!(", {}\n\n", plural(s.runs, "run", "runs"));
+
+        let mut rows: Vec<[String; 6]> = vec![[
+            "metric".into(),
+            "n".into(),
+            "min".into(),
+            "p50".into(),
+            "p99".into(),
+            "max".into(),
+        ]];
+        for (name, h) in &s.metrics {
+            rows.push([
+                name.clone(),
+                h.n().to_string(),
+                show(name, h.min()),
+                show(name, h.percentile(50)),
+                show(name, h.percentile(99)),
+                show(name, h.max()),
+            ]);
+        }
+        let mut width = [0usize; 6];
+        for r in &rows {
+            for (w, cell) in width.iter_mut().zip(r) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        for r in &rows {
+            let mut line = format!("{:<w$}", r[0], w = width[0]);
+            for (cell, w) in r.iter().zip(width).skip(1) {
+                line += &format!("  {cell:>w$}");
+            }
+            out += line.trim_end();
+            out.push('\n');
+        }
+        out.push('\n');
+        if s.failed.is_empty() {
+            out += "failed seeds: none\n";
+        }
+        for (seed, failures) in &s.failed {
+            let first = failures.first().map_or("failed".into(), |f| one_line(f));
+            out += &format!(
+                "seed {seed}: {first} — rerun: {}\n",
+                rerun(&self.file, *seed)
+            );
+        }
+        out += &format!("\n{} passed, {} failed\n", self.passed(), s.failed.len());
+        out
+    }
+
+    /// The JSON report. A shard's carries more, for `merge`: its shard, the file's fingerprint,
+    /// the spoolsim version and every metric's `values` as `[value, seeds]` pairs.
+    pub(crate) fn to_json(&self) -> Json {
+        let s = &self.summary;
+        let mut o = Map::new();
+        o.insert("scenario".into(), self.scenario.clone().into());
+        o.insert("file".into(), self.file.clone().into());
+        o.insert("seeds".into(), json!({"from": self.from, "to": self.to}));
+        if let Some(sh) = self.shard {
+            o.insert("shard".into(), json!({"index": sh.index, "of": sh.of}));
+            o.insert("fingerprint".into(), self.fingerprint.clone().into());
+            o.insert("spoolsim".into(), VERSION.into());
+        }
+        o.insert("runs".into(), s.runs.into());
+        o.insert("passed".into(), self.passed().into());
+        o.insert("failed".into(), (s.failed.len() as u64).into());
+        let metrics: Map<String, Json> = s
+            .metrics
+            .iter()
+            .map(|(name, h)| {
+                let mut m = json!({
+                    "n": h.n(),
+                    "min": h.min(),
+                    "p50": h.percentile(50),
+                    "p99": h.percentile(99),
+                    "max": h.max(),
+                });
+                if self.shard.is_some() {
+                    m["values"] = h.bins().iter().map(|&(v, c)| json!([v, c])).collect();
+                }
+                (name.clone(), m)
+            })
+            .collect();
+        o.insert("metrics".into(), Json::Object(metrics));
+        let failed: Vec<Json> = s
+            .failed
+            .iter()
+            .map(|(seed, failures)| {
+                json!({
+                    "seed": seed,
+                    "failures": failures,
+                    "rerun": rerun(&self.file, *seed),
+                })
+            })
+            .collect();
+        o.insert("failed_seeds".into(), failed.into());
+        Json::Object(o)
+    }
+
+    /// The JSON as printed: pretty for a whole sweep, one compact line for a shard (its
+    /// histograms can be long, and only `merge` needs to read them).
+    pub(crate) fn to_json_text(&self) -> String {
+        let v = self.to_json();
+        let text = if self.shard.is_some() {
+            serde_json::to_string(&v)
+        } else {
+            serde_json::to_string_pretty(&v)
+        };
+        text.unwrap_or_default() + "\n"
+    }
+}
+
+/// A shard output as `merge` reads it.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ShardFile {
+    pub(crate) scenario: String,
+    pub(crate) file: String,
+    pub(crate) fingerprint: String,
+    pub(crate) spoolsim: String,
+    pub(crate) seeds: SeedsJson,
+    pub(crate) shard: ShardJson,
+    pub(crate) runs: u64,
+    pub(crate) metrics: std::collections::BTreeMap<String, MetricJson>,
+    pub(crate) failed_seeds: Vec<FailedJson>,
+}
+
+/// `"seeds": {"from", "to"}`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct SeedsJson {
+    pub(crate) from: u64,
+    pub(crate) to: u64,
+}
+
+/// `"shard": {"index", "of"}`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ShardJson {
+    pub(crate) index: u64,
+    pub(crate) of: u64,
+}
+
+/// One metric of a shard: how many seeds had it, and its histogram.
+#[derive(Debug, Deserialize)]
+pub(crate) struct MetricJson {
+    pub(crate) n: u64,
+    pub(crate) values: Vec<(i64, u64)>,
+}
+
+/// One failed seed of a shard.
+#[derive(Debug, Deserialize)]
+pub(crate) struct FailedJson {
+    pub(crate) seed: u64,
+    pub(crate) failures: Vec<String>,
+}
+
+impl MetricJson {
+    /// The histogram, if it is consistent with its `n`.
+    pub(crate) fn histogram(self) -> Option<Histogram> {
+        let h = Histogram::from_pairs(self.values)?;
+        (h.n() == self.n && h.n() > 0).then_some(h)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_metrics_are_recognised_by_name() {
+        for t in [
+            "end_time",
+            "latency.outbound.p50",
+            "latency.inbound.lan.max",
+            "flush.2.returned_at",
+            "flush.10.completed_at",
+            "procedure.1.returned_at",
+        ] {
+            assert!(is_time(t), "{t}");
+        }
+        for c in [
+            "delivered",
+            "flush.1.delivered",
+            "procedure.3.prompts",
+            "ui_prompts.lan",
+        ] {
+            assert!(!is_time(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn rerun_commands_survive_the_shell() {
+        assert_eq!(rerun("a/b.toml", 3), "spoolsim run a/b.toml --seed 3");
+        assert_eq!(
+            rerun("my dir/it's.toml", 4),
+            r"spoolsim run 'my dir/it'\''s.toml' --seed 4"
+        );
+    }
+}
