@@ -1,12 +1,22 @@
 //! Transport actors: LAN and dial-up (modem/RAS) transports driven by the spooler.
 //!
-//! Each transport is a private actor that owns its [`state::TransportState`] and runs a loop
-//! over an mpsc receiver; the spooler and the runner hold cheap [`TransportHandle`] clones.
+//! Each transport is an actor task that runs a loop over an mpsc receiver and feeds its
+//! [`state::TransportState`]; the spooler and the runner hold cheap [`TransportHandle`] clones.
 //! Commands carry whole batches of mail, never one message per send.
+//!
+//! The state lives behind the handle rather than inside the task so that a *crash* can be
+//! real: the task is aborted mid-batch, and the spooler settles what it had handed over from
+//! the record the transport left (what completed before the crash is delivered, the transfer
+//! under way failed, the rest comes back unmarked), then starts a fresh task over it after the
+//! fault's `down` time. The mutex is taken once per command, never per message.
 
 pub mod state;
 
-use tokio::sync::{mpsc, oneshot};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::mpsc;
+use tokio::task::AbortHandle;
 
 use crate::sim::{FlushId, Recorder};
 use crate::spooler::queue::Batch;
@@ -37,6 +47,10 @@ pub enum TransportCmd {
         /// How many.
         count: u32,
     },
+    /// An offline spell until the given time: attempts starting before then fail.
+    Offline(crate::sim::Micros),
+    /// A dial-up line drops.
+    DropLine,
     /// A calendar wake-up the transport asked for.
     Wake(u64),
 }
@@ -55,64 +69,130 @@ pub struct TransportFinal {
 }
 
 #[derive(Debug)]
-enum TransportMsg {
-    Cmd(TransportCmd),
-    Finish(oneshot::Sender<TransportFinal>),
+struct Inner {
+    idx: u16,
+    state: Arc<Mutex<TransportState>>,
+    tx: Mutex<Option<mpsc::UnboundedSender<TransportCmd>>>,
+    task: Mutex<Option<AbortHandle>>,
+    alive: AtomicBool,
+    spooler: SpoolerHandle,
 }
 
-/// A cheap, cloneable handle to a transport actor.
+/// A cheap, cloneable handle to a transport actor; every clone follows restarts.
 #[derive(Debug, Clone)]
 pub struct TransportHandle {
-    tx: mpsc::UnboundedSender<TransportMsg>,
+    inner: Arc<Inner>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl TransportHandle {
     /// Starts the actor for `state` on the current runtime, reporting to `spooler`.
     pub fn spawn(state: TransportState, idx: u16, spooler: SpoolerHandle) -> TransportHandle {
+        let h = TransportHandle {
+            inner: Arc::new(Inner {
+                idx,
+                state: Arc::new(Mutex::new(state)),
+                tx: Mutex::new(None),
+                task: Mutex::new(None),
+                alive: AtomicBool::new(false),
+                spooler,
+            }),
+        };
+        h.start();
+        h
+    }
+
+    fn start(&self) {
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(state, idx, rx, spooler));
-        TransportHandle { tx }
+        let task = tokio::spawn(run(
+            self.inner.state.clone(),
+            self.inner.idx,
+            rx,
+            self.inner.spooler.clone(),
+        ));
+        *lock(&self.inner.tx) = Some(tx);
+        *lock(&self.inner.task) = Some(task.abort_handle());
+        self.inner.alive.store(true, Ordering::Relaxed);
     }
 
-    /// Sends a command; a stopped actor means the run is being torn down, so it is dropped.
+    /// Whether the actor is running (not crashed).
+    pub fn is_alive(&self) -> bool {
+        self.inner.alive.load(Ordering::Relaxed)
+    }
+
+    /// Sends a command. While the actor is down, mail arriving at the remote end is still
+    /// kept there, and everything else is dropped (the spooler sends nothing else then).
     pub fn send(&self, cmd: TransportCmd) {
-        let _ = self.tx.send(TransportMsg::Cmd(cmd));
+        if self.is_alive() {
+            if let Some(tx) = lock(&self.inner.tx).as_ref() {
+                // A closed channel means the run is being torn down.
+                let _ = tx.send(cmd);
+                return;
+            }
+        }
+        if let TransportCmd::Arrive { first, count } = cmd {
+            lock(&self.inner.state).arrive(first, count);
+        }
     }
 
-    /// Settles the transport at the current time and takes its final state.
+    /// Kills the actor (its task is aborted wherever it is) and settles its work from the
+    /// state it leaves; returns the reports the spooler must process.
+    pub fn crash(&self) -> Vec<Report> {
+        self.inner.alive.store(false, Ordering::Relaxed);
+        if let Some(task) = lock(&self.inner.task).take() {
+            task.abort();
+        }
+        *lock(&self.inner.tx) = None;
+        let mut st = lock(&self.inner.state);
+        st.crash();
+        st.reports.drain(..).collect()
+    }
+
+    /// Starts a fresh actor over the crashed one's state.
+    pub fn restart(&self) {
+        if !self.is_alive() {
+            self.start();
+        }
+    }
+
+    /// Settles the transport at the current time and takes its final state. Called when every
+    /// task is idle, so the state is not in use.
     pub async fn finish(&self) -> Option<TransportFinal> {
-        let (tx, rx) = oneshot::channel();
-        self.tx.send(TransportMsg::Finish(tx)).ok()?;
-        rx.await.ok()
+        self.inner.alive.store(false, Ordering::Relaxed);
+        if let Some(task) = lock(&self.inner.task).take() {
+            task.abort();
+        }
+        *lock(&self.inner.tx) = None;
+        let mut st = lock(&self.inner.state);
+        let (queued, in_flight) = st.outstanding();
+        let remote_waiting = st.remote_waiting();
+        let rec = std::mem::replace(&mut st.rec, Recorder::new(0, false));
+        Some(TransportFinal {
+            rec,
+            queued,
+            in_flight,
+            remote_waiting,
+        })
     }
 }
 
 async fn run(
-    mut state: TransportState,
+    state: Arc<Mutex<TransportState>>,
     idx: u16,
-    mut rx: mpsc::UnboundedReceiver<TransportMsg>,
+    mut rx: mpsc::UnboundedReceiver<TransportCmd>,
     spooler: SpoolerHandle,
 ) {
-    while let Some(msg) = rx.recv().await {
-        match msg {
-            TransportMsg::Cmd(cmd) => {
-                state.handle(cmd);
-                for r in state.reports.drain(..) {
-                    spooler.report(idx, r);
-                }
-            }
-            TransportMsg::Finish(reply) => {
-                let (queued, in_flight) = state.outstanding();
-                let remote_waiting = state.remote_waiting();
-                let rec = std::mem::replace(&mut state.rec, Recorder::new(0, false));
-                let _ = reply.send(TransportFinal {
-                    rec,
-                    queued,
-                    in_flight,
-                    remote_waiting,
-                });
-                return;
-            }
+    while let Some(cmd) = rx.recv().await {
+        let reports: Vec<Report> = {
+            let mut st = lock(&state);
+            st.handle(cmd);
+            st.reports.drain(..).collect()
+        };
+        for r in reports {
+            spooler.report(idx, r);
         }
     }
 }

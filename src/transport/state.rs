@@ -71,6 +71,9 @@ struct Step {
     start: Micros,
     end: Micros,
     outcome: Outcome,
+    /// The random stream's position before this attempt's draws, so attempts that never
+    /// start can give their draws back.
+    rng: u128,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +127,8 @@ pub struct TransportState {
     /// Generation of wake-ups; a wake-up with an older generation is stale.
     generation: u64,
     totals: Totals,
+    /// Attempts starting before this time fail (an offline spell).
+    offline_until: Micros,
     /// Reports waiting for the shell to send.
     pub reports: Vec<Report>,
     pending: Settled,
@@ -158,6 +163,7 @@ impl TransportState {
             },
             generation: 0,
             totals: Totals::default(),
+            offline_until: 0,
             reports: Vec::new(),
             pending: Settled::default(),
         }
@@ -214,6 +220,8 @@ impl TransportState {
                     self.rec.counts[self.idx as usize].arrived += u64::from(count);
                 }
             }
+            TransportCmd::Offline(until) => self.offline(until),
+            TransportCmd::DropLine => self.drop_line(),
             TransportCmd::Wake(tok) => self.wake(tok),
         }
         self.flush_reports();
@@ -388,30 +396,37 @@ impl TransportState {
 
     /// Whether every attempt completes the moment it starts and none can fail.
     fn instant(&self) -> bool {
-        self.per_message == Dist::Fixed(0) && self.failure_rate == 0.0
+        self.per_message == Dist::Fixed(0)
+            && self.failure_rate == 0.0
+            && self.clock.now() >= self.offline_until
     }
 
-    /// Plans `n` attempts back to back from now.
-    fn plan(&mut self, n: usize, expiry: impl Fn(usize) -> Option<Micros>) -> Vec<Step> {
-        let mut cursor = self.clock.now();
-        let mut plan = Vec::with_capacity(n);
-        for k in 0..n {
-            if let Some(exp) = expiry(k) {
+    /// Plans attempts back to back from `from`, one per expiry given (`None`: no lifetime).
+    /// An attempt fails when its draw says so or when it starts during an offline spell.
+    fn plan(&mut self, from: Micros, expiries: impl Iterator<Item = Option<Micros>>) -> Vec<Step> {
+        let mut cursor = from;
+        let mut plan = Vec::with_capacity(expiries.size_hint().0);
+        for exp in expiries {
+            let rng = self.rng.position();
+            if let Some(exp) = exp {
                 if exp <= cursor {
                     plan.push(Step {
                         start: exp,
                         end: exp,
                         outcome: Outcome::Expired,
+                        rng,
                     });
                     continue;
                 }
             }
-            let fails = self.failure_rate > 0.0 && self.rng.chance(self.failure_rate);
+            let unlucky = self.failure_rate > 0.0 && self.rng.chance(self.failure_rate);
+            let fails = unlucky || cursor < self.offline_until;
             let d = self.per_message.sample(&mut self.rng);
             plan.push(Step {
                 start: cursor,
                 end: cursor + d,
                 outcome: if fails { Outcome::Failed } else { Outcome::Ok },
+                rng,
             });
             cursor += d;
         }
@@ -449,11 +464,11 @@ impl TransportState {
                     }
                     lat.rewind(mark);
                 }
-                let expiries: Vec<Micros> = msgs
-                    .iter()
-                    .map(|m| m.submitted_at.saturating_add(lifetime))
-                    .collect();
-                let plan = self.plan(msgs.len(), |k| Some(expiries[k]));
+                let plan = self.plan(
+                    now,
+                    msgs.iter()
+                        .map(|m| Some(m.submitted_at.saturating_add(lifetime))),
+                );
                 self.active = Some((
                     Active::Upload(Upload {
                         msgs,
@@ -482,7 +497,7 @@ impl TransportState {
                     return;
                 }
                 let msgs: Vec<(u32, Micros)> = self.remote.drain(..).collect();
-                let plan = self.plan(msgs.len(), |_| None);
+                let plan = self.plan(now, msgs.iter().map(|_| None));
                 self.active = Some((
                     Active::Download(Download {
                         msgs,
@@ -608,6 +623,105 @@ impl TransportState {
             let _ = snap;
             self.wake_at(at, WAKE_CHECKPOINT);
         }
+    }
+
+    /// Takes the attempts of the batch under way that have not started out of it, as a work
+    /// item carrying the batch's flush (if any) and phase counters. The attempt in transfer,
+    /// if any, is marked failed: at its planned end, or now when `cut`. Draws of the attempts
+    /// taken out are given back, so they are made again when those attempts do start.
+    fn interrupt(&mut self, cut: bool) -> Option<(Work, Totals)> {
+        self.settle();
+        let now = self.clock.now();
+        let (active, snap) = self.active.as_mut()?;
+        let snap = *snap;
+        let (plan, done) = match active {
+            Active::Upload(u) => (&mut u.plan, u.done),
+            Active::Download(d) => (&mut d.plan, d.done),
+        };
+        let mut first = done;
+        if let Some(step) = plan.get_mut(first) {
+            if step.start <= now && step.outcome != Outcome::Expired {
+                step.outcome = Outcome::Failed;
+                if cut {
+                    step.end = now;
+                }
+                first += 1;
+            }
+        }
+        if let Some(step) = plan.get(first) {
+            self.rng.rewind(step.rng);
+        }
+        plan.truncate(first);
+        let rest = match active {
+            Active::Upload(u) => Work::Upload {
+                msgs: u.msgs.drain(first..).collect(),
+                flush: u.flush.take(),
+            },
+            Active::Download(d) => {
+                for &m in d.msgs[first..].iter().rev() {
+                    self.remote.push_front(m);
+                }
+                d.msgs.truncate(first);
+                Work::Download {
+                    flush: d.flush.take(),
+                }
+            }
+        };
+        self.generation += 1;
+        self.settle();
+        Some((rest, snap))
+    }
+
+    /// An offline spell until `until`: every attempt starting before then fails, including
+    /// the one in transfer now.
+    pub fn offline(&mut self, until: Micros) {
+        self.offline_until = self.offline_until.max(until);
+        if let Some(rest) = self.interrupt(false) {
+            self.work.push_front(rest);
+        }
+        self.settle();
+        self.pump();
+        self.flush_reports();
+    }
+
+    /// The dial-up line drops: the transfer under way fails now, and the rest of the work
+    /// waits for a new dial (and prompt).
+    pub fn drop_line(&mut self) {
+        if !matches!(self.line, Line::Up | Line::Dialing) || self.ras.is_none() {
+            return;
+        }
+        self.line = Line::Down;
+        self.generation += 1;
+        self.record(EventKind::HangUp {
+            transport: self.idx,
+        });
+        if let Some(rest) = self.interrupt(true) {
+            self.work.push_front(rest);
+        }
+        self.settle();
+        self.pump();
+        self.flush_reports();
+    }
+
+    /// The transport crashes: the transfer under way fails now, mail handed over but not
+    /// started goes back to the spooler unmarked, and every flush phase it owes ends with
+    /// `MAPI_E_NETWORK_ERROR`. Mail waiting at the remote end stays there.
+    pub fn crash(&mut self) {
+        if let Some(rest) = self.interrupt(true) {
+            self.work.push_front(rest);
+        }
+        self.settle();
+        self.cancel_all(HResult::MAPI_E_NETWORK_ERROR);
+        if self.ras.is_some() {
+            self.line = Line::Down;
+        }
+        self.generation += 1;
+        self.flush_reports();
+    }
+
+    /// Inbound mail arrives while the actor is down: the remote end keeps it.
+    pub fn arrive(&mut self, first: u32, count: u32) {
+        self.handle(TransportCmd::Arrive { first, count });
     }
 
     /// Outbound messages handed over and not yet settled, and whether one is in transfer now.
