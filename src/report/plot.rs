@@ -285,13 +285,6 @@ pub(crate) struct LineLog {
     pub ups: Vec<Span>,
 }
 
-impl LineLog {
-    /// Whether the transport ever prompted, dialled or connected.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.prompts.is_empty() && self.dials.is_empty() && self.ups.is_empty()
-    }
-}
-
 /// Per transport, what its line did.
 pub(crate) fn line_logs(run: &RunResult) -> Vec<LineLog> {
     let n = run.transport_names.len();
@@ -357,12 +350,17 @@ const Y2_LABEL_W: i32 = 72;
 const X_LABEL_H: i32 = 50;
 const STRIP_TOP: i32 = 62;
 const LANE_H: i32 = 22;
+/// The whole-run panel under a chart that shows only the busy part of a run.
+const OVERVIEW_H: i32 = 118;
+const OVERVIEW_X_LABEL_H: i32 = 26;
 /// Transports drawn one by one; the rest are summed into one "others" series.
 const MAX_SHOWN: usize = 8;
 const MAX_FLUSH_LANES: usize = 3;
 const MAX_DIAL_LANES: usize = 5;
-/// Beyond this many flush calls the chart gets no shading behind its lines.
+/// Beyond this many flush calls in view the chart gets no shading or guides behind its lines.
 const MAX_SHADED_FLUSHES: usize = 60;
+/// A quiet stretch longer than this share of the run makes the chart show the busy part.
+const QUIET_SHARE: f64 = 0.5;
 const FONT: &str = "sans-serif";
 
 /// Left and right pixel of the plotting area, as plotters lays it out.
@@ -395,6 +393,7 @@ const C_PROMPT: u32 = 0xf1a208;
 const C_CONNECT: u32 = 0x1e8449;
 const C_LINE_UP: u32 = 0xb7e4c7;
 const C_DIALLING: u32 = 0x7f8c8d;
+const C_FLUSH_SHADE: u32 = 0x5b7fa6;
 const C_TEXT: u32 = 0x333333;
 const C_MUTED: u32 = 0x777777;
 
@@ -413,26 +412,66 @@ fn clip(s: &str, max: usize) -> String {
     }
 }
 
-/// The time unit of the axis.
-#[derive(Debug, Clone, Copy)]
+const MS: u64 = 1_000;
+const SEC: u64 = 1_000_000;
+const MIN: u64 = 60 * SEC;
+const HOUR: u64 = 60 * MIN;
+const DAY: u64 = 24 * HOUR;
+
+/// A duration in at most two human units: `250 ms`, `1 min 13 s`, `5 d 0 h`.
+fn human(us: Micros) -> String {
+    let two = |a: u64, ua: &str, b: u64, ub: &str| {
+        if b == 0 {
+            format!("{a} {ua}")
+        } else {
+            format!("{a} {ua} {b} {ub}")
+        }
+    };
+    let frac = |t: u64, per: u64, u: &str| {
+        let s = format!("{:.3}", t as f64 / per as f64);
+        format!("{} {u}", s.trim_end_matches('0').trim_end_matches('.'))
+    };
+    match us {
+        t if t >= DAY => two(t / DAY, "d", t % DAY / HOUR, "h"),
+        t if t >= HOUR => two(t / HOUR, "h", t % HOUR / MIN, "min"),
+        t if t >= MIN => two(t / MIN, "min", t % MIN / SEC, "s"),
+        t if t >= SEC => frac(t, SEC, "s"),
+        t if t >= MS => frac(t, MS, "ms"),
+        0 => "0".to_string(),
+        t => format!("{t} µs"),
+    }
+}
+
+/// The time unit of an axis.
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Unit {
     name: &'static str,
     us: f64,
 }
 
-fn unit_for(span: Micros) -> Unit {
-    const S: u64 = 1_000_000;
-    let (name, us) = match span {
-        s if s <= 2 * S => ("ms", 1e3),
-        s if s <= 180 * S => ("s", 1e6),
-        s if s <= 3 * 3600 * S => ("min", 60e6),
-        s if s <= 72 * 3600 * S => ("h", 3600e6),
+fn unit_for(len: Micros) -> Unit {
+    let (name, us) = match len {
+        s if s <= 2 * SEC => ("ms", 1e3),
+        s if s <= 300 * SEC => ("s", 1e6),
+        s if s <= 3 * HOUR => ("min", 60e6),
+        s if s <= 72 * HOUR => ("h", 3600e6),
         _ => ("d", 86_400e6),
     };
     Unit { name, us }
 }
 
-fn tick_label(v: f64, u: Unit) -> String {
+/// How an axis labels its ticks: a number of units from 0, or (for a window that starts late
+/// in the run) a clock time `[Nd ]h:mm[:ss[.mmm]]`.
+#[derive(Debug, Clone, Copy)]
+struct Axis {
+    unit: Unit,
+    clock: bool,
+}
+
+fn tick_label(v: f64, a: Axis) -> String {
+    if a.clock {
+        return clock(((v * a.unit.us).round().max(0.0)) as Micros, a.unit);
+    }
     let r = (v * 100.0).round() / 100.0;
     let num = if (r - r.round()).abs() < 1e-9 {
         format!("{}", r.round() as i64)
@@ -440,86 +479,166 @@ fn tick_label(v: f64, u: Unit) -> String {
         let s = format!("{r:.2}");
         s.trim_end_matches('0').to_string()
     };
-    format!("{num} {}", u.name)
+    format!("{num} {}", a.unit.name)
 }
 
-/// One series on the chart.
+fn clock(t: Micros, u: Unit) -> String {
+    let (d, h, m, s, ms) = (
+        t / DAY,
+        t % DAY / HOUR,
+        t % HOUR / MIN,
+        t % MIN / SEC,
+        t % SEC / MS,
+    );
+    let body = match u.name {
+        "ms" => format!("{h}:{m:02}:{s:02}.{ms:03}"),
+        "s" => format!("{h}:{m:02}:{s:02}"),
+        "min" => format!("{h}:{m:02}"),
+        "h" => format!("{h} h"),
+        _ => return format!("{d} d"),
+    };
+    if d > 0 {
+        format!("{d}d {body}")
+    } else {
+        body
+    }
+}
+
+/// The stretch of virtual time a chart shows.
+#[derive(Debug, Clone, Copy)]
+struct View {
+    lo: Micros,
+    hi: Micros,
+    axis: Axis,
+}
+
+impl View {
+    fn new(lo: Micros, hi: Micros) -> View {
+        let hi = hi.max(lo + 1);
+        View {
+            lo,
+            hi,
+            axis: Axis {
+                unit: unit_for(hi - lo),
+                clock: lo > 0,
+            },
+        }
+    }
+
+    fn x(&self, t: Micros) -> f64 {
+        t as f64 / self.axis.unit.us
+    }
+
+    /// The pixel column of `t`, as plotters will map it (to within a pixel).
+    fn px(&self, t: Micros) -> i32 {
+        let f = (t as f64 - self.lo as f64) / (self.hi - self.lo) as f64;
+        PLOT_X0 + (f * f64::from(PLOT_X1 - PLOT_X0)).round() as i32
+    }
+
+    fn shows(&self, a: Micros, b: Micros) -> bool {
+        a <= self.hi && b >= self.lo
+    }
+}
+
+/// The busy part of a run, when a quiet stretch takes more than [`QUIET_SHARE`] of it: the
+/// side of the longest quiet stretch where more happened, with a little margin.
+fn focus(run: &RunResult, lv: &Levels, span: Micros) -> Option<(Micros, Micros)> {
+    let mut times: Vec<Micros> = Vec::new();
+    for s in lv.outbound.iter().chain(&lv.inbound).chain([&lv.inbox]) {
+        times.extend(s.iter().map(|&(t, _)| t));
+    }
+    times.extend(run.trace.events.iter().filter_map(|e| match e.kind {
+        EventKind::FlushCall { .. }
+        | EventKind::FlushReturn { .. }
+        | EventKind::FlushComplete { .. }
+        | EventKind::PhaseBegin { .. }
+        | EventKind::PartEnd { .. }
+        | EventKind::Prompt { .. }
+        | EventKind::Answer { .. }
+        | EventKind::Dial { .. }
+        | EventKind::Connected { .. }
+        | EventKind::HangUp { .. }
+        | EventKind::Ndr { .. }
+        | EventKind::AttemptFailed { .. } => Some(e.key.t),
+        _ => None,
+    }));
+    if times.is_empty() {
+        return None;
+    }
+    times.sort_unstable();
+    times.dedup();
+    let mut bounds = Vec::with_capacity(times.len() + 2);
+    bounds.push(0);
+    bounds.extend(times.iter().copied().filter(|&t| t <= span));
+    bounds.push(span);
+    let (a, b) = bounds
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .max_by_key(|&(a, b)| (b - a, std::cmp::Reverse(a)))?;
+    if ((b - a) as f64) < QUIET_SHARE * span as f64 {
+        return None;
+    }
+    let before = times.partition_point(|&t| t <= a);
+    let after = times.len() - times.partition_point(|&t| t < b);
+    if before >= after {
+        let pad = (a / 20).max(MS);
+        Some((0, (a + pad).min(span)))
+    } else {
+        let pad = ((span - b) / 20).max(MS);
+        Some((b.saturating_sub(pad), span))
+    }
+}
+
+/// One series on a chart.
 struct Series {
     label: String,
     color: RGBColor,
-    width: u32,
-    /// Step points in (unit time, value).
+    /// Points in (unit time, value), drawn as steps.
     points: Vec<(f64, u64)>,
-    secondary: bool,
+    kind: SeriesKind,
 }
 
-/// Flush colour by what the call returned.
-fn flush_color(f: &FlushSpan) -> u32 {
-    match f.ret {
-        None => C_PENDING,
-        Some((_, r)) if r.is_error() => C_ERR,
-        Some((_, r)) if r.is_warning() => C_WARN,
-        Some(_) => C_OK,
-    }
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum SeriesKind {
+    Inbound,
+    Outbound,
+    Inbox,
 }
 
-struct FlushItem {
-    span: FlushSpan,
-    lane: usize,
-    show_label: bool,
-}
-
-struct DialLane {
-    label: String,
-    logs: Vec<LineLog>,
-}
-
-/// Everything to draw, computed before drawing.
-struct Model {
-    title: String,
-    subtitle: String,
-    span: Micros,
-    unit: Unit,
-    series: Vec<Series>,
-    y_max: u64,
-    y2_max: u64,
-    note: Option<String>,
-    flushes: Vec<FlushItem>,
-    flush_lanes: usize,
-    dial_lanes: Vec<DialLane>,
-    /// Inbound colours, whose polylines get dashes.
-    dashed: Vec<RGBColor>,
-    legend_results: [bool; 4],
-    any_prompt: bool,
-    any_cancel: bool,
-    any_connect: bool,
-}
-
-/// Reduces a step function to one value per pixel column (its maximum there) and returns the
-/// points of the step line in (unit time, value).
-fn column_steps(s: &Steps, span: Micros, cols: usize, unit: Unit) -> Vec<(f64, u64)> {
+/// Reduces a step function to one value per pixel column of `view` (its maximum there) and
+/// returns the points of the step line in (unit time, value).
+fn column_steps(s: &Steps, view: &View, cols: usize) -> Vec<(f64, u64)> {
     let cols = cols.max(1);
-    let span = span.max(1);
-    let col_of = |t: Micros| -> usize {
-        let c = (u128::from(t) * cols as u128 / u128::from(span)) as usize;
-        c.min(cols - 1)
-    };
-    let mut max = vec![0i64; cols];
-    let mut cur = 0i64;
-    let mut last = 0usize;
-    for &(t, v) in s {
+    let (lo, hi) = (view.lo, view.hi.max(view.lo + 1));
+    let len = u128::from(hi - lo);
+    let col_of = |t: Micros| ((u128::from(t - lo) * cols as u128 / len) as usize).min(cols - 1);
+    let start = s.partition_point(|&(t, _)| t < lo);
+    let mut cur = if start > 0 { s[start - 1].1 } else { 0 };
+    // Each column gets the largest value that held for some time in it: the value carried in
+    // from its start (unless it changed exactly there) and every value set within it.
+    let mut max = vec![i64::MIN; cols];
+    let mut next = 0usize;
+    for &(t, v) in s[start..].iter().take_while(|&&(t, _)| t <= hi) {
         let c = col_of(t);
-        for m in max.iter_mut().take(c + 1).skip(last + 1) {
-            *m = (*m).max(cur);
+        if c >= next {
+            for m in &mut max[next..c] {
+                *m = (*m).max(cur);
+            }
+            if u128::from(t - lo) * cols as u128 > c as u128 * len {
+                max[c] = max[c].max(cur);
+            }
         }
         max[c] = max[c].max(v);
         cur = v;
-        last = c;
+        next = c + 1;
     }
-    for m in max.iter_mut().skip(last + 1) {
+    for m in max.iter_mut().skip(next) {
         *m = (*m).max(cur);
     }
-    let x = |c: usize| c as f64 * span as f64 / cols as f64 / unit.us;
+    let x = |c: usize| {
+        let t = lo as f64 + c as f64 * (hi - lo) as f64 / cols as f64;
+        t / view.axis.unit.us
+    };
     let mut pts: Vec<(f64, u64)> = Vec::new();
     let mut prev: Option<u64> = None;
     for (c, &m) in max.iter().enumerate() {
@@ -542,91 +661,182 @@ fn headroom(peak: u64) -> u64 {
     (peak + (peak / 8).max(1)).max(1)
 }
 
+/// A step function to draw, before it is reduced to a view.
+struct Line {
+    label: String,
+    color: RGBColor,
+    steps: Steps,
+    kind: SeriesKind,
+}
+
+/// The lines of a run: per shown transport its outbound depth and (if mail ever arrived at its
+/// remote end) the inbound one, the others summed, and the inbox.
+fn lines(run: &RunResult, lv: &Levels) -> Vec<Line> {
+    let n = run.transport_names.len();
+    if !lv.full {
+        return Vec::new();
+    }
+    let shown: Vec<usize> = if n <= MAX_SHOWN {
+        (0..n).collect()
+    } else {
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&t| {
+            let c = run.trace.counts.get(t).copied().unwrap_or_default();
+            let act = peak(&lv.outbound[t]) + peak(&lv.inbound[t]);
+            (
+                std::cmp::Reverse(act),
+                std::cmp::Reverse(c.submitted + c.arrived),
+                t,
+            )
+        });
+        let mut s: Vec<usize> = order.into_iter().take(MAX_SHOWN - 1).collect();
+        s.sort_unstable();
+        s
+    };
+    let rest: Vec<usize> = (0..n).filter(|t| !shown.contains(t)).collect();
+    let mut v = Vec::new();
+    let mut add = |label: String, out: Steps, inb: Option<Steps>, colors: (u32, u32)| {
+        v.push(Line {
+            label: format!("{label} queued out"),
+            color: rgb(colors.0),
+            steps: out,
+            kind: SeriesKind::Outbound,
+        });
+        if let Some(inb) = inb {
+            v.push(Line {
+                label: format!("{label} remote in"),
+                color: rgb(colors.1),
+                steps: inb,
+                kind: SeriesKind::Inbound,
+            });
+        }
+    };
+    for (k, &t) in shown.iter().enumerate() {
+        let inb = lv.any_arrival[t].then(|| lv.inbound[t].clone());
+        let name = clip(&transport_name(run, t), 16);
+        add(name, lv.outbound[t].clone(), inb, PALETTE[k]);
+    }
+    if !rest.is_empty() {
+        let out = sum_steps(rest.iter().map(|&t| &lv.outbound[t]));
+        let inb = rest
+            .iter()
+            .any(|&t| lv.any_arrival[t])
+            .then(|| sum_steps(rest.iter().map(|&t| &lv.inbound[t])));
+        add(format!("{} others", rest.len()), out, inb, OTHERS);
+    }
+    v.push(Line {
+        label: "inbox (right axis)".into(),
+        color: rgb(INBOX),
+        steps: lv.inbox.clone(),
+        kind: SeriesKind::Inbox,
+    });
+    v
+}
+
+/// A chart of some lines over one view.
+struct Chart {
+    view: View,
+    series: Vec<Series>,
+    y_max: u64,
+    y2_max: u64,
+}
+
+impl Chart {
+    fn of(lines: &[Line], view: View) -> Chart {
+        let cols = (PLOT_X1 - PLOT_X0).max(1) as usize;
+        let series: Vec<Series> = lines
+            .iter()
+            .map(|l| Series {
+                label: l.label.clone(),
+                color: l.color,
+                points: column_steps(&l.steps, &view, cols),
+                kind: l.kind,
+            })
+            .collect();
+        let top = |inbox: bool| {
+            series
+                .iter()
+                .filter(|s| (s.kind == SeriesKind::Inbox) == inbox)
+                .flat_map(|s| s.points.iter().map(|p| p.1))
+                .max()
+                .unwrap_or(0)
+        };
+        Chart {
+            view,
+            y_max: headroom(top(false)),
+            y2_max: headroom(top(true)),
+            series,
+        }
+    }
+}
+
+/// Flush colour by what the call returned.
+fn flush_color(f: &FlushSpan) -> u32 {
+    match f.ret {
+        None => C_PENDING,
+        Some((_, r)) if r.is_error() => C_ERR,
+        Some((_, r)) if r.is_warning() => C_WARN,
+        Some(_) => C_OK,
+    }
+}
+
+/// Where a flush's drawing ends: its return or completion, whichever is later, or the end.
+fn flush_end(f: &FlushSpan, span: Micros) -> Micros {
+    let ret = f.ret.map_or(span, |r| r.0);
+    f.done.map_or(ret, |d| d.0.max(ret))
+}
+
+struct FlushItem {
+    span: FlushSpan,
+    lane: usize,
+    show_label: bool,
+}
+
+struct DialLane {
+    label: String,
+    logs: Vec<LineLog>,
+}
+
+/// Everything to draw, computed before drawing.
+struct Model {
+    title: String,
+    subtitle: String,
+    span: Micros,
+    main: Chart,
+    overview: Option<Chart>,
+    note: Option<String>,
+    /// Flush calls in view, with their lanes.
+    flushes: Vec<FlushItem>,
+    /// Every flush call's time, for the overview.
+    flush_calls: Vec<Micros>,
+    flush_lanes: usize,
+    dial_lanes: Vec<DialLane>,
+    /// Inbound colours, whose lines get dashes.
+    dashed: Vec<RGBColor>,
+    legend_results: [bool; 4],
+    any_prompt: bool,
+    any_cancel: bool,
+    any_connect: bool,
+}
+
 impl Model {
     fn build(run: &RunResult) -> Model {
         let span = span_end(run).max(1);
-        let unit = unit_for(span);
-        let cols = (PLOT_X1 - PLOT_X0).max(1) as usize;
         let lv = Levels::of(run);
         let n = run.transport_names.len();
-
-        // Which transports get their own lines: all of them, or the busiest when there are many.
-        let mut order: Vec<usize> = (0..n).collect();
-        let shown: Vec<usize> = if n <= MAX_SHOWN {
-            order
-        } else {
-            order.sort_by_key(|&t| {
-                let c = run.trace.counts.get(t).copied().unwrap_or_default();
-                let act = peak(&lv.outbound[t]) + peak(&lv.inbound[t]);
-                (
-                    std::cmp::Reverse(act),
-                    std::cmp::Reverse(c.submitted + c.arrived),
-                    t,
-                )
-            });
-            let mut s: Vec<usize> = order.into_iter().take(MAX_SHOWN - 1).collect();
-            s.sort_unstable();
-            s
+        let lines = lines(run, &lv);
+        let focus = focus(run, &lv, span);
+        let view = match focus {
+            Some((lo, hi)) => View::new(lo, hi),
+            None => View::new(0, span),
         };
-        let rest: Vec<usize> = (0..n).filter(|t| !shown.contains(t)).collect();
-
-        let mut series = Vec::new();
-        let mut dashed = Vec::new();
-        let mut y_peak = 0u64;
-        if lv.full {
-            let mut add = |label: String, steps: &Steps, colors: (u32, u32), arrivals: bool| {
-                y_peak = y_peak.max(peak(steps) as u64);
-                series.push(Series {
-                    label: format!("{label} queued out"),
-                    color: rgb(colors.0),
-                    width: 2,
-                    points: column_steps(steps, span, cols, unit),
-                    secondary: false,
-                });
-                if arrivals {
-                    series.push(Series {
-                        label: format!("{label} remote in"),
-                        color: rgb(colors.1),
-                        width: 2,
-                        points: Vec::new(),
-                        secondary: false,
-                    });
-                    dashed.push(rgb(colors.1));
-                }
-            };
-            let mut inbound_steps: Vec<Steps> = Vec::new();
-            for (k, &t) in shown.iter().enumerate() {
-                let name = clip(&transport_name(run, t), 16);
-                add(name, &lv.outbound[t], PALETTE[k], lv.any_arrival[t]);
-                if lv.any_arrival[t] {
-                    inbound_steps.push(lv.inbound[t].clone());
-                }
-            }
-            if !rest.is_empty() {
-                let out = sum_steps(rest.iter().map(|&t| &lv.outbound[t]));
-                let arrivals = rest.iter().any(|&t| lv.any_arrival[t]);
-                add(format!("{} others", rest.len()), &out, OTHERS, arrivals);
-                if arrivals {
-                    inbound_steps.push(sum_steps(rest.iter().map(|&t| &lv.inbound[t])));
-                }
-            }
-            // Fill in the inbound lines, in the order they were added.
-            let mut it = inbound_steps.into_iter();
-            for s in series.iter_mut().filter(|s| s.label.ends_with("remote in")) {
-                if let Some(steps) = it.next() {
-                    y_peak = y_peak.max(peak(&steps) as u64);
-                    s.points = column_steps(&steps, span, cols, unit);
-                }
-            }
-            series.push(Series {
-                label: "inbox (right axis)".into(),
-                color: rgb(INBOX),
-                width: 2,
-                points: column_steps(&lv.inbox, span, cols, unit),
-                secondary: true,
-            });
-        }
-        let y2_peak = if lv.full { peak(&lv.inbox) as u64 } else { 0 };
+        let main = Chart::of(&lines, view);
+        let overview = focus.map(|_| Chart::of(&lines, View::new(0, span)));
+        let dashed = lines
+            .iter()
+            .filter(|l| l.kind == SeriesKind::Inbound)
+            .map(|l| l.color)
+            .collect();
 
         let note = if n == 0 {
             Some("no transports in this run".to_string())
@@ -639,19 +849,19 @@ impl Model {
             None
         };
 
-        // Flush lanes: first lane whose last item ends left of this one's extent.
-        let px = |t: Micros| {
-            PLOT_X0 + ((t as f64 / span as f64) * f64::from(PLOT_X1 - PLOT_X0)).round() as i32
-        };
+        // Flush lanes: the first lane whose last item ends left of this one.
+        let all_flushes = flush_spans(run);
+        let flush_calls: Vec<Micros> = all_flushes.iter().map(|f| f.call).collect();
         let mut lane_end: Vec<i32> = Vec::new();
         let mut flushes = Vec::new();
-        for f in flush_spans(run) {
-            let end_t = f
-                .done
-                .map_or(span, |d| d.0)
-                .max(f.ret.map_or(span, |r| r.0));
-            let x0 = px(f.call) - 6;
-            let x1 = px(end_t) + 8 + text_w(&f.label(), 13.0);
+        for f in all_flushes {
+            let end_t = flush_end(&f, span);
+            if !view.shows(f.call, end_t) {
+                continue;
+            }
+            let x0 = view.px(f.call.max(view.lo)) - 6;
+            let x_end = view.px(end_t.min(view.hi));
+            let x1 = x_end + 8 + text_w(&f.label(), 13.0);
             let (lane, show_label) = match lane_end.iter().position(|&e| e < x0) {
                 Some(l) => (l, true),
                 None if lane_end.len() < MAX_FLUSH_LANES => {
@@ -665,7 +875,7 @@ impl Model {
                     (l, false)
                 }
             };
-            let end = if show_label { x1 } else { px(end_t) + 6 };
+            let end = if show_label { x1 } else { x_end + 6 };
             lane_end[lane] = lane_end[lane].max(end);
             flushes.push(FlushItem {
                 span: f,
@@ -675,21 +885,30 @@ impl Model {
         }
         let flush_lanes = lane_end.len();
 
-        // Dial lanes: one per transport that prompted, dialled or connected.
+        // Dial lanes: one per transport whose line did something in view.
         let logs = line_logs(run);
-        let active: Vec<usize> = (0..logs.len()).filter(|&t| !logs[t].is_empty()).collect();
-        let mut dial_lanes: Vec<DialLane> = Vec::new();
+        let in_view = |l: &LineLog| {
+            l.prompts
+                .iter()
+                .any(|p| view.shows(p.0, p.1.map_or(span, |a| a.0)))
+                || l.dials
+                    .iter()
+                    .chain(&l.ups)
+                    .any(|d| view.shows(d.0, d.1.unwrap_or(span)))
+        };
+        let active: Vec<usize> = (0..logs.len()).filter(|&t| in_view(&logs[t])).collect();
         let own = if active.len() > MAX_DIAL_LANES {
             MAX_DIAL_LANES - 1
         } else {
             active.len()
         };
-        for &t in &active[..own] {
-            dial_lanes.push(DialLane {
+        let mut dial_lanes: Vec<DialLane> = active[..own]
+            .iter()
+            .map(|&t| DialLane {
                 label: clip(&transport_name(run, t), 12),
                 logs: vec![logs[t].clone()],
-            });
-        }
+            })
+            .collect();
         if active.len() > own {
             dial_lanes.push(DialLane {
                 label: format!("{} others", active.len() - own),
@@ -707,14 +926,14 @@ impl Model {
             };
             legend_results[k] = true;
         }
-        let all_logs = || logs.iter();
-        let any_prompt = all_logs().any(|l| !l.prompts.is_empty());
-        let any_cancel = all_logs().any(|l| {
+        let drawn = || dial_lanes.iter().flat_map(|d| d.logs.iter());
+        let any_prompt = drawn().any(|l| !l.prompts.is_empty());
+        let any_cancel = drawn().any(|l| {
             l.prompts
                 .iter()
                 .any(|p| matches!(p.1, Some((_, UiAnswer::Cancel))))
         });
-        let any_connect = all_logs().any(|l| !l.ups.is_empty());
+        let any_connect = drawn().any(|l| !l.ups.is_empty());
 
         let c = run.trace.counts.iter().fold([0u64; 4], |mut a, c| {
             a[0] += c.submitted;
@@ -723,30 +942,34 @@ impl Model {
             a[3] += c.prompts;
             a
         });
-        let subtitle = format!(
-            "ran {} of virtual time · {} transport{} · {} submitted · {} delivered · {} received · {} flush call{} · {} dial prompt{}",
-            crate::sim::format_duration(run.end_time),
-            n,
-            if n == 1 { "" } else { "s" },
+        let plural = |k: u64, word: &str| format!("{k} {word}{}", if k == 1 { "" } else { "s" });
+        let mut subtitle = format!(
+            "{} of virtual time · {} · {} submitted · {} delivered · {} received · {} · {}",
+            human(run.end_time),
+            plural(n as u64, "transport"),
             c[0] + run.trace.unroutable,
             c[1],
             c[2],
-            flushes.len(),
-            if flushes.len() == 1 { "" } else { "s" },
-            c[3],
-            if c[3] == 1 { "" } else { "s" },
+            plural(flush_calls.len() as u64, "flush call"),
+            plural(c[3], "dial prompt"),
         );
+        if let Some((lo, hi)) = focus {
+            subtitle.push_str(&format!(
+                " · chart shows {}–{}, the whole run is below",
+                human(lo),
+                human(hi)
+            ));
+        }
 
         Model {
             title: format!("{} — seed {}", clip(&run.scenario, 60), run.seed),
             subtitle,
             span,
-            unit,
-            series,
-            y_max: headroom(y_peak),
-            y2_max: headroom(y2_peak),
+            main,
+            overview,
             note,
             flushes,
+            flush_calls,
             flush_lanes,
             dial_lanes,
             dashed,
@@ -848,6 +1071,85 @@ fn band(area: &Area, x0: i32, x1: i32, cy: i32, half: i32, c: RGBColor) -> Resul
     .map_err(draw_err)
 }
 
+/// Draws one chart's axes and lines in the given margins; returns the plotting area's pixel
+/// ranges and the pixel column of a time (unclamped).
+#[allow(clippy::type_complexity)]
+fn draw_chart(
+    root: &Area,
+    c: &Chart,
+    (top, bottom): (i32, i32),
+    x_label_h: i32,
+    small: bool,
+    under: &dyn Fn(&dyn Fn(Micros) -> i32, (i32, i32)) -> Result<(), PlotError>,
+) -> Result<
+    (
+        std::ops::Range<i32>,
+        std::ops::Range<i32>,
+        Box<dyn Fn(Micros) -> i32>,
+    ),
+    PlotError,
+> {
+    let axis = c.view.axis;
+    let fmt_x = move |v: &f64| tick_label(*v, axis);
+    let (x0, x1) = (c.view.x(c.view.lo), c.view.x(c.view.hi));
+    let mut chart = ChartBuilder::on(root)
+        .margin_top(top)
+        .margin_left(MARGIN)
+        .margin_right(LEGEND_W)
+        .margin_bottom(bottom)
+        .x_label_area_size(x_label_h)
+        .y_label_area_size(Y_LABEL_W)
+        .right_y_label_area_size(Y2_LABEL_W)
+        .build_cartesian_2d(x0..x1, 0u64..c.y_max)
+        .map_err(draw_err)?
+        .set_secondary_coord(x0..x1, 0u64..c.y2_max);
+    let label = font(if small { 12.0 } else { 13.0 }, C_TEXT);
+    let mut mesh = chart.configure_mesh();
+    mesh.x_labels(if small { 12 } else { 10 })
+        .y_labels(if small { 3 } else { 8 })
+        .x_label_formatter(&fmt_x)
+        .label_style(label.clone())
+        .axis_desc_style(font(14.0, C_TEXT))
+        .bold_line_style(rgb(0xe4e4e4))
+        .light_line_style(rgb(0xf4f4f4))
+        .axis_style(rgb(0x888888));
+    if small {
+        mesh.disable_y_mesh().x_max_light_lines(0);
+    } else {
+        mesh.x_desc("virtual time").y_desc("messages waiting");
+    }
+    mesh.draw().map_err(draw_err)?;
+    let mut axes = chart.configure_secondary_axes();
+    axes.y_labels(if small { 3 } else { 8 })
+        .label_style(label)
+        .axis_desc_style(font(14.0, C_TEXT))
+        .axis_style(rgb(0x888888));
+    if !small {
+        axes.y_desc("inbox (messages received)");
+    }
+    axes.draw().map_err(draw_err)?;
+
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let spec = chart.as_coord_spec().clone();
+    let unit = axis.unit;
+    let to_x = move |t: Micros| spec.translate(&(t as f64 / unit.us, 0)).0;
+    under(&to_x, (yr.start, yr.end))?;
+
+    // Inbound first (lighter, dashed), then outbound, then the inbox on top.
+    let mut order: Vec<&Series> = c.series.iter().collect();
+    order.sort_by_key(|s| s.kind);
+    for s in order {
+        let style = s.color.stroke_width(if small { 1 } else { 2 });
+        let line = LineSeries::new(s.points.iter().copied(), style);
+        if s.kind == SeriesKind::Inbox {
+            chart.draw_secondary_series(line).map_err(draw_err)?;
+        } else {
+            chart.draw_series(line).map_err(draw_err)?;
+        }
+    }
+    Ok((xr, yr, Box::new(to_x)))
+}
+
 fn draw(root: &Area, m: &Model) -> Result<(), PlotError> {
     root.fill(&WHITE).map_err(draw_err)?;
     let bold = styled(22.0, C_TEXT, FontStyle::Bold);
@@ -860,101 +1162,96 @@ fn draw(root: &Area, m: &Model) -> Result<(), PlotError> {
         HPos::Left,
     )?;
 
-    let plot_top = m.plot_top();
-    let x_end = m.span as f64 / m.unit.us;
-    let unit = m.unit;
-    let fmt_x = move |v: &f64| tick_label(*v, unit);
-
-    let mut chart = ChartBuilder::on(root)
-        .margin_top(plot_top)
-        .margin_left(MARGIN)
-        .margin_right(LEGEND_W)
-        .margin_bottom(MARGIN)
-        .x_label_area_size(X_LABEL_H)
-        .y_label_area_size(Y_LABEL_W)
-        .right_y_label_area_size(Y2_LABEL_W)
-        .build_cartesian_2d(0f64..x_end, 0u64..m.y_max)
-        .map_err(draw_err)?
-        .set_secondary_coord(0f64..x_end, 0u64..m.y2_max);
-
-    chart
-        .configure_mesh()
-        .x_labels(10)
-        .y_labels(8)
-        .x_label_formatter(&fmt_x)
-        .x_desc("virtual time")
-        .y_desc("messages waiting")
-        .label_style(font(13.0, C_TEXT))
-        .axis_desc_style(font(14.0, C_TEXT))
-        .bold_line_style(rgb(0xe4e4e4))
-        .light_line_style(rgb(0xf4f4f4))
-        .axis_style(rgb(0x888888))
-        .draw()
-        .map_err(draw_err)?;
-    chart
-        .configure_secondary_axes()
-        .y_labels(8)
-        .y_desc("inbox (messages received)")
-        .label_style(font(13.0, C_TEXT))
-        .axis_desc_style(font(14.0, C_TEXT))
-        .axis_style(rgb(0x888888))
-        .draw()
-        .map_err(draw_err)?;
-
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let spec = chart.as_coord_spec().clone();
-    let to_x = move |t: Micros| spec.translate(&(t as f64 / unit.us, 0)).0;
-
-    // Flush calls shade the chart while they run, under the lines.
-    if m.flushes.len() <= MAX_SHADED_FLUSHES {
+    let bottom = if m.overview.is_some() {
+        OVERVIEW_H + 8
+    } else {
+        MARGIN
+    };
+    let view = m.main.view;
+    let shade = |to_x: &dyn Fn(Micros) -> i32, (y0, y1): (i32, i32)| -> Result<(), PlotError> {
+        // Flush calls shade the chart from call to return, under the lines.
+        if m.flushes.len() > MAX_SHADED_FLUSHES {
+            return Ok(());
+        }
+        let clamp = |x: i32| x.clamp(to_x(view.lo), to_x(view.hi));
         for f in &m.flushes {
             let s = &f.span;
-            let end = s.ret.map_or(m.span, |r| r.0).max(s.done.map_or(0, |d| d.0));
-            let (x0, x1) = (to_x(s.call), to_x(end));
-            if x1 > x0 {
-                root.draw(&Rectangle::new(
-                    [(x0, yr.start), (x1, yr.end)],
-                    rgb(0x5b7fa6).mix(0.08).filled(),
+            let x0 = clamp(to_x(s.call));
+            if let Some((r, _)) = s.ret {
+                let x1 = clamp(to_x(r));
+                if x1 > x0 {
+                    root.draw(&Rectangle::new(
+                        [(x0, y0), (x1, y1)],
+                        rgb(C_FLUSH_SHADE).mix(0.08).filled(),
+                    ))
+                    .map_err(draw_err)?;
+                }
+            }
+            if view.shows(s.call, s.call) {
+                root.draw(&PathElement::new(
+                    vec![(x0, y0), (x0, y1)],
+                    rgb(C_FLUSH_SHADE).mix(0.35).stroke_width(1),
                 ))
                 .map_err(draw_err)?;
             }
-            root.draw(&PathElement::new(
-                vec![(x0, yr.start), (x0, yr.end)],
-                rgb(0x5b7fa6).mix(0.35).stroke_width(1),
-            ))
-            .map_err(draw_err)?;
         }
-    }
-
-    // Inbound first (lighter, dashed), then outbound, then the inbox on top.
-    let rank = |s: &Series| {
-        if s.secondary {
-            2
-        } else if s.label.ends_with("remote in") {
-            0
-        } else {
-            1
-        }
+        Ok(())
     };
-    for r in 0..3 {
-        for s in m.series.iter().filter(|s| rank(s) == r) {
-            let style = s.color.stroke_width(s.width);
-            let line = LineSeries::new(s.points.iter().copied(), style);
-            if s.secondary {
-                chart.draw_secondary_series(line).map_err(draw_err)?;
-            } else {
-                chart.draw_series(line).map_err(draw_err)?;
-            }
-        }
-    }
-
+    let (xr, yr, to_x) = draw_chart(
+        root,
+        &m.main,
+        (m.plot_top(), bottom),
+        X_LABEL_H,
+        false,
+        &shade,
+    )?;
     if let Some(note) = &m.note {
         let mid = ((xr.start + xr.end) / 2, (yr.start + yr.end) / 2);
         text(root, note, mid, &font(16.0, C_MUTED), HPos::Center)?;
     }
-
-    draw_strip(root, m, &to_x, xr.clone())?;
+    draw_strip(root, m, &*to_x, xr.clone())?;
     draw_legend(root, m, yr.start)?;
+
+    if let Some(o) = &m.overview {
+        let top = HEIGHT as i32 - OVERVIEW_H;
+        let mark = |to_x: &dyn Fn(Micros) -> i32, (y0, y1): (i32, i32)| -> Result<(), PlotError> {
+            let (a, b) = (to_x(view.lo), to_x(view.hi).max(to_x(view.lo) + 2));
+            root.draw(&Rectangle::new(
+                [(a, y0), (b, y1)],
+                rgb(C_FLUSH_SHADE).mix(0.15).filled(),
+            ))
+            .map_err(draw_err)?;
+            root.draw(&Rectangle::new(
+                [(a, y0), (b, y1)],
+                rgb(C_FLUSH_SHADE).mix(0.6).stroke_width(1),
+            ))
+            .map_err(draw_err)?;
+            if m.flush_calls.len() <= 200 {
+                for &t in &m.flush_calls {
+                    let x = to_x(t);
+                    root.draw(&Polygon::new(
+                        vec![(x - 4, y0), (x + 4, y0), (x, y0 + 7)],
+                        rgb(C_OK).filled(),
+                    ))
+                    .map_err(draw_err)?;
+                }
+            }
+            Ok(())
+        };
+        let (_, oyr, _) = draw_chart(root, o, (top, MARGIN), OVERVIEW_X_LABEL_H, true, &mark)?;
+        let mid = (oyr.start + oyr.end) / 2;
+        let x = WIDTH as i32 - LEGEND_W + 14;
+        let head = styled(13.0, C_TEXT, FontStyle::Bold);
+        text(root, "whole run", (x, mid - 10), &head, HPos::Left)?;
+        let st = font(13.0, C_MUTED);
+        text(
+            root,
+            "shaded: the part above",
+            (x, mid + 10),
+            &st,
+            HPos::Left,
+        )?;
+    }
     Ok(())
 }
 
@@ -968,6 +1265,7 @@ fn draw_strip(
     if lanes == 0 {
         return Ok(());
     }
+    let view = m.main.view;
     let lane_cy = |l: i32| STRIP_TOP + l * LANE_H + LANE_H / 2;
     root.draw(&Rectangle::new(
         [(xr.start, STRIP_TOP), (xr.end, STRIP_TOP + lanes * LANE_H)],
@@ -975,12 +1273,11 @@ fn draw_strip(
     ))
     .map_err(draw_err)?;
     let label_style = font(13.0, C_MUTED);
-    for l in 0..m.flush_lanes as i32 {
-        let name = if l == 0 { "flushes" } else { "" };
+    if m.flush_lanes > 0 {
         text(
             root,
-            name,
-            (xr.start - 8, lane_cy(l)),
+            "flushes",
+            (xr.start - 8, lane_cy(0)),
             &label_style,
             HPos::Right,
         )?;
@@ -999,35 +1296,42 @@ fn draw_strip(
             hline(root, xr.start, xr.end, y, rgb(0xe0e0e0), 1)?;
         }
     }
+    // Times outside the view are clamped to its edges; markers there are not drawn.
+    let cl = |t: Micros| to_x(t.clamp(view.lo, view.hi));
+    let inside = |t: Micros| t >= view.lo && t <= view.hi;
+    let end = m.span;
 
-    // Flush calls.
-    let end_x = to_x(m.span);
     for f in &m.flushes {
         let s = &f.span;
         let cy = lane_cy(f.lane as i32);
         let c = rgb(flush_color(s));
-        let x0 = to_x(s.call);
-        let xr_ = s.ret.map_or(end_x, |r| to_x(r.0));
-        if xr_ > x0 {
-            hline(root, x0, xr_, cy, c, 3)?;
+        let ret = s.ret.map_or(end, |r| r.0);
+        let (x0, x1) = (cl(s.call), cl(ret));
+        if x1 > x0 {
+            hline(root, x0, x1, cy, c, 3)?;
         }
         if let Some((td, _)) = s.done {
-            let xd = to_x(td);
-            if xd > xr_ {
-                hline(root, xr_, xd, cy, c.mix(0.5), 1)?;
-                root.draw(&PathElement::new(
-                    vec![(xd, cy - 4), (xd, cy + 4)],
-                    c.stroke_width(1),
-                ))
-                .map_err(draw_err)?;
+            let xd = cl(td);
+            if xd > x1 {
+                hline(root, x1, xd, cy, c.mix(0.5), 1)?;
+                if inside(td) {
+                    root.draw(&PathElement::new(
+                        vec![(xd, cy - 4), (xd, cy + 4)],
+                        c.stroke_width(1),
+                    ))
+                    .map_err(draw_err)?;
+                }
             }
         }
-        tri_down(root, x0, cy, c)?;
-        if s.ret.is_some() {
-            tri_up(root, xr_, cy, c)?;
+        if inside(s.call) {
+            tri_down(root, x0, cy, c)?;
         }
-        if f.show_label {
-            let tail = s.done.map_or(xr_, |d| to_x(d.0)).max(xr_);
+        if s.ret.is_some() && inside(ret) {
+            tri_up(root, x1, cy, c)?;
+        }
+        let tail_t = flush_end(s, end);
+        if f.show_label && inside(tail_t.min(view.hi)) {
+            let tail = cl(tail_t).max(x1);
             text(
                 root,
                 &s.label(),
@@ -1038,28 +1342,41 @@ fn draw_strip(
         }
     }
 
-    // Dial-up lines.
     for (k, d) in m.dial_lanes.iter().enumerate() {
         let cy = lane_cy((m.flush_lanes + k) as i32);
         for log in &d.logs {
             for &(a, b) in &log.ups {
-                band(root, to_x(a), b.map_or(end_x, to_x), cy, 5, rgb(C_LINE_UP))?;
+                let b = b.unwrap_or(end);
+                if view.shows(a, b) {
+                    band(root, cl(a), cl(b), cy, 5, rgb(C_LINE_UP))?;
+                }
             }
             for &(a, b) in &log.dials {
-                hline(root, to_x(a), b.map_or(end_x, to_x), cy, rgb(C_DIALLING), 2)?;
+                let b = b.unwrap_or(end);
+                if view.shows(a, b) {
+                    hline(root, cl(a), cl(b), cy, rgb(C_DIALLING), 2)?;
+                }
             }
             for &(p, ans) in &log.prompts {
-                let xa = ans.map_or(end_x, |(t, _)| to_x(t));
-                hline(root, to_x(p), xa, cy, rgb(C_PROMPT), 2)?;
+                let a = ans.map_or(end, |(t, _)| t);
+                if view.shows(p, a) {
+                    hline(root, cl(p), cl(a), cy, rgb(C_PROMPT), 2)?;
+                }
             }
             for &(p, ans) in &log.prompts {
-                diamond(root, to_x(p), cy, rgb(C_PROMPT))?;
+                if inside(p) {
+                    diamond(root, cl(p), cy, rgb(C_PROMPT))?;
+                }
                 if let Some((t, UiAnswer::Cancel)) = ans {
-                    cross(root, to_x(t), cy, rgb(C_ERR))?;
+                    if inside(t) {
+                        cross(root, cl(t), cy, rgb(C_ERR))?;
+                    }
                 }
             }
             for &(a, _) in &log.ups {
-                dot(root, to_x(a), cy, rgb(C_CONNECT))?;
+                if inside(a) {
+                    dot(root, cl(a), cy, rgb(C_CONNECT))?;
+                }
             }
         }
     }
@@ -1072,14 +1389,14 @@ fn draw_legend(root: &Area, m: &Model, top: i32) -> Result<(), PlotError> {
     let row = 20;
     let style = font(13.0, C_TEXT);
     let head = styled(13.0, C_TEXT, FontStyle::Bold);
-    if !m.series.is_empty() {
+    if !m.main.series.is_empty() {
         text(root, "messages waiting", (x, y), &head, HPos::Left)?;
         y += row;
-        for s in &m.series {
-            if s.secondary {
+        for s in &m.main.series {
+            if s.kind == SeriesKind::Inbox {
                 y += 6;
             }
-            hline(root, x, x + 26, y, s.color, s.width)?;
+            hline(root, x, x + 26, y, s.color, 2)?;
             text(root, &s.label, (x + 34, y), &style, HPos::Left)?;
             y += row;
         }
@@ -1094,7 +1411,7 @@ fn draw_legend(root: &Area, m: &Model, top: i32) -> Result<(), PlotError> {
     ];
     for (k, c) in [C_OK, C_WARN, C_ERR, C_PENDING].into_iter().enumerate() {
         if m.legend_results[k] {
-            entries.push((0, c, names[k]));
+            entries.push((if k == 3 { 4 } else { 0 }, c, names[k]));
         }
     }
     if m.any_prompt {
@@ -1119,6 +1436,10 @@ fn draw_legend(root: &Area, m: &Model, top: i32) -> Result<(), PlotError> {
                 tri_down(root, x + 4, y, c)?;
                 tri_up(root, x + 22, y, c)?;
             }
+            4 => {
+                hline(root, x + 4, x + 26, y, c, 3)?;
+                tri_down(root, x + 4, y, c)?;
+            }
             1 => {
                 hline(root, x + 4, x + 24, y, c, 2)?;
                 diamond(root, x + 4, y, c)?;
@@ -1142,10 +1463,9 @@ fn add_dashes(svg: String, colors: &[RGBColor]) -> String {
     let mut svg = svg;
     for c in colors {
         let RGBColor(r, g, b) = *c;
-        let needle = format!("stroke=\"#{r:02X}{g:02X}{b:02X}\" stroke-width=\"2\" points=");
-        let with = format!(
-            "stroke=\"#{r:02X}{g:02X}{b:02X}\" stroke-width=\"2\" stroke-dasharray=\"7 4\" points="
-        );
+        let needle = format!("stroke=\"#{r:02X}{g:02X}{b:02X}\" stroke-width=");
+        let with =
+            format!("stroke=\"#{r:02X}{g:02X}{b:02X}\" stroke-dasharray=\"7 4\" stroke-width=");
         svg = svg.replace(&needle, &with);
     }
     svg
@@ -1157,10 +1477,14 @@ mod tests {
 
     #[test]
     fn column_steps_keep_peaks_and_steps() {
-        let u = Unit { name: "s", us: 1.0 };
+        let mut v = View::new(0, 1000);
+        v.axis.unit = Unit {
+            name: "us",
+            us: 1.0,
+        };
         // A spike of 5 between 10 and 11 out of 1000 µs over 100 columns still shows.
         let s: Steps = vec![(10, 5), (11, 0), (500, 2)];
-        let p = column_steps(&s, 1000, 100, u);
+        let p = column_steps(&s, &v, 100);
         assert_eq!(p.first(), Some(&(0.0, 0)));
         assert!(p.contains(&(10.0, 5)));
         assert!(p.contains(&(20.0, 0)));
@@ -1170,6 +1494,18 @@ mod tests {
         for w in p.windows(2) {
             assert!(w[0].0 == w[1].0 || w[0].1 == w[1].1);
         }
+    }
+
+    #[test]
+    fn column_steps_of_a_window() {
+        let mut v = View::new(100, 200);
+        v.axis.unit = Unit {
+            name: "us",
+            us: 1.0,
+        };
+        let s: Steps = vec![(10, 3), (150, 1), (300, 9)];
+        let p = column_steps(&s, &v, 10);
+        assert_eq!(p, vec![(100.0, 3), (150.0, 3), (150.0, 1), (200.0, 1)]);
     }
 
     #[test]
@@ -1200,8 +1536,19 @@ mod tests {
         assert_eq!(unit_for(3_600_000_000).name, "min");
         assert_eq!(unit_for(86_400_000_000).name, "h");
         assert_eq!(unit_for(7 * 86_400_000_000).name, "d");
-        let u = unit_for(3_600_000_000);
-        assert_eq!(tick_label(20.0, u), "20 min");
-        assert_eq!(tick_label(2.5, u), "2.5 min");
+        let a = Axis {
+            unit: unit_for(3_600_000_000),
+            clock: false,
+        };
+        assert_eq!(tick_label(20.0, a), "20 min");
+        assert_eq!(tick_label(2.5, a), "2.5 min");
+        let c = Axis { clock: true, ..a };
+        assert_eq!(tick_label(60.0 * 24.0 * 5.0 + 62.0, c), "5d 1:02");
+        assert_eq!(human(5 * DAY + 73 * SEC), "5 d");
+        assert_eq!(human(30 * MIN), "30 min");
+        assert_eq!(human(73 * SEC + 500 * MS), "1 min 13 s");
+        assert_eq!(human(1_500 * MS), "1.5 s");
+        assert_eq!(human(0), "0");
+        assert_eq!(human(7), "7 µs");
     }
 }
