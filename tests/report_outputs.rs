@@ -196,6 +196,7 @@ fn svg_is_deterministic() {
 #[test]
 fn svg_of_an_empty_scenario() {
     let r = run(&Scenario::new("empty"), &full());
+    keep("empty", &r);
     let svg = render_svg(&r).unwrap();
     assert!(svg.starts_with("<svg"));
     assert!(svg.contains("no transports"));
@@ -463,4 +464,225 @@ fn timeline_is_deterministic_and_nests() {
     );
     assert!(ev.iter().any(|e| e["name"] == "ndr"));
     assert!(ev.iter().any(|e| e["name"] == "poll"));
+}
+
+/// An asynchronous flush returns at once; its work shows as its own span up to completion.
+#[test]
+fn asynchronous_flush_work() {
+    let mut s = demo();
+    s.name = "async".into();
+    s.flushes[0].flags = FlushFlags::UPLOAD | FlushFlags::DOWNLOAD | FlushFlags::ASYNC_OK;
+    let r = run(&s, &full());
+    keep("async", &r);
+    let (mut ret, mut done) = (None, None);
+    for e in &r.trace.events {
+        match e.kind {
+            EventKind::FlushReturn { .. } => ret = Some(e.key.t),
+            EventKind::FlushComplete { .. } => done = Some(e.key.t),
+            _ => {}
+        }
+    }
+    let (ret, done) = (ret.unwrap(), done.unwrap());
+    assert_eq!(ret, 60_000_000);
+    assert!(done > ret);
+    let v = timeline_json(&r);
+    let ev = events(&v);
+    let call = ev
+        .iter()
+        .find(|e| e["name"] == "flush.1 FlushQueues")
+        .unwrap();
+    assert_eq!(call["dur"], 0);
+    let work = ev.iter().find(|e| e["name"] == "flush.1 work").unwrap();
+    assert_eq!(work["ts"], 60_000_000);
+    assert_eq!(work["dur"], done - 60_000_000);
+    // The spooler's own status object shows progress: FLUSH_NO_UI is not set.
+    assert!(ev
+        .iter()
+        .any(|e| e["name"] == "progress UI" && e["pid"] == 1));
+    let svg = render_svg(&r).unwrap();
+    assert!(svg.contains("flush.1"));
+}
+
+fn synthetic(names: &[&str], events: Vec<(u64, EventKind)>, end_time: u64) -> RunResult {
+    use spoolsim::sim::{Actor, Key, Recorder};
+    let mut trace = Recorder::new(names.len(), true);
+    for (i, (t, kind)) in events.into_iter().enumerate() {
+        trace.events.push(spoolsim::sim::Event {
+            key: Key {
+                t,
+                class: 1,
+                idx: 0,
+                seq: i as u64,
+            },
+            actor: Actor::Runner,
+            kind,
+        });
+    }
+    trace.sort();
+    RunResult {
+        scenario: "synthetic <&> \"run\"".into(),
+        seed: 1,
+        end_time,
+        trace,
+        transports: vec![Default::default(); names.len()],
+        transport_names: names.iter().map(|s| s.to_string()).collect(),
+        inbox: 0,
+    }
+}
+
+/// A million per-message events: both outputs stay small and quick.
+#[test]
+fn a_million_events() {
+    let mut ev = Vec::with_capacity(1_000_000);
+    for k in 0..250_000u32 {
+        let t = u64::from(k) * 1_000_000;
+        let tr = (k % 2) as u16;
+        ev.push((
+            t,
+            EventKind::Submit {
+                msg: k,
+                transport: tr,
+                size: 1,
+            },
+        ));
+        ev.push((
+            t + 700_000 + u64::from(k % 5) * 900_000,
+            EventKind::Deliver {
+                msg: k,
+                transport: tr,
+                latency: 1,
+            },
+        ));
+        ev.push((
+            t + 1,
+            EventKind::Arrive {
+                msg: k,
+                transport: tr,
+            },
+        ));
+        ev.push((
+            t + 2_000_000,
+            EventKind::Receive {
+                msg: k,
+                transport: tr,
+                latency: 1,
+            },
+        ));
+    }
+    let r = synthetic(&["a", "b"], ev, 250_000 * 1_000_000 + 10_000_000);
+    let t0 = std::time::Instant::now();
+    let svg = render_svg(&r).unwrap();
+    let svg_time = t0.elapsed();
+    assert!(svg.len() < 2_000_000, "{} bytes", svg.len());
+    let t0 = std::time::Instant::now();
+    let mut out = Vec::new();
+    write_timeline(&r, &mut out).unwrap();
+    let tl_time = t0.elapsed();
+    assert!(out.len() < 40_000_000, "{} bytes", out.len());
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert!(!events(&v).iter().any(|e| e["name"] == "deliver"));
+    assert!(events(&v).iter().any(|e| e["ph"] == "C"));
+    eprintln!(
+        "svg {} B in {svg_time:?}, timeline {} B in {tl_time:?}",
+        svg.len(),
+        out.len()
+    );
+}
+
+/// A trace that makes no sense (unknown transports, returns without calls, answers without
+/// prompts, times at the end of time) is drawn as far as it goes, without a panic.
+#[test]
+fn nonsense_runs_do_not_panic() {
+    use spoolsim::mapi::HResult;
+    use spoolsim::sim::{Object, Origin};
+    let max = u64::MAX;
+    let ev = vec![
+        (
+            0,
+            EventKind::Deliver {
+                msg: 1,
+                transport: 7,
+                latency: 0,
+            },
+        ),
+        (
+            5,
+            EventKind::Ndr {
+                msg: 1,
+                transport: 0,
+                reason: spoolsim::sim::trace::NdrReason::Expired,
+            },
+        ),
+        (
+            6,
+            EventKind::FlushReturn {
+                flush: 9,
+                result: HResult::S_OK,
+            },
+        ),
+        (
+            7,
+            EventKind::Answer {
+                transport: 0,
+                answer: UiAnswer::Accept,
+            },
+        ),
+        (8, EventKind::HangUp { transport: 0 }),
+        (
+            9,
+            EventKind::PartEnd {
+                flush: 3,
+                transport: 0,
+                result: HResult::S_OK,
+                delivered: 0,
+                received: 0,
+            },
+        ),
+        (
+            10,
+            EventKind::FlushCall {
+                flush: 1,
+                object: Object::Transport(40),
+                target: Some(99),
+                flags: 0xffff_ffff,
+                origin: Origin::Api,
+            },
+        ),
+        (
+            10,
+            EventKind::PhaseBegin {
+                flush: 1,
+                transport: 33,
+                inbound: true,
+            },
+        ),
+        (
+            11,
+            EventKind::Prompt {
+                transport: 12,
+                flush: Some(77),
+            },
+        ),
+        (max - 1, EventKind::Connected { transport: 0 }),
+        (
+            max,
+            EventKind::Receive {
+                msg: 1,
+                transport: 0,
+                latency: max,
+            },
+        ),
+        (max, EventKind::RunEnd),
+    ];
+    for names in [&[][..], &["only"][..]] {
+        for end in [0, 1, max] {
+            let r = synthetic(names, ev.clone(), end);
+            assert!(render_svg(&r).unwrap().starts_with("<svg"));
+            let mut out = Vec::new();
+            write_timeline(&r, &mut out).unwrap();
+            serde_json::from_slice::<Value>(&out).unwrap();
+        }
+    }
+    let r = synthetic(&["x"], Vec::new(), max);
+    assert!(render_svg(&r).unwrap().contains("synthetic &lt;&amp;&gt;"));
 }

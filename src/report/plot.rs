@@ -437,7 +437,6 @@ fn human(us: Micros) -> String {
         t if t >= MIN => two(t / MIN, "min", t % MIN / SEC, "s"),
         t if t >= SEC => frac(t, SEC, "s"),
         t if t >= MS => frac(t, MS, "ms"),
-        0 => "0".to_string(),
         t => format!("{t} µs"),
     }
 }
@@ -451,6 +450,7 @@ struct Unit {
 
 fn unit_for(len: Micros) -> Unit {
     let (name, us) = match len {
+        s if s <= 2 * MS => ("µs", 1.0),
         s if s <= 2 * SEC => ("ms", 1e3),
         s if s <= 300 * SEC => ("s", 1e6),
         s if s <= 3 * HOUR => ("min", 60e6),
@@ -491,6 +491,7 @@ fn clock(t: Micros, u: Unit) -> String {
         t % SEC / MS,
     );
     let body = match u.name {
+        "µs" => format!("{h}:{m:02}:{s:02}.{:06}", t % SEC),
         "ms" => format!("{h}:{m:02}:{s:02}.{ms:03}"),
         "s" => format!("{h}:{m:02}:{s:02}"),
         "min" => format!("{h}:{m:02}"),
@@ -514,6 +515,7 @@ struct View {
 
 impl View {
     fn new(lo: Micros, hi: Micros) -> View {
+        let lo = lo.min(Micros::MAX - 1);
         let hi = hi.max(lo + 1);
         View {
             lo,
@@ -582,7 +584,7 @@ fn focus(run: &RunResult, lv: &Levels, span: Micros) -> Option<(Micros, Micros)>
     let after = times.len() - times.partition_point(|&t| t < b);
     if before >= after {
         let pad = (a / 20).max(MS);
-        Some((0, (a + pad).min(span)))
+        Some((0, a.saturating_add(pad).min(span)))
     } else {
         let pad = ((span - b) / 20).max(MS);
         Some((b.saturating_sub(pad), span))
@@ -609,8 +611,8 @@ enum SeriesKind {
 /// returns the points of the step line in (unit time, value).
 fn column_steps(s: &Steps, view: &View, cols: usize) -> Vec<(f64, u64)> {
     let cols = cols.max(1);
-    let (lo, hi) = (view.lo, view.hi.max(view.lo + 1));
-    let len = u128::from(hi - lo);
+    let (lo, hi) = (view.lo, view.hi);
+    let len = u128::from(hi.saturating_sub(lo)).max(1);
     let col_of = |t: Micros| ((u128::from(t - lo) * cols as u128 / len) as usize).min(cols - 1);
     let start = s.partition_point(|&(t, _)| t < lo);
     let mut cur = if start > 0 { s[start - 1].1 } else { 0 };
@@ -658,7 +660,7 @@ fn column_steps(s: &Steps, view: &View, cols: usize) -> Vec<(f64, u64)> {
 }
 
 fn headroom(peak: u64) -> u64 {
-    (peak + (peak / 8).max(1)).max(1)
+    peak.saturating_add((peak / 8).max(1))
 }
 
 /// A step function to draw, before it is reduced to a view.
@@ -782,8 +784,10 @@ fn flush_color(f: &FlushSpan) -> u32 {
 
 /// Where a flush's drawing ends: its return or completion, whichever is later, or the end.
 fn flush_end(f: &FlushSpan, span: Micros) -> Micros {
-    let ret = f.ret.map_or(span, |r| r.0);
-    f.done.map_or(ret, |d| d.0.max(ret))
+    match (f.ret, f.done) {
+        (Some((r, _)), Some((d, _))) => r.max(d),
+        _ => span,
+    }
 }
 
 struct FlushItem {
@@ -817,6 +821,7 @@ struct Model {
     any_prompt: bool,
     any_cancel: bool,
     any_connect: bool,
+    any_async: bool,
 }
 
 impl Model {
@@ -926,6 +931,11 @@ impl Model {
             };
             legend_results[k] = true;
         }
+        let any_async = flushes.iter().any(|f| match (f.span.ret, f.span.done) {
+            (Some((r, _)), Some((d, _))) => d > r,
+            (Some(_), None) => true,
+            _ => false,
+        });
         let drawn = || dial_lanes.iter().flat_map(|d| d.logs.iter());
         let any_prompt = drawn().any(|l| !l.prompts.is_empty());
         let any_cancel = drawn().any(|l| {
@@ -956,7 +966,7 @@ impl Model {
         if let Some((lo, hi)) = focus {
             subtitle.push_str(&format!(
                 " · chart shows {}–{}, the whole run is below",
-                human(lo),
+                if lo == 0 { "0".to_string() } else { human(lo) },
                 human(hi)
             ));
         }
@@ -977,6 +987,7 @@ impl Model {
             any_prompt,
             any_cancel,
             any_connect,
+            any_async,
         }
     }
 
@@ -1310,11 +1321,13 @@ fn draw_strip(
         if x1 > x0 {
             hline(root, x0, x1, cy, c, 3)?;
         }
-        if let Some((td, _)) = s.done {
+        // Asynchronous work goes on after the return, up to its completion (or the end).
+        if s.ret.is_some() {
+            let td = flush_end(s, end);
             let xd = cl(td);
             if xd > x1 {
                 hline(root, x1, xd, cy, c.mix(0.5), 1)?;
-                if inside(td) {
+                if s.done.is_some() && inside(td) {
                     root.draw(&PathElement::new(
                         vec![(xd, cy - 4), (xd, cy + 4)],
                         c.stroke_width(1),
@@ -1414,6 +1427,9 @@ fn draw_legend(root: &Area, m: &Model, top: i32) -> Result<(), PlotError> {
             entries.push((if k == 3 { 4 } else { 0 }, c, names[k]));
         }
     }
+    if m.any_async {
+        entries.push((5, C_OK, "async work, to completion"));
+    }
     if m.any_prompt {
         entries.push((1, C_PROMPT, "dial prompt, until answered"));
     }
@@ -1445,6 +1461,14 @@ fn draw_legend(root: &Area, m: &Model, top: i32) -> Result<(), PlotError> {
                 diamond(root, x + 4, y, c)?;
             }
             2 => cross(root, x + 13, y, c)?,
+            5 => {
+                hline(root, x + 4, x + 26, y, c.mix(0.5), 1)?;
+                root.draw(&PathElement::new(
+                    vec![(x + 26, y - 4), (x + 26, y + 4)],
+                    c.stroke_width(1),
+                ))
+                .map_err(draw_err)?;
+            }
             _ => {
                 band(root, x + 4, x + 26, y, 5, rgb(C_LINE_UP))?;
                 dot(root, x + 4, y, c)?;
@@ -1531,7 +1555,8 @@ mod tests {
 
     #[test]
     fn units_and_ticks() {
-        assert_eq!(unit_for(1).name, "ms");
+        assert_eq!(unit_for(1).name, "µs");
+        assert_eq!(unit_for(300_000).name, "ms");
         assert_eq!(unit_for(90_000_000).name, "s");
         assert_eq!(unit_for(3_600_000_000).name, "min");
         assert_eq!(unit_for(86_400_000_000).name, "h");
@@ -1548,7 +1573,7 @@ mod tests {
         assert_eq!(human(30 * MIN), "30 min");
         assert_eq!(human(73 * SEC + 500 * MS), "1 min 13 s");
         assert_eq!(human(1_500 * MS), "1.5 s");
-        assert_eq!(human(0), "0");
+        assert_eq!(human(0), "0 µs");
         assert_eq!(human(7), "7 µs");
     }
 }
