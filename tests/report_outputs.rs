@@ -686,3 +686,44 @@ fn nonsense_runs_do_not_panic() {
     let r = synthetic(&["x"], Vec::new(), max);
     assert!(render_svg(&r).unwrap().contains("synthetic &lt;&amp;&gt;"));
 }
+
+/// Dozens of flushes and dial-up transports: lanes fill up, labels give way, nothing panics.
+#[test]
+fn svg_of_many_flushes_and_lines() {
+    let mut s = Scenario::new("crowded");
+    for i in 0..7 {
+        let mut t = TransportConfig::ras(format!("modem{i}"), &[&format!("M{i}")]);
+        t.per_message = Dist::Fixed(3_000_000);
+        if let Some(r) = t.ras_config_mut() {
+            r.ui = if i == 3 {
+                UiAnswer::Cancel
+            } else {
+                UiAnswer::Accept
+            };
+            r.idle_hangup = 60_000_000;
+        }
+        s.transports.push(t);
+        s.mail.push(MailSpec {
+            at: 0,
+            to: format!("M{i}:x"),
+            count: 40,
+            every: Dist::Exp(30_000_000),
+            size: 100,
+        });
+    }
+    for k in 0..40u32 {
+        s.flushes.push(FlushSpec {
+            at: u64::from(k) * 45_000_000 + 10_000_000,
+            via: Via::Spooler,
+            target: Some((k % 7) as usize),
+            flags: FlushFlags::UPLOAD | FlushFlags::NO_UI,
+            order: k,
+        });
+    }
+    let r = run(&s, &full());
+    keep("crowded", &r);
+    let svg = render_svg(&r).unwrap();
+    let labels = svg.matches("flush.").count();
+    assert!((3..40).contains(&labels), "{labels} flush labels");
+    assert!(svg.contains("3 others"));
+}

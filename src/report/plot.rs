@@ -14,7 +14,11 @@
 //! - the **chart**: per transport, its outbound queue depth (solid) and the mail waiting at its
 //!   remote end (dashed, lighter); the inbox (cumulative receptions) on the right-hand axis;
 //!   flush calls as light shading behind the lines;
-//! - a **legend** beside the chart, so that it never covers data.
+//! - a **legend** beside the chart, so that it never covers data;
+//! - when a quiet stretch takes more than half of the run (mail left to expire days later, a
+//!   horizon far past the last event), the chart and the strip show only the busy part, and a
+//!   small **whole-run panel** underneath shows everything with that part shaded: otherwise the
+//!   interesting minutes would be a few pixels at the left edge of a five-day axis.
 //!
 //! Depths change in steps, so they are drawn as steps. The depth series are reduced to one
 //! value per pixel column, the largest depth reached in that column, which is exact at the
@@ -358,7 +362,7 @@ const MAX_SHOWN: usize = 8;
 const MAX_FLUSH_LANES: usize = 3;
 const MAX_DIAL_LANES: usize = 5;
 /// Beyond this many flush calls in view the chart gets no shading or guides behind its lines.
-const MAX_SHADED_FLUSHES: usize = 60;
+const MAX_SHADED_FLUSHES: usize = 30;
 /// A quiet stretch longer than this share of the run makes the chart show the busy part.
 const QUIET_SHARE: f64 = 0.5;
 const FONT: &str = "sans-serif";
@@ -854,40 +858,58 @@ impl Model {
             None
         };
 
-        // Flush lanes: the first lane whose last item ends left of this one.
+        // Flush lanes. Each call goes to the first lane where it and its label fit after what
+        // is there; else to a new lane; else where at least its markers fit; else to the lane
+        // that frees up first. Then a label is shown only where it fits before the next call
+        // in its lane, so labels never overlap anything.
         let all_flushes = flush_spans(run);
         let flush_calls: Vec<Micros> = all_flushes.iter().map(|f| f.call).collect();
-        let mut lane_end: Vec<i32> = Vec::new();
-        let mut flushes = Vec::new();
+        // Per lane: (end of the markers, end of the label) of its last call.
+        let mut lane_end: Vec<(i32, i32)> = Vec::new();
+        let mut placed: Vec<(FlushSpan, usize, i32, i32)> = Vec::new();
         for f in all_flushes {
             let end_t = flush_end(&f, span);
             if !view.shows(f.call, end_t) {
                 continue;
             }
             let x0 = view.px(f.call.max(view.lo)) - 6;
-            let x_end = view.px(end_t.min(view.hi));
-            let x1 = x_end + 8 + text_w(&f.label(), 13.0);
-            let (lane, show_label) = match lane_end.iter().position(|&e| e < x0) {
-                Some(l) => (l, true),
-                None if lane_end.len() < MAX_FLUSH_LANES => {
-                    lane_end.push(i32::MIN);
-                    (lane_end.len() - 1, true)
-                }
-                None => {
-                    let l = (0..lane_end.len())
-                        .min_by_key(|&l| lane_end[l])
-                        .unwrap_or(0);
-                    (l, false)
-                }
-            };
-            let end = if show_label { x1 } else { x_end + 6 };
-            lane_end[lane] = lane_end[lane].max(end);
-            flushes.push(FlushItem {
-                span: f,
-                lane,
-                show_label,
-            });
+            let x_end = view.px(end_t.min(view.hi)) + 6;
+            let x_label = x_end + 2 + text_w(&f.label(), 13.0);
+            let lane = lane_end
+                .iter()
+                .position(|e| e.1 < x0)
+                .or_else(|| {
+                    (lane_end.len() < MAX_FLUSH_LANES).then(|| {
+                        lane_end.push((i32::MIN, i32::MIN));
+                        lane_end.len() - 1
+                    })
+                })
+                .or_else(|| lane_end.iter().position(|e| e.0 < x0))
+                .unwrap_or_else(|| {
+                    (0..lane_end.len())
+                        .min_by_key(|&l| lane_end[l].0)
+                        .unwrap_or(0)
+                });
+            let e = &mut lane_end[lane];
+            *e = (e.0.max(x_end), e.1.max(x_label));
+            placed.push((f, lane, x0, x_label));
         }
+        let label_limit = WIDTH as i32 - LEGEND_W + 8;
+        let flushes: Vec<FlushItem> = placed
+            .iter()
+            .enumerate()
+            .map(|(i, (f, lane, _, x_label))| {
+                let next = placed[i + 1..]
+                    .iter()
+                    .find(|p| p.1 == *lane)
+                    .map_or(i32::MAX, |p| p.2);
+                FlushItem {
+                    span: f.clone(),
+                    lane: *lane,
+                    show_label: *x_label < next && *x_label <= label_limit,
+                }
+            })
+            .collect();
         let flush_lanes = lane_end.len();
 
         // Dial lanes: one per transport whose line did something in view.
