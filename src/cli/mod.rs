@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::report::text::{self, Color};
-use crate::report::{jsonl, Outcome};
+use crate::report::{jsonl, plot, timeline, Outcome};
 use crate::scenario::builtin::{OFFICE_DAY, OFFICE_DAY_FILE};
 use crate::scenario::parse::{load_scenario, parse_scenario, Parsed};
 use crate::scenario::{run, RunOptions};
@@ -194,6 +194,16 @@ fn cmd_run(a: RunArgs) -> Result<(), CliError> {
         let mut w = create(path)?;
         jsonl::write_trace(&outcome.run, &mut w)
             .and_then(|_| w.flush())
+            .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+    }
+    if let Some(path) = &a.timeline {
+        let mut w = create(path)?;
+        timeline::write_timeline(&outcome.run, &mut w)
+            .and_then(|_| w.flush())
+            .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+    }
+    if let Some(path) = &a.plot {
+        plot::write_svg(&outcome.run, path)
             .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
     }
     let mut stdout = std::io::stdout().lock();

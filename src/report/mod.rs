@@ -4,7 +4,9 @@
 //! expectation checks, computed once.
 
 pub mod jsonl;
+pub mod plot;
 pub mod text;
+pub mod timeline;
 
 use crate::scenario::expect::{self, Check};
 use crate::scenario::metrics::{self, Metrics};
