@@ -147,6 +147,7 @@ enum Script {
     Incoming { spec: usize, left: u64, rng: SimRng },
     Flush(usize),
     Procedure(usize),
+    Fault(usize),
 }
 
 async fn drive<F, Fut>(
@@ -218,6 +219,17 @@ where
                 left: m.count,
                 rng: SimRng::new(seed, Stream::Incoming(i as u32)),
             });
+        }
+    }
+    for (i, f) in scenario.faults.iter().enumerate() {
+        if f.at <= horizon {
+            clock.schedule(
+                f.at,
+                Class::Fault,
+                i as u32,
+                Target::Script(script.len() as u32),
+            );
+            script.push(Script::Fault(i));
         }
     }
     for (i, f) in scenario.flushes.iter().enumerate() {
@@ -413,6 +425,12 @@ fn act(
                     obj.flush_queues_as(0, target.as_ref(), flags, origin).await;
                 });
             }
+        }
+        Script::Fault(i) => {
+            let f = &scenario.faults[*i];
+            session
+                .spooler()
+                .fault(f.transport as u16, f.kind, f.down.unwrap_or(0));
         }
         Script::Procedure(i) => {
             let p = &scenario.procedures[*i];

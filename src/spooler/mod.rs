@@ -15,7 +15,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::mapi::status::StatusStore;
 use crate::mapi::{EntryId, FlushFlags, HResult};
-use crate::sim::{FlushId, Object, Origin, Recorder};
+use crate::scenario::model::FaultKind;
+use crate::sim::{FlushId, Micros, Object, Origin, Recorder};
 use crate::transport::{Report, TransportHandle};
 
 pub use state::{combine, Effect, Liveness, PhaseDone, Settled, SpoolerState};
@@ -40,6 +41,11 @@ enum SpoolerMsg {
     },
     Report(u16, Report),
     Wake(u64),
+    Fault {
+        transport: u16,
+        kind: FaultKind,
+        down: Micros,
+    },
     Liveness(oneshot::Sender<Liveness>),
     Attach(Vec<TransportHandle>),
     Finish(oneshot::Sender<SpoolerFinal>),
@@ -120,6 +126,15 @@ impl SpoolerHandle {
         let _ = self.tx.send(SpoolerMsg::Arrive { transport, count });
     }
 
+    /// A scripted fault strikes `transport` now, for `down` (crash and offline).
+    pub fn fault(&self, transport: u16, kind: FaultKind, down: Micros) {
+        let _ = self.tx.send(SpoolerMsg::Fault {
+            transport,
+            kind,
+            down,
+        });
+    }
+
     /// A transport reports.
     pub fn report(&self, transport: u16, r: Report) {
         let _ = self.tx.send(SpoolerMsg::Report(transport, r));
@@ -174,6 +189,11 @@ async fn run(
             SpoolerMsg::Report(t, Report::Settled(s)) => state.settled(t, s),
             SpoolerMsg::Report(t, Report::PhaseDone(d)) => state.phase_done(t, d),
             SpoolerMsg::Wake(tok) => state.wake(tok),
+            SpoolerMsg::Fault {
+                transport,
+                kind,
+                down,
+            } => state.fault(transport, kind, down),
             SpoolerMsg::Liveness(tx) => {
                 let _ = tx.send(state.liveness());
             }
@@ -186,19 +206,38 @@ async fn run(
                 return;
             }
         }
-        for e in state.effects.drain(..) {
-            match e {
-                Effect::Transport(t, cmd) => {
-                    if let Some(h) = transports.get(t as usize) {
-                        h.send(cmd);
+        // Effects can produce more effects (a crash's reports are fed straight back).
+        while !state.effects.is_empty() {
+            let effects: Vec<Effect> = state.effects.drain(..).collect();
+            for e in effects {
+                match e {
+                    Effect::Transport(t, cmd) => {
+                        if let Some(h) = transports.get(t as usize) {
+                            h.send(cmd);
+                        }
+                    }
+                    Effect::Reply(id, r) => {
+                        if let Some(tx) = replies.remove(&id) {
+                            let _ = tx.send((id, r));
+                        }
+                    }
+                    Effect::Status(row, code) => store.set_code(row, code),
+                    Effect::Crash(t) => {
+                        if let Some(h) = transports.get(t as usize) {
+                            for r in h.crash() {
+                                match r {
+                                    Report::Settled(s) => state.settled(t, s),
+                                    Report::PhaseDone(d) => state.phase_done(t, d),
+                                }
+                            }
+                        }
+                    }
+                    Effect::Restart(t) => {
+                        if let Some(h) = transports.get(t as usize) {
+                            h.restart();
+                        }
                     }
                 }
-                Effect::Reply(id, r) => {
-                    if let Some(tx) = replies.remove(&id) {
-                        let _ = tx.send((id, r));
-                    }
-                }
-                Effect::Status(row, code) => store.set_code(row, code),
             }
         }
     }

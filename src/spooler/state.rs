@@ -6,10 +6,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::mapi::constants::{STATUS_INBOUND_FLUSH, STATUS_OUTBOUND_FLUSH};
+use crate::mapi::constants::{
+    STATUS_AVAILABLE, STATUS_FAILURE, STATUS_INBOUND_FLUSH, STATUS_OFFLINE, STATUS_OUTBOUND_FLUSH,
+};
 use crate::mapi::status::{self, transport_row};
 use crate::mapi::{EntryId, FlushFlags, HResult};
-use crate::scenario::model::{FlushOrder, Scenario, Schedule, SpoolerConfig};
+use crate::scenario::model::{FaultKind, FlushOrder, Scenario, Schedule, SpoolerConfig};
 use crate::sim::trace::{NdrReason, NO_TRANSPORT};
 use crate::sim::{
     Actor, Class, Clock, EventKind, FlushId, Micros, Object, Origin, Recorder, Target,
@@ -27,6 +29,10 @@ pub enum Effect {
     Reply(FlushId, HResult),
     /// Publish a new `PR_STATUS_CODE` for status-table row `.0`.
     Status(u16, u32),
+    /// Kill transport `.0`'s actor and feed back the reports it leaves.
+    Crash(u16),
+    /// Start a fresh actor for crashed transport `.0`.
+    Restart(u16),
 }
 
 /// A transport's report of work it settled, sent to the spooler at its checkpoints.
@@ -83,6 +89,18 @@ const TIMER_SEND: u64 = 1;
 const TIMER_POLL: u64 = 2;
 const TIMER_RETRY: u64 = 3;
 const TIMER_LIFETIME: u64 = 4;
+const TIMER_RESTART: u64 = 5;
+const TIMER_ONLINE: u64 = 6;
+
+/// Whether a transport is working.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Health {
+    Up,
+    /// Its actor crashed; it restarts at the given time.
+    Crashed(Micros),
+    /// Attempts fail until the given time.
+    Offline(Micros),
+}
 
 fn token(kind: u64, transport: u16) -> u64 {
     (kind << 32) | u64::from(transport)
@@ -107,6 +125,7 @@ struct Slot {
     busy: Option<FlushId>,
     base_code: u32,
     code: u32,
+    health: Health,
     /// The earliest armed lifetime timer.
     lifetime_armed: Option<Micros>,
     /// The earliest armed retry timer.
@@ -180,6 +199,7 @@ impl SpoolerState {
                     busy: None,
                     base_code,
                     code: base_code,
+                    health: Health::Up,
                     lifetime_armed: None,
                     retry_armed: None,
                 }
@@ -340,6 +360,9 @@ impl SpoolerState {
     /// Hands transport `t` its whole ready queue (possibly empty), tagged with a flush.
     fn hand_ready(&mut self, t: u16, flush: Option<FlushId>) -> usize {
         let slot = &mut self.slots[t as usize];
+        if matches!(slot.health, Health::Crashed(_)) {
+            return 0;
+        }
         let msgs = slot.queue.take_ready();
         let n = msgs.len();
         if n == 0 && flush.is_none() {
@@ -385,7 +408,8 @@ impl SpoolerState {
                         .schedule(now + d, Class::Timer, u32::from(t), Target::Spooler(tok));
                 }
                 self.record(EventKind::Poll { transport: t });
-                if self.slots[i].remote_waiting > 0 {
+                let up = !matches!(self.slots[i].health, Health::Crashed(_));
+                if up && self.slots[i].remote_waiting > 0 {
                     self.effects
                         .push(Effect::Transport(t, TransportCmd::Download { flush: None }));
                 }
@@ -403,6 +427,21 @@ impl SpoolerState {
             TIMER_LIFETIME => {
                 self.slots[i].lifetime_armed = None;
                 self.expire(t, now);
+            }
+            TIMER_RESTART if self.slots[i].health == Health::Crashed(now) => {
+                self.slots[i].health = Health::Up;
+                self.effects.push(Effect::Restart(t));
+                let code = self.idle_code(t);
+                self.set_code(t, code);
+                if self.slots[i].send == Schedule::Immediate {
+                    self.slots[i].queue.release_due(now);
+                    self.hand_ready(t, None);
+                }
+            }
+            TIMER_ONLINE if self.slots[i].health == Health::Offline(now) => {
+                self.slots[i].health = Health::Up;
+                let code = self.slots[i].code & !STATUS_OFFLINE | STATUS_AVAILABLE;
+                self.set_code(t, code);
             }
             _ => {}
         }
@@ -474,6 +513,73 @@ impl SpoolerState {
         if let Some(next) = next {
             self.arm_lifetime(t, next);
         }
+    }
+
+    // ----- faults ----------------------------------------------------------------------------
+
+    /// `PR_STATUS_CODE` of transport `t` when no flush phase runs on it.
+    fn idle_code(&self, t: u16) -> u32 {
+        let slot = &self.slots[t as usize];
+        match slot.health {
+            Health::Up => slot.base_code,
+            Health::Crashed(_) => (slot.base_code & !STATUS_AVAILABLE) | STATUS_FAILURE,
+            Health::Offline(_) => (slot.base_code & !STATUS_AVAILABLE) | STATUS_OFFLINE,
+        }
+    }
+
+    /// A scripted fault strikes transport `t` now.
+    pub fn fault(&mut self, t: u16, kind: FaultKind, down: Micros) {
+        let now = self.clock.now();
+        let i = t as usize;
+        let until = now.saturating_add(down);
+        match kind {
+            FaultKind::Crash => {
+                if matches!(self.slots[i].health, Health::Crashed(_)) {
+                    return;
+                }
+                self.slots[i].health = Health::Crashed(until);
+                let code = self.idle_code(t);
+                self.set_code(t, code);
+                self.effects.push(Effect::Crash(t));
+                self.clock.schedule(
+                    until,
+                    Class::Completion,
+                    u32::from(t),
+                    Target::Spooler(token(TIMER_RESTART, t)),
+                );
+            }
+            FaultKind::Offline => {
+                if matches!(self.slots[i].health, Health::Crashed(_)) {
+                    return;
+                }
+                let until = match self.slots[i].health {
+                    Health::Offline(u) => u.max(until),
+                    _ => until,
+                };
+                self.slots[i].health = Health::Offline(until);
+                let code = (self.slots[i].code & !STATUS_AVAILABLE) | STATUS_OFFLINE;
+                self.set_code(t, code);
+                self.effects
+                    .push(Effect::Transport(t, TransportCmd::Offline(until)));
+                self.clock.schedule(
+                    until,
+                    Class::Timer,
+                    u32::from(t),
+                    Target::Spooler(token(TIMER_ONLINE, t)),
+                );
+            }
+            FaultKind::DropLine => {
+                if !matches!(self.slots[i].health, Health::Crashed(_)) {
+                    self.effects
+                        .push(Effect::Transport(t, TransportCmd::DropLine));
+                }
+            }
+        }
+    }
+
+    /// Whether transport `t`'s actor is down.
+    pub fn is_crashed(&self, t: u16) -> bool {
+        matches!(self.slots[t as usize].health, Health::Crashed(_))
     }
 
     // ----- reports from transports -----------------------------------------------------------
@@ -688,7 +794,22 @@ impl SpoolerState {
             transport: t,
             inbound: false,
         });
-        let base = self.slots[t as usize].base_code;
+        if self.is_crashed(t) {
+            // A part that meets a crashed transport ends at once.
+            self.phase_done(
+                t,
+                PhaseDone {
+                    flush: id,
+                    inbound: false,
+                    result: HResult::MAPI_E_NETWORK_ERROR,
+                    delivered: 0,
+                    received: 0,
+                    failed: false,
+                },
+            );
+            return;
+        }
+        let base = self.idle_code(t);
         self.set_code(t, base | STATUS_OUTBOUND_FLUSH);
         let now = self.clock.now();
         let q = &mut self.slots[t as usize].queue;
@@ -724,7 +845,22 @@ impl SpoolerState {
             transport: t,
             inbound: true,
         });
-        let base = self.slots[t as usize].base_code;
+        if self.is_crashed(t) {
+            // A part that meets a crashed transport ends at once.
+            self.phase_done(
+                t,
+                PhaseDone {
+                    flush: id,
+                    inbound: true,
+                    result: HResult::MAPI_E_NETWORK_ERROR,
+                    delivered: 0,
+                    received: 0,
+                    failed: false,
+                },
+            );
+            return;
+        }
+        let base = self.idle_code(t);
         self.set_code(t, base | STATUS_INBOUND_FLUSH);
         if self.slots[t as usize].remote_waiting == 0 {
             self.phase_done(
@@ -764,7 +900,7 @@ impl SpoolerState {
         } else if part.failed {
             part.result = HResult::MAPI_E_NETWORK_ERROR;
         }
-        let base = self.slots[t as usize].base_code;
+        let base = self.idle_code(t);
         self.set_code(t, base);
         if inbound_next {
             self.begin_inbound(d.flush, p);
