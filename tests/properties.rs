@@ -22,7 +22,12 @@ fn dist(max: u64) -> impl Strategy<Value = Dist> {
 fn schedule(immediate: bool) -> impl Strategy<Value = Schedule> {
     let periodic = (1..=30u64).prop_map(|m| Schedule::Every(m * MINUTE));
     if immediate {
-        prop_oneof![Just(Schedule::Immediate), Just(Schedule::OnDemand), periodic].boxed()
+        prop_oneof![
+            Just(Schedule::Immediate),
+            Just(Schedule::OnDemand),
+            periodic
+        ]
+        .boxed()
     } else {
         prop_oneof![Just(Schedule::OnDemand), periodic].boxed()
     }
@@ -40,7 +45,16 @@ fn transport(i: usize) -> impl Strategy<Value = TransportConfig> {
         (0..=60u64, 0..=3u8, 0..=20u64, any::<bool>(), 1..=300u64),
     )
         .prop_map(
-            move |(ras, per, send, receive, supports, fail, (retry, cap, life), (conn, ui, delay, unatt, hang))| {
+            move |(
+                ras,
+                per,
+                send,
+                receive,
+                supports,
+                fail,
+                (retry, cap, life),
+                (conn, ui, delay, unatt, hang),
+            )| {
                 let name = format!("t{i}");
                 let ty = format!("T{i}");
                 let mut t = if ras {
@@ -58,8 +72,12 @@ fn transport(i: usize) -> impl Strategy<Value = TransportConfig> {
                 t.lifetime = life * HOUR;
                 if let Some(r) = t.ras_config_mut() {
                     r.connect = conn * SECOND;
-                    r.ui = [UiAnswer::Accept, UiAnswer::Accept, UiAnswer::Cancel, UiAnswer::Ignore]
-                        [ui as usize];
+                    r.ui = [
+                        UiAnswer::Accept,
+                        UiAnswer::Accept,
+                        UiAnswer::Cancel,
+                        UiAnswer::Ignore,
+                    ][ui as usize];
                     r.ui_delay = delay * SECOND;
                     r.unattended = unatt;
                     r.idle_hangup = hang * SECOND;
@@ -97,28 +115,68 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 s.transports = transports;
                 for (t, at, count, every) in mail {
                     // t == n: an address type nobody handles.
-                    s.mail.push(MailSpec { at, to: format!("T{t}:x"), count, every, size: 100 });
+                    s.mail.push(MailSpec {
+                        at,
+                        to: format!("T{t}:x"),
+                        count,
+                        every,
+                        size: 100,
+                    });
                 }
                 for (t, at, count, every) in incoming {
-                    s.incoming.push(IncomingSpec { transport: t, at, count, every });
+                    s.incoming.push(IncomingSpec {
+                        transport: t,
+                        at,
+                        count,
+                        every,
+                    });
                 }
                 let mut order = 0;
                 for (at, via, target, bits) in flushes {
-                    let via = if via == n { Via::Spooler } else { Via::Transport(via) };
+                    let via = if via == n {
+                        Via::Spooler
+                    } else {
+                        Via::Transport(via)
+                    };
                     let target = (via == Via::Spooler && target < n).then_some(target);
                     // Mostly valid flags, sometimes an unknown bit.
-                    let bits = if bits == 0x3f { bits | 0x100 } else { bits & !1 };
-                    s.flushes.push(FlushSpec { at, via, target, flags: FlushFlags::from_bits_retain(bits), order });
+                    let bits = if bits == 0x3f {
+                        bits | 0x100
+                    } else {
+                        bits & !1
+                    };
+                    s.flushes.push(FlushSpec {
+                        at,
+                        via,
+                        target,
+                        flags: FlushFlags::from_bits_retain(bits),
+                        order,
+                    });
                     order += 1;
                 }
                 for (at, each, bits) in procs {
-                    let kind = if each { ProcedureKind::FlushEach } else { ProcedureKind::FlushAll };
-                    s.procedures.push(ProcedureSpec { at, kind, flags: FlushFlags::from_bits_retain(bits & !1), order });
+                    let kind = if each {
+                        ProcedureKind::FlushEach
+                    } else {
+                        ProcedureKind::FlushAll
+                    };
+                    s.procedures.push(ProcedureSpec {
+                        at,
+                        kind,
+                        flags: FlushFlags::from_bits_retain(bits & !1),
+                        order,
+                    });
                     order += 1;
                 }
                 for (at, t, kind, down) in faults {
-                    let kind = [FaultKind::Crash, FaultKind::Offline, FaultKind::DropLine][kind as usize];
-                    s.faults.push(FaultSpec { at, transport: t, kind, down: Some(down * MINUTE) });
+                    let kind =
+                        [FaultKind::Crash, FaultKind::Offline, FaultKind::DropLine][kind as usize];
+                    s.faults.push(FaultSpec {
+                        at,
+                        transport: t,
+                        kind,
+                        down: Some(down * MINUTE),
+                    });
                 }
                 s
             },
@@ -126,7 +184,13 @@ fn scenario() -> impl Strategy<Value = Scenario> {
 }
 
 fn trace_bytes(s: &Scenario) -> (Vec<u8>, Outcome) {
-    let r = run(s, &RunOptions { full_trace: true, ..Default::default() });
+    let r = run(
+        s,
+        &RunOptions {
+            full_trace: true,
+            ..Default::default()
+        },
+    );
     let mut bytes = Vec::new();
     write_trace(&r, &mut bytes).unwrap();
     (bytes, Outcome::new(s, r))

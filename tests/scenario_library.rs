@@ -127,18 +127,15 @@ fn every_scenario_in_the_library_passes() {
     let out = run(cmd);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let failing: Vec<&str> = stdout
-        .lines()
-        .filter(|l| !l.starts_with("PASS"))
-        .collect();
+    let failing: Vec<&str> = stdout.lines().filter(|l| !l.starts_with("PASS")).collect();
     assert_eq!(
         out.status.code(),
         Some(0),
         "`spoolsim check sim-scenarios` failed:\n{}\n--- stderr ---\n{stderr}",
         failing.join("\n")
     );
-    let (passed, failed) = summary(&stdout)
-        .unwrap_or_else(|| panic!("no `N passed, M failed` line in:\n{stdout}"));
+    let (passed, failed) =
+        summary(&stdout).unwrap_or_else(|| panic!("no `N passed, M failed` line in:\n{stdout}"));
     assert_eq!(failed, 0, "{stdout}");
     assert!(
         passed >= MIN_SCENARIOS,
@@ -155,10 +152,8 @@ impl TempDir {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
-        let path = std::env::temp_dir().join(format!(
-            "spoolsim-{tag}-{}-{nanos}",
-            std::process::id()
-        ));
+        let path =
+            std::env::temp_dir().join(format!("spoolsim-{tag}-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&path).expect("create a temporary directory");
         TempDir(path)
     }

@@ -90,6 +90,17 @@ fn check_one(file: &Path) -> Verdict {
     }
 }
 
+fn print_line(v: &Verdict) {
+    use std::io::Write;
+    let file = v.file.display();
+    match &v.result {
+        Ok(f) if f.is_empty() => println!("PASS {} ({file}, {:.0} ms)", v.name, v.wall_ms),
+        Ok(f) => println!("FAIL {} ({file}): {}", v.name, f.join("; ")),
+        Err(msg) => println!("ERROR {file}: {}", msg.lines().next().unwrap_or("")),
+    }
+    let _ = std::io::stdout().flush();
+}
+
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -104,7 +115,17 @@ pub(crate) fn cmd_check(a: CheckArgs) -> Result<(), CliError> {
         a.paths
     };
     let files = collect(&paths)?;
-    let verdicts: Vec<Verdict> = files.iter().map(|f| check_one(f)).collect();
+    // Text lines go out as each scenario finishes, so a slow one never hides the others.
+    let verdicts: Vec<Verdict> = files
+        .iter()
+        .map(|f| {
+            let v = check_one(f);
+            if a.format == CheckFormat::Text {
+                print_line(&v);
+            }
+            v
+        })
+        .collect();
     let passed = verdicts
         .iter()
         .filter(|v| matches!(&v.result, Ok(f) if f.is_empty()))
@@ -112,19 +133,7 @@ pub(crate) fn cmd_check(a: CheckArgs) -> Result<(), CliError> {
     let errors = verdicts.iter().filter(|v| v.result.is_err()).count();
     let failed = verdicts.len() - passed;
     match a.format {
-        CheckFormat::Text => {
-            for v in &verdicts {
-                let file = v.file.display();
-                match &v.result {
-                    Ok(f) if f.is_empty() => {
-                        println!("PASS {} ({file}, {:.0} ms)", v.name, v.wall_ms)
-                    }
-                    Ok(f) => println!("FAIL {} ({file}): {}", v.name, f.join("; ")),
-                    Err(msg) => println!("ERROR {file}: {}", msg.lines().next().unwrap_or("")),
-                }
-            }
-            println!("{passed} passed, {failed} failed");
-        }
+        CheckFormat::Text => println!("{passed} passed, {failed} failed"),
         CheckFormat::Json => {
             let items: Vec<serde_json::Value> = verdicts
                 .iter()

@@ -202,6 +202,18 @@ pub fn event_json(names: &[String], e: &Event) -> Value {
             put("received", json!(received));
             "part_end"
         }
+        EventKind::PartOpen {
+            flush,
+            transport: t,
+            delivered,
+            received,
+        } => {
+            put("flush", json!(flush));
+            put("transport", transport(names, t));
+            put("delivered", json!(delivered));
+            put("received", json!(received));
+            "part_open"
+        }
         EventKind::ProgressUi { flush, object } => {
             put("flush", json!(flush));
             put("object", json!(object_name(names, object)));

@@ -151,6 +151,12 @@ pub fn flushes(run: &RunResult) -> Vec<FlushInfo> {
                 delivered,
                 received,
                 ..
+            }
+            | EventKind::PartOpen {
+                flush,
+                delivered,
+                received,
+                ..
             } => {
                 if let Some(f) = by_id.get_mut(&flush) {
                     f.delivered += u64::from(delivered);

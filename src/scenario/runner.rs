@@ -310,8 +310,10 @@ where
     });
     let mut trace = Recorder::new(n, full);
     let mut ends = vec![TransportEnd::default(); n];
+    let mut open = Vec::new();
     for (t, h) in transports.iter().enumerate() {
         if let Some(f) = h.finish().await {
+            open.extend(f.open.iter().map(|&(fl, d, r)| (t as u16, fl, d, r)));
             trace.merge(f.rec);
             ends[t].queued_outbound += f.queued;
             ends[t].in_flight = f.in_flight;
@@ -320,7 +322,7 @@ where
     }
     idle().await;
     let mut inbox = 0;
-    if let Some(f) = spooler.finish().await {
+    if let Some(f) = spooler.finish(open).await {
         trace.merge(f.rec);
         for (t, q) in f.queued.into_iter().enumerate() {
             ends[t].queued_outbound += q;

@@ -57,12 +57,34 @@ pub fn parse_duration(text: &str) -> Result<Micros, DurationError> {
 pub struct Time(pub Micros);
 
 impl fmt::Display for Time {
+    /// Days, hours, minutes, seconds, milliseconds and microseconds, zeros left out:
+    /// `0s`, `1m 30s`, `5d 1h`, `2s 500ms` — a form `parse_duration` reads back.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.0 == 0 {
             return f.write_str("0s");
         }
-        let d = std::time::Duration::from_micros(self.0);
-        write!(f, "{}", humantime::format_duration(d))
+        let units = [
+            (DAY, "d"),
+            (HOUR, "h"),
+            (MINUTE, "m"),
+            (SECOND, "s"),
+            (MILLISECOND, "ms"),
+            (1, "us"),
+        ];
+        let mut rest = self.0;
+        let mut first = true;
+        for (size, name) in units {
+            let n = rest / size;
+            rest %= size;
+            if n > 0 {
+                if !first {
+                    f.write_str(" ")?;
+                }
+                write!(f, "{n}{name}")?;
+                first = false;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -126,7 +148,17 @@ mod tests {
 
     #[test]
     fn formats_round_trip() {
-        for us in [0, 1, 999, SECOND, 90 * SECOND, DAY + 3 * MILLISECOND] {
+        assert_eq!(format_duration(7 * DAY), "7d");
+        assert_eq!(format_duration(5 * DAY + HOUR), "5d 1h");
+        for us in [
+            0,
+            1,
+            999,
+            SECOND,
+            90 * SECOND,
+            DAY + 3 * MILLISECOND,
+            365 * DAY + 1,
+        ] {
             assert_eq!(parse_duration(&format_duration(us)).unwrap(), us);
         }
         assert_eq!(format_duration(90 * SECOND), "1m 30s");

@@ -208,6 +208,17 @@ pub enum EventKind {
         /// Messages it received.
         received: u32,
     },
+    /// A flush part was still running when the run ended; what it had moved by then.
+    PartOpen {
+        /// Call id.
+        flush: FlushId,
+        /// Transport.
+        transport: u16,
+        /// Messages it delivered.
+        delivered: u32,
+        /// Messages it received.
+        received: u32,
+    },
     /// A status object showed a progress indicator.
     ProgressUi {
         /// Call id.

@@ -48,7 +48,7 @@ enum SpoolerMsg {
     },
     Liveness(oneshot::Sender<Liveness>),
     Attach(Vec<TransportHandle>),
-    Finish(oneshot::Sender<SpoolerFinal>),
+    Finish(Vec<(u16, FlushId, u32, u32)>, oneshot::Sender<SpoolerFinal>),
 }
 
 /// What the spooler holds at the end of a run.
@@ -152,10 +152,12 @@ impl SpoolerHandle {
         rx.await.ok()
     }
 
-    /// Stops the spooler and takes its final state.
-    pub async fn finish(&self) -> Option<SpoolerFinal> {
+    /// Stops the spooler and takes its final state. `open` lists the transports' flush phases
+    /// still running, `(transport, flush, delivered, received)`, so flushes cut short by the
+    /// end of the run report what they moved.
+    pub async fn finish(&self, open: Vec<(u16, FlushId, u32, u32)>) -> Option<SpoolerFinal> {
         let (tx, rx) = oneshot::channel();
-        self.tx.send(SpoolerMsg::Finish(tx)).ok()?;
+        self.tx.send(SpoolerMsg::Finish(open, tx)).ok()?;
         rx.await.ok()
     }
 }
@@ -198,7 +200,8 @@ async fn run(
                 let _ = tx.send(state.liveness());
             }
             SpoolerMsg::Attach(t) => transports = t,
-            SpoolerMsg::Finish(tx) => {
+            SpoolerMsg::Finish(open, tx) => {
+                state.cut_at_end(&open);
                 let queued = state.queued();
                 let inbox = state.inbox();
                 let rec = std::mem::replace(&mut state.rec, Recorder::new(0, false));

@@ -594,9 +594,15 @@ impl SpoolerState {
             + s.returned.len() as u64;
         slot.remote_waiting -= u64::from(s.received);
         self.inbox += u64::from(s.received);
-        // Mail handed over but never started goes back where it was: the front of the queue.
+        // Mail handed over but never started goes back where it was: the front of the queue,
+        // under the spooler's lifetime watch again.
+        let returned = !s.returned.is_empty();
         for m in s.returned.into_iter().rev() {
             self.slots[i].queue.ready.push_front(m);
+        }
+        if returned {
+            let now = self.clock.now();
+            self.expire(t, now);
         }
         for (mut m, failed_at) in s.failed {
             m.attempts += 1;
@@ -928,6 +934,32 @@ impl SpoolerState {
             }
         }
         self.finish_if_done(d.flush);
+    }
+
+    /// The run ends with flushes still running: record, per part not yet ended, what it moved
+    /// so far (`open` gives the transports' open phases: transport, flush, delivered, received).
+    pub fn cut_at_end(&mut self, open: &[(u16, FlushId, u32, u32)]) {
+        let mut cuts = Vec::new();
+        for (&id, run) in &self.flushes {
+            for p in run.parts.iter().filter(|p| p.state != PartState::Ended) {
+                let (mut d, mut r) = (p.delivered, p.received);
+                for &(t, f, od, or) in open {
+                    if t == p.transport && f == id {
+                        d += od;
+                        r += or;
+                    }
+                }
+                cuts.push(EventKind::PartOpen {
+                    flush: id,
+                    transport: p.transport,
+                    delivered: d,
+                    received: r,
+                });
+            }
+        }
+        for c in cuts {
+            self.record(c);
+        }
     }
 
     fn finish_if_done(&mut self, id: FlushId) {

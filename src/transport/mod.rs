@@ -66,6 +66,8 @@ pub struct TransportFinal {
     pub in_flight: u64,
     /// Inbound messages at its remote end or being downloaded.
     pub remote_waiting: u64,
+    /// Flush phases still open, with what each moved so far: `(flush, delivered, received)`.
+    pub open: Vec<(FlushId, u32, u32)>,
 }
 
 #[derive(Debug)]
@@ -167,14 +169,17 @@ impl TransportHandle {
         }
         *lock(&self.inner.tx) = None;
         let mut st = lock(&self.inner.state);
+        st.settle_final();
         let (queued, in_flight) = st.outstanding();
         let remote_waiting = st.remote_waiting();
+        let open = st.open_phases();
         let rec = std::mem::replace(&mut st.rec, Recorder::new(0, false));
         Some(TransportFinal {
             rec,
             queued,
             in_flight,
             remote_waiting,
+            open,
         })
     }
 }

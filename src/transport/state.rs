@@ -81,6 +81,8 @@ enum Outcome {
     Ok,
     Failed,
     Expired,
+    /// Already accounted for (an expiry settled at the end of the run).
+    Gone,
 }
 
 #[derive(Debug)]
@@ -107,6 +109,8 @@ const WAKE_CHECKPOINT: u64 = 1;
 const WAKE_ANSWER: u64 = 2;
 const WAKE_CONNECTED: u64 = 3;
 const WAKE_HANGUP: u64 = 4;
+/// Not tied to a generation: the scan it triggers is always safe.
+const WAKE_EXPIRE: u64 = 5;
 
 /// One transport's whole state.
 #[derive(Debug)]
@@ -129,6 +133,8 @@ pub struct TransportState {
     totals: Totals,
     /// Attempts starting before this time fail (an offline spell).
     offline_until: Micros,
+    /// When the earliest lifetime wake-up for waiting mail is armed.
+    expiry_armed: Option<Micros>,
     /// Reports waiting for the shell to send.
     pub reports: Vec<Report>,
     pending: Settled,
@@ -164,6 +170,7 @@ impl TransportState {
             generation: 0,
             totals: Totals::default(),
             offline_until: 0,
+            expiry_armed: None,
             reports: Vec::new(),
             pending: Settled::default(),
         }
@@ -192,6 +199,9 @@ impl TransportState {
                 let snap = self.totals;
                 self.work.push_back((Work::Upload { msgs, flush }, snap));
                 self.pump();
+                if !self.work.is_empty() {
+                    self.expire_waiting();
+                }
             }
             TransportCmd::Download { flush } => {
                 self.settle();
@@ -242,6 +252,12 @@ impl TransportState {
     }
 
     fn wake(&mut self, tok: u64) {
+        if tok == WAKE_EXPIRE {
+            self.expiry_armed = None;
+            self.expire_waiting();
+            self.pump();
+            return;
+        }
         if tok >> 8 != self.generation {
             return; // a wake-up armed before something changed the plan
         }
@@ -338,6 +354,11 @@ impl TransportState {
     /// Starts the next piece of work if the transport is free, dialling first if needed.
     fn pump(&mut self) {
         while self.active.is_none() {
+            // While the user has not answered, or the modem is dialling, everything waits:
+            // an ignored prompt never ends the work queued behind it.
+            if matches!(self.line, Line::Prompting | Line::Dialing) {
+                return;
+            }
             let Some((front, _)) = self.work.front() else {
                 self.idle();
                 return;
@@ -410,9 +431,11 @@ impl TransportState {
             let rng = self.rng.position();
             if let Some(exp) = exp {
                 if exp <= cursor {
+                    // Its lifetime ran out before its turn: the NDR is at `exp` (kept in
+                    // `start`), settled in order once the attempt ahead of it ends.
                     plan.push(Step {
                         start: exp,
-                        end: exp,
+                        end: cursor,
                         outcome: Outcome::Expired,
                         rng,
                     });
@@ -553,8 +576,10 @@ impl TransportState {
                             self.totals.failed += 1;
                             self.pending.failed.push((m, step.end));
                         }
+                        Outcome::Gone => {}
                         Outcome::Expired => {
                             let key = crate::sim::Key {
+                                t: step.start,
                                 class: Class::Timer as u8,
                                 ..key
                             };
@@ -724,6 +749,118 @@ impl TransportState {
         self.handle(TransportCmd::Arrive { first, count });
     }
 
+    /// Flush phases still open at the end of the run, with what each has moved so far:
+    /// `(flush, delivered, received)`.
+    pub fn open_phases(&self) -> Vec<(FlushId, u32, u32)> {
+        let t = self.totals;
+        let since = |snap: &Totals| {
+            (
+                (t.delivered - snap.delivered) as u32,
+                (t.received - snap.received) as u32,
+            )
+        };
+        let mut open = Vec::new();
+        if let Some((a, snap)) = &self.active {
+            let flush = match a {
+                Active::Upload(u) => u.flush,
+                Active::Download(d) => d.flush,
+            };
+            if let Some(f) = flush {
+                let (d, r) = since(snap);
+                open.push((f, d, r));
+            }
+        }
+        for (w, snap) in &self.work {
+            if let Work::Upload { flush: Some(f), .. } | Work::Download { flush: Some(f) } = w {
+                let (d, r) = since(snap);
+                open.push((*f, d, r));
+            }
+        }
+        open
+    }
+
+    /// Settles everything up to now for the end of the run: the batch under way, and NDRs
+    /// whose time has come but which wait in order behind a transfer that has not ended.
+    pub fn settle_final(&mut self) {
+        self.settle();
+        let now = self.clock.now();
+        let idx = self.idx;
+        if let Some((Active::Upload(u), _)) = self.active.as_mut() {
+            for k in u.done..u.plan.len() {
+                let step = &mut u.plan[k];
+                if step.outcome == Outcome::Expired && step.start <= now {
+                    step.outcome = Outcome::Gone;
+                    let key = crate::sim::Key {
+                        t: step.start,
+                        class: Class::Timer as u8,
+                        ..self.clock.completion_key(step.start, u32::from(idx))
+                    };
+                    self.rec.record(
+                        key,
+                        Actor::Transport(idx),
+                        EventKind::Ndr {
+                            msg: u.msgs[k].id,
+                            transport: idx,
+                            reason: NdrReason::Expired,
+                        },
+                    );
+                }
+            }
+        }
+        self.expire_waiting();
+    }
+
+    /// NDRs outbound mail waiting in the work queue (not started) whose lifetime is over, and
+    /// arms a wake-up for the next one to expire. Mail waits there behind a busy transfer or
+    /// for a dial-up line, and its lifetime runs out all the same.
+    fn expire_waiting(&mut self) {
+        let now = self.clock.now();
+        let lifetime = self.lifetime;
+        let idx = self.idx;
+        let mut next: Option<Micros> = None;
+        let mut expired = 0u32;
+        for (w, _) in self.work.iter_mut() {
+            if let Work::Upload { msgs, .. } = w {
+                msgs.retain(|m| {
+                    let exp = m.submitted_at.saturating_add(lifetime);
+                    if exp <= now {
+                        let key = crate::sim::Key {
+                            t: exp,
+                            class: Class::Timer as u8,
+                            ..self.clock.completion_key(exp, u32::from(idx))
+                        };
+                        self.rec.record(
+                            key,
+                            Actor::Transport(idx),
+                            EventKind::Ndr {
+                                msg: m.id,
+                                transport: idx,
+                                reason: NdrReason::Expired,
+                            },
+                        );
+                        expired += 1;
+                        false
+                    } else {
+                        next = Some(next.map_or(exp, |n: Micros| n.min(exp)));
+                        true
+                    }
+                });
+            }
+        }
+        self.pending.expired += expired;
+        if let Some(at) = next {
+            if self.expiry_armed.is_none_or(|a| at < a || a <= now) {
+                self.expiry_armed = Some(at);
+                self.clock.schedule(
+                    at,
+                    Class::Timer,
+                    u32::from(self.idx),
+                    Target::Transport(u32::from(self.idx), WAKE_EXPIRE),
+                );
+            }
+        }
+    }
+
     /// Outbound messages handed over and not yet settled, and whether one is in transfer now.
     pub fn outstanding(&self) -> (u64, u64) {
         let now = self.clock.now();
@@ -738,7 +875,10 @@ impl TransportState {
         let mut in_flight = 0;
         if let Some((Active::Upload(u), _)) = &self.active {
             for s in &u.plan[u.done..] {
-                if s.start <= now && now < s.end {
+                if matches!(s.outcome, Outcome::Gone) {
+                    continue;
+                }
+                if s.outcome != Outcome::Expired && s.start <= now && now < s.end {
                     in_flight += 1;
                 } else {
                     queued += 1;
