@@ -228,7 +228,8 @@ impl StatusStore {
             }
             r.to_srow(row)
         };
-        // Nobody listening is fine: notifications are for those who subscribed.
+        // A subscriber is a client task that this notification may wake.
+        self.clock.client_woken();
         let _ = self.notify.send(RowModified {
             table_event: TABLE_ROW_MODIFIED,
             at: self.clock.now(),

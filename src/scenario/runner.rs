@@ -9,7 +9,6 @@
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use crate::mapi::procedures;
 use crate::mapi::session::Session;
@@ -260,10 +259,11 @@ where
         clock: clock.clone(),
         log: log.clone(),
     };
+    clock.client_woken();
     let user = tokio::spawn(client(client_ctx));
 
     let end_time = loop {
-        idle().await;
+        clock.wait_idle().await;
         if until.is_none() && !clock.has_scripted() {
             if let Some(l) = spooler.liveness().await {
                 if l.is_quiet() {
@@ -283,6 +283,7 @@ where
                 transports[i as usize].send(crate::transport::TransportCmd::Wake(tok))
             }
             Target::Client(tx) => {
+                clock.client_woken();
                 let _ = tx.send(());
             }
             Target::Script(s) => {
@@ -320,7 +321,7 @@ where
             ends[t].queued_inbound = f.remote_waiting;
         }
     }
-    idle().await;
+    clock.wait_idle().await;
     let mut inbox = 0;
     if let Some(f) = spooler.finish(open).await {
         trace.merge(f.rec);
@@ -352,12 +353,6 @@ where
         inbox,
     };
     (result, output)
-}
-
-/// Waits until every other task is parked: with the clock paused, a tokio sleep only fires
-/// once the runtime has nothing else to run.
-async fn idle() {
-    tokio::time::sleep(Duration::from_millis(1)).await;
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -423,6 +418,7 @@ fn act(
             let flags = f.flags;
             let origin = Origin::Flush(*i as u32 + 1);
             if let Some(obj) = obj {
+                clock.client_woken();
                 tokio::spawn(async move {
                     obj.flush_queues_as(0, target.as_ref(), flags, origin).await;
                 });
@@ -440,6 +436,7 @@ fn act(
             let (kind, flags) = (p.kind, p.flags);
             let session = session.clone();
             let log = log.clone();
+            clock.client_woken();
             tokio::spawn(async move {
                 let mut step = |s: ProcStep| log.record(n, s);
                 let origin = Origin::Procedure(n);

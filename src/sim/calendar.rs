@@ -8,7 +8,7 @@
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::oneshot;
@@ -97,6 +97,10 @@ struct ClockInner {
     seq: AtomicU64,
     /// Entries of class `Fault` or later (scripted actions and waiting clients) not yet popped.
     scripted: AtomicU64,
+    /// Messages sent to actors and not yet handled (see [`Clock::wait_idle`]).
+    pending: AtomicU64,
+    /// Set when a client task may have been woken.
+    clients: AtomicBool,
     heap: Mutex<BinaryHeap<Reverse<Entry>>>,
 }
 
@@ -115,6 +119,8 @@ impl Clock {
                 current: AtomicU64::new((Class::Client as u64) << 32),
                 seq: AtomicU64::new(0),
                 scripted: AtomicU64::new(0),
+                pending: AtomicU64::new(0),
+                clients: AtomicBool::new(false),
                 heap: Mutex::new(BinaryHeap::new()),
             }),
         }
@@ -195,6 +201,55 @@ impl Clock {
         self.inner
             .current
             .store((u64::from(key.class) << 32) | u64::from(key.idx), Relaxed);
+    }
+
+    /// An actor message is about to be sent.
+    #[inline]
+    pub fn sent(&self) {
+        self.inner.pending.fetch_add(1, Relaxed);
+    }
+
+    /// An actor finished handling a message (and sent whatever it caused).
+    #[inline]
+    pub fn handled(&self) {
+        // Saturating: after a full idle wait the count is reset to the truth, zero.
+        let _ = self
+            .inner
+            .pending
+            .fetch_update(Relaxed, Relaxed, |p| Some(p.saturating_sub(1)));
+    }
+
+    /// A client task (a flush caller, a procedure, a notification reader) may be runnable.
+    #[inline]
+    pub fn client_woken(&self) {
+        self.inner.clients.store(true, Relaxed);
+    }
+
+    /// Waits until every task of the run is parked.
+    ///
+    /// Actors count the messages sent to them and those they have handled, so while only actors
+    /// are busy, yielding until the count reaches zero is enough. Client tasks are woken by
+    /// oneshot replies and timers that are not counted; when one may be runnable, or when
+    /// yielding makes no progress, the driver falls back to a tokio sleep, which on a
+    /// current-thread runtime with the clock paused fires only once nothing else can run.
+    pub async fn wait_idle(&self) {
+        let mut stalled = 0;
+        let mut last = u64::MAX;
+        loop {
+            if self.inner.clients.swap(false, Relaxed) || stalled > 64 {
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+                self.inner.pending.store(0, Relaxed);
+                self.inner.clients.store(false, Relaxed);
+                return;
+            }
+            let pending = self.inner.pending.load(Relaxed);
+            if pending == 0 {
+                return;
+            }
+            stalled = if pending < last { 0 } else { stalled + 1 };
+            last = pending;
+            tokio::task::yield_now().await;
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, BinaryHeap<Reverse<Entry>>> {

@@ -274,7 +274,8 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    /// Whether this is a per-message event, kept only by a full recorder.
+    /// Whether this event is detail that no metric needs (one per message, or per phase or
+    /// status change), kept only by a full recorder.
     #[inline]
     pub fn per_message(&self) -> bool {
         matches!(
@@ -284,6 +285,10 @@ impl EventKind {
                 | EventKind::Deliver { .. }
                 | EventKind::Arrive { .. }
                 | EventKind::Receive { .. }
+                | EventKind::PhaseBegin { .. }
+                | EventKind::StatusChange { .. }
+                | EventKind::Poll { .. }
+                | EventKind::ScheduledSend { .. }
         )
     }
 }

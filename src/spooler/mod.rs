@@ -16,7 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::mapi::status::StatusStore;
 use crate::mapi::{EntryId, FlushFlags, HResult};
 use crate::scenario::model::FaultKind;
-use crate::sim::{FlushId, Micros, Object, Origin, Recorder};
+use crate::sim::{Clock, FlushId, Micros, Object, Origin, Recorder};
 use crate::transport::{Report, TransportHandle};
 
 pub use state::{combine, Effect, Liveness, PhaseDone, Settled, SpoolerState};
@@ -66,6 +66,7 @@ pub struct SpoolerFinal {
 #[derive(Debug, Clone)]
 pub struct SpoolerHandle {
     tx: mpsc::UnboundedSender<SpoolerMsg>,
+    clock: Clock,
 }
 
 impl SpoolerHandle {
@@ -74,13 +75,24 @@ impl SpoolerHandle {
     /// spooler's handle to report back.
     pub fn spawn(state: SpoolerState, store: Arc<StatusStore>) -> SpoolerHandle {
         let (tx, rx) = mpsc::unbounded_channel();
+        let clock = state.clock().clone();
         tokio::spawn(run(state, rx, store));
-        SpoolerHandle { tx }
+        SpoolerHandle { tx, clock }
+    }
+
+    /// Sends a message, counted so the runner knows when the spooler is idle.
+    fn send(&self, msg: SpoolerMsg) -> bool {
+        self.clock.sent();
+        let ok = self.tx.send(msg).is_ok();
+        if !ok {
+            self.clock.handled();
+        }
+        ok
     }
 
     /// Gives the spooler its transports, in profile order.
     pub fn attach(&self, transports: Vec<TransportHandle>) {
-        let _ = self.tx.send(SpoolerMsg::Attach(transports));
+        self.send(SpoolerMsg::Attach(transports));
     }
 
     /// `IMAPIStatus::FlushQueues` on `object`; resolves when the call returns. Also gives the
@@ -93,17 +105,13 @@ impl SpoolerHandle {
         origin: Origin,
     ) -> (FlushId, Option<HResult>) {
         let (reply, rx) = oneshot::channel();
-        if self
-            .tx
-            .send(SpoolerMsg::Flush {
-                object,
-                target,
-                flags,
-                origin,
-                reply,
-            })
-            .is_err()
-        {
+        if !self.send(SpoolerMsg::Flush {
+            object,
+            target,
+            flags,
+            origin,
+            reply,
+        }) {
             return (0, None);
         }
         match rx.await {
@@ -114,7 +122,7 @@ impl SpoolerHandle {
 
     /// The client submits `count` messages of `size` bytes to an address of `address_type`.
     pub fn submit(&self, address_type: &str, count: u64, size: u64) {
-        let _ = self.tx.send(SpoolerMsg::Submit {
+        self.send(SpoolerMsg::Submit {
             address_type: address_type.to_string(),
             count,
             size,
@@ -123,12 +131,12 @@ impl SpoolerHandle {
 
     /// `count` inbound messages arrive at transport `transport`'s remote end now.
     pub fn arrive(&self, transport: u16, count: u32) {
-        let _ = self.tx.send(SpoolerMsg::Arrive { transport, count });
+        self.send(SpoolerMsg::Arrive { transport, count });
     }
 
     /// A scripted fault strikes `transport` now, for `down` (crash and offline).
     pub fn fault(&self, transport: u16, kind: FaultKind, down: Micros) {
-        let _ = self.tx.send(SpoolerMsg::Fault {
+        self.send(SpoolerMsg::Fault {
             transport,
             kind,
             down,
@@ -137,18 +145,20 @@ impl SpoolerHandle {
 
     /// A transport reports.
     pub fn report(&self, transport: u16, r: Report) {
-        let _ = self.tx.send(SpoolerMsg::Report(transport, r));
+        self.send(SpoolerMsg::Report(transport, r));
     }
 
     /// A calendar wake-up the spooler asked for.
     pub fn wake(&self, token: u64) {
-        let _ = self.tx.send(SpoolerMsg::Wake(token));
+        self.send(SpoolerMsg::Wake(token));
     }
 
     /// What is still to be done.
     pub async fn liveness(&self) -> Option<Liveness> {
         let (tx, rx) = oneshot::channel();
-        self.tx.send(SpoolerMsg::Liveness(tx)).ok()?;
+        if !self.send(SpoolerMsg::Liveness(tx)) {
+            return None;
+        }
         rx.await.ok()
     }
 
@@ -157,7 +167,9 @@ impl SpoolerHandle {
     /// end of the run report what they moved.
     pub async fn finish(&self, open: Vec<(u16, FlushId, u32, u32)>) -> Option<SpoolerFinal> {
         let (tx, rx) = oneshot::channel();
-        self.tx.send(SpoolerMsg::Finish(open, tx)).ok()?;
+        if !self.send(SpoolerMsg::Finish(open, tx)) {
+            return None;
+        }
         rx.await.ok()
     }
 }
@@ -169,6 +181,7 @@ async fn run(
 ) {
     let mut transports: Vec<TransportHandle> = Vec::new();
     let mut replies: BTreeMap<FlushId, oneshot::Sender<(FlushId, HResult)>> = BTreeMap::new();
+    let clock = state.clock().clone();
     while let Some(msg) = rx.recv().await {
         match msg {
             SpoolerMsg::Flush {
@@ -206,6 +219,7 @@ async fn run(
                 let inbox = state.inbox();
                 let rec = std::mem::replace(&mut state.rec, Recorder::new(0, false));
                 let _ = tx.send(SpoolerFinal { rec, queued, inbox });
+                clock.handled();
                 return;
             }
         }
@@ -221,6 +235,7 @@ async fn run(
                     }
                     Effect::Reply(id, r) => {
                         if let Some(tx) = replies.remove(&id) {
+                            clock.client_woken();
                             let _ = tx.send((id, r));
                         }
                     }
@@ -243,5 +258,6 @@ async fn run(
                 }
             }
         }
+        clock.handled();
     }
 }

@@ -152,6 +152,9 @@ struct Part {
 
 #[derive(Debug)]
 struct FlushRun {
+    /// Whether its events are kept: always in a full trace; in a counting trace only for
+    /// scripted calls, whose metrics need them (an API caller has the call's result).
+    traced: bool,
     flags: FlushFlags,
     asynchronous: bool,
     parts: Vec<Part>,
@@ -248,6 +251,19 @@ impl SpoolerState {
     fn record(&mut self, kind: EventKind) {
         let key = self.clock.key_now();
         self.rec.record(key, Actor::Spooler, kind);
+    }
+
+    /// Records an event of flush `id` if that flush is traced.
+    fn record_flush(&mut self, id: FlushId, kind: EventKind) {
+        let traced = self.flushes.get(&id).is_none_or(|r| r.traced);
+        if traced {
+            self.record(kind);
+        }
+    }
+
+    /// The run's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// The id the next `FlushQueues` call will get.
@@ -637,23 +653,32 @@ impl SpoolerState {
             row.checked_sub(transport_row(0))
                 .filter(|&t| (t as usize) < self.slots.len())
         });
-        self.record(EventKind::FlushCall {
+        let traced = self.rec.is_full() || origin != Origin::Api;
+        let call = EventKind::FlushCall {
             flush: id,
             object,
             target: resolved,
             flags: flags.bits(),
             origin,
-        });
+        };
         match self.check(object, target, resolved, flags) {
             Err(result) => {
-                self.record(EventKind::FlushReturn { flush: id, result });
-                self.record(EventKind::FlushComplete {
-                    flush: id,
-                    outcome: result,
-                });
+                if traced {
+                    self.record(call);
+                    self.record(EventKind::FlushReturn { flush: id, result });
+                    self.record(EventKind::FlushComplete {
+                        flush: id,
+                        outcome: result,
+                    });
+                }
                 self.effects.push(Effect::Reply(id, result));
             }
-            Ok(covered) => self.accept(id, object, covered, flags),
+            Ok(covered) => {
+                if traced {
+                    self.record(call);
+                }
+                self.accept(id, object, covered, flags, traced)
+            }
         }
         id
     }
@@ -707,6 +732,7 @@ impl SpoolerState {
         object: Object,
         (covered, covers_spooler): (Vec<u16>, bool),
         flags: FlushFlags,
+        traced: bool,
     ) {
         let honors = match object {
             Object::Spooler => self.config.honors_no_ui,
@@ -737,6 +763,7 @@ impl SpoolerState {
         self.flushes.insert(
             id,
             FlushRun {
+                traced,
                 flags,
                 asynchronous,
                 parts,
@@ -744,10 +771,13 @@ impl SpoolerState {
             },
         );
         if asynchronous {
-            self.record(EventKind::FlushReturn {
-                flush: id,
-                result: HResult::S_OK,
-            });
+            self.record_flush(
+                id,
+                EventKind::FlushReturn {
+                    flush: id,
+                    result: HResult::S_OK,
+                },
+            );
             self.effects.push(Effect::Reply(id, HResult::S_OK));
         }
         let start_all = self.config.flush_order == FlushOrder::Parallel;
@@ -916,13 +946,16 @@ impl SpoolerState {
         let part = &mut run.parts[p];
         part.state = PartState::Ended;
         let (result, delivered, received) = (part.result, part.delivered, part.received);
-        self.record(EventKind::PartEnd {
-            flush: d.flush,
-            transport: t,
-            result,
-            delivered,
-            received,
-        });
+        self.record_flush(
+            d.flush,
+            EventKind::PartEnd {
+                flush: d.flush,
+                transport: t,
+                result,
+                delivered,
+                received,
+            },
+        );
         // Profile order: the next waiting part starts now.
         if self.config.flush_order == FlushOrder::Profile {
             let next = self.flushes[&d.flush]
@@ -977,12 +1010,16 @@ impl SpoolerState {
         for p in &run.parts {
             self.slots[p.transport as usize].busy = None;
         }
-        self.record(EventKind::FlushComplete { flush: id, outcome });
+        if run.traced {
+            self.record(EventKind::FlushComplete { flush: id, outcome });
+        }
         if !run.asynchronous {
-            self.record(EventKind::FlushReturn {
-                flush: id,
-                result: outcome,
-            });
+            if run.traced {
+                self.record(EventKind::FlushReturn {
+                    flush: id,
+                    result: outcome,
+                });
+            }
             self.effects.push(Effect::Reply(id, outcome));
         }
     }

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
-use crate::sim::{FlushId, Recorder};
+use crate::sim::{Clock, FlushId, Recorder};
 use crate::spooler::queue::Batch;
 use crate::spooler::SpoolerHandle;
 
@@ -78,6 +78,7 @@ struct Inner {
     task: Mutex<Option<AbortHandle>>,
     alive: AtomicBool,
     spooler: SpoolerHandle,
+    clock: Clock,
 }
 
 /// A cheap, cloneable handle to a transport actor; every clone follows restarts.
@@ -93,6 +94,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl TransportHandle {
     /// Starts the actor for `state` on the current runtime, reporting to `spooler`.
     pub fn spawn(state: TransportState, idx: u16, spooler: SpoolerHandle) -> TransportHandle {
+        let clock = state.clock().clone();
         let h = TransportHandle {
             inner: Arc::new(Inner {
                 idx,
@@ -101,6 +103,7 @@ impl TransportHandle {
                 task: Mutex::new(None),
                 alive: AtomicBool::new(false),
                 spooler,
+                clock,
             }),
         };
         h.start();
@@ -114,6 +117,7 @@ impl TransportHandle {
             self.inner.idx,
             rx,
             self.inner.spooler.clone(),
+            self.inner.clock.clone(),
         ));
         *lock(&self.inner.tx) = Some(tx);
         *lock(&self.inner.task) = Some(task.abort_handle());
@@ -130,8 +134,11 @@ impl TransportHandle {
     pub fn send(&self, cmd: TransportCmd) {
         if self.is_alive() {
             if let Some(tx) = lock(&self.inner.tx).as_ref() {
-                // A closed channel means the run is being torn down.
-                let _ = tx.send(cmd);
+                self.inner.clock.sent();
+                if tx.send(cmd).is_err() {
+                    // A closed channel means the run is being torn down.
+                    self.inner.clock.handled();
+                }
                 return;
             }
         }
@@ -189,6 +196,7 @@ async fn run(
     idx: u16,
     mut rx: mpsc::UnboundedReceiver<TransportCmd>,
     spooler: SpoolerHandle,
+    clock: Clock,
 ) {
     while let Some(cmd) = rx.recv().await {
         let reports: Vec<Report> = {
@@ -199,5 +207,6 @@ async fn run(
         for r in reports {
             spooler.report(idx, r);
         }
+        clock.handled();
     }
 }

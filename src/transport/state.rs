@@ -415,6 +415,11 @@ impl TransportState {
         }
     }
 
+    /// The run's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
     /// Whether every attempt completes the moment it starts and none can fail.
     fn instant(&self) -> bool {
         self.per_message == Dist::Fixed(0)
