@@ -1193,11 +1193,12 @@ mod tests {
         let mut s = spooler();
         s.submit("A", 1, 1);
         s.submit("B", 1, 1);
+        // A scripted call: its events are kept even by a counting recorder.
         s.flush_call(
             Object::Spooler,
             None,
             UP | FlushFlags::ASYNC_OK,
-            Origin::Api,
+            Origin::Flush(1),
         );
         let effects: Vec<Effect> = s.effects.drain(..).collect();
         assert!(matches!(effects.last(), Some(Effect::Transport(0, _))));
