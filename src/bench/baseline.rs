@@ -18,7 +18,6 @@ fn runtime() -> tokio::runtime::Runtime {
 fn msg(i: u64) -> QueuedMsg {
     QueuedMsg {
         id: i as u32,
-        attempts: 0,
         submitted_at: i,
         size: 2048,
     }

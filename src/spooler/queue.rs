@@ -7,17 +7,16 @@ use std::collections::{BTreeMap, VecDeque};
 
 use crate::sim::Micros;
 
-/// One outbound message as the spooler and transports see it.
+/// One outbound message as the spooler and transports see it: 16 bytes. The count of failed
+/// attempts, which only retried mail needs, lives in the spooler's side table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueuedMsg {
-    /// Message id, unique in the run.
-    pub id: u32,
-    /// Failed attempts so far.
-    pub attempts: u32,
     /// Submission time.
     pub submitted_at: Micros,
-    /// Size in bytes.
-    pub size: u64,
+    /// Message id, unique in the run.
+    pub id: u32,
+    /// Size in bytes (at most 4 GiB - 1).
+    pub size: u32,
 }
 
 /// A batch of outbound messages handed over at once.
@@ -84,10 +83,14 @@ mod tests {
     fn msg(id: u32) -> QueuedMsg {
         QueuedMsg {
             id,
-            attempts: 1,
             submitted_at: 0,
             size: 0,
         }
+    }
+
+    #[test]
+    fn a_queued_message_is_16_bytes() {
+        assert_eq!(std::mem::size_of::<QueuedMsg>(), 16);
     }
 
     #[test]

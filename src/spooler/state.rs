@@ -130,6 +130,8 @@ struct Slot {
     lifetime_armed: Option<Micros>,
     /// The earliest armed retry timer.
     retry_armed: Option<Micros>,
+    /// Failed attempts of messages that have failed at least once, by id.
+    attempts: BTreeMap<u32, u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,6 +207,7 @@ impl SpoolerState {
                     health: Health::Up,
                     lifetime_armed: None,
                     retry_armed: None,
+                    attempts: BTreeMap::new(),
                 }
             })
             .collect::<Vec<_>>();
@@ -334,9 +337,8 @@ impl SpoolerState {
         for k in 0..count as u32 {
             self.slots[t].queue.ready.push_back(QueuedMsg {
                 id: first + k,
-                attempts: 0,
                 submitted_at: now,
-                size,
+                size: u32::try_from(size).unwrap_or(u32::MAX),
             });
         }
         if full {
@@ -513,6 +515,7 @@ impl SpoolerState {
             keep
         });
         for msg in dead {
+            self.slots[i].attempts.remove(&msg);
             self.record(EventKind::Ndr {
                 msg,
                 transport: t,
@@ -620,10 +623,11 @@ impl SpoolerState {
             let now = self.clock.now();
             self.expire(t, now);
         }
-        for (mut m, failed_at) in s.failed {
-            m.attempts += 1;
+        for (m, failed_at) in s.failed {
             let slot = &mut self.slots[i];
-            let due = failed_at + backoff(slot.retry, slot.max_retry, m.attempts);
+            let attempts = slot.attempts.entry(m.id).or_insert(0);
+            *attempts += 1;
+            let due = failed_at + backoff(slot.retry, slot.max_retry, *attempts);
             slot.queue.deferred.insert((due, m.id), m);
             let expiry = m.submitted_at.saturating_add(slot.lifetime);
             if expiry <= failed_at {
@@ -1245,7 +1249,6 @@ mod tests {
         at(&s, 10);
         let m = QueuedMsg {
             id: 0,
-            attempts: 0,
             submitted_at: 0,
             size: 1,
         };

@@ -591,8 +591,12 @@ pub(super) fn size_text(text: &str) -> Result<u64, String> {
         .parse::<u64>()
         .ok()
         .and_then(|n| n.checked_mul(*scale))
-        .ok_or_else(|| bad("too large"))
+        .filter(|&n| n <= MAX_MESSAGE_SIZE)
+        .ok_or_else(|| bad("too large (a message is at most 4GiB - 1 byte)"))
 }
+
+/// The largest message size, so that a queued message stays 16 bytes.
+pub const MAX_MESSAGE_SIZE: u64 = u32::MAX as u64;
 
 /// A float or integer in [0, 1].
 pub(super) fn probability(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<f64> {
