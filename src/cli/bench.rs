@@ -136,7 +136,6 @@ pub(crate) fn cmd_bench(a: BenchArgs, live_bytes: Option<fn() -> i64>) -> Result
         }
         progress(case);
         let (b, bb) = *baseline_two_hop.get_or_insert_with(|| base(n));
-        // Interleave so that drift of the machine hits both sides alike.
         let samples = repeat(r, || bench::drain(n, t, inbound));
         let (med, min, max) = stats(&samples, n);
         rows.push(Row {
@@ -171,8 +170,14 @@ pub(crate) fn cmd_bench(a: BenchArgs, live_bytes: Option<fn() -> i64>) -> Result
     if want("scale") {
         progress("scale");
         let small = (n / 10).max(1);
-        let (big, min, max) = stats(&repeat(r, || bench::drain(n, t, false)), n);
-        let (little, _, _) = stats(&repeat(r, || bench::drain(small, t, false)), small);
+        // Alternate the two sizes so that drift of the machine hits both alike.
+        let (mut bigs, mut littles) = (Vec::new(), Vec::new());
+        for _ in 0..r {
+            bigs.push(bench::drain(n, t, false));
+            littles.push(bench::drain(small, t, false));
+        }
+        let (big, min, max) = stats(&bigs, n);
+        let (little, _, _) = stats(&littles, small);
         rows.push(Row {
             case: "scale",
             n,

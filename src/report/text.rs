@@ -77,7 +77,7 @@ pub fn render(o: &Outcome, color: Color) -> String {
     // Per-transport table.
     let _ = writeln!(
         s,
-        "{:<14} {:<4} {:>9} {:>9} {:>7} {:>5} {:>8} {:>7}  {:>10} {:>10} {:>10}",
+        "{:<14} {:<4} {:>9} {:>9} {:>7} {:>5} {:>8} {:>7}  {:>13} {:>13} {:>13}",
         "transport",
         "kind",
         "delivered",
@@ -96,7 +96,7 @@ pub fn render(o: &Outcome, color: Color) -> String {
             + o.metrics.count_of(&format!("queued_inbound.{n}"));
         let _ = writeln!(
             s,
-            "{:<14} {:<4} {:>9} {:>9} {:>7} {:>5} {:>8} {:>7}  {:>10} {:>10} {:>10}",
+            "{:<14} {:<4} {:>9} {:>9} {:>7} {:>5} {:>8} {:>7}  {:>13} {:>13} {:>13}",
             n,
             cfg.kind_name(),
             metric(o, &format!("delivered.{n}")),
