@@ -16,7 +16,7 @@ use crate::mapi::status::{self, StatusStore};
 use crate::scenario::model::{ProcedureKind, Scenario, Via, DEFAULT_HORIZON};
 use crate::sim::trace::ProcStep;
 use crate::sim::{
-    Actor, Class, Clock, EventKind, Key, Micros, Origin, Recorder, SimRng, Stream, Target,
+    Actor, Class, Clock, Dist, EventKind, Key, Micros, Origin, Recorder, SimRng, Stream, Target,
 };
 use crate::spooler::{SpoolerHandle, SpoolerState};
 use crate::transport::{TransportHandle, TransportState};
@@ -189,68 +189,60 @@ where
     };
 
     // The script: one calendar entry per pending action; traffic blocks chain their next batch.
+    // An action after the horizon never happens.
     let mut script: Vec<Script> = Vec::new();
-    for (i, m) in scenario.mail.iter().enumerate() {
-        if m.count > 0 && m.at <= horizon {
-            clock.schedule(
+    {
+        let mut add = |at: Micros, class: Class, idx: usize, item: Script| {
+            if at <= horizon {
+                clock.schedule(at, class, idx as u32, Target::Script(script.len() as u32));
+                script.push(item);
+            }
+        };
+        for (i, m) in scenario
+            .mail
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.count > 0)
+        {
+            let rng = SimRng::new(seed, Stream::Mail(i as u32));
+            add(
                 m.at,
                 Class::Mail,
-                i as u32,
-                Target::Script(script.len() as u32),
+                i,
+                Script::Mail {
+                    spec: i,
+                    left: m.count,
+                    rng,
+                },
             );
-            script.push(Script::Mail {
-                spec: i,
-                left: m.count,
-                rng: SimRng::new(seed, Stream::Mail(i as u32)),
-            });
         }
-    }
-    for (i, m) in scenario.incoming.iter().enumerate() {
-        if m.count > 0 && m.at <= horizon {
-            clock.schedule(
+        for (i, m) in scenario
+            .incoming
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.count > 0)
+        {
+            let rng = SimRng::new(seed, Stream::Incoming(i as u32));
+            add(
                 m.at,
                 Class::Incoming,
-                i as u32,
-                Target::Script(script.len() as u32),
+                i,
+                Script::Incoming {
+                    spec: i,
+                    left: m.count,
+                    rng,
+                },
             );
-            script.push(Script::Incoming {
-                spec: i,
-                left: m.count,
-                rng: SimRng::new(seed, Stream::Incoming(i as u32)),
-            });
         }
-    }
-    for (i, f) in scenario.faults.iter().enumerate() {
-        if f.at <= horizon {
-            clock.schedule(
-                f.at,
-                Class::Fault,
-                i as u32,
-                Target::Script(script.len() as u32),
-            );
-            script.push(Script::Fault(i));
+        for (i, f) in scenario.faults.iter().enumerate() {
+            add(f.at, Class::Fault, i, Script::Fault(i));
         }
-    }
-    for (i, f) in scenario.flushes.iter().enumerate() {
-        if f.at <= horizon {
-            clock.schedule(
-                f.at,
-                Class::Client,
-                f.order,
-                Target::Script(script.len() as u32),
-            );
-            script.push(Script::Flush(i));
+        // Flushes and procedures at one instant run in file order between them.
+        for (i, f) in scenario.flushes.iter().enumerate() {
+            add(f.at, Class::Client, f.order as usize, Script::Flush(i));
         }
-    }
-    for (i, p) in scenario.procedures.iter().enumerate() {
-        if p.at <= horizon {
-            clock.schedule(
-                p.at,
-                Class::Client,
-                p.order,
-                Target::Script(script.len() as u32),
-            );
-            script.push(Script::Procedure(i));
+        for (i, p) in scenario.procedures.iter().enumerate() {
+            add(p.at, Class::Client, p.order as usize, Script::Procedure(i));
         }
     }
 
@@ -355,6 +347,19 @@ where
     (result, output)
 }
 
+/// Takes the messages of a traffic block due `now` (consecutive spacings of zero), drawing each
+/// spacing; returns how many and when the next one is due.
+fn take_batch(left: &mut u64, every: &Dist, rng: &mut SimRng, now: Micros) -> (u64, Micros) {
+    let mut batch = 0;
+    let mut next = now;
+    while *left > 0 && next == now {
+        batch += 1;
+        *left -= 1;
+        next = now.saturating_add(every.sample(rng));
+    }
+    (batch, next)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn act(
     item: &mut Script,
@@ -370,13 +375,7 @@ fn act(
     match item {
         Script::Mail { spec, left, rng } => {
             let m = &scenario.mail[*spec];
-            let mut batch = 0;
-            let mut next = now;
-            while *left > 0 && next == now {
-                batch += 1;
-                *left -= 1;
-                next = now.saturating_add(m.every.sample(rng));
-            }
+            let (batch, next) = take_batch(left, &m.every, rng, now);
             session.spooler().submit(m.address_type(), batch, m.size);
             if *left > 0 && next <= horizon {
                 clock.schedule(
@@ -389,14 +388,11 @@ fn act(
         }
         Script::Incoming { spec, left, rng } => {
             let m = &scenario.incoming[*spec];
-            let mut batch = 0u32;
-            let mut next = now;
-            while *left > 0 && next == now && batch < u32::MAX {
-                batch += 1;
-                *left -= 1;
-                next = now.saturating_add(m.every.sample(rng));
-            }
-            session.spooler().arrive(m.transport as u16, batch);
+            let (batch, next) = take_batch(left, &m.every, rng, now);
+            // The parser caps a scenario at 10,000,000 messages, well inside a u32.
+            session
+                .spooler()
+                .arrive(m.transport as u16, u32::try_from(batch).unwrap_or(u32::MAX));
             if *left > 0 && next <= horizon {
                 clock.schedule(
                     next,
