@@ -138,8 +138,10 @@ pub fn main(live_bytes: Option<fn() -> i64>) -> ExitCode {
 /// `RUST_LOG` turns on `tracing` output on stderr, e.g. `RUST_LOG=spoolsim::trace=debug`.
 fn init_tracing() {
     if std::env::var_os("RUST_LOG").is_some() {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_ansi(color)
             .with_writer(std::io::stderr)
             .without_time()
             .try_init();
