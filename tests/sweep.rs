@@ -298,7 +298,10 @@ fn failed_seeds_are_listed_with_their_rerun_command() {
     let o = spoolsim(&["sweep", &file, "--seeds", "1..30", "--format", "json"]);
     assert_eq!(code(&o), 1);
     let j = json(&o);
-    let listed = j["failed_seeds"].as_array().unwrap();
+    let seeds = j["failed_seeds"].as_array().unwrap();
+    assert_eq!(seeds.len(), failed.len());
+    assert_eq!(seeds[0], seed);
+    let listed = j["failures"].as_array().unwrap();
     assert_eq!(listed.len(), failed.len());
     assert_eq!(listed[0]["seed"], seed);
     assert_eq!(listed[0]["rerun"], cmd.as_str());

@@ -423,7 +423,14 @@ fn merge(files: &[PathBuf], shards: Vec<ShardFile>) -> Result<Report, CliError> 
                 }
             }
         }
-        for f in s.failed_seeds {
+        let listed: Vec<u64> = s.failures.iter().map(|f| f.seed).collect();
+        if listed != s.failed_seeds {
+            return err(format!(
+                "{}: `failed_seeds` and `failures` disagree",
+                name(i)
+            ));
+        }
+        for f in s.failures {
             let ok = f.seed >= from && f.seed <= to && in_shard(f.seed - from, sh);
             if !ok {
                 return err(format!(

@@ -186,6 +186,9 @@ impl Report {
             })
             .collect();
         o.insert("metrics".into(), Json::Object(metrics));
+        // The contract's `failed_seeds` is the list of seeds; `failures` says why, with the
+        // command that reruns each.
+        let seeds: Vec<Json> = s.failed.keys().map(|&seed| seed.into()).collect();
         let failed: Vec<Json> = s
             .failed
             .iter()
@@ -197,7 +200,8 @@ impl Report {
                 })
             })
             .collect();
-        o.insert("failed_seeds".into(), failed.into());
+        o.insert("failed_seeds".into(), seeds.into());
+        o.insert("failures".into(), failed.into());
         Json::Object(o)
     }
 
@@ -225,7 +229,8 @@ pub(crate) struct ShardFile {
     pub(crate) shard: ShardJson,
     pub(crate) runs: u64,
     pub(crate) metrics: std::collections::BTreeMap<String, MetricJson>,
-    pub(crate) failed_seeds: Vec<FailedJson>,
+    pub(crate) failed_seeds: Vec<u64>,
+    pub(crate) failures: Vec<FailedJson>,
 }
 
 /// `"seeds": {"from", "to"}`.
