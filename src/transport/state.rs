@@ -288,10 +288,16 @@ impl TransportState {
 
     fn answer(&mut self) {
         let Some(ras) = self.ras else { return };
-        self.record(EventKind::Answer {
-            transport: self.idx,
-            answer: ras.ui,
-        });
+        // The simulated user in front of the prompt answers.
+        let key = self.clock.key_now();
+        self.rec.record(
+            key,
+            Actor::User(self.idx),
+            EventKind::Answer {
+                transport: self.idx,
+                answer: ras.ui,
+            },
+        );
         match ras.ui {
             UiAnswer::Accept => self.dial(ras),
             UiAnswer::Cancel => {
