@@ -527,3 +527,32 @@ flags = ["FLUSH_UPLOAD"]
     assert_eq!(t(&o, "flush.3.returned_at"), d("10m 37s"));
     assert_eq!(n(&o, "connects.dialup"), 2);
 }
+
+#[test]
+fn a_one_microsecond_transfer_delivers_its_thousandth_message_at_exactly_one_millisecond() {
+    // tokio rounds every sleep up to a whole millisecond; virtual time must not.
+    let o = outcome(
+        r#"
+name = "micro"
+[[transport]]
+name = "fast"
+kind = "lan"
+address_types = ["SMTP"]
+per_message = "1us"
+send = "on-demand"
+[[mail]]
+at = "0s"
+to = "SMTP:x"
+count = 1000
+[[flush]]
+at = "0s"
+via = "fast"
+flags = ["FLUSH_UPLOAD"]
+"#,
+    );
+    assert_eq!(t(&o, "latency.outbound.min"), d("1us"));
+    assert_eq!(t(&o, "latency.outbound.p50"), d("500us"));
+    assert_eq!(t(&o, "latency.outbound.max"), d("1ms"));
+    assert_eq!(t(&o, "flush.1.returned_at"), d("1ms"));
+    assert_eq!(t(&o, "end_time"), d("1ms"));
+}
