@@ -216,11 +216,14 @@ where
                 },
             );
         }
+        // A scenario built in code may name a transport that does not exist (files are
+        // validated): such actions are skipped rather than allowed to panic an actor.
+        let exists = |t: usize| t < scenario.transports.len();
         for (i, m) in scenario
             .incoming
             .iter()
             .enumerate()
-            .filter(|(_, m)| m.count > 0)
+            .filter(|(_, m)| m.count > 0 && exists(m.transport))
         {
             let rng = SimRng::new(seed, Stream::Incoming(i as u32));
             add(
@@ -235,7 +238,9 @@ where
             );
         }
         for (i, f) in scenario.faults.iter().enumerate() {
-            add(f.at, Class::Fault, i, Script::Fault(i));
+            if exists(f.transport) {
+                add(f.at, Class::Fault, i, Script::Fault(i));
+            }
         }
         // Flushes and procedures at one instant run in file order between them.
         for (i, f) in scenario.flushes.iter().enumerate() {
