@@ -30,7 +30,6 @@
 //! elements and leaves fonts to the viewer. Nothing here reads the clock or iterates a hash
 //! map, so the same run always gives the same bytes.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use plotters::coord::Shift;
@@ -233,46 +232,21 @@ impl FlushSpan {
     }
 }
 
-/// Every flush call, in call order.
+/// Every flush call, in call order (assembled once, by the metrics).
 pub(crate) fn flush_spans(run: &RunResult) -> Vec<FlushSpan> {
-    let mut by_id: BTreeMap<FlushId, usize> = BTreeMap::new();
-    let mut v: Vec<FlushSpan> = Vec::new();
-    for e in &run.trace.events {
-        let t = e.key.t;
-        match e.kind {
-            EventKind::FlushCall {
-                flush,
-                object,
-                target,
-                flags,
-                origin,
-            } => {
-                by_id.insert(flush, v.len());
-                v.push(FlushSpan {
-                    id: flush,
-                    call: t,
-                    origin,
-                    object,
-                    target,
-                    flags,
-                    ret: None,
-                    done: None,
-                });
-            }
-            EventKind::FlushReturn { flush, result } => {
-                if let Some(&i) = by_id.get(&flush) {
-                    v[i].ret.get_or_insert((t, result));
-                }
-            }
-            EventKind::FlushComplete { flush, outcome } => {
-                if let Some(&i) = by_id.get(&flush) {
-                    v[i].done.get_or_insert((t, outcome));
-                }
-            }
-            _ => {}
-        }
-    }
-    v
+    crate::scenario::metrics::flushes(run)
+        .into_iter()
+        .map(|f| FlushSpan {
+            id: f.id,
+            call: f.called_at,
+            origin: f.origin,
+            object: f.object,
+            target: f.target,
+            flags: f.flags,
+            ret: f.returned,
+            done: f.completed,
+        })
+        .collect()
 }
 
 /// A period that may still be open at the end of the run.
