@@ -465,31 +465,35 @@ impl SpoolerState {
         }
     }
 
+    /// Retries are timed only for immediate transports; a periodic one retries at its next
+    /// tick and an on-demand one only when forced.
     fn arm_retry(&mut self, t: u16, due: Micros) {
-        let slot = &mut self.slots[t as usize];
-        if slot.send != Schedule::Immediate || slot.retry_armed.is_some_and(|a| a <= due) {
-            return;
+        if self.slots[t as usize].send == Schedule::Immediate {
+            self.arm(t, due, TIMER_RETRY);
         }
-        slot.retry_armed = Some(due);
-        self.clock.schedule(
-            due,
-            Class::Timer,
-            u32::from(t),
-            Target::Spooler(token(TIMER_RETRY, t)),
-        );
     }
 
     fn arm_lifetime(&mut self, t: u16, expiry: Micros) {
+        self.arm(t, expiry, TIMER_LIFETIME);
+    }
+
+    /// Arms transport `t`'s retry or lifetime timer at `at`, unless it already fires earlier.
+    fn arm(&mut self, t: u16, at: Micros, kind: u64) {
         let slot = &mut self.slots[t as usize];
-        if slot.lifetime_armed.is_some_and(|a| a <= expiry) {
+        let armed = if kind == TIMER_RETRY {
+            &mut slot.retry_armed
+        } else {
+            &mut slot.lifetime_armed
+        };
+        if armed.is_some_and(|a| a <= at) {
             return;
         }
-        slot.lifetime_armed = Some(expiry);
+        *armed = Some(at);
         self.clock.schedule(
-            expiry,
+            at,
             Class::Timer,
             u32::from(t),
-            Target::Spooler(token(TIMER_LIFETIME, t)),
+            Target::Spooler(token(kind, t)),
         );
     }
 
