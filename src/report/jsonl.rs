@@ -10,6 +10,7 @@ use serde_json::{json, Map, Value};
 
 use crate::mapi::constants::status_code_names;
 use crate::mapi::FlushFlags;
+use crate::scenario::model::FaultKind;
 use crate::sim::trace::{Actor, Event, EventKind, Object, Origin, ProcStep, NO_TRANSPORT};
 
 use crate::scenario::RunResult;
@@ -246,6 +247,22 @@ pub fn event_json(names: &[String], e: &Event) -> Value {
         EventKind::HangUp { transport: t } => {
             put("transport", transport(names, t));
             "hang_up"
+        }
+        EventKind::Fault { transport: t, kind } => {
+            put("transport", transport(names, t));
+            put(
+                "kind",
+                json!(match kind {
+                    FaultKind::Crash => "crash",
+                    FaultKind::Offline => "offline",
+                    FaultKind::DropLine => "drop-line",
+                }),
+            );
+            "fault"
+        }
+        EventKind::Restart { transport: t } => {
+            put("transport", transport(names, t));
+            "restart"
         }
         EventKind::StatusChange { row, code } => {
             put("row", json!(row));

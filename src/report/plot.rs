@@ -520,8 +520,8 @@ impl View {
     }
 }
 
-/// The busy part of a run, when a quiet stretch takes more than [`QUIET_SHARE`] of it: the
-/// side of the longest quiet stretch where more happened, with a little margin.
+/// The busy part of a run, when a quiet stretch takes more than [`QUIET_SHARE`] of it and
+/// almost all activity lies on one side of it: that side, with a little margin.
 fn focus(run: &RunResult, lv: &Levels, span: Micros) -> Option<(Micros, Micros)> {
     let mut times: Vec<Micros> = Vec::new();
     for s in lv.outbound.iter().chain(&lv.inbound).chain([&lv.inbox]) {
@@ -560,6 +560,11 @@ fn focus(run: &RunResult, lv: &Levels, span: Micros) -> Option<(Micros, Micros)>
     }
     let before = times.partition_point(|&t| t <= a);
     let after = times.len() - times.partition_point(|&t| t < b);
+    // Zoom only when nearly everything happens on one side of the gap (work, then mail left to
+    // expire days later); activity on both sides (a crash and its recovery) is shown whole.
+    if before.min(after) * 10 > before.max(after) {
+        return None;
+    }
     if before >= after {
         let pad = (a / 20).max(MS);
         Some((0, a.saturating_add(pad).min(span)))

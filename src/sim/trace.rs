@@ -255,6 +255,18 @@ pub enum EventKind {
         /// Transport.
         transport: u16,
     },
+    /// A scripted fault struck a transport.
+    Fault {
+        /// Transport.
+        transport: u16,
+        /// What happened.
+        kind: crate::scenario::model::FaultKind,
+    },
+    /// A crashed transport's actor was started again.
+    Restart {
+        /// Transport.
+        transport: u16,
+    },
     /// A status-table row's `PR_STATUS_CODE` changed.
     StatusChange {
         /// Row index in the status table.

@@ -447,6 +447,7 @@ impl SpoolerState {
                 self.expire(t, now);
             }
             TIMER_RESTART if self.slots[i].health == Health::Crashed(now) => {
+                self.record(EventKind::Restart { transport: t });
                 self.slots[i].health = Health::Up;
                 self.effects.push(Effect::Restart(t));
                 let code = self.idle_code(t);
@@ -552,6 +553,7 @@ impl SpoolerState {
 
     /// A scripted fault strikes transport `t` now.
     pub fn fault(&mut self, t: u16, kind: FaultKind, down: Micros) {
+        self.record(EventKind::Fault { transport: t, kind });
         let now = self.clock.now();
         let i = t as usize;
         let until = now.saturating_add(down);
