@@ -248,8 +248,15 @@ pub fn event_json(names: &[String], e: &Event) -> Value {
             put("transport", transport(names, t));
             "hang_up"
         }
-        EventKind::Fault { transport: t, kind } => {
+        EventKind::Fault {
+            transport: t,
+            kind,
+            down,
+        } => {
             put("transport", transport(names, t));
+            if kind != FaultKind::DropLine {
+                put("down_us", json!(down));
+            }
             put(
                 "kind",
                 json!(match kind {

@@ -27,6 +27,8 @@ use crate::scenario::RunResult;
 use crate::sim::trace::{EventKind, FlushId, Object, NO_TRANSPORT};
 use crate::sim::Micros;
 
+use crate::scenario::model::FaultKind;
+
 use super::plot::{flush_spans, span_end, transport_name, Levels, Steps};
 
 /// Per-message instant events (deliveries, receptions, NDRs, failed attempts) are written only
@@ -45,13 +47,14 @@ fn transport_pid(t: usize) -> u64 {
 }
 
 /// The tracks (threads) of a process, in display order.
-const TRACKS: [&str; 8] = [
+const TRACKS: [&str; 9] = [
     "FlushQueues calls",
     "asynchronous flush work",
     "progress UI",
     "flush phases",
     "dial prompts",
     "line",
+    "faults",
     "messages",
     "schedule",
 ];
@@ -416,6 +419,34 @@ fn build(run: &RunResult) -> (Vec<Value>, Value) {
                         (s, ts),
                         json!({"hung_up": true}),
                     );
+                }
+            }
+            EventKind::Fault {
+                transport,
+                kind,
+                down,
+            } if ok(transport) => {
+                let pid = transport_pid(transport as usize);
+                match kind {
+                    FaultKind::DropLine => {
+                        b.instant(pid, "faults", "line dropped", ts, json!({}));
+                    }
+                    FaultKind::Crash | FaultKind::Offline => {
+                        let name = if kind == FaultKind::Crash {
+                            "crashed"
+                        } else {
+                            "offline"
+                        };
+                        let until = ts.saturating_add(down).min(end.max(ts));
+                        b.span(
+                            pid,
+                            "faults",
+                            name.into(),
+                            "fault",
+                            (ts, until),
+                            json!({"down_us": down}),
+                        );
+                    }
                 }
             }
             EventKind::ProgressUi { flush, object } => {

@@ -261,6 +261,8 @@ pub enum EventKind {
         transport: u16,
         /// What happened.
         kind: crate::scenario::model::FaultKind,
+        /// How long it lasts (crash and offline).
+        down: Micros,
     },
     /// A crashed transport's actor was started again.
     Restart {

@@ -553,7 +553,11 @@ impl SpoolerState {
 
     /// A scripted fault strikes transport `t` now.
     pub fn fault(&mut self, t: u16, kind: FaultKind, down: Micros) {
-        self.record(EventKind::Fault { transport: t, kind });
+        self.record(EventKind::Fault {
+            transport: t,
+            kind,
+            down,
+        });
         let now = self.clock.now();
         let i = t as usize;
         let until = now.saturating_add(down);
