@@ -611,6 +611,11 @@ impl SpoolerState {
         matches!(self.slots[t as usize].health, Health::Crashed(_))
     }
 
+    /// Whether transport `t` is crashed or offline: a flush part that meets it ends at once.
+    fn is_down(&self, t: u16) -> bool {
+        self.slots[t as usize].health != Health::Up
+    }
+
     // ----- reports from transports -----------------------------------------------------------
 
     /// Transport `t` settled some work.
@@ -844,8 +849,8 @@ impl SpoolerState {
             transport: t,
             inbound: false,
         });
-        if self.is_crashed(t) {
-            // A part that meets a crashed transport ends at once.
+        if self.is_down(t) {
+            // A part that meets a crashed or offline transport ends at once.
             self.phase_done(
                 t,
                 PhaseDone {
@@ -895,8 +900,8 @@ impl SpoolerState {
             transport: t,
             inbound: true,
         });
-        if self.is_crashed(t) {
-            // A part that meets a crashed transport ends at once.
+        if self.is_down(t) {
+            // A part that meets a crashed or offline transport ends at once.
             self.phase_done(
                 t,
                 PhaseDone {

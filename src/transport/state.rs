@@ -708,16 +708,22 @@ impl TransportState {
         Some((rest, snap))
     }
 
-    /// An offline spell until `until`: every attempt starting before then fails, including
-    /// the one in transfer now.
+    /// An offline spell until `until`: the work under way is cut short as by a crash (the
+    /// transfer in progress fails now, handed mail goes back unmarked, flush phases end with
+    /// `MAPI_E_NETWORK_ERROR`), and every attempt that starts before `until` fails.
     pub fn offline(&mut self, until: Micros) {
         self.offline_until = self.offline_until.max(until);
-        if let Some(rest) = self.interrupt(false) {
+        self.cut_short();
+        self.flush_reports();
+    }
+
+    /// Cuts all work short at a fault: see [`TransportState::offline`].
+    fn cut_short(&mut self) {
+        if let Some(rest) = self.interrupt(true) {
             self.work.push_front(rest);
         }
         self.settle();
-        self.pump();
-        self.flush_reports();
+        self.cancel_all(HResult::MAPI_E_NETWORK_ERROR);
     }
 
     /// The dial-up line drops: the transfer under way fails now, and the rest of the work
@@ -743,11 +749,7 @@ impl TransportState {
     /// started goes back to the spooler unmarked, and every flush phase it owes ends with
     /// `MAPI_E_NETWORK_ERROR`. Mail waiting at the remote end stays there.
     pub fn crash(&mut self) {
-        if let Some(rest) = self.interrupt(true) {
-            self.work.push_front(rest);
-        }
-        self.settle();
-        self.cancel_all(HResult::MAPI_E_NETWORK_ERROR);
+        self.cut_short();
         if self.ras.is_some() {
             self.line = Line::Down;
         }
