@@ -291,7 +291,7 @@ impl EventKind {
     /// Whether this event is detail that no metric needs (one per message, or per phase or
     /// status change), kept only by a full recorder.
     #[inline]
-    pub fn per_message(&self) -> bool {
+    pub fn is_detail(&self) -> bool {
         matches!(
             self,
             EventKind::Submit { .. }
@@ -432,7 +432,7 @@ impl Recorder {
         if self.to_tracing {
             tracing::debug!(target: "spoolsim::trace", t_us = key.t, actor = ?actor, event = ?kind);
         }
-        if self.full || !kind.per_message() {
+        if self.full || !kind.is_detail() {
             self.events.push(Event { key, actor, kind });
         }
     }
