@@ -1,8 +1,9 @@
 //! The event trace: what happened, when, and to whom.
 //!
 //! Every actor owns a [`Recorder`], so nothing on the hot path takes a lock. A recorder always
-//! keeps counts, exact latencies and the rare events (flushes, prompts, status changes); in
-//! *full* mode it also keeps one event per message, for `--trace`, plots and timelines. At the
+//! keeps counts, exact latencies and the events metrics are computed from (scripted flushes,
+//! prompts, connects, faults); in *full* mode it also keeps the detail — one event per message,
+//! phases, status changes, polls, API callers' flushes — for `--trace`, plots and timelines. At the
 //! end of a run the recorders are merged and the events sorted by the contract's key, so the
 //! trace is byte-for-byte the same whichever actor happened to run first. Events are also sent
 //! to `tracing` (target `spoolsim::trace`) when a subscriber asks for them.
