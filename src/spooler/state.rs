@@ -67,6 +67,20 @@ pub struct PhaseDone {
     pub failed: bool,
 }
 
+impl PhaseDone {
+    /// A phase that ended the moment it began, having moved nothing.
+    pub fn at_once(flush: FlushId, inbound: bool, result: HResult) -> Self {
+        PhaseDone {
+            flush,
+            inbound,
+            result,
+            delivered: 0,
+            received: 0,
+            failed: false,
+        }
+    }
+}
+
 /// Whether anything is still to be moved or flushed, for the end-of-run rule.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Liveness {
@@ -853,14 +867,7 @@ impl SpoolerState {
             // A part that meets a crashed or offline transport ends at once.
             self.phase_done(
                 t,
-                PhaseDone {
-                    flush: id,
-                    inbound: false,
-                    result: HResult::MAPI_E_NETWORK_ERROR,
-                    delivered: 0,
-                    received: 0,
-                    failed: false,
-                },
+                PhaseDone::at_once(id, false, HResult::MAPI_E_NETWORK_ERROR),
             );
             return;
         }
@@ -875,17 +882,7 @@ impl SpoolerState {
         }
         if self.slots[t as usize].queue.ready.is_empty() && self.slots[t as usize].handed == 0 {
             // Nothing covered: the phase ends at once, without a round trip.
-            self.phase_done(
-                t,
-                PhaseDone {
-                    flush: id,
-                    inbound: false,
-                    result: HResult::S_OK,
-                    delivered: 0,
-                    received: 0,
-                    failed: false,
-                },
-            );
+            self.phase_done(t, PhaseDone::at_once(id, false, HResult::S_OK));
         } else {
             self.hand_ready(t, Some(id));
         }
@@ -904,31 +901,14 @@ impl SpoolerState {
             // A part that meets a crashed or offline transport ends at once.
             self.phase_done(
                 t,
-                PhaseDone {
-                    flush: id,
-                    inbound: true,
-                    result: HResult::MAPI_E_NETWORK_ERROR,
-                    delivered: 0,
-                    received: 0,
-                    failed: false,
-                },
+                PhaseDone::at_once(id, true, HResult::MAPI_E_NETWORK_ERROR),
             );
             return;
         }
         let base = self.idle_code(t);
         self.set_code(t, base | STATUS_INBOUND_FLUSH);
         if self.slots[t as usize].remote_waiting == 0 {
-            self.phase_done(
-                t,
-                PhaseDone {
-                    flush: id,
-                    inbound: true,
-                    result: HResult::S_OK,
-                    delivered: 0,
-                    received: 0,
-                    failed: false,
-                },
-            );
+            self.phase_done(t, PhaseDone::at_once(id, true, HResult::S_OK));
         } else {
             self.effects.push(Effect::Transport(
                 t,
