@@ -43,7 +43,9 @@ fn main() {
         println!("{} 4. HrQueryAllRows -> {} row(s)", at(c.now()), rows.len());
         // 5. OpenEntry on the row's PR_ENTRYID.
         let entry = rows[0].entry_id().expect("PR_ENTRYID");
-        let spooler = session.open_entry(&entry).expect("spooler status object");
+        let (_, spooler) = session
+            .open_entry(&entry, None, 0)
+            .expect("spooler status object");
         let name = spooler.get_props(&[PR_DISPLAY_NAME]).expect("props");
         println!(
             "{} 5. OpenEntry({entry}) -> {:?}",

@@ -49,7 +49,7 @@ fn main() {
         let flags = FlushFlags::UPLOAD | FlushFlags::DOWNLOAD | FlushFlags::NO_UI;
         for row in rows.iter() {
             let entry = row.entry_id().expect("PR_ENTRYID");
-            let obj = session.open_entry(&entry).expect("status object");
+            let (_, obj) = session.open_entry(&entry, None, 0).expect("status object");
             let props = obj
                 .get_props(&[PR_DISPLAY_NAME, PR_RESOURCE_METHODS])
                 .expect("props");

@@ -139,7 +139,9 @@ fn status_table_rows_and_restrictions() {
         // OpenEntry on each kind of row.
         let spooler = procedures::open_spooler(&session, &mut |_| {}).unwrap();
         assert!(spooler.supports_flush());
-        let legacy = session.open_entry(&all[5].entry_id().unwrap()).unwrap();
+        let (_, legacy) = session
+            .open_entry(&all[5].entry_id().unwrap(), None, 0)
+            .unwrap();
         assert!(!legacy.supports_flush());
         let props = legacy
             .get_props(&[PR_RESOURCE_METHODS, PR_IDENTITY_DISPLAY])
@@ -148,12 +150,14 @@ fn status_table_rows_and_restrictions() {
         assert_eq!(prop_type(props[1].tag), PT_ERROR);
         assert_eq!(
             session
-                .open_entry(&spoolsim::mapi::EntryId(vec![1, 2, 3]))
+                .open_entry(&spoolsim::mapi::EntryId(vec![1, 2, 3]), None, 0)
                 .err(),
             Some(HResult::MAPI_E_INVALID_ENTRYID)
         );
         // The subsystem's status object has no FlushQueues.
-        let subsystem = session.open_entry(&all[0].entry_id().unwrap()).unwrap();
+        let (_, subsystem) = session
+            .open_entry(&all[0].entry_id().unwrap(), None, 0)
+            .unwrap();
         assert_eq!(
             subsystem.flush_queues(0, None, FlushFlags::UPLOAD).await,
             HResult::MAPI_E_NO_SUPPORT

@@ -288,6 +288,59 @@ pub const MAPI_BEST_ACCESS: u32 = 0x0000_0010;
 /// Strings are Unicode (e.g. `GetStatusTable`, `TransportLogon`).
 pub const MAPI_UNICODE: u32 = 0x8000_0000;
 
+// ---- interface identifiers (mapiguid.h) ------------------------------------------------
+
+/// An interface identifier (`IID`, a GUID), as a client passes it to `OpenEntry`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Iid {
+    /// First 32 bits (`Data1`).
+    pub data1: u32,
+    /// Next 16 bits (`Data2`).
+    pub data2: u16,
+    /// Next 16 bits (`Data3`).
+    pub data3: u16,
+    /// Last 8 bytes (`Data4`).
+    pub data4: [u8; 8],
+}
+
+/// `DEFINE_OLEGUID(name, l, 0, 0)`: the OLE family of GUIDs every MAPI interface id belongs to.
+const fn ole_guid(data1: u32) -> Iid {
+    Iid {
+        data1,
+        data2: 0,
+        data3: 0,
+        data4: [0xC0, 0, 0, 0, 0, 0, 0, 0x46],
+    }
+}
+
+impl std::fmt::Display for Iid {
+    /// Registry form, e.g. `{00020305-0000-0000-C000-000000000046}`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let d = &self.data4;
+        write!(
+            f,
+            "{{{:08X}-{:04X}-{:04X}-{:02X}{:02X}-{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}}}",
+            self.data1, self.data2, self.data3, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]
+        )
+    }
+}
+
+/// `IID_IUnknown`: every object answers it.
+#[allow(non_upper_case_globals)]
+pub const IID_IUnknown: Iid = ole_guid(0x0000_0000);
+/// `IID_IMAPITable`.
+#[allow(non_upper_case_globals)]
+pub const IID_IMAPITable: Iid = ole_guid(0x0002_0301);
+/// `IID_IMAPIProp`: the property interface `IMAPIStatus` derives from.
+#[allow(non_upper_case_globals)]
+pub const IID_IMAPIProp: Iid = ole_guid(0x0002_0303);
+/// `IID_IMAPIStatus`: the standard interface of a status object.
+#[allow(non_upper_case_globals)]
+pub const IID_IMAPIStatus: Iid = ole_guid(0x0002_0305);
+/// `IID_IMAPIFolder`: a folder (a status object is not one).
+#[allow(non_upper_case_globals)]
+pub const IID_IMAPIFolder: Iid = ole_guid(0x0002_030C);
+
 // ---- names ------------------------------------------------------------------------------------
 
 const RESOURCE_TYPES: &[(u32, &str)] = &[
@@ -476,5 +529,23 @@ mod tests {
             (FL_SUBSTRING, FL_PREFIXSTRING, FL_IGNORECASE),
             (1, 2, 0x10000)
         );
+        assert_eq!((TBL_ALL_COLUMNS, DIR_BACKWARD), (1, 1));
+    }
+
+    /// mapiguid.h defines every MAPI interface id with `DEFINE_OLEGUID(name, l, 0, 0)`.
+    #[test]
+    fn interface_ids_match_mapiguid() {
+        assert_eq!(
+            IID_IMAPIStatus.to_string(),
+            "{00020305-0000-0000-C000-000000000046}"
+        );
+        assert_eq!(
+            IID_IUnknown.to_string(),
+            "{00000000-0000-0000-C000-000000000046}"
+        );
+        assert_eq!(IID_IMAPIProp.data1, 0x0002_0303);
+        assert_eq!(IID_IMAPITable.data1, 0x0002_0301);
+        assert_eq!(IID_IMAPIFolder.data1, 0x0002_030C);
+        assert_ne!(IID_IMAPIStatus, IID_IMAPIProp);
     }
 }

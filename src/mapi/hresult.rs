@@ -21,6 +21,9 @@ pub enum HResult {
     MAPI_E_NO_ACCESS,
     /// `MAPI_E_INVALID_PARAMETER` (= `E_INVALIDARG`, 0x80070057).
     MAPI_E_INVALID_PARAMETER,
+    /// `MAPI_E_INTERFACE_NOT_SUPPORTED` (= `E_NOINTERFACE`, 0x80004002): `OpenEntry` was asked
+    /// for an interface the object does not have.
+    MAPI_E_INTERFACE_NOT_SUPPORTED,
     /// `MAPI_E_NO_SUPPORT` (0x80040102): method not supported.
     MAPI_E_NO_SUPPORT,
     /// `MAPI_E_UNKNOWN_FLAGS` (0x80040106).
@@ -47,6 +50,8 @@ pub enum HResult {
     MAPI_E_UNKNOWN_LCID,
     /// `MAPI_E_TABLE_TOO_BIG` (0x80040403): more rows than `HrQueryAllRows` allows.
     MAPI_E_TABLE_TOO_BIG,
+    /// `MAPI_E_INVALID_BOOKMARK` (0x80040405): a table call named a bookmark that does not exist.
+    MAPI_E_INVALID_BOOKMARK,
     /// `MAPI_E_WAIT` (0x80040500): temporary problem, retry later.
     MAPI_E_WAIT,
     /// `MAPI_E_CANCEL` (0x80040501): an earlier resend request is no longer valid.
@@ -65,6 +70,7 @@ impl HResult {
         HResult::MAPI_W_CANCEL_MESSAGE,
         HResult::MAPI_E_NO_ACCESS,
         HResult::MAPI_E_INVALID_PARAMETER,
+        HResult::MAPI_E_INTERFACE_NOT_SUPPORTED,
         HResult::MAPI_E_NO_SUPPORT,
         HResult::MAPI_E_UNKNOWN_FLAGS,
         HResult::MAPI_E_INVALID_ENTRYID,
@@ -78,6 +84,7 @@ impl HResult {
         HResult::MAPI_E_UNKNOWN_CPID,
         HResult::MAPI_E_UNKNOWN_LCID,
         HResult::MAPI_E_TABLE_TOO_BIG,
+        HResult::MAPI_E_INVALID_BOOKMARK,
         HResult::MAPI_E_WAIT,
         HResult::MAPI_E_CANCEL,
         HResult::MAPI_E_NOT_ME,
@@ -92,6 +99,7 @@ impl HResult {
             HResult::MAPI_W_CANCEL_MESSAGE => 0x0004_0580,
             HResult::MAPI_E_NO_ACCESS => 0x8007_0005,
             HResult::MAPI_E_INVALID_PARAMETER => 0x8007_0057,
+            HResult::MAPI_E_INTERFACE_NOT_SUPPORTED => 0x8000_4002,
             HResult::MAPI_E_NO_SUPPORT => 0x8004_0102,
             HResult::MAPI_E_UNKNOWN_FLAGS => 0x8004_0106,
             HResult::MAPI_E_INVALID_ENTRYID => 0x8004_0107,
@@ -105,6 +113,7 @@ impl HResult {
             HResult::MAPI_E_UNKNOWN_CPID => 0x8004_011E,
             HResult::MAPI_E_UNKNOWN_LCID => 0x8004_011F,
             HResult::MAPI_E_TABLE_TOO_BIG => 0x8004_0403,
+            HResult::MAPI_E_INVALID_BOOKMARK => 0x8004_0405,
             HResult::MAPI_E_WAIT => 0x8004_0500,
             HResult::MAPI_E_CANCEL => 0x8004_0501,
             HResult::MAPI_E_NOT_ME => 0x8004_0502,
@@ -125,6 +134,7 @@ impl HResult {
             HResult::MAPI_W_CANCEL_MESSAGE => "MAPI_W_CANCEL_MESSAGE",
             HResult::MAPI_E_NO_ACCESS => "MAPI_E_NO_ACCESS",
             HResult::MAPI_E_INVALID_PARAMETER => "MAPI_E_INVALID_PARAMETER",
+            HResult::MAPI_E_INTERFACE_NOT_SUPPORTED => "MAPI_E_INTERFACE_NOT_SUPPORTED",
             HResult::MAPI_E_NO_SUPPORT => "MAPI_E_NO_SUPPORT",
             HResult::MAPI_E_UNKNOWN_FLAGS => "MAPI_E_UNKNOWN_FLAGS",
             HResult::MAPI_E_INVALID_ENTRYID => "MAPI_E_INVALID_ENTRYID",
@@ -138,6 +148,7 @@ impl HResult {
             HResult::MAPI_E_UNKNOWN_CPID => "MAPI_E_UNKNOWN_CPID",
             HResult::MAPI_E_UNKNOWN_LCID => "MAPI_E_UNKNOWN_LCID",
             HResult::MAPI_E_TABLE_TOO_BIG => "MAPI_E_TABLE_TOO_BIG",
+            HResult::MAPI_E_INVALID_BOOKMARK => "MAPI_E_INVALID_BOOKMARK",
             HResult::MAPI_E_WAIT => "MAPI_E_WAIT",
             HResult::MAPI_E_CANCEL => "MAPI_E_CANCEL",
             HResult::MAPI_E_NOT_ME => "MAPI_E_NOT_ME",
@@ -201,11 +212,14 @@ mod tests {
         assert_eq!(MAPI_E_CANCEL.code(), 0x80040501);
         assert_eq!(MAPI_E_NOT_ME.code(), 0x80040502);
         assert_eq!(MAPI_E_CALL_FAILED.code(), 0x80004005);
+        // mapicode.h: E_NOINTERFACE and MAKE_MAPI_E(0x405).
+        assert_eq!(MAPI_E_INTERFACE_NOT_SUPPORTED.code(), 0x80004002);
+        assert_eq!(MAPI_E_INVALID_BOOKMARK.code(), 0x80040405);
     }
 
     #[test]
     fn every_variant_round_trips() {
-        assert_eq!(HResult::ALL.len(), 22);
+        assert_eq!(HResult::ALL.len(), 24);
         for &h in HResult::ALL {
             assert_eq!(HResult::from_code(h.code()), Some(h), "{h}");
             assert_eq!(HResult::from_name(h.name()), Some(h), "{h}");

@@ -2,12 +2,13 @@
 //! restrictions and table machinery that a MAPI client of the spooler works with.
 //!
 //! Everything the simulated clients and providers exchange goes through these types, with
-//! the real MAPI names and values (see `shared/reference/mapi-spooler.md` §1–§3), so a
-//! scenario written against the MAPI documentation reads the same here.
+//! the real MAPI names and header values, so a scenario or a client written against the MAPI
+//! documentation reads the same here.
 
 pub mod constants;
 pub mod flags;
 pub mod hresult;
+pub mod notify;
 pub mod procedures;
 pub mod props;
 pub mod restriction;
@@ -18,6 +19,9 @@ pub mod tags;
 
 pub use flags::FlushFlags;
 pub use hresult::{HResult, MapiResult};
+pub use notify::{Notifications, TableNotification};
 pub use props::{EntryId, PropValue, SPropValue, SRow, SRowSet};
 pub use restriction::{SPropertyRestriction, SRestriction};
-pub use table::{hr_query_all_rows, MapiTable, SSortOrder, SSortOrderSet, TableView};
+pub use table::{
+    hr_query_all_rows, MapiTable, SSortOrder, SSortOrderSet, TablePosition, TableView,
+};

@@ -49,7 +49,7 @@ fn open_row(
     step: &mut dyn FnMut(ProcStep),
 ) -> MapiResult<StatusObject> {
     let entry = rows[i].entry_id().ok_or(HResult::MAPI_E_NOT_FOUND)?;
-    let obj = session.open_entry(&entry)?;
+    let (_, obj) = session.open_entry(&entry, None, 0)?;
     step(ProcStep::OpenEntry(
         crate::mapi::status::row_of_entry_id(&entry).unwrap_or(0),
     ));

@@ -1,18 +1,24 @@
 //! Property values, rows and row sets: the data a MAPI table hands back.
 //!
-//! Real MAPI passes these as C unions selected by the tag's type (reference §2). Here the
-//! value is a Rust enum and the tag is kept beside it, so a row looks like what a client of
-//! `QueryRows` would see, and the tag (with its type) is what restrictions and column sets
-//! compare. Strings are Rust `String`s whichever of `PT_STRING8` / `PT_UNICODE` the tag says:
-//! the simulator does not model code pages.
+//! Real MAPI passes these as C unions selected by the tag's type. Here the value is a Rust enum
+//! and the tag is kept beside it, so a row looks like what a client of `QueryRows` would see,
+//! and the tag (with its type) is what restrictions and column sets compare. Strings are Rust
+//! `String`s whichever of `PT_STRING8` / `PT_UNICODE` the tag says (the simulator does not
+//! model code pages), but the tag's width still counts: a table opened without `MAPI_UNICODE`
+//! holds `PT_STRING8` cells, and restrictions and column sets match tags exactly.
+//!
+//! `PT_LONG` is MAPI's signed `LONG`, so it is stored as an `i32` and compares as one. Flag and
+//! enumeration values (status codes, resource types) are `ULONG` constants in the headers; they
+//! go in and out bit for bit through [`SPropValue::long`] and [`PropValue::as_long`], as C's
+//! `Value.ul` member does.
 
 use std::fmt;
 use std::ops::Index;
 
 use super::hresult::HResult;
 use super::tags::{
-    is_string_type, prop_id, prop_tag, prop_type, PropTag, PROP_ID_NULL, PR_ENTRYID, PT_BINARY,
-    PT_BOOLEAN, PT_ERROR, PT_LONG, PT_NULL, PT_UNICODE,
+    is_string_type, prop_id, prop_tag, prop_type, PropTag, MV_FLAG, PROP_ID_NULL, PR_ENTRYID,
+    PT_BINARY, PT_BOOLEAN, PT_ERROR, PT_LONG, PT_NULL, PT_UNICODE,
 };
 
 /// An entry id (`ENTRYID` / `SBinary`): opaque bytes that identify an object to `OpenEntry`.
@@ -69,8 +75,8 @@ impl fmt::Debug for EntryId {
 pub enum PropValue {
     /// `PT_NULL`: no value.
     Null,
-    /// `PT_LONG`.
-    Long(u32),
+    /// `PT_LONG`: a signed 32-bit `LONG`.
+    Long(i32),
     /// `PT_BOOLEAN`.
     Boolean(bool),
     /// `PT_STRING8` or `PT_UNICODE`.
@@ -82,7 +88,8 @@ pub enum PropValue {
 }
 
 impl PropValue {
-    /// The property type this value carries; strings report `PT_UNICODE`.
+    /// The property type this value carries; strings report `PT_UNICODE` (see
+    /// [`PropValue::fits`] for the check that accepts either string width).
     pub fn prop_type(&self) -> u32 {
         match self {
             PropValue::Null => PT_NULL,
@@ -94,8 +101,26 @@ impl PropValue {
         }
     }
 
-    /// The number, for `PT_LONG`.
+    /// Whether this value is the union member a tag of type `ty` selects: a string for either
+    /// string width, otherwise the same type.
+    pub fn fits(&self, ty: u32) -> bool {
+        match self {
+            PropValue::String(_) => is_string_type(ty) && ty & MV_FLAG == 0,
+            other => other.prop_type() == ty,
+        }
+    }
+
+    /// The number's bits, for `PT_LONG`, read as an unsigned `ULONG` (C's `Value.ul`): how
+    /// flag sets and enumerations such as `PR_STATUS_CODE` are read.
     pub fn as_long(&self) -> Option<u32> {
+        match self {
+            PropValue::Long(v) => Some(*v as u32),
+            _ => None,
+        }
+    }
+
+    /// The number, for `PT_LONG`, as MAPI's signed `LONG` (C's `Value.l`).
+    pub fn as_signed_long(&self) -> Option<i32> {
         match self {
             PropValue::Long(v) => Some(*v),
             _ => None,
@@ -137,15 +162,22 @@ pub struct SPropValue {
 }
 
 impl SPropValue {
-    /// A `PT_LONG` property.
+    /// A `PT_LONG` property from a `ULONG` value such as a flag set or `MAPI_SPOOLER`, stored
+    /// bit for bit as MAPI's signed `LONG` (so `0x80000000` is stored as `i32::MIN`).
     pub fn long(tag: PropTag, value: u32) -> Self {
+        Self::signed_long(tag, value as i32)
+    }
+
+    /// A `PT_LONG` property from a signed `LONG` value.
+    pub fn signed_long(tag: PropTag, value: i32) -> Self {
         SPropValue {
             tag,
             value: PropValue::Long(value),
         }
     }
 
-    /// A string property; `tag` decides whether it is the `_A` or `_W` form.
+    /// A string property; `tag` decides whether it is the `_A` (`PT_STRING8`) or `_W`
+    /// (`PT_UNICODE`) form.
     pub fn string(tag: PropTag, value: impl Into<String>) -> Self {
         SPropValue {
             tag,
@@ -170,7 +202,8 @@ impl SPropValue {
     }
 
     /// An undefined cell: tag `PROP_TAG(PT_NULL, PROP_ID_NULL)` = `0x00000001`, no value
-    /// (what `HrQueryAllRows` returns for a column a row lacks, reference §3.5).
+    /// (what `HrQueryAllRows` returns for a column a row lacks; also `PR_NULL` in a
+    /// notification's `propPrior` when the row is the first of the view).
     pub fn null() -> Self {
         SPropValue {
             tag: prop_tag(PT_NULL, PROP_ID_NULL),
@@ -189,7 +222,9 @@ impl SPropValue {
 }
 
 /// Whether two tags name the same property in compatible types: same id, and the same type,
-/// or both string types (`_A` and `_W` forms are interchangeable).
+/// or both string types (`_A` and `_W` forms are interchangeable). This is the lenient match of
+/// the Rust accessors and of `GetProps`, which converts strings to the width asked for; tables
+/// and restrictions match tags exactly ([`SRow::find`]).
 pub(crate) fn same_property(a: PropTag, b: PropTag) -> bool {
     prop_id(a) == prop_id(b)
         && (prop_type(a) == prop_type(b)
@@ -209,7 +244,8 @@ impl SRow {
         SRow { props }
     }
 
-    /// The property with `tag`'s id and type; for a string tag either string type matches.
+    /// The property with `tag`'s id and type; for a string tag either string type matches
+    /// (a convenience for reading results; restrictions and column sets use [`SRow::find`]).
     /// A `PT_ERROR` or `PT_NULL` cell is not returned for a tag of another type.
     pub fn get(&self, tag: PropTag) -> Option<&PropValue> {
         self.props
@@ -218,9 +254,20 @@ impl SRow {
             .map(|p| &p.value)
     }
 
-    /// The `PT_LONG` value of `tag`.
+    /// The property whose tag is exactly `tag`, type included: `PR_DISPLAY_NAME_A` does not
+    /// find a `PR_DISPLAY_NAME_W` cell. This is how a MAPI table looks a column up.
+    pub fn find(&self, tag: PropTag) -> Option<&PropValue> {
+        self.props.iter().find(|p| p.tag == tag).map(|p| &p.value)
+    }
+
+    /// The `PT_LONG` value of `tag`, read as a `ULONG` ([`PropValue::as_long`]).
     pub fn long(&self, tag: PropTag) -> Option<u32> {
         self.get(tag).and_then(PropValue::as_long)
+    }
+
+    /// The `PT_LONG` value of `tag` as a signed `LONG`.
+    pub fn signed_long(&self, tag: PropTag) -> Option<i32> {
+        self.get(tag).and_then(PropValue::as_signed_long)
     }
 
     /// The `PT_BOOLEAN` value of `tag`.
@@ -329,6 +376,7 @@ mod tests {
     use super::*;
     use crate::mapi::tags::{
         PR_DISPLAY_NAME, PR_DISPLAY_NAME_A, PR_DISPLAY_NAME_W, PR_RESOURCE_TYPE, PR_STATUS_CODE,
+        PT_STRING8,
     };
 
     fn spooler_row() -> SRow {
@@ -383,6 +431,37 @@ mod tests {
         assert_eq!(row.entry_id(), Some(EntryId(vec![0xAB, 0x01])));
         // Same id, other non-string type: no match.
         assert_eq!(row.get(prop_tag(PT_LONG, 0x3001)), None);
+    }
+
+    /// MAPI documents `PT_LONG` as a signed 32-bit `LONG`: a `ULONG` flag value above
+    /// 0x7FFFFFFF reads back negative through `Value.l`, unchanged through `Value.ul`.
+    #[test]
+    fn pt_long_is_signed_and_ulong_values_round_trip() {
+        let high = SPropValue::long(PR_STATUS_CODE, 0x8000_0001);
+        assert_eq!(high.value, PropValue::Long(i32::MIN + 1));
+        assert_eq!(high.value.as_long(), Some(0x8000_0001));
+        assert_eq!(high.value.as_signed_long(), Some(-2_147_483_647));
+        let minus_one = SPropValue::signed_long(PR_STATUS_CODE, -1);
+        assert_eq!(minus_one.value.as_long(), Some(u32::MAX));
+        let row = SRow::new(vec![minus_one]);
+        assert_eq!(row.signed_long(PR_STATUS_CODE), Some(-1));
+        assert_eq!(row.long(PR_STATUS_CODE), Some(0xFFFF_FFFF));
+    }
+
+    /// A table's cells are found by exact tag: the 8-bit and Unicode forms of a string
+    /// property are different columns.
+    #[test]
+    fn find_matches_the_exact_tag() {
+        let row = spooler_row();
+        assert_eq!(
+            row.find(PR_DISPLAY_NAME_A),
+            Some(&PropValue::String("Spooler".into()))
+        );
+        assert_eq!(row.find(PR_DISPLAY_NAME_W), None);
+        assert!(PropValue::String("x".into()).fits(PT_STRING8));
+        assert!(PropValue::String("x".into()).fits(PT_UNICODE));
+        assert!(!PropValue::String("x".into()).fits(PT_LONG));
+        assert!(PropValue::Long(1).fits(PT_LONG));
     }
 
     #[test]

@@ -2,11 +2,14 @@
 //! `HrQueryAllRows`.
 //!
 //! The on-demand flush procedures find the spooler row and the transport rows of the status
-//! table with a property restriction on `PR_RESOURCE_TYPE` (reference §4.1, §4.2), so this
-//! module evaluates restrictions against in-memory rows with MAPI's rules: the column tag and
-//! the constant's tag must have the same type or the restriction is `MAPI_E_TOO_COMPLEX`
-//! (reference §2). Where MAPI leaves the result undefined (a property absent from the row)
-//! the simulator picks a documented answer: the row does not match.
+//! table with a property restriction on `PR_RESOURCE_TYPE`, so this module evaluates
+//! restrictions against in-memory rows with MAPI's rules: the column tag and the constant's tag
+//! must have the same type or the restriction is `MAPI_E_TOO_COMPLEX`. `PT_STRING8` and
+//! `PT_UNICODE` are different types here, as in MAPI, and a column is looked up by its exact
+//! tag, so a Unicode restriction on a table opened without `MAPI_UNICODE` names a property its
+//! rows do not have. `PT_LONG` compares as MAPI's signed `LONG`. Where MAPI leaves the result
+//! undefined (a property absent from the row) the simulator picks a documented answer: the row
+//! does not match.
 
 use std::cmp::Ordering;
 
@@ -66,17 +69,18 @@ pub enum SRestriction {
     },
 }
 
-/// Whether two property types count as the same for a restriction (`_A`/`_W` strings do).
+/// Whether two property types count as the same for a restriction: only if they are equal, so
+/// an 8-bit string (`PT_STRING8`) and a Unicode string (`PT_UNICODE`) do not.
 fn same_type(a: u32, b: u32) -> bool {
-    a == b || (is_string_type(a) && is_string_type(b))
+    a == b
 }
 
 /// Whether a constant's value is the kind its own tag announces (`Value` vs `ulPropTag`).
 fn consistent(prop: &SPropValue) -> bool {
-    same_type(prop_type(prop.tag), prop.value.prop_type())
+    prop.value.fits(prop_type(prop.tag))
 }
 
-/// Compares two values of the same kind: longs and booleans numerically, strings by code
+/// Compares two values of the same kind: longs as signed `LONG`s, booleans, strings by code
 /// point (ordinal), binaries lexicographically. `None` for different or unordered kinds.
 pub(crate) fn compare_values(a: &PropValue, b: &PropValue) -> Option<Ordering> {
     match (a, b) {
@@ -126,7 +130,7 @@ impl SPropertyRestriction {
     }
 
     fn matches(&self, row: &SRow) -> bool {
-        let Some(value) = row.get(self.prop_tag) else {
+        let Some(value) = row.find(self.prop_tag) else {
             return false;
         };
         if self.relop == RELOP_RE {
@@ -191,7 +195,7 @@ impl SRestriction {
     /// - an unknown `RELOP_*` or `BMR_*`, an unknown fuzzy level, or a constant whose value is
     ///   not of its own tag's type → `MAPI_E_INVALID_PARAMETER`;
     /// - a constant whose type differs from the column's (ignoring `MV_FLAG` on the column;
-    ///   8-bit and Unicode strings count as one type) → `MAPI_E_TOO_COMPLEX` (reference §2);
+    ///   an 8-bit and a Unicode string are different types) → `MAPI_E_TOO_COMPLEX`;
     /// - types that cannot be compared (`PT_NULL`, `PT_ERROR`), `RELOP_RE` on a non-string
     ///   or with an invalid pattern, a bitmask on a non-`PT_LONG` column, a content search on
     ///   anything but strings or binaries, or a fuzzy-level modifier other than
@@ -253,17 +257,17 @@ impl SRestriction {
                 relbmr,
                 prop_tag,
                 mask,
-            } => match row.long(*prop_tag) {
+            } => match row.find(*prop_tag).and_then(PropValue::as_long) {
                 Some(v) if *relbmr == BMR_EQZ => v & mask == 0,
                 Some(v) if *relbmr == BMR_NEZ => v & mask != 0,
                 _ => false,
             },
-            SRestriction::Exist { prop_tag } => row.get(*prop_tag).is_some(),
+            SRestriction::Exist { prop_tag } => row.find(*prop_tag).is_some(),
             SRestriction::Content {
                 fuzzy_level,
                 prop_tag,
                 prop,
-            } => Self::content_matches(*fuzzy_level, row.get(*prop_tag), &prop.value),
+            } => Self::content_matches(*fuzzy_level, row.find(*prop_tag), &prop.value),
         }
     }
 
@@ -384,14 +388,66 @@ mod tests {
             assert_eq!(res.validate(), Ok(()));
             assert_eq!(res.matches(&r), expected, "relop {relop} vs {constant:?}");
         }
-        // An 8-bit constant against a Unicode column is the same type.
-        let a = SRestriction::property(
+    }
+
+    /// MAPI documents for `SPropertyRestriction` that the constant's type must be the
+    /// column's type or `Restrict` fails with `MAPI_E_TOO_COMPLEX`; `PT_STRING8` and
+    /// `PT_UNICODE` are two types, so mixing them is such a mismatch, and a Unicode column
+    /// does not find the 8-bit form of the same property in a row.
+    #[test]
+    fn eight_bit_and_unicode_strings_are_different_types() {
+        let r = row(MAPI_TRANSPORT_PROVIDER, "Mail", 8); // PR_DISPLAY_NAME is Unicode here
+        let mixed = SRestriction::property(
             RELOP_EQ,
             PR_DISPLAY_NAME,
             SPropValue::string(PR_DISPLAY_NAME_A, "Mail"),
         );
-        assert_eq!(a.validate(), Ok(()));
-        assert!(a.matches(&r));
+        assert_eq!(mixed.validate(), Err(HResult::MAPI_E_TOO_COMPLEX));
+        let mixed_content = SRestriction::Content {
+            fuzzy_level: FL_SUBSTRING,
+            prop_tag: PR_DISPLAY_NAME_A,
+            prop: SPropValue::string(PR_DISPLAY_NAME, "ai"),
+        };
+        assert_eq!(mixed_content.validate(), Err(HResult::MAPI_E_TOO_COMPLEX));
+        let eight_bit = SRestriction::property(
+            RELOP_EQ,
+            PR_DISPLAY_NAME_A,
+            SPropValue::string(PR_DISPLAY_NAME_A, "Mail"),
+        );
+        assert_eq!(eight_bit.validate(), Ok(()));
+        assert!(
+            !eight_bit.matches(&r),
+            "the row holds only the Unicode form"
+        );
+        assert!(!SRestriction::exist(PR_DISPLAY_NAME_A).matches(&r));
+        assert!(SRestriction::exist(PR_DISPLAY_NAME).matches(&r));
+    }
+
+    /// MAPI documents `PT_LONG` as a signed `LONG`: a property restriction compares
+    /// 0x80000000 as the most negative value, below 0x7FFFFFFF.
+    #[test]
+    fn pt_long_compares_signed() {
+        let r = SRow::new(vec![SPropValue::long(PR_RESOURCE_METHODS, 0x8000_0000)]);
+        let cmp = |relop, v: u32| {
+            SRestriction::property(
+                relop,
+                PR_RESOURCE_METHODS,
+                SPropValue::long(PR_RESOURCE_METHODS, v),
+            )
+        };
+        assert!(cmp(RELOP_LT, 0x7FFF_FFFF).matches(&r));
+        assert!(!cmp(RELOP_GT, 0x7FFF_FFFF).matches(&r));
+        assert!(cmp(RELOP_LT, 0).matches(&r));
+        // 0xFFFFFFFF is -1, still above the most negative value.
+        assert!(cmp(RELOP_LT, 0xFFFF_FFFF).matches(&r));
+        assert!(cmp(RELOP_EQ, 0x8000_0000).matches(&r));
+        // A bitmask still sees the bits.
+        let high_bit = SRestriction::Bitmask {
+            relbmr: BMR_NEZ,
+            prop_tag: PR_RESOURCE_METHODS,
+            mask: 0x8000_0000,
+        };
+        assert!(high_bit.matches(&r));
     }
 
     #[test]
@@ -528,7 +584,6 @@ mod tests {
         assert!(!SRestriction::Or(vec![]).matches(&xp));
 
         assert!(SRestriction::exist(PR_DISPLAY_NAME).matches(&xp));
-        assert!(SRestriction::exist(PR_DISPLAY_NAME_A).matches(&xp));
         assert!(!SRestriction::exist(PR_PROVIDER_DLL_NAME).matches(&xp));
         let guarded = SRestriction::And(vec![
             SRestriction::exist(PR_RESOURCE_TYPE),
@@ -564,7 +619,7 @@ mod tests {
         let content = |level, s: &str| SRestriction::Content {
             fuzzy_level: level,
             prop_tag: PR_DISPLAY_NAME,
-            prop: SPropValue::string(PR_DISPLAY_NAME_A, s),
+            prop: SPropValue::string(PR_DISPLAY_NAME, s),
         };
         assert_eq!(
             content(FL_SUBSTRING | FL_IGNORECASE, "mail").validate(),

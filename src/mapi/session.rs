@@ -5,13 +5,16 @@
 //! actor over a channel and, unless `FLUSH_ASYNC_OK` lets the spooler return early, resolves
 //! only when the flush's work has ended in virtual time.
 
-use std::sync::Arc;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use tokio_stream::wrappers::BroadcastStream;
-use tokio_stream::{Stream, StreamExt};
-
-use crate::mapi::constants::{MAPI_UNICODE, STATUS_FLUSH_QUEUES};
-use crate::mapi::status::{self, RowModified, StatusStore, SPOOLER_ROW};
+use crate::mapi::constants::{
+    fnevTableModified, IID_IMAPIProp, IID_IMAPIStatus, IID_IUnknown, Iid, MAPI_BEST_ACCESS,
+    MAPI_DEFERRED_ERRORS, MAPI_MODIFY, MAPI_STATUS, MAPI_UNICODE, STATUS_FLUSH_QUEUES,
+};
+use crate::mapi::notify::Notifications;
+use crate::mapi::status::{self, StatusStore, SPOOLER_ROW};
+use crate::mapi::table::{check_row_count_flags, TablePosition};
 use crate::mapi::tags::PropTag;
 use crate::mapi::{
     EntryId, FlushFlags, HResult, MapiResult, MapiTable, SPropValue, SRestriction, SRowSet,
@@ -43,24 +46,51 @@ impl Session {
         self.clock.now()
     }
 
-    /// `IMAPISession::GetStatusTable`. `flags` may be 0 or `MAPI_UNICODE`.
+    /// `IMAPISession::GetStatusTable(ulFlags, lppTable)`. With `MAPI_UNICODE` the string
+    /// columns are Unicode (`PT_UNICODE` tags), without it 8-bit (`PT_STRING8`); other flags →
+    /// `MAPI_E_UNKNOWN_FLAGS`.
     pub fn get_status_table(&self, flags: u32) -> MapiResult<StatusTable> {
         if flags & !MAPI_UNICODE != 0 {
             return Err(HResult::MAPI_E_UNKNOWN_FLAGS);
         }
         Ok(StatusTable {
             store: self.store.clone(),
-            view: TableView::new(),
+            view: Arc::new(Mutex::new(TableView::new())),
+            unicode: flags & MAPI_UNICODE != 0,
+            connections: BTreeSet::new(),
         })
     }
 
-    /// `IMAPISession::OpenEntry` on a status row's `PR_ENTRYID`.
-    pub fn open_entry(&self, entry: &EntryId) -> MapiResult<StatusObject> {
+    /// `IMAPISession::OpenEntry(cbEntryID, lpEntryID, lpInterface, ulFlags, lpulObjType,
+    /// lppUnk)` on a status row's `PR_ENTRYID`: the object type (`MAPI_STATUS`) and the status
+    /// object.
+    ///
+    /// `interface` `None` asks for the standard interface, `IMAPIStatus`; `IID_IMAPIStatus`,
+    /// `IID_IMAPIProp` and `IID_IUnknown` are what a status object answers, any other →
+    /// `MAPI_E_INTERFACE_NOT_SUPPORTED`. `flags` may combine `MAPI_MODIFY`,
+    /// `MAPI_BEST_ACCESS` and `MAPI_DEFERRED_ERRORS` (others → `MAPI_E_UNKNOWN_FLAGS`); they
+    /// change nothing, since a status object offers no property a client can write here. An
+    /// entry id not made by this session → `MAPI_E_INVALID_ENTRYID`; one naming no row →
+    /// `MAPI_E_NOT_FOUND`.
+    pub fn open_entry(
+        &self,
+        entry: &EntryId,
+        interface: Option<&Iid>,
+        flags: u32,
+    ) -> MapiResult<(u32, StatusObject)> {
+        if flags & !(MAPI_MODIFY | MAPI_BEST_ACCESS | MAPI_DEFERRED_ERRORS) != 0 {
+            return Err(HResult::MAPI_E_UNKNOWN_FLAGS);
+        }
         let row = status::row_of_entry_id(entry).ok_or(HResult::MAPI_E_INVALID_ENTRYID)?;
         if usize::from(row) >= self.store.len() {
             return Err(HResult::MAPI_E_NOT_FOUND);
         }
-        Ok(self.object(row))
+        match interface {
+            None => {}
+            Some(iid) if [IID_IMAPIStatus, IID_IMAPIProp, IID_IUnknown].contains(iid) => {}
+            Some(_) => return Err(HResult::MAPI_E_INTERFACE_NOT_SUPPORTED),
+        }
+        Ok((MAPI_STATUS, self.object(row)))
     }
 
     /// The status object of row `row` (which must exist).
@@ -95,45 +125,124 @@ impl Session {
 }
 
 /// The session's status table (`IMAPITable` over the status rows).
+///
+/// Its view (columns, restriction, sort order, cursor) is shared with its `Advise`
+/// connections, so notifications follow the view as the client changes it.
 #[derive(Debug)]
 pub struct StatusTable {
     store: Arc<StatusStore>,
-    view: TableView,
+    view: Arc<Mutex<TableView>>,
+    unicode: bool,
+    /// Connections `advise` made that `unadvise` has not ended.
+    connections: BTreeSet<u32>,
 }
 
 impl StatusTable {
-    /// `Advise(fnevTableModified)`: a stream of `TABLE_ROW_MODIFIED` notifications, one per
-    /// change of a row from now on.
-    pub fn notifications(&self) -> impl Stream<Item = RowModified> + Send + 'static {
-        BroadcastStream::new(self.store.subscribe()).filter_map(|r| r.ok())
+    /// The view. Callers take the rows' snapshot first: the store locks its rows before a
+    /// view when it notifies, so the two locks are always taken in that order.
+    fn view(&self) -> MutexGuard<'_, TableView> {
+        self.view.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The rows as this table shows them (string columns in its width).
+    fn rows(&self) -> Vec<crate::mapi::SRow> {
+        self.store.snapshot(self.unicode)
+    }
+
+    /// `IMAPITable::Advise(ulEventMask, lpAdviseSink, lpulConnection)`: from now on every change
+    /// of a row in this table's view is notified to the returned receiver, which the
+    /// connection number (also returned) names to [`StatusTable::unadvise`].
+    ///
+    /// Notifications carry the row's position in the view and its columns in the column set,
+    /// both as they are when the row changes; a row the restriction hides is not notified, one
+    /// that enters the view comes as `TABLE_ROW_ADDED` and one that leaves it as
+    /// `TABLE_ROW_DELETED`. A reader that falls more than
+    /// [`QUEUE_CAPACITY`](crate::mapi::notify::QUEUE_CAPACITY) notifications behind gets one
+    /// `TABLE_RELOAD` instead of what it missed, then the changes after it.
+    ///
+    /// The only valid event mask is `fnevTableModified`; anything else →
+    /// `MAPI_E_INVALID_PARAMETER` (a client cannot register for `fnevStatusObjectModified`).
+    pub fn advise(&mut self, event_mask: u32) -> MapiResult<(u32, Notifications)> {
+        if event_mask != fnevTableModified {
+            return Err(HResult::MAPI_E_INVALID_PARAMETER);
+        }
+        let receiver = self.store.advise(self.view.clone(), self.unicode);
+        self.connections.insert(receiver.connection());
+        Ok((receiver.connection(), receiver))
+    }
+
+    /// `IMAPITable::Unadvise(ulConnection)`: ends a connection this table's
+    /// [`StatusTable::advise`] made; its receiver's stream ends and notifications it has not
+    /// read are dropped. A connection this table did not make, or already ended with
+    /// `unadvise`, → `MAPI_E_NOT_FOUND`.
+    pub fn unadvise(&mut self, connection: u32) -> MapiResult<()> {
+        if !self.connections.remove(&connection) {
+            return Err(HResult::MAPI_E_NOT_FOUND);
+        }
+        // The receiver may have been dropped already, which ended the registration.
+        self.store.end_advise(connection);
+        Ok(())
+    }
+
+    /// `Advise(fnevTableModified)` as a stream, for a client that keeps no connection number:
+    /// every change of a row in this table's view from now on (see [`StatusTable::advise`]),
+    /// until the stream is dropped.
+    pub fn notifications(&self) -> Notifications {
+        self.store.advise(self.view.clone(), self.unicode)
+    }
+
+    /// Whether this table was opened with `MAPI_UNICODE`.
+    pub fn is_unicode(&self) -> bool {
+        self.unicode
     }
 }
 
 impl MapiTable for StatusTable {
     fn set_columns(&mut self, cols: &[PropTag], flags: u32) -> MapiResult<()> {
-        self.view.set_columns(cols, flags)
+        self.view().set_columns(cols, flags)
+    }
+
+    fn query_columns(&self, flags: u32) -> MapiResult<Vec<PropTag>> {
+        self.view()
+            .query_columns(flags, &status::columns(self.unicode))
     }
 
     fn restrict(&mut self, res: Option<SRestriction>, flags: u32) -> MapiResult<()> {
-        self.view.restrict(res, flags)
+        self.view().restrict(res, flags)
     }
 
     fn sort_table(&mut self, sort: Option<SSortOrderSet>, flags: u32) -> MapiResult<()> {
-        self.view.sort_table(sort, flags)
+        self.view().sort_table(sort, flags)
+    }
+
+    fn query_sort_order(&self) -> MapiResult<SSortOrderSet> {
+        Ok(self.view().query_sort_order())
     }
 
     fn seek_row(&mut self, bookmark: u32, row_count: i32) -> MapiResult<i32> {
-        let rows = self.store.snapshot();
-        self.view.seek_row(&rows, bookmark, row_count)
+        let rows = self.rows();
+        self.view().seek_row(&rows, bookmark, row_count)
+    }
+
+    fn find_row(&mut self, res: &SRestriction, bookmark: u32, flags: u32) -> MapiResult<()> {
+        let rows = self.rows();
+        self.view().find_row(&rows, res, bookmark, flags)
+    }
+
+    fn query_position(&self) -> MapiResult<TablePosition> {
+        let rows = self.rows();
+        Ok(self.view().query_position(&rows))
     }
 
     fn query_rows(&mut self, row_count: i32, flags: u32) -> MapiResult<SRowSet> {
-        let rows = self.store.snapshot();
-        self.view.query_rows(&rows, row_count, flags)
+        let rows = self.rows();
+        self.view().query_rows(&rows, row_count, flags)
     }
 
-    fn row_count(&self) -> MapiResult<u32> {
-        Ok(self.view.row_count(&self.store.snapshot()))
+    fn get_row_count(&self, flags: u32) -> MapiResult<u32> {
+        check_row_count_flags(flags)?;
+        let rows = self.rows();
+        Ok(self.view().row_count(&rows))
     }
 }
 
@@ -158,12 +267,13 @@ impl StatusObject {
     }
 
     /// `IMAPIProp::GetProps`: the requested properties, `PT_ERROR`/`MAPI_E_NOT_FOUND` for those
-    /// it does not have.
+    /// it does not have. A string property comes back in the width its tag asks for, as
+    /// `GetProps` converts.
     pub fn get_props(&self, tags: &[PropTag]) -> MapiResult<Vec<SPropValue>> {
         let row = self
             .session
             .store
-            .snapshot()
+            .snapshot(true)
             .into_iter()
             .nth(usize::from(self.row))
             .ok_or(HResult::MAPI_E_NOT_FOUND)?;

@@ -2,18 +2,20 @@
 //!
 //! MAPI keeps one row per status object: the subsystem, the integrated address book, the
 //! spooler and every active transport. The spooler actor owns the truth about `PR_STATUS_CODE`
-//! and publishes each change here; tables read snapshots, and every change goes out as a
-//! `TABLE_ROW_MODIFIED` notification on a broadcast channel, as `ModifyStatusRow` does.
+//! and publishes each change here; tables read snapshots, and every change goes to each
+//! `Advise` connection as a table notification worked out for that connection's view (see
+//! [`crate::mapi::notify`]), as `ModifyStatusRow` does. With no connection, a change costs
+//! nothing beyond storing the new code.
 
-use std::sync::{Mutex, MutexGuard};
-
-use tokio::sync::broadcast;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::mapi::constants::*;
+use crate::mapi::notify::{notification_for, Notifications, Queue, Sink};
+use crate::mapi::table::TableView;
 use crate::mapi::tags::*;
 use crate::mapi::{EntryId, SPropValue, SRow};
 use crate::scenario::model::{Scenario, TransportConfig, TransportKind};
-use crate::sim::{Clock, Micros};
+use crate::sim::Clock;
 
 /// Row of the MAPI subsystem.
 pub const SUBSYSTEM_ROW: u16 = 0;
@@ -93,10 +95,44 @@ pub struct StatusRow {
     pub status_code: u32,
 }
 
+/// The string type of a status table: `PT_UNICODE` when it was opened with `MAPI_UNICODE`,
+/// `PT_STRING8` otherwise.
+const fn string_type(unicode: bool) -> u32 {
+    if unicode {
+        PT_UNICODE
+    } else {
+        PT_STRING8
+    }
+}
+
+/// Every column of a status row, in the order rows hold them, string columns in the width
+/// `unicode` selects: the default column set and what `QueryColumns(TBL_ALL_COLUMNS)` lists.
+pub fn columns(unicode: bool) -> Vec<PropTag> {
+    let text = |tag| change_prop_type(tag, string_type(unicode));
+    vec![
+        PR_ENTRYID,
+        PR_ROWID,
+        PR_INSTANCE_KEY,
+        PR_OBJECT_TYPE,
+        PR_RESOURCE_TYPE,
+        PR_RESOURCE_METHODS,
+        PR_RESOURCE_FLAGS,
+        PR_STATUS_CODE,
+        text(PR_STATUS_STRING),
+        text(PR_DISPLAY_NAME),
+        text(PR_PROVIDER_DISPLAY),
+        text(PR_PROVIDER_DLL_NAME),
+    ]
+}
+
 impl StatusRow {
-    /// The row as table properties, in a fixed column order.
-    pub fn to_srow(&self, row: u16) -> SRow {
+    /// The row as table properties, in the order of [`columns`], string columns Unicode
+    /// (`PT_UNICODE`) when `unicode` is set and 8-bit (`PT_STRING8`) otherwise.
+    pub fn to_srow(&self, row: u16, unicode: bool) -> SRow {
         let id = entry_id(row);
+        let text = |tag, value: &str| {
+            SPropValue::string(change_prop_type(tag, string_type(unicode)), value)
+        };
         SRow {
             props: vec![
                 SPropValue::binary(PR_ENTRYID, id.0.clone()),
@@ -107,31 +143,29 @@ impl StatusRow {
                 SPropValue::long(PR_RESOURCE_METHODS, self.resource_methods),
                 SPropValue::long(PR_RESOURCE_FLAGS, self.resource_flags),
                 SPropValue::long(PR_STATUS_CODE, self.status_code),
-                SPropValue::string(PR_STATUS_STRING, status_string(self.status_code)),
-                SPropValue::string(PR_DISPLAY_NAME, &self.display_name),
-                SPropValue::string(PR_PROVIDER_DISPLAY, &self.provider_display),
-                SPropValue::string(PR_PROVIDER_DLL_NAME, &self.provider_dll),
+                text(PR_STATUS_STRING, status_string(self.status_code)),
+                text(PR_DISPLAY_NAME, &self.display_name),
+                text(PR_PROVIDER_DISPLAY, &self.provider_display),
+                text(PR_PROVIDER_DLL_NAME, &self.provider_dll),
             ],
         }
     }
 }
 
-/// A `TABLE_ROW_MODIFIED` notification.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RowModified {
-    /// Always `TABLE_ROW_MODIFIED`.
-    pub table_event: u32,
-    /// Virtual time of the change.
-    pub at: Micros,
-    /// The row after the change, with every column.
-    pub row: SRow,
+/// The rows and the `Advise` registrations, under one lock so that a change and its
+/// notifications are one step.
+#[derive(Debug)]
+struct State {
+    rows: Vec<StatusRow>,
+    sinks: Vec<Sink>,
+    /// The last connection number handed out (connections start at 1).
+    last_connection: u32,
 }
 
 /// The shared, live status rows of one session.
 #[derive(Debug)]
 pub struct StatusStore {
-    rows: Mutex<Vec<StatusRow>>,
-    notify: broadcast::Sender<RowModified>,
+    state: Mutex<State>,
     clock: Clock,
 }
 
@@ -175,72 +209,118 @@ impl StatusStore {
                 status_code: idle_code(t),
             });
         }
-        let (notify, _) = broadcast::channel(1024);
         StatusStore {
-            rows: Mutex::new(rows),
-            notify,
+            state: Mutex::new(State {
+                rows,
+                sinks: Vec::new(),
+                last_connection: 0,
+            }),
             clock,
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Vec<StatusRow>> {
-        self.rows.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A snapshot of every row as table properties.
-    pub fn snapshot(&self) -> Vec<SRow> {
-        self.lock()
-            .iter()
-            .enumerate()
-            .map(|(i, r)| r.to_srow(i as u16))
-            .collect()
+    /// A snapshot of every row as table properties, string columns Unicode when `unicode` is
+    /// set and 8-bit otherwise.
+    pub fn snapshot(&self, unicode: bool) -> Vec<SRow> {
+        srows(&self.lock().rows, unicode)
     }
 
     /// One row, if it exists.
     pub fn row(&self, row: u16) -> Option<StatusRow> {
-        self.lock().get(row as usize).cloned()
+        self.lock().rows.get(row as usize).cloned()
     }
 
     /// How many rows there are.
     pub fn len(&self) -> usize {
-        self.lock().len()
+        self.lock().rows.len()
     }
 
     /// Whether there are no rows (never, in a real session).
     pub fn is_empty(&self) -> bool {
-        self.lock().is_empty()
+        self.lock().rows.is_empty()
     }
 
-    /// Sets `PR_STATUS_CODE` of `row` and notifies subscribers if it changed.
+    /// Sets `PR_STATUS_CODE` of `row` and, if it changed, notifies every `Advise` connection
+    /// whose view shows the row before or after the change.
     pub fn set_code(&self, row: u16, code: u32) {
-        let srow = {
-            let mut rows = self.lock();
-            let Some(r) = rows.get_mut(row as usize) else {
-                return;
-            };
-            if r.status_code == code {
-                return;
-            }
-            r.status_code = code;
-            // Building the notification's row costs allocations: only when someone listens.
-            if self.notify.receiver_count() == 0 {
-                return;
-            }
-            r.to_srow(row)
+        let mut state = self.lock();
+        let State { rows, sinks, .. } = &mut *state;
+        let Some(r) = rows.get_mut(row as usize) else {
+            return;
         };
-        // A subscriber is a client task that this notification may wake.
-        self.clock.client_woken();
-        let _ = self.notify.send(RowModified {
-            table_event: TABLE_ROW_MODIFIED,
-            at: self.clock.now(),
-            row: srow,
-        });
+        if r.status_code == code {
+            return;
+        }
+        let old_code = std::mem::replace(&mut r.status_code, code);
+        // Notifications cost allocations: only when someone advised.
+        if sinks.is_empty() {
+            return;
+        }
+        let at = self.clock.now();
+        let mut built: [Option<(Vec<SRow>, Vec<SRow>)>; 2] = [None, None];
+        let mut woken = false;
+        for sink in sinks.iter() {
+            let (before, after) = built[usize::from(sink.unicode)].get_or_insert_with(|| {
+                let after = srows(rows, sink.unicode);
+                let mut before = after.clone();
+                let mut old = rows[row as usize].clone();
+                old.status_code = old_code;
+                before[row as usize] = old.to_srow(row, sink.unicode);
+                (before, after)
+            });
+            let view = sink.view.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(n) = notification_for(&view, before, after, row as usize, at) {
+                woken |= sink.queue.push(n);
+            }
+        }
+        if woken {
+            // A parked reader is a client task this notification has made runnable.
+            self.clock.client_woken();
+        }
     }
 
-    /// A receiver of every later row change.
-    pub fn subscribe(&self) -> broadcast::Receiver<RowModified> {
-        self.notify.subscribe()
+    /// `Advise(fnevTableModified)` for a table with this `view`: a new connection whose
+    /// notifications follow the view's columns, restriction and sort order as they are at
+    /// each change, with string columns in the width `unicode` selects.
+    pub fn advise(self: &Arc<Self>, view: Arc<Mutex<TableView>>, unicode: bool) -> Notifications {
+        let queue = Arc::new(Queue::default());
+        let mut state = self.lock();
+        state.last_connection += 1;
+        let connection = state.last_connection;
+        state.sinks.push(Sink {
+            connection,
+            view,
+            unicode,
+            queue: queue.clone(),
+        });
+        drop(state);
+        Notifications::new(connection, queue, self.clone())
     }
+
+    /// Ends connection `connection`: its queue is emptied and its reader's stream ends.
+    /// Whether the connection was still registered.
+    pub fn end_advise(&self, connection: u32) -> bool {
+        let mut state = self.lock();
+        let Some(i) = state.sinks.iter().position(|s| s.connection == connection) else {
+            return false;
+        };
+        let sink = state.sinks.remove(i);
+        drop(state);
+        sink.queue.close();
+        true
+    }
+}
+
+/// Every row of `rows` as table properties in one string width.
+fn srows(rows: &[StatusRow], unicode: bool) -> Vec<SRow> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, r)| r.to_srow(i as u16, unicode))
+        .collect()
 }
 
 #[cfg(test)]

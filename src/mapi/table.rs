@@ -1,21 +1,26 @@
-//! The table machinery the flush procedures use: `SetColumns`, `Restrict`, `SortTable`,
-//! `SeekRow`, `QueryRows` and `HrQueryAllRows` (reference §3.5).
+//! The table machinery of `IMAPITable`: `SetColumns`, `QueryColumns`, `Restrict`,
+//! `SortTable`, `QuerySortOrder`, `SeekRow`, `FindRow`, `QueryPosition`, `GetRowCount`,
+//! `QueryRows`, and the `HrQueryAllRows` helper the flush procedures call.
 //!
 //! [`TableView`] is one client's *view* of a table: its column set, restriction, sort order
 //! and cursor. It owns no rows: each call that reads is handed the current rows by whoever
 //! owns them (the live status table), so the owner can change rows between calls and a view
-//! still answers from the rows as they are at the moment of the call. [`MapiTable`] is the
-//! `IMAPITable` surface a table object exposes, and [`hr_query_all_rows`] is the helper
-//! clients run on top of it.
+//! still answers from the rows as they are at the moment of the call. The same view decides
+//! what a notification says about a changed row (its position, its columns, whether it is in
+//! the view at all). [`MapiTable`] is the `IMAPITable` surface a table object exposes, and
+//! [`hr_query_all_rows`] is the helper clients run on top of it.
+//!
+//! Columns are looked up by exact tag, as MAPI tables do: a `PR_DISPLAY_NAME_A` column finds
+//! nothing in a row that holds `PR_DISPLAY_NAME_W`.
 
 use std::cmp::Ordering;
 
 use super::constants::{
-    BOOKMARK_BEGINNING, BOOKMARK_CURRENT, BOOKMARK_END, TABLE_SORT_ASCEND, TABLE_SORT_DESCEND,
-    TBL_ASYNC, TBL_BATCH, TBL_NOADVANCE,
+    BOOKMARK_BEGINNING, BOOKMARK_CURRENT, BOOKMARK_END, DIR_BACKWARD, TABLE_SORT_ASCEND,
+    TABLE_SORT_DESCEND, TBL_ALL_COLUMNS, TBL_ASYNC, TBL_BATCH, TBL_NOADVANCE,
 };
 use super::hresult::{HResult, MapiResult};
-use super::props::{same_property, SPropValue, SRow, SRowSet};
+use super::props::{SPropValue, SRow, SRowSet};
 use super::restriction::{compare_values, SRestriction};
 use super::tags::{prop_id, prop_type, PropTag, MV_FLAG, PT_ERROR};
 
@@ -57,6 +62,19 @@ const SETUP_FLAGS: u32 = TBL_ASYNC | TBL_BATCH;
 /// How many rows [`hr_query_all_rows`] asks for per `QueryRows` call.
 const QUERY_BATCH: i32 = 256;
 
+/// Where the cursor is (`QueryPosition`): the current row and a fraction of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TablePosition {
+    /// The current row, zero-based: the next row `QueryRows` reads (`lpulRow`); the row count
+    /// when the cursor is at the end.
+    pub row: u32,
+    /// Numerator of the cursor's position as a fraction of the table (`lpulNumerator`).
+    pub numerator: u32,
+    /// Denominator of that fraction, never zero (`lpulDenominator`): the row count, or 1 for an
+    /// empty view.
+    pub denominator: u32,
+}
+
 /// One client's view of a table: column set, restriction, sort order and cursor.
 ///
 /// The cursor is an index into the restricted, sorted rows (0 = before the first row). When
@@ -73,7 +91,7 @@ pub struct TableView {
 /// before every row that has it (a simulator choice: MAPI does not say); values that cannot
 /// be compared count as equal, so the stable sort keeps their natural order.
 fn compare_on(a: &SRow, b: &SRow, tag: PropTag) -> Ordering {
-    match (a.get(tag), b.get(tag)) {
+    match (a.find(tag), b.find(tag)) {
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Less,
         (Some(_), None) => Ordering::Greater,
@@ -156,14 +174,37 @@ impl TableView {
         Ok(())
     }
 
-    /// The rows of `all` that pass the restriction, in sort order.
-    fn view<'a>(&self, all: &'a [SRow]) -> Vec<&'a SRow> {
-        let mut rows: Vec<&SRow> = all
-            .iter()
-            .filter(|r| self.restriction.as_ref().is_none_or(|res| res.matches(r)))
+    /// `QuerySortOrder`: the current sort keys; an empty set (`cSorts` 0) when the view is in
+    /// its natural order.
+    pub fn query_sort_order(&self) -> SSortOrderSet {
+        self.sort.clone().unwrap_or_default()
+    }
+
+    /// `QueryColumns`: with `TBL_ALL_COLUMNS` every column the table can show (`available`),
+    /// otherwise the current column set, or the default set (`available` too) when
+    /// `SetColumns` was never called. Other flags → `MAPI_E_UNKNOWN_FLAGS`.
+    pub fn query_columns(&self, flags: u32, available: &[PropTag]) -> MapiResult<Vec<PropTag>> {
+        if flags & !TBL_ALL_COLUMNS != 0 {
+            return Err(HResult::MAPI_E_UNKNOWN_FLAGS);
+        }
+        match (&self.columns, flags & TBL_ALL_COLUMNS != 0) {
+            (Some(cols), false) => Ok(cols.clone()),
+            _ => Ok(available.to_vec()),
+        }
+    }
+
+    /// The indices into `all` of the rows that pass the restriction, in sort order: the view.
+    pub(crate) fn order(&self, all: &[SRow]) -> Vec<usize> {
+        let mut rows: Vec<usize> = (0..all.len())
+            .filter(|&i| {
+                self.restriction
+                    .as_ref()
+                    .is_none_or(|res| res.matches(&all[i]))
+            })
             .collect();
         if let Some(SSortOrderSet(keys)) = &self.sort {
-            rows.sort_by(|a, b| {
+            rows.sort_by(|&a, &b| {
+                let (a, b) = (&all[a], &all[b]);
                 keys.iter()
                     .map(|k| {
                         let ord = compare_on(a, b, k.prop_tag);
@@ -180,19 +221,30 @@ impl TableView {
         rows
     }
 
+    /// The rows of `all` that pass the restriction, in sort order.
+    fn view<'a>(&self, all: &'a [SRow]) -> Vec<&'a SRow> {
+        self.order(all).into_iter().map(|i| &all[i]).collect()
+    }
+
+    /// Where a predefined bookmark points in a view of `n` rows. The view keeps no bookmarks of
+    /// its own (`CreateBookmark` is not simulated), so any other value →
+    /// `MAPI_E_INVALID_BOOKMARK`.
+    fn bookmark(&self, bookmark: u32, n: usize) -> MapiResult<usize> {
+        match bookmark {
+            BOOKMARK_BEGINNING => Ok(0),
+            BOOKMARK_CURRENT => Ok(self.position.min(n)),
+            BOOKMARK_END => Ok(n),
+            _ => Err(HResult::MAPI_E_INVALID_BOOKMARK),
+        }
+    }
+
     /// `SeekRow`: move the cursor `row_count` rows (negative: backwards) from the bookmark
     /// (`BOOKMARK_BEGINNING`, `BOOKMARK_CURRENT` or `BOOKMARK_END`), stopping at either end.
     /// Returns the rows actually moved (`lplRowsSought`), negative when moving backwards.
-    /// Another bookmark → `MAPI_E_INVALID_PARAMETER` (the simulator knows no
-    /// `MAPI_E_INVALID_BOOKMARK`).
+    /// Another bookmark → `MAPI_E_INVALID_BOOKMARK`.
     pub fn seek_row(&mut self, all: &[SRow], bookmark: u32, row_count: i32) -> MapiResult<i32> {
         let n = self.view(all).len();
-        let start = match bookmark {
-            BOOKMARK_BEGINNING => 0,
-            BOOKMARK_CURRENT => self.position.min(n),
-            BOOKMARK_END => n,
-            _ => return Err(HResult::MAPI_E_INVALID_PARAMETER),
-        };
+        let start = self.bookmark(bookmark, n)?;
         let target = if row_count >= 0 {
             start
                 .saturating_add(row_count.unsigned_abs() as usize)
@@ -203,6 +255,49 @@ impl TableView {
         self.position = target;
         // Both ends are within the table, whose size fits the i32 the caller asked with.
         Ok(i32::try_from(target as i64 - start as i64).unwrap_or(row_count))
+    }
+
+    /// `FindRow`: move the cursor to the first row of the view, from `bookmark`, that matches
+    /// `res`. Forward, the search starts at the bookmark's row itself; with `DIR_BACKWARD` it
+    /// starts at the row before the bookmark and moves towards the beginning. On a match the
+    /// cursor is left on the row found, so the next `QueryRows` returns it first.
+    ///
+    /// No match → `MAPI_E_NOT_FOUND` (the cursor stays where it was); an invalid restriction →
+    /// its [`SRestriction::validate`] error; a bookmark other than the three predefined ones →
+    /// `MAPI_E_INVALID_BOOKMARK`; flags other than `DIR_BACKWARD` → `MAPI_E_UNKNOWN_FLAGS`.
+    pub fn find_row(
+        &mut self,
+        all: &[SRow],
+        res: &SRestriction,
+        bookmark: u32,
+        flags: u32,
+    ) -> MapiResult<()> {
+        if flags & !DIR_BACKWARD != 0 {
+            return Err(HResult::MAPI_E_UNKNOWN_FLAGS);
+        }
+        res.validate()?;
+        let view = self.view(all);
+        let origin = self.bookmark(bookmark, view.len())?;
+        let hit = if flags & DIR_BACKWARD == 0 {
+            (origin..view.len()).find(|&i| res.matches(view[i]))
+        } else {
+            (0..origin).rev().find(|&i| res.matches(view[i]))
+        };
+        let found = hit.ok_or(HResult::MAPI_E_NOT_FOUND)?;
+        self.position = found;
+        Ok(())
+    }
+
+    /// `QueryPosition`: the cursor's row (the next row `QueryRows` reads) and its place as a
+    /// fraction `row / rows` of the view (denominator 1 for an empty view).
+    pub fn query_position(&self, all: &[SRow]) -> TablePosition {
+        let n = self.view(all).len();
+        let row = u32::try_from(self.position.min(n)).unwrap_or(u32::MAX);
+        TablePosition {
+            row,
+            numerator: row,
+            denominator: u32::try_from(n.max(1)).unwrap_or(u32::MAX),
+        }
     }
 
     /// `GetRowCount`: the rows that pass the restriction.
@@ -246,20 +341,17 @@ impl TableView {
     }
 
     /// `row` as the column set shows it: with no column set, every property in the row's own
-    /// order; otherwise one cell per column, in column order. A column the row has comes back
-    /// under the requested tag (so a `_A` column gets the string of a `_W` cell); a column the
-    /// row holds as a `PT_ERROR` cell comes back as that error; a column the row lacks comes
-    /// back as [`SPropValue::null`] (`PT_NULL` with `PROP_ID_NULL`, reference §3.5).
+    /// order; otherwise one cell per column, in column order. A column the row has (exact tag)
+    /// comes back as it is; a column the row holds as a `PT_ERROR` cell comes back as that
+    /// error; a column the row lacks — including the other string width of a column it has —
+    /// comes back as [`SPropValue::null`] (`PT_NULL` with `PROP_ID_NULL`).
     pub fn project(&self, row: &SRow) -> SRow {
         let Some(cols) = &self.columns else {
             return row.clone();
         };
         let cell = |col: PropTag| -> SPropValue {
-            if let Some(p) = row.props.iter().find(|p| same_property(p.tag, col)) {
-                return SPropValue {
-                    tag: col,
-                    value: p.value.clone(),
-                };
+            if let Some(p) = row.props.iter().find(|p| p.tag == col) {
+                return p.clone();
             }
             row.props
                 .iter()
@@ -271,27 +363,47 @@ impl TableView {
     }
 }
 
-/// The `IMAPITable` methods the simulator's clients use. Synchronous: a call's effect is
-/// complete when it returns.
+/// `GetRowCount`'s flags are reserved: anything but 0 → `MAPI_E_UNKNOWN_FLAGS`.
+pub(crate) fn check_row_count_flags(flags: u32) -> MapiResult<()> {
+    if flags != 0 {
+        return Err(HResult::MAPI_E_UNKNOWN_FLAGS);
+    }
+    Ok(())
+}
+
+/// The `IMAPITable` methods the simulator's clients use, under MAPI's names. Synchronous: a
+/// call's effect is complete when it returns.
 pub trait MapiTable {
     /// `SetColumns(lpPropTagArray, ulFlags)`.
     fn set_columns(&mut self, cols: &[PropTag], flags: u32) -> MapiResult<()>;
+    /// `QueryColumns(ulFlags, lpPropTagArray)`: the current (or default) column set, or with
+    /// `TBL_ALL_COLUMNS` every column the table can show.
+    fn query_columns(&self, flags: u32) -> MapiResult<Vec<PropTag>>;
     /// `Restrict(lpRestriction, ulFlags)`; `None` removes the restriction.
     fn restrict(&mut self, res: Option<SRestriction>, flags: u32) -> MapiResult<()>;
     /// `SortTable(lpSortCriteria, ulFlags)`; `None` restores the natural order.
     fn sort_table(&mut self, sort: Option<SSortOrderSet>, flags: u32) -> MapiResult<()>;
+    /// `QuerySortOrder(lppSortCriteria)`: an empty set when the table is in natural order.
+    fn query_sort_order(&self) -> MapiResult<SSortOrderSet>;
     /// `SeekRow(bkOrigin, lRowCount, lplRowsSought)`: returns the rows moved.
     fn seek_row(&mut self, bookmark: u32, row_count: i32) -> MapiResult<i32>;
+    /// `FindRow(lpRestriction, BkOrigin, ulFlags)`: moves the cursor to the next matching row
+    /// ([`TableView::find_row`]).
+    fn find_row(&mut self, res: &SRestriction, bookmark: u32, flags: u32) -> MapiResult<()>;
+    /// `QueryPosition(lpulRow, lpulNumerator, lpulDenominator)`.
+    fn query_position(&self) -> MapiResult<TablePosition>;
     /// `QueryRows(lRowCount, ulFlags, lppRows)`.
     fn query_rows(&mut self, row_count: i32, flags: u32) -> MapiResult<SRowSet>;
-    /// `GetRowCount(ulFlags, lpulCount)`.
-    fn row_count(&self) -> MapiResult<u32>;
+    /// `GetRowCount(ulFlags, lpulCount)`: the rows in the (restricted) view. `ulFlags` is
+    /// reserved: anything but 0 → `MAPI_E_UNKNOWN_FLAGS`.
+    fn get_row_count(&self, flags: u32) -> MapiResult<u32>;
 }
 
-/// `HrQueryAllRows(ptable, ptaga, pres, psos, crowsMax, pprows)` (reference §3.5): sets the
-/// column set if `columns` is given, the restriction if `restriction` is given and the sort
-/// order if `sort` is given (each `None` leaves the table's current setting), seeks to the
-/// beginning and reads every row.
+/// `HrQueryAllRows(ptable, ptaga, pres, psos, crowsMax, pprows)`: sets the column set if
+/// `columns` is given (`None` keeps the current column set), sets the restriction to
+/// `restriction` (`None` removes any restriction set before, so every row comes back) and the
+/// sort order to `sort` (`None` restores the default order), seeks to the beginning and reads
+/// every row.
 ///
 /// `max_rows` 0 means no limit; otherwise a table with more than `max_rows` rows fails with
 /// `MAPI_E_TABLE_TOO_BIG` — a memory stop-gap, not a "first N rows" limit. Errors of the
@@ -306,12 +418,8 @@ pub fn hr_query_all_rows<T: MapiTable + ?Sized>(
     if let Some(cols) = columns {
         table.set_columns(cols, 0)?;
     }
-    if let Some(res) = restriction {
-        table.restrict(Some(res.clone()), 0)?;
-    }
-    if let Some(sort) = sort {
-        table.sort_table(Some(sort.clone()), 0)?;
-    }
+    table.restrict(restriction.cloned(), 0)?;
+    table.sort_table(sort.cloned(), 0)?;
     table.seek_row(BOOKMARK_BEGINNING, 0)?;
     let mut all = SRowSet::default();
     loop {
@@ -331,7 +439,6 @@ mod tests {
     use super::*;
     use crate::mapi::constants::{
         MAPI_AB, MAPI_SPOOLER, MAPI_SUBSYSTEM, MAPI_TRANSPORT_PROVIDER, RELOP_EQ, RELOP_GE,
-        TBL_ALL_COLUMNS,
     };
     use crate::mapi::props::{EntryId, PropValue};
     use crate::mapi::tags::{
@@ -364,13 +471,32 @@ mod tests {
         fn sort_table(&mut self, sort: Option<SSortOrderSet>, flags: u32) -> MapiResult<()> {
             self.view.sort_table(sort, flags)
         }
+        fn query_columns(&self, flags: u32) -> MapiResult<Vec<PropTag>> {
+            let mut all: Vec<PropTag> = Vec::new();
+            for p in self.rows.iter().flat_map(|r| &r.props) {
+                if !all.contains(&p.tag) {
+                    all.push(p.tag);
+                }
+            }
+            self.view.query_columns(flags, &all)
+        }
+        fn query_sort_order(&self) -> MapiResult<SSortOrderSet> {
+            Ok(self.view.query_sort_order())
+        }
         fn seek_row(&mut self, bookmark: u32, row_count: i32) -> MapiResult<i32> {
             self.view.seek_row(&self.rows, bookmark, row_count)
+        }
+        fn find_row(&mut self, res: &SRestriction, bookmark: u32, flags: u32) -> MapiResult<()> {
+            self.view.find_row(&self.rows, res, bookmark, flags)
+        }
+        fn query_position(&self) -> MapiResult<TablePosition> {
+            Ok(self.view.query_position(&self.rows))
         }
         fn query_rows(&mut self, row_count: i32, flags: u32) -> MapiResult<SRowSet> {
             self.view.query_rows(&self.rows, row_count, flags)
         }
-        fn row_count(&self) -> MapiResult<u32> {
+        fn get_row_count(&self, flags: u32) -> MapiResult<u32> {
+            check_row_count_flags(flags)?;
             Ok(self.view.row_count(&self.rows))
         }
     }
@@ -417,7 +543,7 @@ mod tests {
         assert_eq!(all[1].string(PR_DISPLAY_NAME), Some("MAPI Spooler"));
     }
 
-    /// Seed procedure 1 (reference §4.1): SetColumns {PR_ENTRYID, PR_RESOURCE_TYPE}, restrict
+    /// Seed procedure 1: SetColumns {PR_ENTRYID, PR_RESOURCE_TYPE}, restrict
     /// to PR_RESOURCE_TYPE == MAPI_SPOOLER, HrQueryAllRows → the single spooler row.
     #[test]
     fn spooler_restriction_returns_exactly_one_row() {
@@ -434,19 +560,20 @@ mod tests {
             ]
         );
         assert_eq!(rows[0].entry_id(), Some(EntryId(vec![2])));
-        assert_eq!(t.row_count(), Ok(1));
+        assert_eq!(t.get_row_count(0), Ok(1));
     }
 
-    /// Seed procedure 2 (reference §4.2): every transport row.
+    /// Seed procedure 2: every transport row. MAPI documents `HrQueryAllRows`' `pres` as "if
+    /// NULL, no restriction": a call without one returns every row, whatever an earlier call
+    /// restricted the table to.
     #[test]
     fn transport_restriction_returns_transport_rows() {
         let mut t = VecTable::new(status_rows());
         let res = resource_type_is(MAPI_TRANSPORT_PROVIDER);
         let rows = hr_query_all_rows(&mut t, None, Some(&res), None, 0).unwrap();
         assert_eq!(ids(&rows), [4, 5]);
-        // A restriction left on the table is kept when none is passed.
         let again = hr_query_all_rows(&mut t, None, None, None, 0).unwrap();
-        assert_eq!(ids(&again), [4, 5]);
+        assert_eq!(ids(&again), [1, 2, 3, 4, 5]);
     }
 
     #[test]
@@ -522,11 +649,8 @@ mod tests {
         assert_eq!(first[1].tag, 0x0000_0001);
         assert_eq!(first[1].tag, PR_NULL);
         assert_eq!(first[1].value, PropValue::Null);
-        // The Unicode cell answers the 8-bit column, under the 8-bit tag.
-        assert_eq!(
-            first[2],
-            SPropValue::string(PR_DISPLAY_NAME_A, "MAPI Subsystem")
-        );
+        // The 8-bit column is another column than the Unicode cell the row holds.
+        assert_eq!(first[2], SPropValue::null());
         // An error cell in the row comes back as that error.
         assert_eq!(got[1].props[1], SPropValue::not_found(PR_STATUS_STRING));
     }
@@ -609,7 +733,7 @@ mod tests {
         assert_eq!(view.seek_row(&rows, BOOKMARK_BEGINNING, -1), Ok(0));
         assert_eq!(
             view.seek_row(&rows, 3, 0),
-            Err(HResult::MAPI_E_INVALID_PARAMETER)
+            Err(HResult::MAPI_E_INVALID_BOOKMARK)
         );
         // A cursor past a shrunken table counts as its end.
         view.seek_row(&rows, BOOKMARK_END, 0).unwrap();
@@ -684,6 +808,113 @@ mod tests {
             ids(&view.query_rows(&with_gap, 10, 0).unwrap()),
             [1, 2, 3, 4, 5]
         );
+    }
+
+    /// MAPI documents `HrQueryAllRows`' `psos` as "if NULL, the default sort order for the
+    /// table is used": a call without one undoes an earlier call's sort.
+    #[test]
+    fn query_all_rows_without_sort_restores_default_order() {
+        let mut t = VecTable::new(status_rows());
+        let by_name = SSortOrderSet(vec![SSortOrder::ascending(PR_DISPLAY_NAME)]);
+        let sorted = hr_query_all_rows(&mut t, None, None, Some(&by_name), 0).unwrap();
+        assert_eq!(ids(&sorted), [3, 5, 2, 1, 4]);
+        assert_eq!(t.query_sort_order(), Ok(by_name));
+        let natural = hr_query_all_rows(&mut t, None, None, None, 0).unwrap();
+        assert_eq!(ids(&natural), [1, 2, 3, 4, 5]);
+        assert_eq!(t.query_sort_order(), Ok(SSortOrderSet::default()));
+    }
+
+    /// MAPI documents `FindRow` as searching forward from the bookmark's row, or with
+    /// `DIR_BACKWARD` from the row before the bookmark, and moving the cursor to the row found.
+    #[test]
+    fn find_row_in_both_directions() {
+        let rows = status_rows();
+        let mut view = TableView::new();
+        let transport = resource_type_is(MAPI_TRANSPORT_PROVIDER);
+        view.find_row(&rows, &transport, BOOKMARK_BEGINNING, 0)
+            .unwrap();
+        assert_eq!(view.query_position(&rows).row, 3);
+        // Forward from the current row finds that row again.
+        view.find_row(&rows, &transport, BOOKMARK_CURRENT, 0)
+            .unwrap();
+        assert_eq!(ids(&view.query_rows(&rows, 1, TBL_NOADVANCE).unwrap()), [4]);
+        // Backward from the end: the last transport.
+        view.find_row(&rows, &transport, BOOKMARK_END, DIR_BACKWARD)
+            .unwrap();
+        assert_eq!(ids(&view.query_rows(&rows, 1, TBL_NOADVANCE).unwrap()), [5]);
+        // Backward from row 4 (Fax) starts at row 3 (SMTP).
+        view.find_row(&rows, &transport, BOOKMARK_CURRENT, DIR_BACKWARD)
+            .unwrap();
+        assert_eq!(view.query_position(&rows).row, 3);
+        // Nothing before the first transport: not found, cursor unchanged.
+        assert_eq!(
+            view.find_row(&rows, &transport, BOOKMARK_CURRENT, DIR_BACKWARD),
+            Err(HResult::MAPI_E_NOT_FOUND)
+        );
+        assert_eq!(view.query_position(&rows).row, 3);
+        assert_eq!(
+            view.find_row(&rows, &transport, BOOKMARK_END, 0),
+            Err(HResult::MAPI_E_NOT_FOUND)
+        );
+        assert_eq!(
+            view.find_row(&rows, &transport, BOOKMARK_BEGINNING, DIR_BACKWARD),
+            Err(HResult::MAPI_E_NOT_FOUND)
+        );
+        assert_eq!(
+            view.find_row(&rows, &transport, 7, 0),
+            Err(HResult::MAPI_E_INVALID_BOOKMARK)
+        );
+        assert_eq!(
+            view.find_row(&rows, &transport, BOOKMARK_BEGINNING, 0x2),
+            Err(HResult::MAPI_E_UNKNOWN_FLAGS)
+        );
+    }
+
+    /// MAPI documents `QueryPosition`'s row as zero-based, "the next row to be read", with a
+    /// denominator that cannot be zero.
+    #[test]
+    fn query_position_counts_the_view() {
+        let rows = status_rows();
+        let mut view = TableView::new();
+        assert_eq!(
+            view.query_position(&rows),
+            TablePosition {
+                row: 0,
+                numerator: 0,
+                denominator: 5
+            }
+        );
+        view.seek_row(&rows, BOOKMARK_END, 0).unwrap();
+        assert_eq!(view.query_position(&rows).row, 5);
+        view.restrict(Some(resource_type_is(99)), 0).unwrap();
+        assert_eq!(
+            view.query_position(&rows),
+            TablePosition {
+                row: 0,
+                numerator: 0,
+                denominator: 1
+            }
+        );
+    }
+
+    /// MAPI documents `QueryColumns` as returning the current column set, the default set
+    /// before any `SetColumns`, and with `TBL_ALL_COLUMNS` every available column.
+    #[test]
+    fn query_columns_current_default_and_all() {
+        let mut t = VecTable::new(status_rows());
+        let all = vec![
+            PR_ENTRYID,
+            PR_DISPLAY_NAME,
+            PR_RESOURCE_TYPE,
+            PR_RESOURCE_METHODS,
+            PR_STATUS_CODE,
+        ];
+        assert_eq!(t.query_columns(0), Ok(all.clone()));
+        t.set_columns(&[PR_STATUS_CODE, PR_ENTRYID], 0).unwrap();
+        assert_eq!(t.query_columns(0), Ok(vec![PR_STATUS_CODE, PR_ENTRYID]));
+        assert_eq!(t.query_columns(TBL_ALL_COLUMNS), Ok(all));
+        assert_eq!(t.query_columns(0x2), Err(HResult::MAPI_E_UNKNOWN_FLAGS));
+        assert_eq!(t.get_row_count(1), Err(HResult::MAPI_E_UNKNOWN_FLAGS));
     }
 
     #[test]
