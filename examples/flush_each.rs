@@ -44,8 +44,9 @@ fn main() {
             at(c.now()),
             rows.len()
         );
-        // FLUSH_UPLOAD flushes the outbound queues and FLUSH_DOWNLOAD the inbound ones (the
-        // seed page has them the other way round in this step; see the contract).
+        // FLUSH_UPLOAD flushes the outbound queues and FLUSH_DOWNLOAD the inbound ones, as the
+        // flag definitions say (the on-demand page has them the other way round in this step;
+        // see `FlushFlags::outbound`).
         let flags = FlushFlags::UPLOAD | FlushFlags::DOWNLOAD | FlushFlags::NO_UI;
         for row in rows.iter() {
             let entry = row.entry_id().expect("PR_ENTRYID");

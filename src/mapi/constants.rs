@@ -1,12 +1,12 @@
 //! Numeric MAPI constants that are not property tags, flush flags or return codes.
 //!
 //! The simulator exchanges these values with scenario files, metrics and tests, so they must
-//! be the real header values (reference §1.2–§1.9), not simulator-private enums. Each group
-//! carries the section of the reference it comes from. The `*_names` helpers exist so that
+//! be the real values of the MAPI headers (`mapidefs.h`, `mapispi.h`, `mapiguid.h`), not
+//! simulator-private enums. Each group is headed by what it is. The `*_names` helpers exist so that
 //! traces and error messages show `STATUS_AVAILABLE | STATUS_OUTBOUND_FLUSH` rather than a
 //! bare number.
 
-// ---- §1.2 PR_RESOURCE_METHODS bits ---------------------------------------------------
+// ---- PR_RESOURCE_METHODS bits ---------------------------------------------------
 
 /// `PR_RESOURCE_METHODS` bit: the object implements `IMAPIStatus::ValidateState`.
 pub const STATUS_VALIDATE_STATE: u32 = 0x0000_0001;
@@ -17,7 +17,7 @@ pub const STATUS_CHANGE_PASSWORD: u32 = 0x0000_0004;
 /// `PR_RESOURCE_METHODS` bit: the object implements `IMAPIStatus::FlushQueues`.
 pub const STATUS_FLUSH_QUEUES: u32 = 0x0000_0008;
 
-// ---- §1.3 PR_RESOURCE_TYPE values --------------------------------------------------------
+// ---- PR_RESOURCE_TYPE values --------------------------------------------------------
 
 /// `PR_RESOURCE_TYPE`: message store provider.
 pub const MAPI_STORE_PROVIDER: u32 = 33;
@@ -36,7 +36,7 @@ pub const MAPI_SUBSYSTEM: u32 = 39;
 /// `PR_RESOURCE_TYPE`: spooler hook provider.
 pub const MAPI_HOOK_PROVIDER: u32 = 40;
 
-// ---- §1.4 PR_STATUS_CODE bits ----------------------------------------------------------------
+// ---- PR_STATUS_CODE bits ----------------------------------------------------------------
 
 /// `PR_STATUS_CODE`: the resource is operational.
 pub const STATUS_AVAILABLE: u32 = 0x0000_0001;
@@ -59,7 +59,7 @@ pub const STATUS_OUTBOUND_FLUSH: u32 = 0x0040_0000;
 /// `PR_STATUS_CODE`: the transport supports remote access (header download).
 pub const STATUS_REMOTE_ACCESS: u32 = 0x0080_0000;
 
-// ---- §1.5 PR_RESOURCE_FLAGS bits ---------------------------------------------------------
+// ---- PR_RESOURCE_FLAGS bits ---------------------------------------------------------
 
 /// `PR_RESOURCE_FLAGS`: identity to use for outbound among several instances of a transport.
 pub const STATUS_DEFAULT_OUTBOUND: u32 = 0x0000_0001;
@@ -90,7 +90,7 @@ pub const STATUS_PRIMARY_STORE: u32 = 0x0000_1000;
 /// `PR_RESOURCE_FLAGS`: the fallback store at logon.
 pub const STATUS_SECONDARY_STORE: u32 = 0x0000_2000;
 
-// ---- §1.6 ValidateState / SettingsDialog flags -----------------------------------------
+// ---- ValidateState / SettingsDialog flags -----------------------------------------
 
 /// `ValidateState`: show no property sheets or progress dialogs.
 pub const SUPPRESS_UI: u32 = 0x0000_0001;
@@ -111,7 +111,7 @@ pub const SHOW_XP_SESSION_UI: u32 = 0x0040_0000;
 /// `SettingsDialog`: show the configuration read-only (a hint).
 pub const UI_READONLY: u32 = 0x0000_0001;
 
-// ---- §1.8 object types -------------------------------------------------------------------
+// ---- object types -------------------------------------------------------------------
 
 /// Object type: message store.
 pub const MAPI_STORE: u32 = 0x01;
@@ -138,7 +138,7 @@ pub const MAPI_SESSION: u32 = 0x0B;
 /// Object type: form information.
 pub const MAPI_FORMINFO: u32 = 0x0C;
 
-// ---- §1.8 notification events ------------------------------------------------------------
+// ---- notification events ------------------------------------------------------------
 
 /// Notification event `fnevCriticalError`: critical error.
 #[allow(non_upper_case_globals)]
@@ -177,7 +177,7 @@ pub const fnevReservedForMapi: u32 = 0x4000_0000;
 #[allow(non_upper_case_globals)]
 pub const fnevExtended: u32 = 0x8000_0000;
 
-// ---- §1.8 TABLE_NOTIFICATION events ------------------------------------------------------
+// ---- TABLE_NOTIFICATION events ------------------------------------------------------
 
 /// Table event: the table changed as a whole.
 pub const TABLE_CHANGED: u32 = 1;
@@ -198,7 +198,7 @@ pub const TABLE_SETCOL_DONE: u32 = 8;
 /// Table event: the table must be reloaded.
 pub const TABLE_RELOAD: u32 = 9;
 
-// ---- §1.9 restrictions -------------------------------------------------------------------
+// ---- restrictions -------------------------------------------------------------------
 
 /// Restriction type: all sub-restrictions must match.
 pub const RES_AND: u32 = 0;
@@ -252,7 +252,7 @@ pub const FL_PREFIXSTRING: u32 = 0x0000_0002;
 /// Content fuzzy level modifier: compare without regard to case.
 pub const FL_IGNORECASE: u32 = 0x0001_0000;
 
-// ---- §1.9 table flags --------------------------------------------------------------------
+// ---- table flags --------------------------------------------------------------------
 
 /// `QueryColumns`: all available columns rather than the current set.
 pub const TBL_ALL_COLUMNS: u32 = 0x0000_0001;
@@ -277,7 +277,7 @@ pub const TABLE_SORT_ASCEND: u32 = 0;
 /// `SSortOrder.ulOrder`: descending.
 pub const TABLE_SORT_DESCEND: u32 = 1;
 
-// ---- §1.9 OpenEntry flags, §1.7 MAPI_UNICODE -----------------------------------------------
+// ---- OpenEntry flags, MAPI_UNICODE -----------------------------------------------
 
 /// `OpenEntry`: ask for read/write access.
 pub const MAPI_MODIFY: u32 = 0x0000_0001;
@@ -447,7 +447,7 @@ mod tests {
         assert_eq!(STATUS_SETTINGS_DIALOG, 2);
         assert_eq!(STATUS_CHANGE_PASSWORD, 4);
         assert_eq!(STATUS_FLUSH_QUEUES, 8);
-        // The spooler row: ValidateState + FlushQueues = 0x9 (reference §1.2).
+        // The spooler row: ValidateState + FlushQueues = 0x9, as MAPI documents it.
         assert_eq!(
             resource_methods_names(0x9),
             "STATUS_VALIDATE_STATE | STATUS_FLUSH_QUEUES"

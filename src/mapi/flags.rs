@@ -1,7 +1,7 @@
-//! `IMAPIStatus::FlushQueues` flags (reference §1.1) and their one direction mapping.
+//! `IMAPIStatus::FlushQueues` flags and their one direction mapping.
 //!
 //! The flush flags decide which queue a flush empties, and the seed documentation contradicts
-//! itself about which flag means which direction (reference §5.1). So the mapping from flag
+//! itself about which flag means which direction. So the mapping from flag
 //! to direction lives in exactly one place, [`FlushFlags::outbound`] and
 //! [`FlushFlags::inbound`], and everything else asks those two methods.
 
@@ -228,7 +228,7 @@ impl FlushFlags {
     ///
     /// `FLUSH_UPLOAD` means outbound, as the normative flag tables of `IMAPIStatus::FlushQueues`
     /// and `IXPLogon::FlushQueues` and the `STATUS_OUTBOUND_FLUSH` description say; the
-    /// on-demand page says the opposite (reference §5.1). This and [`FlushFlags::inbound`] are
+    /// on-demand page says the opposite. This and [`FlushFlags::inbound`] are
     /// the only place that mapping is made: flip it here if it ever has to change.
     pub fn outbound(self) -> bool {
         self.contains(FlushFlags::UPLOAD)
@@ -236,7 +236,7 @@ impl FlushFlags {
 
     /// Whether this flush empties the inbound (incoming) queues: `FLUSH_DOWNLOAD`.
     ///
-    /// See [`FlushFlags::outbound`] for why this mapping lives here only (reference §5.1).
+    /// See [`FlushFlags::outbound`] for why this mapping lives here only.
     pub fn inbound(self) -> bool {
         self.contains(FlushFlags::DOWNLOAD)
     }

@@ -1,4 +1,4 @@
-//! MAPI return codes (reference §1.11) as a closed Rust enum.
+//! MAPI return codes (`mapicode.h`) as a closed Rust enum.
 //!
 //! Every simulated MAPI call returns one of these, and scenarios and metrics name them, so
 //! each variant carries its real `HRESULT` value and its header name. Warnings such as

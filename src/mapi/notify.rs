@@ -19,7 +19,7 @@
 //! all.
 //!
 //! MAPI calls an advise sink the client supplies. Here `Advise` hands back the receiving end
-//! instead, [`Notifications`], which the client awaits on its own task: the same contract as
+//! instead, [`Notifications`], which the client awaits on its own task: the same arrangement as
 //! an advise sink wrapped with `HrThisThreadAdviseSink`, where notifications arrive on the
 //! client's thread when it is ready for them.
 

@@ -309,7 +309,7 @@ impl TableView {
     ///
     /// A positive count reads forward from the cursor; a negative count first moves back that
     /// many rows (stopping at the beginning) and returns the rows between there and the
-    /// cursor, in table order, as the `QueryRows` reference says. Without `TBL_NOADVANCE` the
+    /// cursor, in table order, as MAPI documents `QueryRows`. Without `TBL_NOADVANCE` the
     /// cursor then moves in the reading direction: forward past the last row returned, or
     /// backward to the first row returned (so repeated negative calls page backwards); with
     /// `TBL_NOADVANCE` it stays where it was. An empty set means the cursor was already at

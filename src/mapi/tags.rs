@@ -3,7 +3,7 @@
 //! A tag packs a property *id* (high 16 bits) with a property *type* (low 16 bits), so the
 //! same property can be asked for as an 8-bit or a Unicode string. The status table and the
 //! restriction and table machinery all speak in tags, so they live in one place here, with
-//! the values of reference §1.9 and §1.10.
+//! the values of the MAPI headers (`mapidefs.h`, `mapitags.h`).
 //!
 //! Naming: for a string property the plain name is the Unicode tag (what a client passing
 //! `MAPI_UNICODE` sees), `_A` is the 8-bit (`PT_STRING8`) form and `_W` the Unicode
@@ -210,7 +210,8 @@ pub fn tag_name(tag: PropTag) -> Option<&'static str> {
 mod tests {
     use super::*;
 
-    /// Tag values exactly as listed in reference §1.10 (ANSI / Unicode columns).
+    /// Tag values exactly as `PROP_TAG(type, id)` gives them for the status-table properties
+    /// (8-bit / Unicode forms).
     #[test]
     fn status_table_tags_match_reference() {
         let expected: &[(PropTag, u32)] = &[
