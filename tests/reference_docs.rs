@@ -355,13 +355,21 @@ fn base() -> Vec<Section> {
             Some("[[flush]]"),
             "[[flush]]",
             None,
-            &[("at", "\"1s\""), ("via", "\"spooler\""), ("flags", "[\"FLUSH_UPLOAD\"]")],
+            &[
+                ("at", "\"1s\""),
+                ("via", "\"spooler\""),
+                ("flags", "[\"FLUSH_UPLOAD\"]"),
+            ],
         ),
         section(
             Some("[[procedure]]"),
             "[[procedure]]",
             None,
-            &[("at", "\"1s\""), ("kind", "\"flush-all\""), ("flags", "[\"FLUSH_UPLOAD\"]")],
+            &[
+                ("at", "\"1s\""),
+                ("kind", "\"flush-all\""),
+                ("flags", "[\"FLUSH_UPLOAD\"]"),
+            ],
         ),
         section(
             Some("[[fault]]"),
@@ -413,9 +421,8 @@ fn names_section(s: &Section, key: &str) -> bool {
 }
 
 /// The base scenario without key `k` (a top-level key also takes its sections away).
-fn without(k: &DocKey) -> (Vec<Section>, bool) {
+fn without(k: &DocKey) -> Vec<Section> {
     let mut sections = base();
-    let before = render(&sections);
     if k.table == "top level" {
         sections.retain(|s| !names_section(s, &k.key));
     }
@@ -423,8 +430,7 @@ fn without(k: &DocKey) -> (Vec<Section>, bool) {
         let here = holds(s, k.table);
         s.lines.retain(|(key, _)| !(here && *key == k.key));
     }
-    let removed = render(&sections) != before;
-    (sections, removed)
+    sections
 }
 
 /// The base scenario with `key = value` written where the key belongs; `kind` picks the
@@ -465,18 +471,22 @@ fn check_default(k: &DocKey, base_scenario: &Scenario) -> Option<String> {
     let at = format!("{FORMAT}:{}: `{}` of {}", k.line, k.key, k.table);
     let default = k.default.trim();
     if default.starts_with("required") {
-        let (sections, removed) = without(k);
-        return match parse(&sections) {
-            _ if !removed => Some(format!("{at}: the test's base scenario lacks this required key")),
-            Ok(_) => Some(format!("{at}: documented as required, but a file without it is accepted")),
-            Err(e) if e.kind() == ErrorKind::MissingKey && e.key().ends_with(k.key.as_str()) => None,
-            Err(e) => Some(format!("{at}: documented as required; leaving it out gives: {e}")),
+        return match parse(&without(k)) {
+            Ok(_) => Some(format!(
+                "{at}: documented as required, but a file without it is accepted"
+            )),
+            Err(e) if e.kind() == ErrorKind::MissingKey && e.key().ends_with(k.key.as_str()) => {
+                None
+            }
+            Err(e) => Some(format!(
+                "{at}: documented as required; leaving it out gives: {e}"
+            )),
         };
     }
     if default == "—" {
-        return parse(&without(k).0)
-            .err()
-            .map(|e| format!("{at}: documented as optional, but a file without it is refused: {e}"));
+        return parse(&without(k)).err().map(|e| {
+            format!("{at}: documented as optional, but a file without it is refused: {e}")
+        });
     }
     let values = literals(default);
     if values.is_empty() || k.table == "distribution" {
@@ -494,7 +504,11 @@ fn check_default(k: &DocKey, base_scenario: &Scenario) -> Option<String> {
                      leaving the key out"
                 ))
             }
-            Err(e) => return Some(format!("{at}: the documented default `{value}` is refused: {e}")),
+            Err(e) => {
+                return Some(format!(
+                    "{at}: the documented default `{value}` is refused: {e}"
+                ))
+            }
         }
     }
     None
@@ -521,7 +535,11 @@ fn the_flag_table_lists_every_flag_with_its_value() {
         .into_iter()
         .filter(|t| t.header == ["flag", "value", "meaning"])
         .collect();
-    assert_eq!(tables.len(), 1, "{FORMAT}: expected one `flag | value | meaning` table");
+    assert_eq!(
+        tables.len(),
+        1,
+        "{FORMAT}: expected one `flag | value | meaning` table"
+    );
     for row in &tables[0].rows {
         let name = md::plain(&row[0]);
         let value = md::plain(&row[1]);
@@ -577,7 +595,13 @@ fn expand(pattern: &str) -> Vec<String> {
     };
     pattern[open + 1..close]
         .split(',')
-        .flat_map(|alt| expand(&format!("{}{alt}{}", &pattern[..open], &pattern[close + 1..])))
+        .flat_map(|alt| {
+            expand(&format!(
+                "{}{alt}{}",
+                &pattern[..open],
+                &pattern[close + 1..]
+            ))
+        })
         .collect()
 }
 
@@ -631,7 +655,9 @@ fn every_metric_the_code_knows_is_documented_with_its_type_and_nothing_else() {
             let line = t.line + 2 + i;
             let spans = md::code_spans(&row[0]);
             let [pattern] = spans.as_slice() else {
-                problems.push(format!("{METRICS}:{line}: expected one `metric` in the first column"));
+                problems.push(format!(
+                    "{METRICS}:{line}: expected one `metric` in the first column"
+                ));
                 continue;
             };
             for name in expand(pattern) {
@@ -652,10 +678,14 @@ fn every_metric_the_code_knows_is_documented_with_its_type_and_nothing_else() {
         }
     }
     for m in known.difference(&documented) {
-        problems.push(format!("{METRICS}: the metric `{m}` exists but is not documented"));
+        problems.push(format!(
+            "{METRICS}: the metric `{m}` exists but is not documented"
+        ));
     }
     for m in documented.difference(&known) {
-        problems.push(format!("{METRICS}: `{m}` is documented but is no metric of the code"));
+        problems.push(format!(
+            "{METRICS}: `{m}` is documented but is no metric of the code"
+        ));
     }
     report(problems);
 }
@@ -707,7 +737,9 @@ fn every_command_and_option_is_documented_and_nothing_else() {
     for c in commands() {
         let heading = format!("`spoolsim {c}`");
         if !md::headings(&text).iter().any(|(_, h, _)| *h == heading) {
-            problems.push(format!("{CLI}: no section \"## {heading}\" for the command `{c}`"));
+            problems.push(format!(
+                "{CLI}: no section \"## {heading}\" for the command `{c}`"
+            ));
             continue;
         }
         let documented: BTreeSet<String> = tables
@@ -719,10 +751,14 @@ fn every_command_and_option_is_documented_and_nothing_else() {
             .collect();
         let actual = options_of(&c);
         for o in actual.difference(&documented) {
-            problems.push(format!("{CLI}: `spoolsim {c} {o}` exists but is not in its option table"));
+            problems.push(format!(
+                "{CLI}: `spoolsim {c} {o}` exists but is not in its option table"
+            ));
         }
         for o in documented.difference(&actual) {
-            problems.push(format!("{CLI}: `spoolsim {c} {o}` is documented but does not exist"));
+            problems.push(format!(
+                "{CLI}: `spoolsim {c} {o}` is documented but does not exist"
+            ));
         }
     }
     report(problems);
@@ -767,7 +803,10 @@ fn every_complete_scenario_shown_in_the_docs_runs_and_passes() {
                 Ok(p) => {
                     let o = Outcome::new(&p.scenario, run(&p.scenario, &RunOptions::default()));
                     if !o.passed() {
-                        problems.push(format!("{at}: the scenario shown fails: {:?}", o.failures()));
+                        problems.push(format!(
+                            "{at}: the scenario shown fails: {:?}",
+                            o.failures()
+                        ));
                     }
                 }
             }
@@ -792,16 +831,25 @@ fn every_link_between_pages_resolves() {
                 continue;
             }
             let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
-            let path = if file.is_empty() { PathBuf::from(&page) } else { dir.join(file) };
+            let path = if file.is_empty() {
+                PathBuf::from(&page)
+            } else {
+                dir.join(file)
+            };
             let Ok(linked) = std::fs::read_to_string(root().join(&path)) else {
                 if !root().join(&path).is_dir() {
                     problems.push(format!("{page}: link to {target}: no such file"));
                 }
                 continue;
             };
-            let slugs: Vec<String> = md::headings(&linked).iter().map(|(_, h, _)| md::slug(h)).collect();
+            let slugs: Vec<String> = md::headings(&linked)
+                .iter()
+                .map(|(_, h, _)| md::slug(h))
+                .collect();
             if !anchor.is_empty() && !slugs.iter().any(|s| s == anchor) {
-                problems.push(format!("{page}: link to {target}: no heading with that anchor"));
+                problems.push(format!(
+                    "{page}: link to {target}: no heading with that anchor"
+                ));
             }
         }
     }
