@@ -1,4 +1,4 @@
-//! Queue-draining benchmarks and their raw-channel baselines (contract: `benchmarks.md`).
+//! Queue-draining benchmarks and their raw-channel baselines (`docs/benchmarks.md`).
 //!
 //! Each case measures real work through the real path — the spooler actor, its queues, the
 //! transport actors, the channels and the flush request, with the trace recorder in its default

@@ -1,4 +1,4 @@
-//! `spoolsim bench`: every case of the benchmark contract beside its baseline.
+//! `spoolsim bench`: every benchmark case beside its baseline (`docs/benchmarks.md`).
 
 use std::time::Duration;
 

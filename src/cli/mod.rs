@@ -1,6 +1,6 @@
 //! The `spoolsim` command line: `run`, `check`, `validate`, `example` (and `bench`, `sweep`).
 //!
-//! Exit codes follow the contract: 0 success, 1 an expectation or invariant failed, 2 bad input
+//! Exit codes (see `docs/cli.md`): 0 success, 1 an expectation or invariant failed, 2 bad input
 //! or usage (2 outranks 1). Nothing here panics on user input.
 
 mod bench;
@@ -49,7 +49,7 @@ enum Command {
     },
     /// Print the built-in office-day scenario.
     Example,
-    /// Benchmark queue draining against raw-channel baselines (see benchmarks.md).
+    /// Benchmark queue draining, each case beside a baseline measured in the same run.
     Bench(bench::BenchArgs),
     /// Run one scenario over a range of seeds, in parallel, and summarise every metric.
     Sweep(sweep::SweepArgs),

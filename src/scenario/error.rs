@@ -37,7 +37,7 @@ pub enum ErrorKind {
     Conflict,
     /// An expectation on a metric that does not exist for this scenario.
     UnknownMetric,
-    /// A limit of the contract's section 6 (messages, transports, horizon).
+    /// A limit that protects the machine (messages, transports, horizon, file size).
     Limit,
 }
 

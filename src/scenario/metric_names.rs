@@ -1,4 +1,4 @@
-//! The names of metrics (contract section 4) that exist for a given scenario.
+//! The names of metrics (`docs/metrics.md`) that exist for a given scenario.
 //!
 //! Expectations, reports, sweeps and JSON output all name metrics by string, and many names
 //! depend on the scenario: `delivered.<t>` needs a transport called `<t>`, `flush.3.result`

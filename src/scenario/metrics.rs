@@ -1,4 +1,4 @@
-//! Metrics (contract section 4), computed from a run's trace and end state.
+//! Metrics (`docs/metrics.md`), computed from a run's trace and end state.
 //!
 //! Everything here reads the merged trace and the end-of-run snapshot, never actor internals,
 //! so the report, `check`, sweeps and plots all see the same numbers.
@@ -54,7 +54,7 @@ impl Value {
         }
     }
 
-    /// The JSON form of the contract: times as integer microseconds, words as strings.
+    /// The JSON form: times as integer microseconds, words as strings.
     pub fn to_json(&self) -> serde_json::Value {
         match self {
             Value::Count(n) => (*n).into(),
@@ -275,7 +275,7 @@ fn call_metrics(m: &mut Metrics, prefix: &str, calls: &[&FlushInfo]) {
     );
 }
 
-/// Computes every metric of contract section 4 for `run`, which had `n_flushes` scripted
+/// Computes every metric of `docs/metrics.md` for `run`, which had `n_flushes` scripted
 /// `[[flush]]` entries and `n_procedures` `[[procedure]]` entries.
 pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metrics {
     let mut m = Metrics::default();

@@ -210,7 +210,7 @@ impl UiAnswer {
 }
 
 impl TransportConfig {
-    /// A LAN transport with the contract's defaults.
+    /// A LAN transport with the documented defaults (`docs/scenario-format.md`).
     pub fn lan(name: impl Into<String>, address_types: &[&str]) -> Self {
         TransportConfig {
             name: name.into(),
@@ -228,7 +228,7 @@ impl TransportConfig {
         }
     }
 
-    /// A dial-up transport with the contract's defaults.
+    /// A dial-up transport with the documented defaults (`docs/scenario-format.md`).
     pub fn ras(name: impl Into<String>, address_types: &[&str]) -> Self {
         TransportConfig {
             kind: TransportKind::Ras(RasConfig::default()),
@@ -425,7 +425,7 @@ pub enum ExpectValue {
 /// One line of `[expect]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expectation {
-    /// The metric's name (section 4 of the contract).
+    /// The metric's name (see `docs/metrics.md`).
     pub metric: String,
     /// The comparison.
     pub op: CmpOp,

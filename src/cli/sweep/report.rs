@@ -186,7 +186,7 @@ impl Report {
             })
             .collect();
         o.insert("metrics".into(), Json::Object(metrics));
-        // The contract's `failed_seeds` is the list of seeds; `failures` says why, with the
+        // `failed_seeds` is the list of seeds; `failures` says why, with the
         // command that reruns each.
         let seeds: Vec<Json> = s.failed.keys().map(|&seed| seed.into()).collect();
         let failed: Vec<Json> = s

@@ -1,4 +1,5 @@
-//! Scenario files (TOML, contract section 2) parsed and validated into a [`Scenario`].
+//! Scenario files (TOML, see `docs/scenario-format.md`) parsed and validated into a
+//! [`Scenario`].
 //!
 //! Scenario files are the user interface of the simulator: people write them by hand, keep
 //! them in regression suites and run them in CI, where the only feedback is a log line. So
@@ -20,7 +21,7 @@
 //! scenario ([`crate::scenario::metric_names`]). Things that are allowed but probably
 //! mistakes (mail nobody can route, actions after the horizon) come back as [`Warning`]s.
 //!
-//! The limits of contract section 6 (messages, transports, horizon) are checked on the
+//! The limits that protect the machine (messages, transports, horizon) are checked on the
 //! numbers as written, before anything is built from them, so a file asking for 10^18
 //! messages is refused at once. Parsing never panics: arbitrary bytes, empty files, huge
 //! integers, NaN and infinities all give an error (the `toml` parser bounds nesting depth).
@@ -50,8 +51,8 @@ pub const MAX_HORIZON: Micros = 365 * DAY;
 /// The largest scenario file accepted, in bytes.
 pub const MAX_FILE_BYTES: usize = 16 << 20;
 
-/// Top-level keys.
-const TOP_KEYS: &[&str] = &[
+/// Keys of the top level of a scenario file.
+pub const TOP_KEYS: &[&str] = &[
     "name",
     "description",
     "seed",
@@ -67,7 +68,64 @@ const TOP_KEYS: &[&str] = &[
 ];
 
 /// Keys of `[spooler]`.
-const SPOOLER_KEYS: &[&str] = &["honors_no_ui", "flush_order"];
+pub const SPOOLER_KEYS: &[&str] = &["honors_no_ui", "flush_order"];
+
+/// One table of a scenario file and the keys the parser accepts in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyTable {
+    /// The table: `top level`, `[spooler]`, `[[transport]]`, `[[transport]] ras`, `[[mail]]`,
+    /// `[[incoming]]`, `[[flush]]`, `[[procedure]]`, `[[fault]]`, or `distribution` (the
+    /// inline table of a random duration).
+    pub table: &'static str,
+    /// The keys it accepts.
+    pub keys: &'static [&'static str],
+}
+
+/// Every table of a scenario file with the keys it accepts. The parser refuses unknown keys
+/// (and suggests the nearest one) from these very lists, and a test keeps the tables of
+/// `docs/scenario-format.md` equal to them, so neither can drift from the other.
+pub const KEY_TABLES: &[KeyTable] = &[
+    KeyTable {
+        table: "top level",
+        keys: TOP_KEYS,
+    },
+    KeyTable {
+        table: "[spooler]",
+        keys: SPOOLER_KEYS,
+    },
+    KeyTable {
+        table: "[[transport]]",
+        keys: transport::COMMON_KEYS,
+    },
+    KeyTable {
+        table: "[[transport]] ras",
+        keys: transport::RAS_KEYS,
+    },
+    KeyTable {
+        table: "[[mail]]",
+        keys: actions::MAIL_KEYS,
+    },
+    KeyTable {
+        table: "[[incoming]]",
+        keys: actions::INCOMING_KEYS,
+    },
+    KeyTable {
+        table: "[[flush]]",
+        keys: actions::FLUSH_KEYS,
+    },
+    KeyTable {
+        table: "[[procedure]]",
+        keys: actions::PROCEDURE_KEYS,
+    },
+    KeyTable {
+        table: "[[fault]]",
+        keys: actions::FAULT_KEYS,
+    },
+    KeyTable {
+        table: "distribution",
+        keys: reader::DIST_KEYS,
+    },
+];
 
 /// A parsed scenario and what looked suspicious in it.
 #[derive(Debug, Clone, PartialEq)]
@@ -222,7 +280,7 @@ fn horizon(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> PResult<Option<Micros>> {
     Ok(Some(until))
 }
 
-/// The limits of contract section 6 on transports and messages, checked on the numbers as
+/// The limits on transports and messages, checked on the numbers as
 /// written before anything is built. Malformed values are skipped here and refused later
 /// with a precise message.
 fn check_limits(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> PResult<()> {

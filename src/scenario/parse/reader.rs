@@ -320,7 +320,7 @@ pub(super) fn word<'a>(
     ))
 }
 
-/// How the contract writes durations, for messages.
+/// How durations are written, for messages.
 pub(super) const DURATION: &str = "a duration like \"250ms\", \"45s\", \"5m\" or \"1h 30m\"";
 
 /// The message for a number where a duration string belongs.
@@ -365,7 +365,7 @@ pub(super) fn duration_expecting(
     }
 }
 
-/// Parses a duration, with the contract's message when it is not one.
+/// Parses a duration, with our own message when it is not one.
 pub(super) fn duration_text(text: &str) -> Result<Micros, String> {
     parse_duration(text).map_err(|e| match e {
         DurationError::Syntax { reason, .. } => {
@@ -404,9 +404,12 @@ pub(super) fn raw(v: &Val<'_>) -> String {
     }
 }
 
-/// How the contract writes distributions, for messages.
+/// How distributions are written, for messages.
 pub(super) const DIST: &str =
     "a duration like \"20ms\" or {uniform = [\"10ms\", \"50ms\"]} or {exp = \"20ms\"}";
+
+/// Keys of a distribution's inline table.
+pub(super) const DIST_KEYS: &[&str] = &["uniform", "exp"];
 
 /// A fixed duration or a distribution: `"20ms"`, `{uniform = ["10ms", "50ms"]}`,
 /// `{exp = "20ms"}`.
@@ -424,7 +427,7 @@ pub(super) fn dist(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<Dist> {
         span: v.span(),
         what: "a distribution".to_string(),
     };
-    tbl.check_keys(cx, &["uniform", "exp"])?;
+    tbl.check_keys(cx, DIST_KEYS)?;
     match (tbl.get("uniform"), tbl.get("exp")) {
         (Some(_), Some(_)) => {
             let k = tbl.key_of("exp").map_or(v.span(), |k| k.span());
@@ -477,7 +480,7 @@ pub(super) const FLAG_NAMES: &[&str] = &[
     "FLUSH_ASYNC_OK",
 ];
 
-/// How the contract writes flags, for messages.
+/// How flags are written, for messages.
 const FLAGS: &str =
     "flags as a list of names and/or integers like [\"FLUSH_UPLOAD\", \"FLUSH_NO_UI\"], or raw \
      bits like 0x12";
@@ -551,7 +554,7 @@ fn flag_item(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<u32> {
     }
 }
 
-/// How the contract writes sizes, for messages.
+/// How sizes are written, for messages.
 const SIZE: &str = "a size like \"4KiB\", \"4KB\", \"512B\", \"1MiB\" or a number of bytes";
 
 /// A message size: `"4KiB"` (1024), `"4KB"` (1000), `"512B"`, `"2 MB"`, or an integer of bytes.

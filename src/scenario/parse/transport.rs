@@ -31,7 +31,7 @@ pub(super) const COMMON_KEYS: &[&str] = &[
 /// Keys of `ras` transports only.
 pub(super) const RAS_KEYS: &[&str] = &["connect", "idle_hangup", "ui", "ui_delay", "unattended"];
 
-/// The most transports a scenario may have (contract section 6).
+/// The most transports a scenario may have.
 pub const MAX_TRANSPORTS: usize = 10_000;
 
 /// Reads every `[[transport]]`; at least one is required.

@@ -1,0 +1,899 @@
+//! The user's reference in `docs/` against the code it describes.
+//!
+//! A reference that drifts from the program is worse than none, so every table that lists
+//! something the code also lists is checked both ways: the keys of each scenario table against
+//! the parser's own lists (`KEY_TABLES`, the lists its unknown-key check uses), each documented
+//! default by writing it into a scenario and comparing with leaving it out, the flags against
+//! `FlushFlags`, the metric names and types against `metric_names`, and every option in
+//! `docs/cli.md` against the binary's `--help`. Complete scenarios shown in the docs must run and
+//! pass, links between pages must resolve, and nothing may cite documents outside the repository.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use spoolsim::mapi::FlushFlags;
+use spoolsim::report::Outcome;
+use spoolsim::scenario::error::ErrorKind;
+use spoolsim::scenario::metric_names::{all_metric_names, metric_kind, MetricKind};
+use spoolsim::scenario::parse::{parse_scenario, KEY_TABLES};
+use spoolsim::scenario::{run, RunOptions, Scenario};
+
+const FORMAT: &str = "docs/scenario-format.md";
+const METRICS: &str = "docs/metrics.md";
+const CLI: &str = "docs/cli.md";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// Fails with every problem found, one per line.
+fn report(problems: Vec<String>) {
+    assert!(
+        problems.is_empty(),
+        "the reference and the code disagree:\n  {}",
+        problems.join("\n  ")
+    );
+}
+
+/// Just enough Markdown: headings, pipe tables and fenced code, outside code fences.
+mod md {
+    /// A pipe table with the heading it stands under.
+    #[derive(Debug)]
+    pub struct Table {
+        pub heading: String,
+        pub line: usize,
+        pub header: Vec<String>,
+        pub rows: Vec<Vec<String>>,
+    }
+
+    /// A fenced code block.
+    #[derive(Debug)]
+    pub struct Code {
+        pub lang: String,
+        pub line: usize,
+        pub text: String,
+    }
+
+    /// The cells of a table row; `\|` is a pipe inside a cell.
+    pub fn cells(line: &str) -> Vec<String> {
+        let inner = line.trim().trim_start_matches('|');
+        let inner = inner.strip_suffix('|').unwrap_or(inner);
+        let mut out = vec![String::new()];
+        let mut chars = inner.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if chars.peek() == Some(&'|') => {
+                    out.last_mut().unwrap().push('|');
+                    chars.next();
+                }
+                '|' => out.push(String::new()),
+                c => out.last_mut().unwrap().push(c),
+            }
+        }
+        out.iter().map(|c| c.trim().to_string()).collect()
+    }
+
+    /// Headings (level, text, line) outside code fences.
+    pub fn headings(text: &str) -> Vec<(usize, String, usize)> {
+        let mut out = Vec::new();
+        let mut fenced = false;
+        for (i, line) in text.lines().enumerate() {
+            if line.starts_with("```") {
+                fenced = !fenced;
+            } else if !fenced && line.starts_with('#') {
+                let level = line.chars().take_while(|&c| c == '#').count();
+                out.push((level, line[level..].trim().to_string(), i + 1));
+            }
+        }
+        out
+    }
+
+    /// Every pipe table, with the nearest heading above it.
+    pub fn tables(text: &str) -> Vec<Table> {
+        let mut out: Vec<Table> = Vec::new();
+        let mut fenced = false;
+        let mut heading = String::new();
+        let mut current: Option<Table> = None;
+        for (i, line) in text.lines().enumerate() {
+            if line.starts_with("```") {
+                fenced = !fenced;
+            }
+            let row = !fenced && line.trim_start().starts_with('|');
+            if !row {
+                out.extend(current.take());
+                if !fenced && line.starts_with('#') {
+                    heading = line.trim_start_matches('#').trim().to_string();
+                }
+                continue;
+            }
+            let row = cells(line);
+            let separator = row.iter().all(|c| c.chars().all(|c| "-: ".contains(c)));
+            match current.as_mut() {
+                None => {
+                    current = Some(Table {
+                        heading: heading.clone(),
+                        line: i + 1,
+                        header: row,
+                        rows: Vec::new(),
+                    })
+                }
+                Some(_) if separator => {}
+                Some(t) => t.rows.push(row),
+            }
+        }
+        out.extend(current);
+        out
+    }
+
+    /// Every fenced code block.
+    pub fn code_blocks(text: &str) -> Vec<Code> {
+        let mut out = Vec::new();
+        let mut open: Option<Code> = None;
+        for (i, line) in text.lines().enumerate() {
+            match (&mut open, line.strip_prefix("```")) {
+                (None, Some(lang)) => {
+                    open = Some(Code {
+                        lang: lang.trim().to_string(),
+                        line: i + 1,
+                        text: String::new(),
+                    })
+                }
+                (Some(_), Some(_)) => out.extend(open.take()),
+                (Some(c), None) => {
+                    c.text.push_str(line);
+                    c.text.push('\n');
+                }
+                (None, None) => {}
+            }
+        }
+        out
+    }
+
+    /// The contents of the backtick spans of a cell, in order.
+    pub fn code_spans(cell: &str) -> Vec<String> {
+        cell.split('`')
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 1)
+            .map(|(_, s)| s.to_string())
+            .collect()
+    }
+
+    /// A cell's text without backticks.
+    pub fn plain(cell: &str) -> String {
+        cell.replace('`', "")
+    }
+
+    /// GitHub's anchor for a heading.
+    pub fn slug(heading: &str) -> String {
+        heading
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect()
+    }
+}
+
+// ----- scenario keys ---------------------------------------------------------------------------
+
+/// The heading of each key table in `docs/scenario-format.md`, by the parser's table label.
+const KEY_HEADINGS: &[(&str, &str)] = &[
+    ("Top level", "top level"),
+    ("`[spooler]`", "[spooler]"),
+    ("`[[transport]]`", "[[transport]]"),
+    ("`[[transport]]`, ras only", "[[transport]] ras"),
+    ("`[[mail]]`", "[[mail]]"),
+    ("`[[incoming]]`", "[[incoming]]"),
+    ("`[[flush]]`", "[[flush]]"),
+    ("`[[procedure]]`", "[[procedure]]"),
+    ("`[[fault]]`", "[[fault]]"),
+    ("Distributions", "distribution"),
+];
+
+/// One documented key: its table (the parser's label), name, type and default cell.
+#[derive(Debug, Clone)]
+struct DocKey {
+    table: &'static str,
+    key: String,
+    default: String,
+    line: usize,
+}
+
+/// The key tables of the format page, checked for shape; problems go to `problems`.
+fn doc_keys(problems: &mut Vec<String>) -> Vec<DocKey> {
+    let text = read(FORMAT);
+    let mut out = Vec::new();
+    for t in md::tables(&text) {
+        if t.header != ["key", "type", "default", "meaning"] {
+            continue;
+        }
+        let Some(&(_, table)) = KEY_HEADINGS.iter().find(|(h, _)| *h == t.heading) else {
+            problems.push(format!(
+                "{FORMAT}:{}: a key table under the heading \"{}\", which names no table of \
+                 the parser (known headings: {:?})",
+                t.line,
+                t.heading,
+                KEY_HEADINGS.iter().map(|h| h.0).collect::<Vec<_>>()
+            ));
+            continue;
+        };
+        for (i, row) in t.rows.iter().enumerate() {
+            let line = t.line + 2 + i;
+            let spans = md::code_spans(&row[0]);
+            if row.len() != 4 || spans.len() != 1 || row[1].is_empty() || row[2].is_empty() {
+                problems.push(format!(
+                    "{FORMAT}:{line}: expected `key` | type | default | meaning, found {row:?}"
+                ));
+                continue;
+            }
+            out.push(DocKey {
+                table,
+                key: spans[0].clone(),
+                default: row[2].clone(),
+                line,
+            });
+        }
+    }
+    out
+}
+
+#[test]
+fn every_key_the_parser_accepts_is_documented_and_nothing_else() {
+    let mut problems = Vec::new();
+    let keys = doc_keys(&mut problems);
+    for kt in KEY_TABLES {
+        let documented: BTreeSet<&str> = keys
+            .iter()
+            .filter(|k| k.table == kt.table)
+            .map(|k| k.key.as_str())
+            .collect();
+        let accepted: BTreeSet<&str> = kt.keys.iter().copied().collect();
+        if !KEY_HEADINGS.iter().any(|(_, t)| *t == kt.table) {
+            problems.push(format!(
+                "{FORMAT}: the parser has a table {} with keys {:?} that the reference has no \
+                 section for (add a heading and a key table, and list it in KEY_HEADINGS)",
+                kt.table, kt.keys
+            ));
+        }
+        for k in accepted.difference(&documented) {
+            problems.push(format!(
+                "{FORMAT}: `{k}` of {} is accepted by the parser but missing from its table",
+                kt.table
+            ));
+        }
+        for k in documented.difference(&accepted) {
+            problems.push(format!(
+                "{FORMAT}: `{k}` is documented in {} but the parser does not accept it there",
+                kt.table
+            ));
+        }
+    }
+    let mut seen = BTreeMap::new();
+    for k in &keys {
+        if let Some(first) = seen.insert((k.table, k.key.clone()), k.line) {
+            problems.push(format!(
+                "{FORMAT}:{}: `{}` of {} is documented twice (first on line {first})",
+                k.line, k.key, k.table
+            ));
+        }
+    }
+    report(problems);
+}
+
+/// A section of the scenario the defaults are tried on.
+#[derive(Debug, Clone)]
+struct Section {
+    /// `None` for the top level.
+    header: Option<&'static str>,
+    /// The parser's label of its table.
+    table: &'static str,
+    /// `lan` or `ras` for transports.
+    kind: Option<&'static str>,
+    lines: Vec<(String, String)>,
+}
+
+fn section(
+    header: Option<&'static str>,
+    table: &'static str,
+    kind: Option<&'static str>,
+    lines: &[(&str, &str)],
+) -> Section {
+    Section {
+        header,
+        table,
+        kind,
+        lines: lines
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    }
+}
+
+/// The smallest scenario with one entry of every kind and only required keys.
+fn base() -> Vec<Section> {
+    let t = Some("[[transport]]");
+    vec![
+        section(None, "top level", None, &[("name", "\"reference\"")]),
+        section(
+            t,
+            "[[transport]]",
+            Some("lan"),
+            &[
+                ("name", "\"lan\""),
+                ("kind", "\"lan\""),
+                ("address_types", "[\"SMTP\"]"),
+            ],
+        ),
+        section(
+            t,
+            "[[transport]]",
+            Some("ras"),
+            &[
+                ("name", "\"dialup\""),
+                ("kind", "\"ras\""),
+                ("address_types", "[\"X400\"]"),
+            ],
+        ),
+        section(
+            Some("[[mail]]"),
+            "[[mail]]",
+            None,
+            &[("at", "\"1s\""), ("to", "\"SMTP:bob@example.com\"")],
+        ),
+        section(
+            Some("[[incoming]]"),
+            "[[incoming]]",
+            None,
+            &[("transport", "\"lan\""), ("at", "\"1s\"")],
+        ),
+        section(
+            Some("[[flush]]"),
+            "[[flush]]",
+            None,
+            &[
+                ("at", "\"1s\""),
+                ("via", "\"spooler\""),
+                ("flags", "[\"FLUSH_UPLOAD\"]"),
+            ],
+        ),
+        section(
+            Some("[[procedure]]"),
+            "[[procedure]]",
+            None,
+            &[
+                ("at", "\"1s\""),
+                ("kind", "\"flush-all\""),
+                ("flags", "[\"FLUSH_UPLOAD\"]"),
+            ],
+        ),
+        section(
+            Some("[[fault]]"),
+            "[[fault]]",
+            None,
+            &[
+                ("at", "\"1s\""),
+                ("transport", "\"lan\""),
+                ("kind", "\"crash\""),
+                ("down", "\"1m\""),
+            ],
+        ),
+    ]
+}
+
+fn render(sections: &[Section]) -> String {
+    let mut out = String::new();
+    for s in sections {
+        if let Some(h) = s.header {
+            out.push_str(h);
+            out.push('\n');
+        }
+        for (k, v) in &s.lines {
+            out.push_str(&format!("{k} = {v}\n"));
+        }
+    }
+    out
+}
+
+/// The scenario of `sections`, with what depends on byte positions cleared.
+fn parse(sections: &[Section]) -> Result<Scenario, spoolsim::scenario::ScenarioError> {
+    let mut s = parse_scenario(&render(sections), "defaults.toml")?.scenario;
+    s.flushes.iter_mut().for_each(|f| f.order = 0);
+    s.procedures.iter_mut().for_each(|p| p.order = 0);
+    Ok(s)
+}
+
+/// Whether section `s` holds the keys of the reference's table `table`.
+fn holds(s: &Section, table: &str) -> bool {
+    match table {
+        "[[transport]] ras" => s.kind == Some("ras"),
+        t => s.table == t,
+    }
+}
+
+/// Whether top-level key `key` names section `s` (`transport` names `[[transport]]`).
+fn names_section(s: &Section, key: &str) -> bool {
+    s.header.is_some_and(|h| h.trim_matches(['[', ']']) == key)
+}
+
+/// The base scenario without key `k` (a top-level key also takes its sections away).
+fn without(k: &DocKey) -> Vec<Section> {
+    let mut sections = base();
+    if k.table == "top level" {
+        sections.retain(|s| !names_section(s, &k.key));
+    }
+    for s in sections.iter_mut() {
+        let here = holds(s, k.table);
+        s.lines.retain(|(key, _)| !(here && *key == k.key));
+    }
+    sections
+}
+
+/// The base scenario with `key = value` written where the key belongs; `kind` picks the
+/// transports of one kind.
+fn with(k: &DocKey, value: &str, kind: Option<&str>) -> Vec<Section> {
+    let mut sections = base();
+    if k.table == "[spooler]" {
+        sections.insert(1, section(Some("[spooler]"), "[spooler]", None, &[]));
+    }
+    for s in sections.iter_mut() {
+        if holds(s, k.table) && (kind.is_none() || s.kind == kind) {
+            s.lines.push((k.key.clone(), value.to_string()));
+        }
+    }
+    sections
+}
+
+/// A default cell's TOML values, each with the transport kind it is for (`(lan)`, `(ras)`).
+fn literals(cell: &str) -> Vec<(String, Option<&'static str>)> {
+    let parts: Vec<&str> = cell.split('`').collect();
+    let mut out = Vec::new();
+    for i in (1..parts.len()).step_by(2) {
+        let after = parts.get(i + 1).map_or("", |a| a.trim_start());
+        let kind = if after.starts_with("(lan)") {
+            Some("lan")
+        } else if after.starts_with("(ras)") {
+            Some("ras")
+        } else {
+            None
+        };
+        out.push((parts[i].to_string(), kind));
+    }
+    out
+}
+
+/// Checks one documented default against the parser; returns what is wrong.
+fn check_default(k: &DocKey, base_scenario: &Scenario) -> Option<String> {
+    let at = format!("{FORMAT}:{}: `{}` of {}", k.line, k.key, k.table);
+    let default = k.default.trim();
+    if default.starts_with("required") {
+        return match parse(&without(k)) {
+            Ok(_) => Some(format!(
+                "{at}: documented as required, but a file without it is accepted"
+            )),
+            Err(e) if e.kind() == ErrorKind::MissingKey && e.key().ends_with(k.key.as_str()) => {
+                None
+            }
+            Err(e) => Some(format!(
+                "{at}: documented as required; leaving it out gives: {e}"
+            )),
+        };
+    }
+    if default == "—" {
+        return parse(&without(k)).err().map(|e| {
+            format!("{at}: documented as optional, but a file without it is refused: {e}")
+        });
+    }
+    let values = literals(default);
+    if values.is_empty() || k.table == "distribution" {
+        return Some(format!(
+            "{at}: cannot read the default {default:?} (expected `required`, `—`, or TOML values \
+             in backticks, each optionally followed by (lan) or (ras))"
+        ));
+    }
+    for (value, kind) in values {
+        match parse(&with(k, &value, kind)) {
+            Ok(s) if &s == base_scenario => {}
+            Ok(_) => {
+                return Some(format!(
+                    "{at}: writing the documented default `{value}` gives another scenario than \
+                     leaving the key out"
+                ))
+            }
+            Err(e) => {
+                return Some(format!(
+                    "{at}: the documented default `{value}` is refused: {e}"
+                ))
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn every_documented_default_is_the_parsers_default() {
+    let mut problems = Vec::new();
+    let keys = doc_keys(&mut problems);
+    let base_scenario = match parse(&base()) {
+        Ok(s) => s,
+        Err(e) => panic!("the test's base scenario is invalid: {e}"),
+    };
+    problems.extend(keys.iter().filter_map(|k| check_default(k, &base_scenario)));
+    report(problems);
+}
+
+#[test]
+fn the_flag_table_lists_every_flag_with_its_value() {
+    let text = read(FORMAT);
+    let mut problems = Vec::new();
+    let mut union = 0u32;
+    let tables: Vec<_> = md::tables(&text)
+        .into_iter()
+        .filter(|t| t.header == ["flag", "value", "meaning"])
+        .collect();
+    assert_eq!(
+        tables.len(),
+        1,
+        "{FORMAT}: expected one `flag | value | meaning` table"
+    );
+    for row in &tables[0].rows {
+        let name = md::plain(&row[0]);
+        let value = md::plain(&row[1]);
+        let bits = u32::from_str_radix(value.trim_start_matches("0x"), 16).ok();
+        match (FlushFlags::from_name(&name), bits) {
+            (Some(f), Some(b)) if f.bits() == b => union |= b,
+            (Some(f), _) => problems.push(format!(
+                "{FORMAT}: {name} is documented as {value}, but its value is {:#x}",
+                f.bits()
+            )),
+            (None, _) => problems.push(format!("{FORMAT}: {name} is not a flag the parser knows")),
+        }
+    }
+    if union != FlushFlags::all().bits() {
+        problems.push(format!(
+            "{FORMAT}: the flag table covers bits {union:#x}, the parser knows {:#x}",
+            FlushFlags::all().bits()
+        ));
+    }
+    report(problems);
+}
+
+// ----- metrics ---------------------------------------------------------------------------------
+
+const METRIC_SCENARIO: &str = r#"
+name = "metric-names"
+[[transport]]
+name = "lan"
+kind = "lan"
+address_types = ["SMTP"]
+[[transport]]
+name = "dialup"
+kind = "ras"
+address_types = ["X400"]
+[[flush]]
+at = "1s"
+via = "spooler"
+flags = ["FLUSH_UPLOAD"]
+[[flush]]
+at = "2s"
+via = "lan"
+flags = ["FLUSH_UPLOAD"]
+[[procedure]]
+at = "3s"
+kind = "flush-all"
+flags = ["FLUSH_UPLOAD"]
+"#;
+
+/// `a.{b,c}.d` → `a.b.d`, `a.c.d`.
+fn expand(pattern: &str) -> Vec<String> {
+    let (Some(open), Some(close)) = (pattern.find('{'), pattern.find('}')) else {
+        return vec![pattern.to_string()];
+    };
+    pattern[open + 1..close]
+        .split(',')
+        .flat_map(|alt| {
+            expand(&format!(
+                "{}{alt}{}",
+                &pattern[..open],
+                &pattern[close + 1..]
+            ))
+        })
+        .collect()
+}
+
+/// A concrete metric name as the reference writes its pattern.
+fn pattern_of(name: &str, transports: &[&str]) -> String {
+    let parts: Vec<&str> = name.split('.').collect();
+    let call = matches!(parts.first(), Some(&"flush") | Some(&"procedure"));
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if transports.contains(p) {
+                "<transport>"
+            } else if call && i == 1 && p.parse::<u32>().is_ok() {
+                "N"
+            } else {
+                p
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+fn type_word(kind: MetricKind) -> &'static str {
+    match kind {
+        MetricKind::Count => "count",
+        MetricKind::Time => "time",
+        MetricKind::Latency => "time or none",
+        MetricKind::Moment => "time or never",
+        MetricKind::Result => "result or pending",
+    }
+}
+
+#[test]
+fn every_metric_the_code_knows_is_documented_with_its_type_and_nothing_else() {
+    let scenario = parse_scenario(METRIC_SCENARIO, "metric-names.toml")
+        .unwrap()
+        .scenario;
+    let transports = ["lan", "dialup"];
+    let known: BTreeSet<String> = all_metric_names(&scenario)
+        .iter()
+        .map(|n| pattern_of(n, &transports))
+        .collect();
+    let mut problems = Vec::new();
+    let mut documented = BTreeSet::new();
+    for t in md::tables(&read(METRICS)) {
+        if t.header != ["metric", "type", "meaning"] {
+            continue;
+        }
+        for (i, row) in t.rows.iter().enumerate() {
+            let line = t.line + 2 + i;
+            let spans = md::code_spans(&row[0]);
+            let [pattern] = spans.as_slice() else {
+                problems.push(format!(
+                    "{METRICS}:{line}: expected one `metric` in the first column"
+                ));
+                continue;
+            };
+            for name in expand(pattern) {
+                let concrete = name.replace("<transport>", "lan").replace(".N.", ".1.");
+                let wanted = md::plain(&row[1]);
+                match metric_kind(&concrete, &scenario) {
+                    Some(k) if type_word(k) == wanted => {}
+                    Some(k) => problems.push(format!(
+                        "{METRICS}:{line}: `{name}` is documented as {wanted:?}, but it holds {:?}",
+                        type_word(k)
+                    )),
+                    None => {}
+                }
+                if !documented.insert(name.clone()) {
+                    problems.push(format!("{METRICS}:{line}: `{name}` is documented twice"));
+                }
+            }
+        }
+    }
+    for m in known.difference(&documented) {
+        problems.push(format!(
+            "{METRICS}: the metric `{m}` exists but is not documented"
+        ));
+    }
+    for m in documented.difference(&known) {
+        problems.push(format!(
+            "{METRICS}: `{m}` is documented but is no metric of the code"
+        ));
+    }
+    report(problems);
+}
+
+// ----- command line ----------------------------------------------------------------------------
+
+fn help(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_spoolsim"))
+        .args(args)
+        .output()
+        .expect("spoolsim runs");
+    assert!(out.status.success(), "spoolsim {args:?} failed");
+    String::from_utf8(out.stdout).expect("UTF-8 help")
+}
+
+/// The subcommands `spoolsim --help` lists, without `help`.
+fn commands() -> Vec<String> {
+    let text = help(&["--help"]);
+    text.lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect()
+}
+
+/// The long options in the options section of `spoolsim CMD --help`, without `--help`.
+fn options_of(command: &str) -> BTreeSet<String> {
+    help(&[command, "--help"])
+        .lines()
+        .skip_while(|l| !l.starts_with("Options:"))
+        .flat_map(|l| {
+            l.split_whitespace()
+                .take_while(|w| w.starts_with('-') || w.starts_with('<'))
+                .filter(|w| w.starts_with("--"))
+                .map(|w| w.trim_end_matches(',').to_string())
+                .collect::<Vec<_>>()
+        })
+        .filter(|o| o != "--help")
+        .collect()
+}
+
+#[test]
+fn every_command_and_option_is_documented_and_nothing_else() {
+    let text = read(CLI);
+    let mut problems = Vec::new();
+    let tables = md::tables(&text);
+    for c in commands() {
+        let heading = format!("`spoolsim {c}`");
+        if !md::headings(&text).iter().any(|(_, h, _)| *h == heading) {
+            problems.push(format!(
+                "{CLI}: no section \"## {heading}\" for the command `{c}`"
+            ));
+            continue;
+        }
+        let documented: BTreeSet<String> = tables
+            .iter()
+            .filter(|t| t.heading == heading && t.header == ["option", "default", "meaning"])
+            .flat_map(|t| t.rows.iter())
+            .filter_map(|r| md::code_spans(&r[0]).first().cloned())
+            .map(|o| o.split([' ', '=']).next().unwrap_or("").to_string())
+            .collect();
+        let actual = options_of(&c);
+        for o in actual.difference(&documented) {
+            problems.push(format!(
+                "{CLI}: `spoolsim {c} {o}` exists but is not in its option table"
+            ));
+        }
+        for o in documented.difference(&actual) {
+            problems.push(format!(
+                "{CLI}: `spoolsim {c} {o}` is documented but does not exist"
+            ));
+        }
+    }
+    report(problems);
+}
+
+// ----- pages as a whole ------------------------------------------------------------------------
+
+/// The Markdown pages of the reference, and the README.
+fn pages() -> Vec<String> {
+    let mut out = vec!["README.md".to_string()];
+    let mut docs: Vec<String> = std::fs::read_dir(root().join("docs"))
+        .expect("docs/ exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md"))
+        .map(|n| format!("docs/{n}"))
+        .collect();
+    docs.sort();
+    out.extend(docs);
+    out
+}
+
+#[test]
+fn every_complete_scenario_shown_in_the_docs_runs_and_passes() {
+    let mut problems = Vec::new();
+    let mut shown = 0;
+    for page in pages() {
+        for block in md::code_blocks(&read(&page)) {
+            // A complete scenario names itself before its first section.
+            let complete = block
+                .text
+                .lines()
+                .take_while(|l| !l.starts_with('['))
+                .any(|l| l.starts_with("name ="));
+            if block.lang != "toml" || !complete {
+                continue;
+            }
+            shown += 1;
+            let at = format!("{page}, the scenario at line {}", block.line);
+            match parse_scenario(&block.text, &page) {
+                Err(e) => problems.push(format!("{at}: the scenario shown is invalid: {e}")),
+                Ok(p) => {
+                    let o = Outcome::new(&p.scenario, run(&p.scenario, &RunOptions::default()));
+                    if !o.passed() {
+                        problems.push(format!(
+                            "{at}: the scenario shown fails: {:?}",
+                            o.failures()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(shown > 0, "no complete scenario found in the docs");
+    report(problems);
+}
+
+#[test]
+fn every_link_between_pages_resolves() {
+    let mut problems = Vec::new();
+    for page in pages() {
+        let text = read(&page);
+        let dir = Path::new(&page).parent().unwrap_or(Path::new(""));
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("](") {
+            rest = &rest[i + 2..];
+            let Some(end) = rest.find(')') else { break };
+            let target = &rest[..end];
+            if target.contains("://") || target.contains(' ') {
+                continue;
+            }
+            let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+            let path = if file.is_empty() {
+                PathBuf::from(&page)
+            } else {
+                dir.join(file)
+            };
+            let Ok(linked) = std::fs::read_to_string(root().join(&path)) else {
+                if !root().join(&path).is_dir() {
+                    problems.push(format!("{page}: link to {target}: no such file"));
+                }
+                continue;
+            };
+            let slugs: Vec<String> = md::headings(&linked)
+                .iter()
+                .map(|(_, h, _)| md::slug(h))
+                .collect();
+            if !anchor.is_empty() && !slugs.iter().any(|s| s == anchor) {
+                problems.push(format!(
+                    "{page}: link to {target}: no heading with that anchor"
+                ));
+            }
+        }
+    }
+    report(problems);
+}
+
+/// Files whose words must stand on their own: they may not cite documents users never see.
+fn own_words_files() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut out: Vec<PathBuf> = pages().iter().map(|p| root().join(p)).collect();
+    for dir in ["src/cli", "src/scenario", "src/bench"] {
+        walk(&root().join(dir), &mut out);
+    }
+    out
+}
+
+#[test]
+fn the_docs_and_the_user_facing_code_cite_nothing_outside_the_repository() {
+    let mut problems = Vec::new();
+    for path in own_words_files() {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for (i, line) in text.lines().enumerate() {
+            let lower = line.to_lowercase();
+            for bad in ["contract", "../shared", "reference §", "§"] {
+                if lower.contains(bad) {
+                    problems.push(format!(
+                        "{}:{}: cites \"{bad}\", which users never see: {}",
+                        path.strip_prefix(root()).unwrap_or(&path).display(),
+                        i + 1,
+                        line.trim()
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+    report(problems);
+}
