@@ -8,7 +8,6 @@ use crate::sim::format_duration;
 use crate::sim::time::format_compact;
 use crate::sim::trace::Origin;
 
-use super::jsonl::object_name;
 use super::Outcome;
 
 /// Whether to colour the output.
@@ -212,7 +211,7 @@ pub fn render(o: &Outcome, color: Color) -> String {
                     "",
                     "",
                     c.id,
-                    object_name(names, c.object),
+                    c.object.name(names),
                     c.returned.map_or("pending".to_string(), |(t, r)| format!(
                         "{r} at {}",
                         format_compact(t)

@@ -22,7 +22,6 @@ use std::io::{self, Write};
 use serde_json::{json, Value};
 
 use crate::mapi::{FlushFlags, HResult};
-use crate::report::jsonl::object_name;
 use crate::scenario::RunResult;
 use crate::sim::trace::{EventKind, FlushId, Object, NO_TRANSPORT};
 use crate::sim::Micros;
@@ -249,10 +248,7 @@ fn build(run: &RunResult) -> (Vec<Value>, Value) {
     let labels: BTreeMap<FlushId, String> = flushes.iter().map(|f| (f.id, f.label())).collect();
     for f in &flushes {
         let ret = f.ret.map_or(end, |r| r.0);
-        let object = match f.object {
-            Object::Transport(t) if t as usize >= n => json!(format!("transport{t}")),
-            o => json!(object_name(&run.transport_names, o)),
-        };
+        let object = f.object.name(&run.transport_names);
         let args = json!({
             "object": object,
             "target": f.target.map_or(Value::Null, |t| b.transport(t)),
