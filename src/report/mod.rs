@@ -3,6 +3,7 @@
 //! Everything here is rendered from a [`Outcome`]: the scenario, the run, its metrics and its
 //! expectation checks, computed once.
 
+mod analysis;
 pub mod jsonl;
 pub mod plot;
 pub mod text;

@@ -28,7 +28,7 @@ use crate::sim::Micros;
 
 use crate::scenario::model::FaultKind;
 
-use super::plot::{flush_spans, span_end, transport_name, Levels, Steps};
+use super::analysis::{flush_spans, span_end, transport_name, Levels, Steps};
 
 /// Per-message instant events (deliveries, receptions, NDRs, failed attempts) are written only
 /// when a run has fewer than this many; above it the counters tell the story.
