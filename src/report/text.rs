@@ -37,6 +37,7 @@ impl Color {
         }
     }
 
+    /// `s` in the ANSI colour `code`, if colour is on.
     fn paint(self, code: &str, s: &str) -> String {
         match self {
             Color::On => format!("\x1b[{code}m{s}\x1b[0m"),
@@ -45,6 +46,7 @@ impl Color {
     }
 }
 
+/// `PASS` in green or `FAIL` in bold red.
 fn pass_fail(c: Color, pass: bool) -> String {
     if pass {
         c.paint("32", "PASS")
@@ -53,6 +55,7 @@ fn pass_fail(c: Color, pass: bool) -> String {
     }
 }
 
+/// A metric's value as the report shows it, or `-` if the run has no such metric.
 fn metric(o: &Outcome, name: &str) -> String {
     o.metrics
         .get(name)
@@ -189,6 +192,7 @@ struct CallLine<'a> {
 }
 
 impl CallLine<'_> {
+    /// Writes both lines to `s`.
     fn write(&self, o: &Outcome, s: &mut String) {
         let p = self.prefix;
         let _ = writeln!(

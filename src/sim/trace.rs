@@ -4,9 +4,14 @@
 //! keeps counts, exact latencies and the events metrics are computed from (scripted flushes,
 //! prompts, connects, faults); in *full* mode it also keeps the detail — one event per message,
 //! phases, status changes, polls, API callers' flushes — for `--trace`, plots and timelines. At the
-//! end of a run the recorders are merged and the events sorted by the contract's key, so the
-//! trace is byte-for-byte the same whichever actor happened to run first. Events are also sent
-//! to `tracing` (target `spoolsim::trace`) when a subscriber asks for them.
+//! end of a run the recorders are merged and the events sorted by their calendar [`Key`] (time,
+//! then kind of activity, index and creation order), so the trace is byte-for-byte the same
+//! whichever actor happened to run first. Events are also sent to `tracing` (target
+//! `spoolsim::trace`) when a subscriber asks for them.
+//!
+//! An [`Event`] serializes itself as one line of `--trace`: the field names and order of the
+//! trace format are the serde attributes on the types here, so a new kind of event says how it
+//! reads in a trace where it is declared.
 
 use serde::Serialize;
 
@@ -539,7 +544,7 @@ impl Recorder {
         self.unroutable += other.unroutable;
     }
 
-    /// Sorts the events into the contract's order.
+    /// Sorts the events by their calendar key, the order the trace is written in.
     pub fn sort(&mut self) {
         self.events.sort_unstable_by_key(|e| e.key);
     }
@@ -585,6 +590,7 @@ mod json {
         }
     }
 
+    /// See [`super::with_transport_names`].
     pub(super) fn with_names<R>(transports: &[String], f: impl FnOnce() -> R) -> R {
         let prev = NAMES.with(|n| n.replace(transports.to_vec()));
         let _restore = Restore(prev);
@@ -603,34 +609,42 @@ mod json {
         }
     }
 
+    /// `t_us`: the event's time; the rest of its key only orders the trace.
     pub(super) fn key_time<S: Serializer>(key: &Key, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_u64(key.t)
     }
 
+    /// The actor by name (`transport:NAME`, `user:NAME`, ...).
     pub(super) fn actor<S: Serializer>(a: &Actor, s: S) -> Result<S::Ok, S::Error> {
         NAMES.with_borrow(|names| s.serialize_str(&a.name(names)))
     }
 
+    /// The status object by name.
     pub(super) fn object<S: Serializer>(o: &Object, s: S) -> Result<S::Ok, S::Error> {
         NAMES.with_borrow(|names| s.serialize_str(&o.name(names)))
     }
 
+    /// A transport by name, or `null`.
     pub(super) fn transport<S: Serializer>(t: &u16, s: S) -> Result<S::Ok, S::Error> {
         TransportRef(*t).serialize(s)
     }
 
+    /// `lpTargetTransport` by name, or `null` when there is none.
     pub(super) fn target<S: Serializer>(t: &Option<u16>, s: S) -> Result<S::Ok, S::Error> {
         t.map(TransportRef).serialize(s)
     }
 
+    /// `inbound` or `outbound`.
     pub(super) fn direction<S: Serializer>(inbound: &bool, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(if *inbound { "inbound" } else { "outbound" })
     }
 
+    /// A result by its MAPI name (`S_OK`, `MAPI_E_USER_CANCEL`).
     pub(super) fn hresult<S: Serializer>(r: &HResult, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(r.name())
     }
 
+    /// A prompt's answer as scenario files write it.
     pub(super) fn answer<S: Serializer>(a: &UiAnswer, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(a.as_str())
     }
