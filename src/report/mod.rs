@@ -1,8 +1,14 @@
-//! What a run shows its user: the text report, JSON metrics and the JSON-lines trace.
+//! What a run shows its user: the text report ([`text`]), the JSON metrics
+//! ([`Outcome::to_json`]), the JSON-lines trace ([`jsonl`]), the Chrome timeline ([`timeline`])
+//! and the SVG picture ([`plot`]).
 //!
-//! Everything here is rendered from a [`Outcome`]: the scenario, the run, its metrics and its
-//! expectation checks, computed once.
+//! Everything here is rendered from an [`Outcome`] (the scenario, the run, its metrics and its
+//! expectation checks, computed once) or from its run, and nothing here changes a run: the
+//! outputs only choose how to show it. The timeline and the picture show the same facts over
+//! time, so they share one reading of the trace (queue depths, flush calls, dial-up lines) in a
+//! private `analysis` module.
 
+mod analysis;
 pub mod jsonl;
 pub mod plot;
 pub mod text;

@@ -1,14 +1,21 @@
 //! The human-readable report of one run.
+//!
+//! What `spoolsim run` prints: a header naming the scenario, seed and horizon; a table of the
+//! transports; every scripted flush and procedure in file order with what it returned and
+//! moved; the progress indicators and prompts shown; the conservation verdict; and each
+//! expectation. Every figure comes from the metrics, so the report and `--format json` always
+//! agree.
 
 use std::fmt::Write;
 
-use crate::scenario::metrics::{flushes, Value};
-use crate::scenario::model::{Via, DEFAULT_HORIZON};
+use crate::scenario::expect::expected_text;
+use crate::scenario::metrics::{flushes, FlushInfo, Value};
+use crate::scenario::model::{FlushSpec, ProcedureSpec, Via, DEFAULT_HORIZON};
 use crate::sim::format_duration;
 use crate::sim::time::format_compact;
 use crate::sim::trace::Origin;
+use crate::sim::Micros;
 
-use super::jsonl::object_name;
 use super::Outcome;
 
 /// Whether to colour the output.
@@ -30,6 +37,7 @@ impl Color {
         }
     }
 
+    /// `s` in the ANSI colour `code`, if colour is on.
     fn paint(self, code: &str, s: &str) -> String {
         match self {
             Color::On => format!("\x1b[{code}m{s}\x1b[0m"),
@@ -38,6 +46,7 @@ impl Color {
     }
 }
 
+/// `PASS` in green or `FAIL` in bold red.
 fn pass_fail(c: Color, pass: bool) -> String {
     if pass {
         c.paint("32", "PASS")
@@ -46,6 +55,7 @@ fn pass_fail(c: Color, pass: bool) -> String {
     }
 }
 
+/// A metric's value as the report shows it, or `-` if the run has no such metric.
 fn metric(o: &Outcome, name: &str) -> String {
     o.metrics
         .get(name)
@@ -55,8 +65,18 @@ fn metric(o: &Outcome, name: &str) -> String {
 /// Renders the text report.
 pub fn render(o: &Outcome, color: Color) -> String {
     let mut s = String::new();
+    header(&mut s, o, color);
+    transport_table(&mut s, o);
+    scripted_calls(&mut s, o);
+    ui_shown(&mut s, o);
+    let _ = writeln!(s, "{} {}", pass_fail(color, o.conserved), o.conservation);
+    expectations(&mut s, o, color);
+    s
+}
+
+/// The scenario, seed, simulated span and horizon, and the scenario's description.
+fn header(s: &mut String, o: &Outcome, color: Color) {
     let run = &o.run;
-    let names = &run.transport_names;
     let horizon = o.scenario.until.map_or_else(
         || format!("quiescent, at most {}", format_duration(DEFAULT_HORIZON)),
         format_duration,
@@ -73,8 +93,11 @@ pub fn render(o: &Outcome, color: Color) -> String {
         let _ = writeln!(s, "{d}");
     }
     let _ = writeln!(s);
+}
 
-    // Per-transport table.
+/// One row per transport, a row for mail no transport handles, and the inbound latencies.
+fn transport_table(s: &mut String, o: &Outcome) {
+    let run = &o.run;
     let _ = writeln!(
         s,
         "{:<14} {:<4} {:>9} {:>9} {:>7} {:>5} {:>8} {:>7}  {:>13} {:>13} {:>13}",
@@ -91,7 +114,7 @@ pub fn render(o: &Outcome, color: Color) -> String {
         "max"
     );
     for (t, cfg) in o.scenario.transports.iter().enumerate() {
-        let n = &names[t];
+        let n = &run.transport_names[t];
         let queued = o.metrics.count_of(&format!("queued_outbound.{n}"))
             + o.metrics.count_of(&format!("queued_inbound.{n}"));
         let _ = writeln!(
@@ -127,108 +150,138 @@ pub fn render(o: &Outcome, color: Color) -> String {
         run.inbox
     );
     let _ = writeln!(s);
+}
 
-    // Flushes and procedures, in call order.
-    let calls = flushes(run);
-    if !calls.is_empty() || !o.scenario.flushes.is_empty() || !o.scenario.procedures.is_empty() {
+/// The scripted flushes and procedures, in file order, each with what it returned and moved.
+fn scripted_calls(s: &mut String, o: &Outcome) {
+    let calls = flushes(&o.run);
+    if calls.is_empty() && o.scenario.flushes.is_empty() && o.scenario.procedures.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "flushes and procedures (result / returned / completed / outcome; moved out/in)"
+    );
+    let mut rows: Vec<(u32, String)> = Vec::new();
+    for (i, f) in o.scenario.flushes.iter().enumerate() {
+        rows.push((f.order, flush_row(o, &calls, i + 1, f)));
+    }
+    for (i, p) in o.scenario.procedures.iter().enumerate() {
+        rows.push((p.order, procedure_row(o, &calls, i + 1, p)));
+    }
+    rows.sort_by_key(|r| r.0);
+    for (_, r) in rows {
+        s.push_str(&r);
+    }
+    let _ = writeln!(s);
+}
+
+/// What a scripted call was, and a second line with its figures from the metrics under
+/// `prefix` (`flush.N` or `procedure.N`).
+struct CallLine<'a> {
+    /// `flush.N` or `procedure.N`.
+    prefix: &'a str,
+    /// When it was scripted.
+    at: Micros,
+    /// Which object it went to, or which procedure it is.
+    what: String,
+    /// Its flags.
+    flags: String,
+    /// Anything to add at the end of the figures.
+    extra: &'a str,
+}
+
+impl CallLine<'_> {
+    /// Writes both lines to `s`.
+    fn write(&self, o: &Outcome, s: &mut String) {
+        let p = self.prefix;
         let _ = writeln!(
             s,
-            "flushes and procedures (result / returned / completed / outcome; moved out/in)"
+            "  {p:<12} {:>12}  {:<20} {}",
+            format_compact(self.at),
+            self.what,
+            self.flags,
         );
-        let line = |s: &mut String,
-                    label: String,
-                    at: u64,
-                    what: String,
-                    flags: String,
-                    p: &str,
-                    extra: &str| {
-            let _ = writeln!(
-                s,
-                "  {label:<12} {:>12}  {what:<20} {flags}",
-                format_compact(at),
-            );
-            let _ = writeln!(
-                s,
-                "  {:<12} {:>12}  → {} / {} / {} / {}; moved {}/{}; prompts {}{extra}",
-                "",
-                "",
-                metric(o, &format!("{p}.result")),
-                metric(o, &format!("{p}.returned_at")),
-                metric(o, &format!("{p}.completed_at")),
-                metric(o, &format!("{p}.outcome")),
-                metric(o, &format!("{p}.delivered")),
-                metric(o, &format!("{p}.received")),
-                metric(o, &format!("{p}.prompts")),
-            );
-        };
-        let mut rows: Vec<(u32, String)> = Vec::new();
-        for (i, f) in o.scenario.flushes.iter().enumerate() {
-            let n = i + 1;
-            let via = match f.via {
-                Via::Spooler => match f.target {
-                    Some(t) => format!("spooler → {}", names[t]),
-                    None => "spooler".to_string(),
-                },
-                Via::Transport(t) => names[t].clone(),
-            };
-            let ui = calls
-                .iter()
-                .find(|c| c.origin == Origin::Flush(n as u32))
-                .is_some_and(|c| c.progress_ui);
-            let mut out = String::new();
-            line(
-                &mut out,
-                format!("flush.{n}"),
-                f.at,
-                via,
-                f.flags.to_string(),
-                &format!("flush.{n}"),
-                if ui { "; progress UI" } else { "" },
-            );
-            rows.push((f.order, out));
-        }
-        for (i, p) in o.scenario.procedures.iter().enumerate() {
-            let n = i + 1;
-            let mut out = String::new();
-            line(
-                &mut out,
-                format!("procedure.{n}"),
-                p.at,
-                p.kind.as_str().to_string(),
-                p.flags.to_string(),
-                &format!("procedure.{n}"),
-                "",
-            );
-            for c in calls
-                .iter()
-                .filter(|c| c.origin == Origin::Procedure(n as u32))
-            {
-                let target = c
-                    .target
-                    .map_or(String::new(), |t| format!(" → {}", names[t as usize]));
-                let _ = writeln!(
-                    out,
-                    "  {:<12} {:>12}    call #{} on {}{target}: {}",
-                    "",
-                    "",
-                    c.id,
-                    object_name(names, c.object),
-                    c.returned.map_or("pending".to_string(), |(t, r)| format!(
-                        "{r} at {}",
-                        format_compact(t)
-                    )),
-                );
-            }
-            rows.push((p.order, out));
-        }
-        rows.sort_by_key(|r| r.0);
-        for (_, r) in rows {
-            s.push_str(&r);
-        }
-        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "  {:<12} {:>12}  → {} / {} / {} / {}; moved {}/{}; prompts {}{}",
+            "",
+            "",
+            metric(o, &format!("{p}.result")),
+            metric(o, &format!("{p}.returned_at")),
+            metric(o, &format!("{p}.completed_at")),
+            metric(o, &format!("{p}.outcome")),
+            metric(o, &format!("{p}.delivered")),
+            metric(o, &format!("{p}.received")),
+            metric(o, &format!("{p}.prompts")),
+            self.extra,
+        );
     }
+}
 
-    // UI shown.
+/// `[[flush]]` number `n`: where it went and whether it showed a progress indicator.
+fn flush_row(o: &Outcome, calls: &[FlushInfo], n: usize, f: &FlushSpec) -> String {
+    let names = &o.run.transport_names;
+    let via = match f.via {
+        Via::Spooler => match f.target {
+            Some(t) => format!("spooler → {}", names[t]),
+            None => "spooler".to_string(),
+        },
+        Via::Transport(t) => names[t].clone(),
+    };
+    let ui = calls
+        .iter()
+        .find(|c| c.origin == Origin::Flush(n as u32))
+        .is_some_and(|c| c.progress_ui);
+    let mut out = String::new();
+    CallLine {
+        prefix: &format!("flush.{n}"),
+        at: f.at,
+        what: via,
+        flags: f.flags.to_string(),
+        extra: if ui { "; progress UI" } else { "" },
+    }
+    .write(o, &mut out);
+    out
+}
+
+/// `[[procedure]]` number `n`, then each `FlushQueues` call it made.
+fn procedure_row(o: &Outcome, calls: &[FlushInfo], n: usize, p: &ProcedureSpec) -> String {
+    let names = &o.run.transport_names;
+    let mut out = String::new();
+    CallLine {
+        prefix: &format!("procedure.{n}"),
+        at: p.at,
+        what: p.kind.as_str().to_string(),
+        flags: p.flags.to_string(),
+        extra: "",
+    }
+    .write(o, &mut out);
+    for c in calls
+        .iter()
+        .filter(|c| c.origin == Origin::Procedure(n as u32))
+    {
+        let target = c
+            .target
+            .map_or(String::new(), |t| format!(" → {}", names[t as usize]));
+        let returned = c.returned.map_or("pending".to_string(), |(t, r)| {
+            format!("{r} at {}", format_compact(t))
+        });
+        let _ = writeln!(
+            out,
+            "  {:<12} {:>12}    call #{} on {}{target}: {returned}",
+            "",
+            "",
+            c.id,
+            c.object.name(names),
+        );
+    }
+    out
+}
+
+/// The progress indicators each object showed, and the dial prompts per transport.
+fn ui_shown(s: &mut String, o: &Outcome) {
+    let names = &o.run.transport_names;
     let mut ui = vec![format!("spooler {}", metric(o, "progress_ui.spooler"))];
     ui.extend(
         names
@@ -252,24 +305,26 @@ pub fn render(o: &Outcome, color: Color) -> String {
             format!(" ({})", prompts.join(", "))
         }
     );
-    let _ = writeln!(s, "{} {}", pass_fail(color, o.conserved), o.conservation);
+}
 
-    if !o.checks.is_empty() {
-        let _ = writeln!(s);
-        let _ = writeln!(s, "expectations");
-        for c in &o.checks {
-            if c.pass {
-                let _ = writeln!(
-                    s,
-                    "  {} {} = {}",
-                    pass_fail(color, true),
-                    c.expectation.metric,
-                    crate::scenario::expect::expected_text(&c.expectation)
-                );
-            } else {
-                let _ = writeln!(s, "  {} {}", pass_fail(color, false), c.describe());
-            }
+/// Each expectation: what it expected when it held, what went wrong when it did not.
+fn expectations(s: &mut String, o: &Outcome, color: Color) {
+    if o.checks.is_empty() {
+        return;
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(s, "expectations");
+    for c in &o.checks {
+        if c.pass {
+            let _ = writeln!(
+                s,
+                "  {} {} = {}",
+                pass_fail(color, true),
+                c.expectation.metric,
+                expected_text(&c.expectation)
+            );
+        } else {
+            let _ = writeln!(s, "  {} {}", pass_fail(color, false), c.describe());
         }
     }
-    s
 }

@@ -4,9 +4,16 @@
 //! keeps counts, exact latencies and the events metrics are computed from (scripted flushes,
 //! prompts, connects, faults); in *full* mode it also keeps the detail — one event per message,
 //! phases, status changes, polls, API callers' flushes — for `--trace`, plots and timelines. At the
-//! end of a run the recorders are merged and the events sorted by the contract's key, so the
-//! trace is byte-for-byte the same whichever actor happened to run first. Events are also sent
-//! to `tracing` (target `spoolsim::trace`) when a subscriber asks for them.
+//! end of a run the recorders are merged and the events sorted by their calendar [`Key`] (time,
+//! then kind of activity, index and creation order), so the trace is byte-for-byte the same
+//! whichever actor happened to run first. Events are also sent to `tracing` (target
+//! `spoolsim::trace`) when a subscriber asks for them.
+//!
+//! An [`Event`] serializes itself as one line of `--trace`: the field names and order of the
+//! trace format are the serde attributes on the types here, so a new kind of event says how it
+//! reads in a trace where it is declared.
+
+use serde::Serialize;
 
 use crate::mapi::HResult;
 use crate::scenario::model::UiAnswer;
@@ -36,6 +43,28 @@ pub enum Actor {
     User(u16),
 }
 
+impl Actor {
+    /// The actor's name in the trace: `runner`, `client`, `spooler`, `transport:NAME` or
+    /// `user:NAME`, given the run's transport names.
+    pub fn name(self, transports: &[String]) -> String {
+        match self {
+            Actor::Runner => "runner".into(),
+            Actor::Client => "client".into(),
+            Actor::Spooler => "spooler".into(),
+            Actor::Transport(t) => format!("transport:{}", transport_label(transports, t)),
+            Actor::User(t) => format!("user:{}", transport_label(transports, t)),
+        }
+    }
+}
+
+/// A transport's name, or `transportN` for an index outside `transports`.
+fn transport_label(transports: &[String], t: u16) -> std::borrow::Cow<'_, str> {
+    match transports.get(usize::from(t)) {
+        Some(name) => name.as_str().into(),
+        None => format!("transport{t}").into(),
+    }
+}
+
 /// Which status object a call went to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Object {
@@ -45,6 +74,20 @@ pub enum Object {
     Transport(u16),
     /// The MAPI subsystem's or address book's status object (flush is not supported there).
     Other(u16),
+}
+
+impl Object {
+    /// The object's name in the trace and reports: `spooler`, the transport's name,
+    /// `subsystem`, `address-book`, or `rowN` for another status-table row.
+    pub fn name(self, transports: &[String]) -> String {
+        match self {
+            Object::Spooler => "spooler".into(),
+            Object::Transport(t) => transport_label(transports, t).into_owned(),
+            Object::Other(0) => "subsystem".into(),
+            Object::Other(1) => "address-book".into(),
+            Object::Other(r) => format!("row{r}"),
+        }
+    }
 }
 
 /// Where a flush call came from, so metrics can number scripted calls.
@@ -78,7 +121,8 @@ pub enum ProcStep {
 }
 
 /// Why a message got a non-delivery report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum NdrReason {
     /// No transport handles its address type.
     NoTransport,
@@ -87,13 +131,18 @@ pub enum NdrReason {
 }
 
 /// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Serialized as the event's part of a `--trace` line: `"event"` (the variant's name in
+/// snake case) first, then its fields under the names the trace format documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
 pub enum EventKind {
     /// The client submitted an outbound message, routed to a transport (or [`NO_TRANSPORT`]).
     Submit {
         /// Message id.
         msg: u32,
         /// Routing.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
         /// Size in bytes.
         size: u64,
@@ -101,6 +150,7 @@ pub enum EventKind {
     /// The spooler handed a batch of outbound messages to a transport.
     HandOff {
         /// Transport.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
         /// Messages in the batch.
         count: u32,
@@ -110,8 +160,10 @@ pub enum EventKind {
         /// Message id.
         msg: u32,
         /// Transport.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
         /// Submission to delivery.
+        #[serde(rename = "latency_us")]
         latency: Micros,
     },
     /// A non-delivery report.
@@ -119,6 +171,7 @@ pub enum EventKind {
         /// Message id.
         msg: u32,
         /// Transport it was routed to, or [`NO_TRANSPORT`].
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
         /// Why.
         reason: NdrReason,
@@ -128,8 +181,10 @@ pub enum EventKind {
         /// Message id.
         msg: u32,
         /// Transport.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
         /// Whether it was a download.
+        #[serde(rename = "direction", serialize_with = "json::direction")]
         inbound: bool,
     },
     /// Inbound mail arrived at a transport's remote end.
@@ -137,6 +192,7 @@ pub enum EventKind {
         /// Remote message id.
         msg: u32,
         /// Transport.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
     },
     /// Inbound mail was downloaded into the inbox.
@@ -144,18 +200,22 @@ pub enum EventKind {
         /// Remote message id.
         msg: u32,
         /// Transport.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
         /// Arrival to inbox.
+        #[serde(rename = "latency_us")]
         latency: Micros,
     },
     /// A scheduled inbound poll ran.
     Poll {
         /// Transport.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
     },
     /// A scheduled send ran.
     ScheduledSend {
         /// Transport.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
         /// Messages handed over.
         count: u32,
@@ -165,12 +225,16 @@ pub enum EventKind {
         /// Call id.
         flush: FlushId,
         /// The status object called.
+        #[serde(serialize_with = "json::object")]
         object: Object,
         /// `lpTargetTransport`, resolved.
+        #[serde(serialize_with = "json::target")]
         target: Option<u16>,
-        /// Raw flag bits.
+        /// Raw flag bits (written as their names and as the number).
+        #[serde(flatten, serialize_with = "json::flush_flags")]
         flags: u32,
         /// Who called.
+        #[serde(serialize_with = "json::origin")]
         origin: Origin,
     },
     /// The call returned to its caller.
@@ -178,6 +242,7 @@ pub enum EventKind {
         /// Call id.
         flush: FlushId,
         /// What it returned.
+        #[serde(serialize_with = "json::hresult")]
         result: HResult,
     },
     /// The call's work ended (for a refused call, at once).
@@ -185,6 +250,7 @@ pub enum EventKind {
         /// Call id.
         flush: FlushId,
         /// How its work ended.
+        #[serde(serialize_with = "json::hresult")]
         outcome: HResult,
     },
     /// A phase of a flush began on a transport.
@@ -192,8 +258,10 @@ pub enum EventKind {
         /// Call id.
         flush: FlushId,
         /// Transport.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
         /// Inbound (download) or outbound (upload).
+        #[serde(rename = "direction", serialize_with = "json::direction")]
         inbound: bool,
     },
     /// A transport's part of a flush ended.
@@ -201,8 +269,10 @@ pub enum EventKind {
         /// Call id.
         flush: FlushId,
         /// Transport.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
         /// The part's result.
+        #[serde(serialize_with = "json::hresult")]
         result: HResult,
         /// Messages it delivered.
         delivered: u32,
@@ -214,6 +284,7 @@ pub enum EventKind {
         /// Call id.
         flush: FlushId,
         /// Transport.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
         /// Messages it delivered.
         delivered: u32,
@@ -225,40 +296,52 @@ pub enum EventKind {
         /// Call id.
         flush: FlushId,
         /// The object that showed it.
+        #[serde(serialize_with = "json::object")]
         object: Object,
     },
     /// A dial-up transport prompted the user.
+    #[serde(rename = "ui_prompt")]
     Prompt {
         /// Transport.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
         /// The flush whose work caused it, if any.
         flush: Option<FlushId>,
     },
     /// The user answered a prompt.
+    #[serde(rename = "ui_answer")]
     Answer {
         /// Transport.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
         /// The answer.
+        #[serde(serialize_with = "json::answer")]
         answer: UiAnswer,
     },
     /// A dial-up transport started dialling.
     Dial {
         /// Transport.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
     },
     /// The line is up.
+    #[serde(rename = "connect")]
     Connected {
         /// Transport.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
     },
     /// The line dropped after being idle.
     HangUp {
         /// Transport.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
     },
     /// A scripted fault struck a transport.
+    #[serde(serialize_with = "json::fault")]
     Fault {
         /// Transport.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
         /// What happened.
         kind: crate::scenario::model::FaultKind,
@@ -268,20 +351,24 @@ pub enum EventKind {
     /// A crashed transport's actor was started again.
     Restart {
         /// Transport.
+        #[serde(serialize_with = "json::transport")]
         transport: u16,
     },
     /// A status-table row's `PR_STATUS_CODE` changed.
     StatusChange {
         /// Row index in the status table.
         row: u16,
-        /// The new code.
+        /// The new code (written as the number and as its bits' names).
+        #[serde(flatten, serialize_with = "json::status_code")]
         code: u32,
     },
     /// A step of a seed procedure.
+    #[serde(rename = "procedure_step")]
     Procedure {
         /// Procedure number (from 1), or 0 for an API caller.
         procedure: u32,
-        /// The step.
+        /// The step (its name, and what it found out, if anything).
+        #[serde(flatten, serialize_with = "json::proc_step")]
         step: ProcStep,
     },
     /// The run ended.
@@ -309,13 +396,19 @@ impl EventKind {
 }
 
 /// One trace event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Serialized as one `--trace` line: `t_us`, `actor`, then the [`EventKind`]'s fields, with
+/// transports and status objects named (see [`with_transport_names`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Event {
-    /// Time and ordering key.
+    /// Time and ordering key (only its time is written).
+    #[serde(rename = "t_us", serialize_with = "json::key_time")]
     pub key: Key,
     /// Who.
+    #[serde(serialize_with = "json::actor")]
     pub actor: Actor,
     /// What.
+    #[serde(flatten)]
     pub kind: EventKind,
 }
 
@@ -451,8 +544,180 @@ impl Recorder {
         self.unroutable += other.unroutable;
     }
 
-    /// Sorts the events into the contract's order.
+    /// Sorts the events by their calendar key, the order the trace is written in.
     pub fn sort(&mut self) {
         self.events.sort_unstable_by_key(|e| e.key);
+    }
+}
+
+/// Runs `f` with `transports` as the names serialized events give their transports.
+///
+/// An [`Event`] holds transports as indices (that keeps it `Copy` and cheap to record), but a
+/// trace line names them. serde offers no way to hand a serializer extra context, so the names
+/// are kept in a thread-local for the duration of `f`, and the previous ones are put back
+/// afterwards (also if `f` panics). Outside any call, transports serialize as unknown: `null`
+/// in a transport field, `transportN` in an actor's or status object's name.
+pub fn with_transport_names<R>(transports: &[String], f: impl FnOnce() -> R) -> R {
+    json::with_names(transports, f)
+}
+
+/// How events are written as JSON: the `serialize_with` helpers of [`Event`] and
+/// [`EventKind`], for the fields whose trace form is not their Rust form.
+mod json {
+    use std::cell::RefCell;
+
+    use serde::ser::{SerializeMap, Serializer};
+    use serde::Serialize;
+
+    use super::{Actor, Key, Object, Origin, ProcStep, NO_TRANSPORT};
+    use crate::mapi::constants::status_code_names;
+    use crate::mapi::{FlushFlags, HResult};
+    use crate::scenario::model::{FaultKind, UiAnswer};
+    use crate::sim::time::Micros;
+
+    thread_local! {
+        /// The transport names of the run whose events are being serialized.
+        static NAMES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// Puts the previous names back when dropped.
+    struct Restore(Vec<String>);
+
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let prev = std::mem::take(&mut self.0);
+            NAMES.with(|n| *n.borrow_mut() = prev);
+        }
+    }
+
+    /// See [`super::with_transport_names`].
+    pub(super) fn with_names<R>(transports: &[String], f: impl FnOnce() -> R) -> R {
+        let prev = NAMES.with(|n| n.replace(transports.to_vec()));
+        let _restore = Restore(prev);
+        f()
+    }
+
+    /// A transport field: its name, or `null` for [`NO_TRANSPORT`] or an unknown index.
+    struct TransportRef(u16);
+
+    impl Serialize for TransportRef {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            NAMES.with_borrow(|names| match names.get(usize::from(self.0)) {
+                Some(name) if self.0 != NO_TRANSPORT => s.serialize_str(name),
+                _ => s.serialize_none(),
+            })
+        }
+    }
+
+    /// `t_us`: the event's time; the rest of its key only orders the trace.
+    pub(super) fn key_time<S: Serializer>(key: &Key, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(key.t)
+    }
+
+    /// The actor by name (`transport:NAME`, `user:NAME`, ...).
+    pub(super) fn actor<S: Serializer>(a: &Actor, s: S) -> Result<S::Ok, S::Error> {
+        NAMES.with_borrow(|names| s.serialize_str(&a.name(names)))
+    }
+
+    /// The status object by name.
+    pub(super) fn object<S: Serializer>(o: &Object, s: S) -> Result<S::Ok, S::Error> {
+        NAMES.with_borrow(|names| s.serialize_str(&o.name(names)))
+    }
+
+    /// A transport by name, or `null`.
+    pub(super) fn transport<S: Serializer>(t: &u16, s: S) -> Result<S::Ok, S::Error> {
+        TransportRef(*t).serialize(s)
+    }
+
+    /// `lpTargetTransport` by name, or `null` when there is none.
+    pub(super) fn target<S: Serializer>(t: &Option<u16>, s: S) -> Result<S::Ok, S::Error> {
+        t.map(TransportRef).serialize(s)
+    }
+
+    /// `inbound` or `outbound`.
+    pub(super) fn direction<S: Serializer>(inbound: &bool, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(if *inbound { "inbound" } else { "outbound" })
+    }
+
+    /// A result by its MAPI name (`S_OK`, `MAPI_E_USER_CANCEL`).
+    pub(super) fn hresult<S: Serializer>(r: &HResult, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(r.name())
+    }
+
+    /// A prompt's answer as scenario files write it.
+    pub(super) fn answer<S: Serializer>(a: &UiAnswer, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(a.as_str())
+    }
+
+    /// `api`, `flush.N` or `procedure.N`.
+    pub(super) fn origin<S: Serializer>(o: &Origin, s: S) -> Result<S::Ok, S::Error> {
+        match o {
+            Origin::Api => s.serialize_str("api"),
+            Origin::Flush(n) => s.collect_str(&format_args!("flush.{n}")),
+            Origin::Procedure(n) => s.collect_str(&format_args!("procedure.{n}")),
+        }
+    }
+
+    /// `flags` as names (what a reader wants) and `flags_bits` as the number (what a program
+    /// comparing runs wants), flattened into the event.
+    pub(super) fn flush_flags<S: Serializer>(bits: &u32, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("flags", &FlushFlags::from_bits_retain(*bits).to_string())?;
+        m.serialize_entry("flags_bits", bits)?;
+        m.end()
+    }
+
+    /// `code` as the number and `code_names` as its bits' names, flattened into the event.
+    pub(super) fn status_code<S: Serializer>(code: &u32, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("code", code)?;
+        m.serialize_entry("code_names", &status_code_names(*code))?;
+        m.end()
+    }
+
+    /// `step` by name, then what the step found out (rows, row, methods or result), if
+    /// anything, flattened into the event.
+    pub(super) fn proc_step<S: Serializer>(step: &ProcStep, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        let name = match step {
+            ProcStep::GetStatusTable => "get_status_table",
+            ProcStep::SetColumns => "set_columns",
+            ProcStep::QueryAllRows(_) => "hr_query_all_rows",
+            ProcStep::OpenEntry(_) => "open_entry",
+            ProcStep::ResourceMethods(_) => "resource_methods",
+            ProcStep::Release => "release",
+            ProcStep::Done(_) => "done",
+        };
+        m.serialize_entry("step", name)?;
+        match step {
+            ProcStep::QueryAllRows(n) => m.serialize_entry("rows", n)?,
+            ProcStep::OpenEntry(r) => m.serialize_entry("row", r)?,
+            ProcStep::ResourceMethods(bits) => m.serialize_entry("methods", bits)?,
+            ProcStep::Done(r) => m.serialize_entry("result", r.name())?,
+            _ => {}
+        }
+        m.end()
+    }
+
+    /// A fault's fields: a dropped line has no `down_us`, since it stays down until the
+    /// transport dials again.
+    pub(super) fn fault<S: Serializer>(
+        transport: &u16,
+        kind: &FaultKind,
+        down: &Micros,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("transport", &TransportRef(*transport))?;
+        if *kind != FaultKind::DropLine {
+            m.serialize_entry("down_us", down)?;
+        }
+        let kind = match kind {
+            FaultKind::Crash => "crash",
+            FaultKind::Offline => "offline",
+            FaultKind::DropLine => "drop-line",
+        };
+        m.serialize_entry("kind", kind)?;
+        m.end()
     }
 }

@@ -1,0 +1,279 @@
+//! What a finished run did over time, read from its trace, before anything is drawn.
+//!
+//! The SVG plot and the Chrome timeline show the same facts (queue depths as step functions,
+//! each flush call from call to return to completion, what each dial-up line did), so they are
+//! read from the trace once, here, and each output only decides how to show them. Nothing here
+//! knows about pixels or file formats.
+
+use crate::mapi::HResult;
+use crate::scenario::model::UiAnswer;
+use crate::scenario::RunResult;
+use crate::sim::trace::{EventKind, FlushId, Object, Origin, NO_TRANSPORT};
+use crate::sim::Micros;
+
+/// A step function: `(time, value from that time on)`, starting from 0 at time 0, one entry per
+/// instant at which the value changed (changes within one instant are collapsed to their net
+/// result, since no time passes between them).
+pub(crate) type Steps = Vec<(Micros, i64)>;
+
+/// The levels a run's per-message events imply.
+#[derive(Debug, Default)]
+pub(crate) struct Levels {
+    /// Per transport: messages queued in the spooler or handed to it and not yet delivered or
+    /// NDR'd.
+    pub outbound: Vec<Steps>,
+    /// Per transport: messages arrived at its remote end and not yet received.
+    pub inbound: Vec<Steps>,
+    /// Per transport: whether any mail arrived at its remote end.
+    pub any_arrival: Vec<bool>,
+    /// Messages in the inbox (cumulative receptions).
+    pub inbox: Steps,
+    /// Whether per-message events were recorded at all.
+    pub full: bool,
+}
+
+/// Sets the value from `t` on, replacing a value set earlier at the same instant.
+fn step_push(s: &mut Steps, t: Micros, v: i64) {
+    match s.last_mut() {
+        Some(last) if last.0 == t => last.1 = v,
+        _ => s.push((t, v)),
+    }
+}
+
+/// Drops entries that do not change the value (including net-zero instants).
+fn compact(s: &mut Steps) {
+    let mut prev = 0;
+    s.retain(|&(_, v)| {
+        let keep = v != prev;
+        prev = v;
+        keep
+    });
+}
+
+impl Levels {
+    /// The levels of `run` (empty series for a counting-only run, see [`Levels::full`]).
+    pub(crate) fn of(run: &RunResult) -> Levels {
+        let n = run.transport_names.len();
+        let mut out_level = vec![0i64; n];
+        let mut in_level = vec![0i64; n];
+        let mut inbox = 0i64;
+        let mut lv = Levels {
+            outbound: vec![Vec::new(); n],
+            inbound: vec![Vec::new(); n],
+            any_arrival: vec![false; n],
+            inbox: Vec::new(),
+            full: run.trace.is_full(),
+        };
+        let ok = |t: u16| t != NO_TRANSPORT && (t as usize) < n;
+        for e in &run.trace.events {
+            let t = e.key.t;
+            match e.kind {
+                EventKind::Submit { transport, .. } if ok(transport) => {
+                    let i = transport as usize;
+                    out_level[i] += 1;
+                    step_push(&mut lv.outbound[i], t, out_level[i]);
+                }
+                EventKind::Deliver { transport, .. } | EventKind::Ndr { transport, .. }
+                    if ok(transport) =>
+                {
+                    let i = transport as usize;
+                    out_level[i] -= 1;
+                    step_push(&mut lv.outbound[i], t, out_level[i]);
+                }
+                EventKind::Arrive { transport, .. } if ok(transport) => {
+                    let i = transport as usize;
+                    in_level[i] += 1;
+                    lv.any_arrival[i] = true;
+                    step_push(&mut lv.inbound[i], t, in_level[i]);
+                }
+                EventKind::Receive { transport, .. } if ok(transport) => {
+                    let i = transport as usize;
+                    in_level[i] -= 1;
+                    step_push(&mut lv.inbound[i], t, in_level[i]);
+                    inbox += 1;
+                    step_push(&mut lv.inbox, t, inbox);
+                }
+                _ => {}
+            }
+        }
+        if !lv.full {
+            // Without the submissions, NDRs alone would draw a negative depth: draw nothing.
+            lv.outbound.iter_mut().for_each(Vec::clear);
+            lv.inbound.iter_mut().for_each(Vec::clear);
+            lv.inbox.clear();
+        }
+        lv.outbound.iter_mut().for_each(compact);
+        lv.inbound.iter_mut().for_each(compact);
+        compact(&mut lv.inbox);
+        lv
+    }
+}
+
+/// The largest value of a step function.
+pub(crate) fn peak(s: &Steps) -> i64 {
+    s.iter().map(|&(_, v)| v).max().unwrap_or(0).max(0)
+}
+
+/// The pointwise sum of step functions.
+pub(crate) fn sum_steps<'a>(all: impl Iterator<Item = &'a Steps>) -> Steps {
+    let mut deltas: Vec<(Micros, i64)> = Vec::new();
+    for s in all {
+        let mut prev = 0;
+        for &(t, v) in s {
+            deltas.push((t, v - prev));
+            prev = v;
+        }
+    }
+    deltas.sort_by_key(|&(t, _)| t);
+    let mut out = Steps::new();
+    let mut level = 0;
+    for (t, d) in deltas {
+        level += d;
+        step_push(&mut out, t, level);
+    }
+    compact(&mut out);
+    out
+}
+
+/// One `FlushQueues` call as the trace tells it.
+#[derive(Debug, Clone)]
+pub(crate) struct FlushSpan {
+    /// Call id.
+    pub id: FlushId,
+    /// When it was called.
+    pub call: Micros,
+    /// Who called.
+    pub origin: Origin,
+    /// The status object called.
+    pub object: Object,
+    /// `lpTargetTransport`, resolved.
+    pub target: Option<u16>,
+    /// Raw flag bits.
+    pub flags: u32,
+    /// When it returned, and what.
+    pub ret: Option<(Micros, HResult)>,
+    /// When its work ended, and how.
+    pub done: Option<(Micros, HResult)>,
+}
+
+impl FlushSpan {
+    /// `flush.N`, `proc.N` or `api.ID`.
+    pub(crate) fn label(&self) -> String {
+        match self.origin {
+            Origin::Flush(n) => format!("flush.{n}"),
+            Origin::Procedure(n) => format!("proc.{n}"),
+            Origin::Api => format!("api.{}", self.id),
+        }
+    }
+}
+
+/// Every flush call, in call order (assembled once, by the metrics).
+pub(crate) fn flush_spans(run: &RunResult) -> Vec<FlushSpan> {
+    crate::scenario::metrics::flushes(run)
+        .into_iter()
+        .map(|f| FlushSpan {
+            id: f.id,
+            call: f.called_at,
+            origin: f.origin,
+            object: f.object,
+            target: f.target,
+            flags: f.flags,
+            ret: f.returned,
+            done: f.completed,
+        })
+        .collect()
+}
+
+/// A period that may still be open at the end of the run.
+pub(crate) type Span = (Micros, Option<Micros>);
+
+/// What one transport's dial-up line did.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LineLog {
+    /// Prompts: shown at, answered at and how.
+    pub prompts: Vec<(Micros, Option<(Micros, UiAnswer)>)>,
+    /// Dialling: from `Dial` to `Connected`.
+    pub dials: Vec<Span>,
+    /// The line up: from `Connected` to `HangUp`.
+    pub ups: Vec<Span>,
+}
+
+/// Per transport, what its line did.
+pub(crate) fn line_logs(run: &RunResult) -> Vec<LineLog> {
+    let n = run.transport_names.len();
+    let mut v = vec![LineLog::default(); n];
+    for e in &run.trace.events {
+        let t = e.key.t;
+        let tr = match e.kind {
+            EventKind::Prompt { transport, .. }
+            | EventKind::Answer { transport, .. }
+            | EventKind::Dial { transport }
+            | EventKind::Connected { transport }
+            | EventKind::HangUp { transport } => transport as usize,
+            _ => continue,
+        };
+        let Some(l) = v.get_mut(tr) else { continue };
+        match e.kind {
+            EventKind::Prompt { .. } => l.prompts.push((t, None)),
+            EventKind::Answer { answer, .. } => {
+                if let Some(p) = l.prompts.iter_mut().rev().find(|p| p.1.is_none()) {
+                    p.1 = Some((t, answer));
+                }
+            }
+            EventKind::Dial { .. } => l.dials.push((t, None)),
+            EventKind::Connected { .. } => {
+                if let Some(d) = l.dials.last_mut().filter(|d| d.1.is_none()) {
+                    d.1 = Some(t);
+                }
+                l.ups.push((t, None));
+            }
+            EventKind::HangUp { .. } => {
+                if let Some(u) = l.ups.last_mut().filter(|u| u.1.is_none()) {
+                    u.1 = Some(t);
+                }
+            }
+            _ => {}
+        }
+    }
+    v
+}
+
+/// A transport's name, or a made-up one for an index outside the run's list.
+pub(crate) fn transport_name(run: &RunResult, t: usize) -> String {
+    run.transport_names
+        .get(t)
+        .cloned()
+        .unwrap_or_else(|| format!("transport{t}"))
+}
+
+/// The time the picture (and the timeline) ends: the run's end, or a later event's time.
+pub(crate) fn span_end(run: &RunResult) -> Micros {
+    let last = run.trace.events.last().map_or(0, |e| e.key.t);
+    run.end_time.max(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_drops_net_zero_instants() {
+        let mut s: Steps = Vec::new();
+        step_push(&mut s, 5, 1);
+        step_push(&mut s, 5, 0);
+        step_push(&mut s, 7, 1);
+        step_push(&mut s, 9, 1);
+        compact(&mut s);
+        assert_eq!(s, vec![(7, 1)]);
+    }
+
+    #[test]
+    fn sums_steps() {
+        let a: Steps = vec![(1, 1), (3, 0)];
+        let b: Steps = vec![(2, 2), (3, 1)];
+        assert_eq!(
+            sum_steps([&a, &b].into_iter()),
+            vec![(1, 1), (2, 3), (3, 1)]
+        );
+    }
+}

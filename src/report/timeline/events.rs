@@ -1,0 +1,319 @@
+//! The trace's events as slices and instants: flush phases, dial prompts, dialling and line-up
+//! periods, faults, progress indicators, and (below a limit) every message and schedule.
+//!
+//! A period is a pair of events (a phase's begin and its part's end, a prompt and its answer,
+//! a dial and its connect, a connect and its hang-up), so the walk keeps what is open and
+//! writes a slice when it closes; whatever is still open when the trace ends runs to the end
+//! of the run.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::{transport_pid, Builder, SPOOLER_PID};
+use crate::scenario::model::{FaultKind, UiAnswer};
+use crate::sim::trace::{Event, EventKind, FlushId, NdrReason, Object};
+use crate::sim::Micros;
+
+/// Per-message instant events (deliveries, receptions, NDRs, failed attempts) are written only
+/// when a run has fewer than this many; above it the counters tell the story.
+pub const MAX_INSTANTS: usize = 20_000;
+
+/// Which kinds of instant a run is small enough to show.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Instants {
+    /// Deliveries, receptions, NDRs and failed attempts.
+    pub messages: bool,
+    /// Scheduled polls and sends.
+    pub schedules: bool,
+}
+
+impl Instants {
+    /// What `events` are few enough to show.
+    pub(super) fn of(events: &[Event]) -> Instants {
+        let count = |f: fn(&EventKind) -> bool| events.iter().filter(|e| f(&e.kind)).count();
+        let messages = count(|k| {
+            matches!(
+                k,
+                EventKind::Deliver { .. }
+                    | EventKind::Receive { .. }
+                    | EventKind::Ndr { .. }
+                    | EventKind::AttemptFailed { .. }
+            )
+        });
+        let schedules =
+            count(|k| matches!(k, EventKind::Poll { .. } | EventKind::ScheduledSend { .. }));
+        Instants {
+            messages: messages < MAX_INSTANTS,
+            schedules: schedules < MAX_INSTANTS,
+        }
+    }
+}
+
+/// Periods begun and not yet ended, by transport.
+#[derive(Debug, Default)]
+pub(super) struct Open {
+    /// (flush, transport) → (phase start, inbound).
+    phases: BTreeMap<(FlushId, u16), (Micros, bool)>,
+    /// Prompts shown and not answered: when, and the flush that caused them.
+    prompts: BTreeMap<u16, Vec<(Micros, Value)>>,
+    /// Dialling started.
+    dials: BTreeMap<u16, Micros>,
+    /// Lines up.
+    lines: BTreeMap<u16, Micros>,
+}
+
+impl Builder<'_> {
+    /// Writes what one trace event shows, or remembers what it opens.
+    pub(super) fn event(&mut self, open: &mut Open, e: &Event, show: Instants) {
+        let ts = e.key.t;
+        let n = self.run.transport_names.len();
+        let ok = |t: u16| (t as usize) < n;
+        match e.kind {
+            EventKind::PhaseBegin {
+                flush,
+                transport,
+                inbound,
+            } if ok(transport) => self.phase_begin(open, ts, (flush, transport), inbound),
+            EventKind::PartEnd {
+                flush,
+                transport,
+                result,
+                delivered,
+                received,
+            } if ok(transport) => {
+                let args = json!({
+                    "flush": self.label(flush), "part_result": result.name(),
+                    "delivered": delivered, "received": received
+                });
+                self.part_end(open, ts, (flush, transport), args);
+            }
+            EventKind::Prompt { transport, flush } if ok(transport) => {
+                let f = flush.map_or(Value::Null, |f| json!(self.label(f)));
+                open.prompts.entry(transport).or_default().push((ts, f));
+            }
+            EventKind::Answer { transport, answer } if ok(transport) => {
+                self.answer(open, ts, transport, answer)
+            }
+            EventKind::Dial { transport } if ok(transport) => {
+                open.dials.insert(transport, ts);
+            }
+            EventKind::Connected { transport } if ok(transport) => {
+                self.connected(open, ts, transport)
+            }
+            EventKind::HangUp { transport } if ok(transport) => self.hang_up(open, ts, transport),
+            EventKind::Fault {
+                transport,
+                kind,
+                down,
+            } if ok(transport) => self.fault(ts, transport, kind, down),
+            EventKind::ProgressUi { flush, object } => {
+                let pid = match object {
+                    Object::Transport(t) if ok(t) => transport_pid(t as usize),
+                    _ => SPOOLER_PID,
+                };
+                self.progress_ui(ts, pid, flush);
+            }
+            _ if show.messages || show.schedules => self.instant_of(e, show),
+            _ => {}
+        }
+    }
+
+    /// A message or schedule event as an instant on its transport, if `show` allows it.
+    fn instant_of(&mut self, e: &Event, show: Instants) {
+        let ts = e.key.t;
+        let n = self.run.transport_names.len();
+        let pid_of = |t: u16| ((t as usize) < n).then(|| transport_pid(t as usize));
+        let (pid, track, name, args) = match e.kind {
+            EventKind::Deliver {
+                msg,
+                transport,
+                latency,
+            } if show.messages => (
+                pid_of(transport),
+                "messages",
+                "deliver",
+                json!({"msg": msg, "latency_us": latency}),
+            ),
+            EventKind::Receive {
+                msg,
+                transport,
+                latency,
+            } if show.messages => (
+                pid_of(transport),
+                "messages",
+                "receive",
+                json!({"msg": msg, "latency_us": latency}),
+            ),
+            // An NDR of mail no transport handles belongs to the spooler.
+            EventKind::Ndr {
+                msg,
+                transport,
+                reason,
+            } if show.messages => (
+                Some(pid_of(transport).unwrap_or(SPOOLER_PID)),
+                "messages",
+                "ndr",
+                json!({"msg": msg, "reason": ndr_reason(reason)}),
+            ),
+            EventKind::AttemptFailed {
+                msg,
+                transport,
+                inbound,
+            } if show.messages => (
+                pid_of(transport),
+                "messages",
+                "attempt failed",
+                json!({"msg": msg, "direction": if inbound { "inbound" } else { "outbound" }}),
+            ),
+            EventKind::Poll { transport } if show.schedules => {
+                (pid_of(transport), "schedule", "poll", json!({}))
+            }
+            EventKind::ScheduledSend { transport, count } if show.schedules => (
+                pid_of(transport),
+                "schedule",
+                "scheduled send",
+                json!({"count": count}),
+            ),
+            _ => return,
+        };
+        if let Some(pid) = pid {
+            self.instant(pid, track, name, ts, args);
+        }
+    }
+
+    /// A phase began; a phase of the same flush already open on the transport ends here.
+    fn phase_begin(&mut self, open: &mut Open, ts: Micros, key: (FlushId, u16), inbound: bool) {
+        if let Some((s, inb)) = open.phases.insert(key, (ts, inbound)) {
+            let (flush, transport) = key;
+            let args = json!({"flush": self.label(flush)});
+            self.phase(transport, flush, inb, (s, ts), args);
+        }
+    }
+
+    /// A transport's part of a flush ended: its phase's slice, or an instant-long one if no
+    /// phase was seen.
+    fn part_end(&mut self, open: &mut Open, ts: Micros, key: (FlushId, u16), args: Value) {
+        let (flush, transport) = key;
+        match open.phases.remove(&key) {
+            Some((s, inb)) => self.phase(transport, flush, inb, (s, ts), args),
+            None => {
+                let name = format!("{} part", self.label(flush));
+                let pid = transport_pid(transport as usize);
+                self.span(pid, "flush phases", name, "flush", (ts, ts), args);
+            }
+        }
+    }
+
+    /// A flush phase's slice on its transport.
+    fn phase(
+        &mut self,
+        t: u16,
+        flush: FlushId,
+        inbound: bool,
+        period: (Micros, Micros),
+        args: Value,
+    ) {
+        let dir = if inbound { "download" } else { "upload" };
+        let name = format!("{} {dir}", self.label(flush));
+        let pid = transport_pid(t as usize);
+        self.span(pid, "flush phases", name, "flush", period, args);
+    }
+
+    /// The user answered the transport's latest open prompt.
+    fn answer(&mut self, open: &mut Open, ts: Micros, t: u16, answer: UiAnswer) {
+        if let Some((s, f)) = open.prompts.get_mut(&t).and_then(|v| v.pop()) {
+            let args = json!({"answer": answer.as_str(), "flush": f});
+            self.prompt(t, (s, ts), args);
+        }
+    }
+
+    /// A dial prompt's slice.
+    fn prompt(&mut self, t: u16, period: (Micros, Micros), args: Value) {
+        let pid = transport_pid(t as usize);
+        self.span(
+            pid,
+            "dial prompts",
+            "dial prompt".into(),
+            "ui",
+            period,
+            args,
+        );
+    }
+
+    /// The line came up: dialling ends, the line-up period begins.
+    fn connected(&mut self, open: &mut Open, ts: Micros, t: u16) {
+        if let Some(s) = open.dials.remove(&t) {
+            self.line(t, "dialling", (s, ts), json!({}));
+        }
+        open.lines.insert(t, ts);
+    }
+
+    /// The line dropped after being idle.
+    fn hang_up(&mut self, open: &mut Open, ts: Micros, t: u16) {
+        if let Some(s) = open.lines.remove(&t) {
+            self.line(t, "line up", (s, ts), json!({"hung_up": true}));
+        }
+    }
+
+    /// A slice on the transport's line track.
+    fn line(&mut self, t: u16, name: &str, period: (Micros, Micros), args: Value) {
+        let pid = transport_pid(t as usize);
+        self.span(pid, "line", name.into(), "line", period, args);
+    }
+
+    /// A fault: a dropped line is an instant; a crash or offline spell lasts its `down` time
+    /// (cut at the end of the run).
+    fn fault(&mut self, ts: Micros, t: u16, kind: FaultKind, down: Micros) {
+        let pid = transport_pid(t as usize);
+        let name = match kind {
+            FaultKind::DropLine => {
+                self.instant(pid, "faults", "line dropped", ts, json!({}));
+                return;
+            }
+            FaultKind::Crash => "crashed",
+            FaultKind::Offline => "offline",
+        };
+        let until = ts.saturating_add(down).min(self.end.max(ts));
+        let args = json!({"down_us": down});
+        self.span(pid, "faults", name.into(), "fault", (ts, until), args);
+    }
+
+    /// A progress indicator shown by a status object, on its process.
+    fn progress_ui(&mut self, ts: Micros, pid: u64, flush: FlushId) {
+        let tid = self.threads.tid(pid, "progress UI", 0);
+        let label = self.label(flush);
+        self.events.push(json!({
+            "name": "progress UI", "cat": "ui", "ph": "i", "s": "t", "ts": ts,
+            "pid": pid, "tid": tid, "args": {"flush": label}
+        }));
+    }
+
+    /// Whatever is still open runs to the end of the run.
+    pub(super) fn close(&mut self, open: Open) {
+        let end = self.end;
+        for ((flush, transport), (s, inb)) in open.phases {
+            let args = json!({"flush": self.label(flush), "part_result": "pending"});
+            self.phase(transport, flush, inb, (s, end), args);
+        }
+        for (transport, v) in open.prompts {
+            for (s, f) in v {
+                self.prompt(transport, (s, end), json!({"answer": "none", "flush": f}));
+            }
+        }
+        for (transport, s) in open.dials {
+            self.line(transport, "dialling", (s, end), json!({}));
+        }
+        for (transport, s) in open.lines {
+            self.line(transport, "line up", (s, end), json!({"hung_up": false}));
+        }
+    }
+}
+
+/// An NDR's reason as the trace writes it.
+fn ndr_reason(reason: NdrReason) -> &'static str {
+    match reason {
+        NdrReason::NoTransport => "notransport",
+        NdrReason::Expired => "expired",
+    }
+}
