@@ -994,3 +994,6 @@ fn next_checkpoint(rest: &[Step], now: Micros) -> Option<Micros> {
         .or(rest.last())
         .map(|s| s.end)
 }
+
+#[cfg(test)]
+mod tests;
