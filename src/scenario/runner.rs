@@ -53,7 +53,7 @@ pub struct RunResult {
     pub seed: u64,
     /// When the run ended.
     pub end_time: Micros,
-    /// The merged trace, in the contract's order.
+    /// The merged trace, in the calendar's order (causes before their effects).
     pub trace: Recorder,
     /// Per transport, in profile order.
     pub transports: Vec<TransportEnd>,

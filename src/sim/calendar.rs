@@ -352,7 +352,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pops_in_contract_order() {
+    fn pops_in_the_documented_order() {
         let c = Clock::new();
         c.schedule(10, Class::Client, 0, Target::Script(0));
         c.schedule(10, Class::Mail, 1, Target::Script(1));

@@ -721,7 +721,7 @@ impl SpoolerState {
         id
     }
 
-    /// The contract's checks, in order; on success the transports the call covers and whether
+    /// The documented checks, in order; on success the transports the call covers and whether
     /// it covers the spooler itself.
     fn check(
         &self,
@@ -1093,7 +1093,7 @@ mod tests {
     const UP: FlushFlags = FlushFlags::UPLOAD;
 
     #[test]
-    fn checks_come_in_the_contracts_order() {
+    fn checks_come_in_the_documented_order() {
         let mut s = spooler();
         let bad = FlushFlags::from_bits_retain(0x100);
         s.flush_call(Object::Spooler, None, bad, Origin::Api);
@@ -1275,7 +1275,7 @@ mod tests {
     }
 
     #[test]
-    fn combine_follows_the_contract() {
+    fn combine_follows_the_documented_rule() {
         use HResult::*;
         assert_eq!(combine([S_OK, S_OK]), S_OK);
         assert_eq!(

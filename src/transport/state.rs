@@ -2,10 +2,13 @@
 //!
 //! A transport moves one message at a time, so the completion time of every message in a batch
 //! is known the moment the batch starts: `start + Σ per_message`. Instead of a timer per message
-//! the transport registers one calendar wake-up per *checkpoint* — the end of the batch, or the
-//! next failed attempt, which the spooler must hear about at its exact time — and settles
-//! everything that completed in between arithmetically, stamping each delivery with its exact
-//! time. A fault or the end of the run settles the batch at "now" and returns what never started.
+//! the transport registers one calendar wake-up per *checkpoint* — the end of the batch, the
+//! next failed attempt, which the spooler must hear about at its exact time, or the instant the
+//! batch starts when its first attempts take no time — and settles everything that completed
+//! in between arithmetically, stamping each delivery with its exact time. Even work of zero
+//! duration completes through the calendar, so it comes after what was already due at that
+//! instant and is written after what caused it. A fault or the end of the run settles the batch
+//! at "now" and returns what never started.
 
 use std::collections::VecDeque;
 
