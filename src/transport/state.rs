@@ -18,7 +18,7 @@ use crate::sim::trace::NdrReason;
 use crate::sim::{
     Actor, Class, Clock, Dist, EventKind, FlushId, Key, Micros, Recorder, SimRng, Stream, Target,
 };
-use crate::spooler::queue::Batch;
+use crate::spooler::queue::{Batch, QueuedMsg};
 use crate::spooler::{PhaseDone, Settled};
 
 use super::TransportCmd;
@@ -690,18 +690,29 @@ impl TransportState {
         let i = self.idx as usize;
         let n = match &mut b.work {
             BurstWork::Upload(msgs) => {
-                let lifetime = self.lifetime;
-                let mut delivered = 0;
-                for m in msgs.drain(..) {
-                    let expiry = m.submitted_at.saturating_add(lifetime);
-                    if b.start.too_late(expiry, at) {
-                        self.pending.expired += 1;
-                        self.expired_ndr(m.id, expiry);
+                // One pass records the latencies and counts the mail whose lifetime had run out
+                // (the spooler's timer gives those their NDR before handing mail over, so a
+                // second pass is almost never needed).
+                let (start, lifetime) = (b.start, self.lifetime);
+                let late =
+                    |m: &QueuedMsg| start.too_late(m.submitted_at.saturating_add(lifetime), at);
+                let lat = &mut self.rec.latencies[i].outbound;
+                let mut expired = 0u64;
+                for m in msgs.iter() {
+                    if late(m) {
+                        expired += 1;
                     } else {
-                        self.rec.latencies[i].outbound.push(at - m.submitted_at);
-                        delivered += 1;
+                        lat.push(at - m.submitted_at);
                     }
                 }
+                if expired > 0 {
+                    for m in msgs.iter().filter(|m| late(m)) {
+                        self.expired_ndr(m.id, m.submitted_at.saturating_add(lifetime));
+                    }
+                    self.pending.expired += expired as u32;
+                }
+                let delivered = msgs.len() as u64 - expired;
+                msgs.clear();
                 self.rec.counts[i].delivered += delivered;
                 self.totals.delivered += delivered;
                 delivered

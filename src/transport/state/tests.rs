@@ -311,9 +311,13 @@ fn draws_of_attempts_that_never_start_are_given_back() {
     );
 }
 
+/// A command at a time under a class: mail `(id, submitted at)` to upload as a flush phase, or
+/// (`None`) three arrivals and a download.
+type Command = (Micros, Class, Option<&'static [(u32, Micros)]>);
+
 /// Runs the same commands on a full and a counting transport and compares what each reports
 /// and records.
-fn both_paths(cfg: &TransportConfig, steps: &[(Micros, Class, Option<&[(u32, Micros)]>)]) {
+fn both_paths(cfg: &TransportConfig, steps: &[Command]) {
     let mut rigs = [Rig::new(cfg, true), Rig::new(cfg, false)];
     for r in &mut rigs {
         for &(t, class, msgs) in steps {
