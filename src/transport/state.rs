@@ -39,6 +39,20 @@ enum Work {
     Download { flush: Option<FlushId> },
 }
 
+impl Work {
+    /// The flush whose phase this work is, if any.
+    fn flush(&self) -> Option<FlushId> {
+        match self {
+            Work::Upload { flush, .. } | Work::Download { flush } => *flush,
+        }
+    }
+
+    /// Whether it moves inbound mail.
+    fn inbound(&self) -> bool {
+        matches!(self, Work::Download { .. })
+    }
+}
+
 /// Counters used to attribute moved messages to a flush phase.
 #[derive(Debug, Clone, Copy, Default)]
 struct Totals {
@@ -367,18 +381,11 @@ impl TransportState {
     /// spooler unmarked and flush phases end with `result`.
     fn cancel_all(&mut self, result: HResult) {
         while let Some((w, snap)) = self.work.pop_front() {
-            match w {
-                Work::Upload { msgs, flush } => {
-                    self.pending.returned.extend(msgs);
-                    if let Some(f) = flush {
-                        self.phase_done(f, false, result, snap);
-                    }
-                }
-                Work::Download { flush } => {
-                    if let Some(f) = flush {
-                        self.phase_done(f, true, result, snap);
-                    }
-                }
+            if let Some(f) = w.flush() {
+                self.phase_done(f, w.inbound(), result, snap);
+            }
+            if let Work::Upload { msgs, .. } = w {
+                self.pending.returned.extend(msgs);
             }
         }
     }
@@ -417,14 +424,8 @@ impl TransportState {
             };
             if !self.has_work(front) {
                 let (w, snap) = self.work.pop_front().expect("front exists");
-                match w {
-                    Work::Upload { flush: Some(f), .. } => {
-                        self.phase_done(f, false, HResult::S_OK, snap)
-                    }
-                    Work::Download { flush: Some(f) } => {
-                        self.phase_done(f, true, HResult::S_OK, snap)
-                    }
-                    _ => {}
+                if let Some(f) = w.flush() {
+                    self.phase_done(f, w.inbound(), HResult::S_OK, snap);
                 }
                 continue;
             }
@@ -433,9 +434,7 @@ impl TransportState {
                 Line::Prompting | Line::Dialing => return,
                 Line::Down => {
                     let ras = self.ras.expect("only dial-up lines go down");
-                    let flush = match front {
-                        Work::Upload { flush, .. } | Work::Download { flush } => *flush,
-                    };
+                    let flush = front.flush();
                     self.generation += 1;
                     if ras.unattended {
                         self.dial(ras);
@@ -883,9 +882,9 @@ impl TransportState {
             }
         }
         for (w, snap) in &self.work {
-            if let Work::Upload { flush: Some(f), .. } | Work::Download { flush: Some(f) } = w {
+            if let Some(f) = w.flush() {
                 let (d, r) = since(snap);
-                open.push((*f, d, r));
+                open.push((f, d, r));
             }
         }
         open
