@@ -288,12 +288,22 @@ struct MsgSeen {
     last_failure: Micros,
 }
 
-/// An open flush part: what its phases cover and has not been attempted yet.
+/// An open flush part: what its phases cover and has not been attempted yet, and whether a
+/// fault cut it short (it began on a down transport, or a fault struck while it ran).
 #[derive(Debug, Default)]
 struct PartSeen {
-    began: Micros,
     outbound: BTreeSet<u32>,
     inbound: BTreeSet<u32>,
+    cut: bool,
+}
+
+/// A transport's faults as the trace shows them.
+#[derive(Debug, Default, Clone, Copy)]
+struct HealthSeen {
+    crashed: bool,
+    /// The end of its latest offline spell: at that very instant it may still be offline
+    /// (the spell ends by a timer the trace does not show), so it counts as down.
+    offline_until: Option<Micros>,
 }
 
 /// Everything the coverage walk keeps.
@@ -304,18 +314,30 @@ struct Coverage {
     inbound: BTreeMap<u32, (u16, bool)>,
     force: BTreeMap<FlushId, bool>,
     parts: BTreeMap<(FlushId, u16), PartSeen>,
-    /// Per transport, the times faults struck and the spans they kept it down.
-    faults: BTreeMap<u16, Vec<(Micros, Micros)>>,
+    health: BTreeMap<u16, HealthSeen>,
 }
 
 impl Coverage {
-    /// Whether a fault could have cut short a part on `t` that began at `from` and ended at
-    /// `to`: one struck in between, or the transport was down when it began.
-    fn faulted(&self, t: u16, from: Micros, to: Micros) -> bool {
-        self.faults.get(&t).is_some_and(|f| {
-            f.iter()
-                .any(|&(at, until)| (from..=to).contains(&at) || (at <= from && from < until))
-        })
+    /// Whether transport `t` is down at `now`, by the faults and restarts written so far.
+    fn down(&self, t: u16, now: Micros) -> bool {
+        self.health
+            .get(&t)
+            .is_some_and(|h| h.crashed || h.offline_until.is_some_and(|u| now <= u))
+    }
+
+    /// A fault strikes `t` now, lasting until `until`: every part open on it is cut short.
+    fn fault(&mut self, t: u16, kind: FaultKind, until: Micros) {
+        let h = self.health.entry(t).or_default();
+        match kind {
+            FaultKind::Crash => h.crashed = true,
+            FaultKind::Offline => h.offline_until = Some(until.max(h.offline_until.unwrap_or(0))),
+            FaultKind::DropLine => {}
+        }
+        for ((_, pt), part) in self.parts.iter_mut() {
+            if *pt == t {
+                part.cut = true;
+            }
+        }
     }
 
     /// A phase of `flush` begins on `t` at `now`: it covers the mail queued for `t` and not in
@@ -341,10 +363,9 @@ impl Coverage {
                 .map(|(&id, _)| id)
                 .collect()
         };
-        let part = self.parts.entry((flush, t)).or_insert_with(|| PartSeen {
-            began: now,
-            ..PartSeen::default()
-        });
+        let down = self.down(t, now);
+        let part = self.parts.entry((flush, t)).or_default();
+        part.cut |= down;
         if inbound {
             part.inbound = covered;
         } else {
@@ -412,13 +433,9 @@ pub fn uncovered(s: &Scenario, run: &RunResult) -> Vec<String> {
                 transport,
                 kind,
                 down,
-            } => {
-                let until = if kind == FaultKind::DropLine {
-                    now
-                } else {
-                    now + down
-                };
-                c.faults.entry(transport).or_default().push((now, until));
+            } => c.fault(transport, kind, now + down),
+            EventKind::Restart { transport } => {
+                c.health.entry(transport).or_default().crashed = false;
             }
             EventKind::FlushCall { flush, flags, .. } => {
                 let force = FlushFlags::from_bits_retain(flags).contains(FlushFlags::FORCE);
@@ -438,8 +455,7 @@ pub fn uncovered(s: &Scenario, run: &RunResult) -> Vec<String> {
                 let Some(part) = c.parts.remove(&(flush, transport)) else {
                     continue;
                 };
-                let cut =
-                    result == HResult::MAPI_E_USER_CANCEL || c.faulted(transport, part.began, now);
+                let cut = result == HResult::MAPI_E_USER_CANCEL || part.cut;
                 let waiting = !part.outbound.is_empty() || !part.inbound.is_empty();
                 if waiting && !cut {
                     let what = format!(
