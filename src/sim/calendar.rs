@@ -384,6 +384,67 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_created_at_its_instant_goes_after_its_class_and_never_before_its_creator() {
+        let c = Clock::new();
+        // Waiting at 10: a completion of transport 5, a lifetime timer, a scripted flush.
+        c.schedule(10, Class::Completion, 5, Target::Transport(5, 0));
+        c.schedule(10, Class::Lifetime, 0, Target::Spooler(0));
+        c.schedule(10, Class::Client, 0, Target::Script(0));
+        let (first, _) = c.pop().unwrap();
+        assert_eq!((first.class, first.idx), (Class::Completion as u8, 5));
+        // Created while it is handled: a completion of transport 0 goes after the completions
+        // already waiting (none left here) yet before the timer, whatever its transport.
+        c.schedule(10, Class::Completion, 0, Target::Transport(0, 1));
+        assert_eq!(c.peek().map(|k| (k.class, k.idx)), Some((1, CREATED)));
+        assert_eq!(c.pop().unwrap().0.class, Class::Completion as u8);
+        assert!(!c.lifetimes_fired());
+        assert_eq!(c.pop().unwrap().0.class, Class::Lifetime as u8);
+        assert!(c.lifetimes_fired() && c.lifetime_over(10) && !c.lifetime_over(11));
+        let (call, _) = c.pop().unwrap();
+        assert_eq!(call.class, Class::Client as u8);
+        let during_call = c.key_now();
+        // The call creates a completion: handled next, but under the call's key, so whatever
+        // it records sorts after what the call recorded.
+        c.schedule(10, Class::Completion, 3, Target::Transport(3, 2));
+        let (done, _) = c.pop().unwrap();
+        assert_eq!((done.class, done.idx), (call.class, call.idx));
+        assert!(c.key_now() > during_call);
+        assert!(
+            c.lifetimes_fired(),
+            "still after this instant's lifetime timers"
+        );
+    }
+
+    #[test]
+    fn keys_of_events_settled_late_keep_their_place_but_never_precede_their_cause() {
+        let c = Clock::new();
+        c.set_current(Key {
+            t: 50,
+            class: Class::Client as u8,
+            idx: 2,
+            seq: 0,
+        });
+        let now = c.key_now();
+        // An earlier time: its own place.
+        let past = c.key_at(40, Class::Completion, 1);
+        assert_eq!((past.t, past.class, past.idx), (40, 1, 1));
+        // This instant, caused by what is handled: after it.
+        assert!(c.key_at(50, Class::Completion, 1) > now);
+        // This instant, due before what is handled (a transfer that ended as a call came):
+        // its own place; due after it: under it.
+        let due = c.due_key(50, Class::Completion, 1);
+        assert_eq!((due.t, due.class, due.idx), (50, 1, 1));
+        c.set_current(Key {
+            t: 50,
+            class: Class::Completion as u8,
+            idx: 0,
+            seq: 0,
+        });
+        let early = c.due_key(50, Class::Completion, 1);
+        assert_eq!((early.class, early.idx), (1, 0));
+    }
+
+    #[test]
     fn never_schedules_in_the_past() {
         let c = Clock::new();
         c.schedule(50, Class::Timer, 0, Target::Spooler(1));

@@ -1275,6 +1275,48 @@ mod tests {
     }
 
     #[test]
+    fn a_failure_at_the_lifetime_instant_leaves_the_ndr_to_the_lifetime_timer() {
+        let mut s = spooler();
+        s.slots[0].lifetime = 10;
+        s.submit("A", 1, 1);
+        s.flush_call(Object::Transport(0), None, UP, Origin::Api);
+        uploads(&mut s);
+        // The attempt fails as it completes at 10, the instant its lifetime runs out: that
+        // completion comes before the lifetime timer, which gives the NDR right after it.
+        s.clock.set_current(Key {
+            t: 10,
+            class: Class::Completion as u8,
+            idx: 0,
+            seq: 0,
+        });
+        let m = QueuedMsg {
+            id: 0,
+            submitted_at: 0,
+            size: 1,
+        };
+        s.settled(
+            0,
+            Settled {
+                failed: vec![(m, 10)],
+                ..Settled::default()
+            },
+        );
+        let ndrs = |s: &SpoolerState| s.rec.counts[0].ndr;
+        assert_eq!(ndrs(&s), 0);
+        assert_eq!(s.queued(), vec![1, 0]);
+        let mut fired = false;
+        while let Some((key, target)) = s.clock.pop() {
+            if let (10, Target::Spooler(tok)) = (key.t, target) {
+                fired |= key.class == Class::Lifetime as u8;
+                s.wake(tok);
+            }
+        }
+        assert!(fired, "the lifetime timer at 10 gave the NDR");
+        assert_eq!(ndrs(&s), 1);
+        assert_eq!(s.queued(), vec![0, 0]);
+    }
+
+    #[test]
     fn combine_follows_the_documented_rule() {
         use HResult::*;
         assert_eq!(combine([S_OK, S_OK]), S_OK);
