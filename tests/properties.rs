@@ -1,7 +1,12 @@
-//! Properties over random valid scenarios: every run ends, nothing is lost, and the same seed
-//! gives the same trace byte for byte. Faults, failures, prompts of every kind and every flag
-//! combination (unknown bits included) are in the mix.
+//! Properties over random valid scenarios: every run ends, nothing is lost, the same seed gives
+//! the same trace byte for byte, and the trace is causal (nothing written before its cause, a
+//! part not cut short attempts all it covered, every returned call has its result). Faults,
+//! failures, prompts of every kind and every flag combination (unknown bits included) are in
+//! the mix.
 
+mod common;
+
+use common::trace_rules::{causal_violations, missing_results, uncovered};
 use proptest::prelude::*;
 use spoolsim::mapi::FlushFlags;
 use spoolsim::report::jsonl::write_trace;
@@ -207,6 +212,10 @@ proptest! {
     fn runs_end_lose_nothing_and_repeat_exactly(s in scenario()) {
         let (a, o) = trace_bytes(&s);
         prop_assert!(o.conserved, "{}", o.conservation);
+        let mut broken = causal_violations(&s, &o.run);
+        broken.extend(uncovered(&s, &o.run));
+        broken.extend(missing_results(&o));
+        prop_assert!(broken.is_empty(), "{}", broken.join("\n"));
         prop_assert_eq!(o.metrics.count_of("lost"), 0);
         let horizon = s.until.unwrap_or(DEFAULT_HORIZON);
         prop_assert!(o.run.end_time <= horizon);

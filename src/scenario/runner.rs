@@ -17,6 +17,7 @@ use crate::scenario::model::{ProcedureKind, Scenario, Via, DEFAULT_HORIZON};
 use crate::sim::trace::ProcStep;
 use crate::sim::{
     Actor, Class, Clock, Dist, EventKind, Key, Micros, Origin, Recorder, SimRng, Stream, Target,
+    CREATED,
 };
 use crate::spooler::{SpoolerHandle, SpoolerState};
 use crate::transport::{TransportHandle, TransportState};
@@ -52,7 +53,7 @@ pub struct RunResult {
     pub seed: u64,
     /// When the run ended.
     pub end_time: Micros,
-    /// The merged trace, in same-instant order (`docs/semantics.md`).
+    /// The merged trace, in the calendar's order (causes before their effects).
     pub trace: Recorder,
     /// Per transport, in profile order.
     pub transports: Vec<TransportEnd>,
@@ -85,7 +86,7 @@ impl Client {
     pub async fn sleep_until(&self, t: Micros) {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.clock
-            .schedule(t, Class::Client, u32::MAX, Target::Client(tx));
+            .schedule(t, Class::Client, CREATED, Target::Client(tx));
         let _ = rx.await;
     }
 
@@ -251,6 +252,15 @@ where
         }
     }
 
+    // From here on the run handles events: the client program starting at time 0 first, as a
+    // scripted client would, so whatever it causes at 0 is written after it.
+    clock.set_current(Key {
+        t: 0,
+        class: Class::Client as u8,
+        idx: CREATED,
+        seq: 0,
+    });
+
     let client_ctx = Client {
         session: session.clone(),
         clock: clock.clone(),
@@ -303,7 +313,7 @@ where
     clock.set_current(Key {
         t: end_time,
         class: Class::Client as u8,
-        idx: u32::MAX,
+        idx: CREATED,
         seq: 0,
     });
     let mut trace = Recorder::new(n, full);

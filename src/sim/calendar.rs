@@ -1,10 +1,17 @@
-//! The calendar: every future event of a run, in the contract's same-instant order.
+//! The calendar: every future event of a run, in the documented same-instant order.
 //!
 //! Actors never arm tokio timers. They register wake-ups here, and the runner's driver pops the
 //! earliest entry, stamps the shared [`Clock`] with it and wakes its target over the target's
-//! channel. The key `(time, class, index, sequence)` is the contract's ordering rule (section 3,
-//! "Same instant"), so simultaneous events are delivered in a documented, platform-independent
-//! order whatever tokio's scheduler would have done.
+//! channel. The key `(time, class, index, sequence)` orders simultaneous events, so they are
+//! delivered in a platform-independent order whatever tokio's scheduler would have done
+//! (`docs/same-instant.md` states the rules as users read them).
+//!
+//! Two rules keep an instant causal. An entry created while another is handled, due at that
+//! same instant, takes its place by its class *after* the entries of its class already waiting
+//! (its index becomes [`CREATED`]; its sequence number keeps such entries in creation order).
+//! And the key under which entries are handled never goes back within an instant: an entry
+//! whose own key sorts before the one handled last (say a completion that a flush call created)
+//! is handled under that last key, so nothing it records sorts before its cause.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -15,24 +22,34 @@ use tokio::sync::oneshot;
 
 use super::time::Micros;
 
-/// Event classes, in the order the contract settles ties at one instant.
+/// Event classes, in the order ties at one instant are settled.
+///
+/// Users see three: completions, timers, scripted actions. Among the timers lifetime timers
+/// come first, and among the scripted actions each kind has its own class, so that the key
+/// alone gives the documented order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
 pub enum Class {
     /// Completion of work already under way: deliveries, downloads, connects, prompt answers,
     /// restarts, the end of a flush part.
     Completion = 1,
-    /// Retry, lifetime and schedule timers.
-    Timer = 2,
+    /// Lifetime timers: at one instant they fire before every other timer.
+    Lifetime = 2,
+    /// Retry and schedule timers, and the end of an offline spell.
+    Timer = 3,
     /// Scripted `[[fault]]`.
-    Fault = 3,
+    Fault = 4,
     /// Scripted `[[incoming]]`.
-    Incoming = 4,
+    Incoming = 5,
     /// Scripted `[[mail]]`.
-    Mail = 5,
+    Mail = 6,
     /// Scripted `[[flush]]` and `[[procedure]]`, and API clients waiting for a time.
-    Client = 6,
+    Client = 7,
 }
+
+/// The index of an entry created while another is handled and due at that same instant: it
+/// sorts after every entry of its class already waiting, whatever their transports.
+pub const CREATED: u32 = u32::MAX;
 
 /// The sort key of a calendar entry and of every trace event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -101,6 +118,9 @@ struct ClockInner {
     pending: AtomicU64,
     /// Set when a client task may have been woken.
     clients: AtomicBool,
+    /// Set once the run handles entries: from then on an entry due now counts as created at
+    /// this instant (before, the runner lays out its script in file order).
+    handling: AtomicBool,
     heap: Mutex<BinaryHeap<Reverse<Entry>>>,
 }
 
@@ -121,6 +141,7 @@ impl Clock {
                 scripted: AtomicU64::new(0),
                 pending: AtomicU64::new(0),
                 clients: AtomicBool::new(false),
+                handling: AtomicBool::new(false),
                 heap: Mutex::new(BinaryHeap::new()),
             }),
         }
@@ -150,23 +171,75 @@ impl Clock {
         }
     }
 
-    /// The key of a completion at `t` on transport `idx` (possibly in the future, settled later).
+    /// The key of an event at `t` of `class` on `idx`, recorded now, that the entry being
+    /// handled caused or that was settled late: one at the current instant is recorded under
+    /// the entry being handled (as [`Clock::key_now`] does), so it never sorts before its
+    /// cause; one at an earlier time takes its own place at that time.
     #[inline]
-    pub fn completion_key(&self, t: Micros, idx: u32) -> Key {
+    pub fn key_at(&self, t: Micros, class: Class, idx: u32) -> Key {
+        if t >= self.now() {
+            return self.key_now();
+        }
+        self.natural_key(t, class, idx)
+    }
+
+    /// The key of an event that was due at `(t, class, idx)` and is recorded now: at its own
+    /// place, even at the current instant when that place comes before the entry being
+    /// handled (a transfer that ended at the instant a flush is called, settled by the call);
+    /// under the entry being handled when its place has not come yet.
+    #[inline]
+    pub fn due_key(&self, t: Micros, class: Class, idx: u32) -> Key {
+        let now = self.key_now();
+        let own = self.natural_key(t, class, idx);
+        if (own.t, own.class, own.idx) < (now.t, now.class, now.idx) {
+            own
+        } else {
+            now
+        }
+    }
+
+    fn natural_key(&self, t: Micros, class: Class, idx: u32) -> Key {
         Key {
             t,
-            class: Class::Completion as u8,
+            class: class as u8,
             idx,
             seq: self.next_seq(),
         }
     }
 
-    /// Registers a wake-up of `target` at `t` (never earlier than now).
+    /// The class under which the current entry is handled.
+    #[inline]
+    pub fn current_class(&self) -> u8 {
+        (self.inner.current.load(Relaxed) >> 32) as u8
+    }
+
+    /// Whether the lifetime of mail that expires at `expiry` has run out at the moment being
+    /// handled. At the very instant it runs out, it has once that instant's lifetime timers
+    /// have fired: not while completions of work under way are handled (so an attempt such a
+    /// completion starts then counts as under way), and already when a timer or a scripted
+    /// action is.
+    pub fn lifetime_over(&self, expiry: Micros) -> bool {
+        let now = self.now();
+        expiry < now || (expiry == now && self.lifetimes_fired())
+    }
+
+    /// Whether the lifetime timers of the current instant have fired by the moment being
+    /// handled: once anything past the completions of work under way is handled.
+    #[inline]
+    pub fn lifetimes_fired(&self) -> bool {
+        self.current_class() >= Class::Lifetime as u8
+    }
+
+    /// Registers a wake-up of `target` at `t` (never earlier than now). Once the run handles
+    /// entries, one due at the current instant goes after the entries of its class already
+    /// waiting ([`CREATED`]).
     pub fn schedule(&self, t: Micros, class: Class, idx: u32, target: Target) {
+        let now = self.now();
+        let created = t <= now && self.inner.handling.load(Relaxed);
         let key = Key {
-            t: t.max(self.now()),
+            t: t.max(now),
             class: class as u8,
-            idx,
+            idx: if created { CREATED } else { idx },
             seq: self.next_seq(),
         };
         if class >= Class::Fault {
@@ -185,22 +258,38 @@ impl Clock {
         self.inner.scripted.load(Relaxed) > 0
     }
 
-    /// Removes the earliest entry and makes its key the current one.
+    /// Removes the earliest entry and makes it the one being handled: under its own key, or,
+    /// when that sorts before the key handled last at this instant (an entry created by
+    /// something handled later in the order), under that last key.
     pub fn pop(&self) -> Option<(Key, Target)> {
         let Reverse(e) = self.lock().pop()?;
         if e.key.class >= Class::Fault as u8 {
             self.inner.scripted.fetch_sub(1, Relaxed);
         }
-        self.set_current(e.key);
-        Some((e.key, e.target))
+        let cur = self.inner.current.load(Relaxed);
+        let own = (u64::from(e.key.class) << 32) | u64::from(e.key.idx);
+        let behind = self.inner.handling.load(Relaxed) && e.key.t == self.now() && own < cur;
+        let key = if behind {
+            Key {
+                class: (cur >> 32) as u8,
+                idx: cur as u32,
+                ..e.key
+            }
+        } else {
+            e.key
+        };
+        self.set_current(key);
+        Some((key, e.target))
     }
 
-    /// Moves the clock to `key` (used by the runner to settle the end of a run).
+    /// Makes `key` the one being handled (the runner opens a run and settles its end with it;
+    /// tests drive state machines with it). From then on, entries due now count as created.
     pub fn set_current(&self, key: Key) {
         self.inner.now.store(key.t, Relaxed);
         self.inner
             .current
             .store((u64::from(key.class) << 32) | u64::from(key.idx), Relaxed);
+        self.inner.handling.store(true, Relaxed);
     }
 
     /// An actor message is about to be sent.
@@ -263,7 +352,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pops_in_contract_order() {
+    fn pops_in_the_documented_order() {
         let c = Clock::new();
         c.schedule(10, Class::Client, 0, Target::Script(0));
         c.schedule(10, Class::Mail, 1, Target::Script(1));
@@ -274,18 +363,85 @@ mod tests {
         let order: Vec<(u64, u8, u32)> = std::iter::from_fn(|| c.pop())
             .map(|(k, _)| (k.t, k.class, k.idx))
             .collect();
+        let (co, tm, m, cl) = (
+            Class::Completion as u8,
+            Class::Timer as u8,
+            Class::Mail as u8,
+            Class::Client as u8,
+        );
         assert_eq!(
             order,
             vec![
-                (5, 6, 0),
-                (10, 1, 1),
-                (10, 1, 3),
-                (10, 2, 0),
-                (10, 5, 1),
-                (10, 6, 0)
+                (5, cl, 0),
+                (10, co, 1),
+                (10, co, 3),
+                (10, tm, 0),
+                (10, m, 1),
+                (10, cl, 0)
             ]
         );
         assert_eq!(c.now(), 10);
+    }
+
+    #[test]
+    fn an_entry_created_at_its_instant_goes_after_its_class_and_never_before_its_creator() {
+        let c = Clock::new();
+        // Waiting at 10: a completion of transport 5, a lifetime timer, a scripted flush.
+        c.schedule(10, Class::Completion, 5, Target::Transport(5, 0));
+        c.schedule(10, Class::Lifetime, 0, Target::Spooler(0));
+        c.schedule(10, Class::Client, 0, Target::Script(0));
+        let (first, _) = c.pop().unwrap();
+        assert_eq!((first.class, first.idx), (Class::Completion as u8, 5));
+        // Created while it is handled: a completion of transport 0 goes after the completions
+        // already waiting (none left here) yet before the timer, whatever its transport.
+        c.schedule(10, Class::Completion, 0, Target::Transport(0, 1));
+        assert_eq!(c.peek().map(|k| (k.class, k.idx)), Some((1, CREATED)));
+        assert_eq!(c.pop().unwrap().0.class, Class::Completion as u8);
+        assert!(!c.lifetimes_fired());
+        assert_eq!(c.pop().unwrap().0.class, Class::Lifetime as u8);
+        assert!(c.lifetimes_fired() && c.lifetime_over(10) && !c.lifetime_over(11));
+        let (call, _) = c.pop().unwrap();
+        assert_eq!(call.class, Class::Client as u8);
+        let during_call = c.key_now();
+        // The call creates a completion: handled next, but under the call's key, so whatever
+        // it records sorts after what the call recorded.
+        c.schedule(10, Class::Completion, 3, Target::Transport(3, 2));
+        let (done, _) = c.pop().unwrap();
+        assert_eq!((done.class, done.idx), (call.class, call.idx));
+        assert!(c.key_now() > during_call);
+        assert!(
+            c.lifetimes_fired(),
+            "still after this instant's lifetime timers"
+        );
+    }
+
+    #[test]
+    fn keys_of_events_settled_late_keep_their_place_but_never_precede_their_cause() {
+        let c = Clock::new();
+        c.set_current(Key {
+            t: 50,
+            class: Class::Client as u8,
+            idx: 2,
+            seq: 0,
+        });
+        let now = c.key_now();
+        // An earlier time: its own place.
+        let past = c.key_at(40, Class::Completion, 1);
+        assert_eq!((past.t, past.class, past.idx), (40, 1, 1));
+        // This instant, caused by what is handled: after it.
+        assert!(c.key_at(50, Class::Completion, 1) > now);
+        // This instant, due before what is handled (a transfer that ended as a call came):
+        // its own place; due after it: under it.
+        let due = c.due_key(50, Class::Completion, 1);
+        assert_eq!((due.t, due.class, due.idx), (50, 1, 1));
+        c.set_current(Key {
+            t: 50,
+            class: Class::Completion as u8,
+            idx: 0,
+            seq: 0,
+        });
+        let early = c.due_key(50, Class::Completion, 1);
+        assert_eq!((early.class, early.idx), (1, 0));
     }
 
     #[test]

@@ -14,14 +14,6 @@ pub struct Samples {
     len: u64,
 }
 
-/// A position in a [`Samples`], for undoing a batch's samples.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Mark {
-    runs: usize,
-    last: u64,
-    len: u64,
-}
-
 /// Min, nearest-rank percentiles and max of a set of samples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Summary {
@@ -58,24 +50,6 @@ impl Samples {
             Some((x, n)) if *x == v => *n += count,
             _ => self.runs.push((v, count)),
         }
-    }
-
-    /// A point to [`Samples::rewind`] to.
-    pub fn mark(&self) -> Mark {
-        Mark {
-            runs: self.runs.len(),
-            last: self.runs.last().map_or(0, |r| r.1),
-            len: self.len,
-        }
-    }
-
-    /// Forgets every sample added since `mark` was taken.
-    pub fn rewind(&mut self, mark: Mark) {
-        self.runs.truncate(mark.runs);
-        if let Some(r) = self.runs.last_mut() {
-            r.1 = mark.last;
-        }
-        self.len = mark.len;
     }
 
     /// How many samples.
@@ -173,14 +147,5 @@ mod tests {
         t.append(&s);
         assert_eq!(t.len(), 1006);
         assert_eq!(t.summary().unwrap().min, 3);
-        let mark = t.mark();
-        t.extend([7, 7, 8]);
-        t.rewind(mark);
-        assert_eq!(t, {
-            let mut u = Samples::default();
-            u.push(3);
-            u.append(&s);
-            u
-        });
     }
 }

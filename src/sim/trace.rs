@@ -4,10 +4,12 @@
 //! keeps counts, exact latencies and the events metrics are computed from (scripted flushes,
 //! prompts, connects, faults); in *full* mode it also keeps the detail — one event per message,
 //! phases, status changes, polls, API callers' flushes — for `--trace`, plots and timelines. At the
-//! end of a run the recorders are merged and the events sorted by their calendar [`Key`] (time,
-//! then kind of activity, index and creation order), so the trace is byte-for-byte the same
-//! whichever actor happened to run first. Events are also sent to `tracing` (target
-//! `spoolsim::trace`) when a subscriber asks for them.
+//! end of a run the recorders are merged and the events sorted by the calendar's key, so the
+//! trace is byte-for-byte the same whichever actor happened to run first. An event is keyed by
+//! the calendar entry under which it was recorded, or, for a transfer settled after the instant
+//! it ended, by its own time and place (`Clock::key_at`, `Clock::due_key`): sorted, every event
+//! comes after what caused it. Events are also sent to `tracing` (target `spoolsim::trace`)
+//! when a subscriber asks for them.
 //!
 //! An [`Event`] serializes itself as one line of `--trace`: the field names and order of the
 //! trace format are the serde attributes on the types here, so a new kind of event says how it
@@ -544,7 +546,7 @@ impl Recorder {
         self.unroutable += other.unroutable;
     }
 
-    /// Sorts the events by their calendar key, the order the trace is written in.
+    /// Sorts the events into the calendar's order.
     pub fn sort(&mut self) {
         self.events.sort_unstable_by_key(|e| e.key);
     }

@@ -458,7 +458,7 @@ impl SpoolerState {
             }
             TIMER_LIFETIME => {
                 self.slots[i].lifetime_armed = None;
-                self.expire(t, now);
+                self.expire(t);
             }
             TIMER_RESTART if self.slots[i].health == Health::Crashed(now) => {
                 self.record(EventKind::Restart { transport: t });
@@ -504,19 +504,23 @@ impl SpoolerState {
             return;
         }
         *armed = Some(at);
-        self.clock.schedule(
-            at,
-            Class::Timer,
-            u32::from(t),
-            Target::Spooler(token(kind, t)),
-        );
+        let class = if kind == TIMER_LIFETIME {
+            Class::Lifetime
+        } else {
+            Class::Timer
+        };
+        self.clock
+            .schedule(at, class, u32::from(t), Target::Spooler(token(kind, t)));
     }
 
-    /// NDRs every message queued for `t` whose lifetime is over, and re-arms for the next one.
-    fn expire(&mut self, t: u16, now: Micros) {
+    /// NDRs every message queued for `t` whose lifetime is over, and re-arms for the next one
+    /// (possibly at this very instant, when a completion is being handled: the lifetime timer
+    /// then fires after it).
+    fn expire(&mut self, t: u16) {
         let i = t as usize;
         let lifetime = self.slots[i].lifetime;
-        let alive = |m: &QueuedMsg| m.submitted_at.saturating_add(lifetime) > now;
+        let clock = &self.clock;
+        let alive = |m: &QueuedMsg| !clock.lifetime_over(m.submitted_at.saturating_add(lifetime));
         let mut dead = Vec::new();
         let q = &mut self.slots[i].queue;
         q.ready.retain(|m| {
@@ -649,8 +653,7 @@ impl SpoolerState {
             self.slots[i].queue.ready.push_front(m);
         }
         if returned {
-            let now = self.clock.now();
-            self.expire(t, now);
+            self.expire(t);
         }
         for (m, failed_at) in s.failed {
             let slot = &mut self.slots[i];
@@ -659,10 +662,12 @@ impl SpoolerState {
             let due = failed_at + backoff(slot.retry, slot.max_retry, *attempts);
             slot.queue.deferred.insert((due, m.id), m);
             let expiry = m.submitted_at.saturating_add(slot.lifetime);
-            if expiry <= failed_at {
+            if self.clock.lifetime_over(expiry) {
                 // The attempt under way when the lifetime ran out failed: the NDR follows now.
-                self.expire(t, failed_at);
+                self.expire(t);
             } else {
+                // A lifetime that runs out at this very instant is the timer's, after this
+                // completion.
                 self.arm_lifetime(t, expiry);
                 self.arm_retry(t, due);
             }
@@ -716,7 +721,7 @@ impl SpoolerState {
         id
     }
 
-    /// The contract's checks, in order; on success the transports the call covers and whether
+    /// The documented checks, in order; on success the transports the call covers and whether
     /// it covers the spooler itself.
     fn check(
         &self,
@@ -836,11 +841,7 @@ impl SpoolerState {
 
     fn begin_part(&mut self, id: FlushId, p: usize) {
         let flags = self.flushes[&id].flags;
-        if flags.outbound() {
-            self.begin_outbound(id, p);
-        } else {
-            self.begin_inbound(id, p);
-        }
+        self.begin_phase(id, p, !flags.outbound());
     }
 
     fn set_code(&mut self, t: u16, code: u32) {
@@ -853,68 +854,62 @@ impl SpoolerState {
         }
     }
 
-    fn begin_outbound(&mut self, id: FlushId, p: usize) {
+    /// A phase of flush `id` begins on part `p`'s transport. One rule for both directions: it
+    /// ends at once when the transport is down (`MAPI_E_NETWORK_ERROR`) or nothing is covered
+    /// (`S_OK`); otherwise the transport gets a marker after the covered work and reports the
+    /// phase done when its pipeline reaches it.
+    fn begin_phase(&mut self, id: FlushId, p: usize, inbound: bool) {
         let run = self.flushes.get_mut(&id).expect("flush under way");
-        run.parts[p].state = PartState::Outbound;
+        run.parts[p].state = if inbound {
+            PartState::Inbound
+        } else {
+            PartState::Outbound
+        };
         let force = run.flags.contains(FlushFlags::FORCE);
         let t = run.parts[p].transport;
         self.record(EventKind::PhaseBegin {
             flush: id,
             transport: t,
-            inbound: false,
+            inbound,
         });
         if self.is_down(t) {
-            // A part that meets a crashed or offline transport ends at once.
-            self.phase_done(
-                t,
-                PhaseDone::at_once(id, false, HResult::MAPI_E_NETWORK_ERROR),
-            );
+            let done = PhaseDone::at_once(id, inbound, HResult::MAPI_E_NETWORK_ERROR);
+            self.phase_done(t, done);
             return;
         }
-        let base = self.idle_code(t);
-        self.set_code(t, base | STATUS_OUTBOUND_FLUSH);
-        let now = self.clock.now();
-        let q = &mut self.slots[t as usize].queue;
-        if force {
-            q.release_all();
+        let flushing = if inbound {
+            STATUS_INBOUND_FLUSH
         } else {
-            q.release_due(now);
-        }
-        if self.slots[t as usize].queue.ready.is_empty() && self.slots[t as usize].handed == 0 {
+            STATUS_OUTBOUND_FLUSH
+        };
+        let base = self.idle_code(t);
+        self.set_code(t, base | flushing);
+        if !self.covers_any(t, inbound, force) {
             // Nothing covered: the phase ends at once, without a round trip.
-            self.phase_done(t, PhaseDone::at_once(id, false, HResult::S_OK));
+            self.phase_done(t, PhaseDone::at_once(id, inbound, HResult::S_OK));
+        } else if inbound {
+            let cmd = TransportCmd::Download { flush: Some(id) };
+            self.effects.push(Effect::Transport(t, cmd));
         } else {
             self.hand_ready(t, Some(id));
         }
     }
 
-    fn begin_inbound(&mut self, id: FlushId, p: usize) {
-        let run = self.flushes.get_mut(&id).expect("flush under way");
-        run.parts[p].state = PartState::Inbound;
-        let t = run.parts[p].transport;
-        self.record(EventKind::PhaseBegin {
-            flush: id,
-            transport: t,
-            inbound: true,
-        });
-        if self.is_down(t) {
-            // A part that meets a crashed or offline transport ends at once.
-            self.phase_done(
-                t,
-                PhaseDone::at_once(id, true, HResult::MAPI_E_NETWORK_ERROR),
-            );
-            return;
+    /// Whether a phase beginning now on transport `t` covers anything: mail waiting at its
+    /// remote end (inbound), or mail queued for it or handed over and not settled (outbound),
+    /// which first takes back mail whose back-off is over (all of it with `FLUSH_FORCE`).
+    fn covers_any(&mut self, t: u16, inbound: bool, force: bool) -> bool {
+        let now = self.clock.now();
+        let slot = &mut self.slots[t as usize];
+        if inbound {
+            return slot.remote_waiting > 0;
         }
-        let base = self.idle_code(t);
-        self.set_code(t, base | STATUS_INBOUND_FLUSH);
-        if self.slots[t as usize].remote_waiting == 0 {
-            self.phase_done(t, PhaseDone::at_once(id, true, HResult::S_OK));
+        if force {
+            slot.queue.release_all();
         } else {
-            self.effects.push(Effect::Transport(
-                t,
-                TransportCmd::Download { flush: Some(id) },
-            ));
+            slot.queue.release_due(now);
         }
+        !slot.queue.ready.is_empty() || slot.handed > 0
     }
 
     /// Transport `t` finished (or was cut short in) its phase of flush `d.flush`.
@@ -938,7 +933,7 @@ impl SpoolerState {
         let base = self.idle_code(t);
         self.set_code(t, base);
         if inbound_next {
-            self.begin_inbound(d.flush, p);
+            self.begin_phase(d.flush, p, true);
             return;
         }
         let run = self.flushes.get_mut(&d.flush).expect("flush under way");
@@ -1098,7 +1093,7 @@ mod tests {
     const UP: FlushFlags = FlushFlags::UPLOAD;
 
     #[test]
-    fn checks_come_in_the_contracts_order() {
+    fn checks_come_in_the_documented_order() {
         let mut s = spooler();
         let bad = FlushFlags::from_bits_retain(0x100);
         s.flush_call(Object::Spooler, None, bad, Origin::Api);
@@ -1280,7 +1275,49 @@ mod tests {
     }
 
     #[test]
-    fn combine_follows_the_contract() {
+    fn a_failure_at_the_lifetime_instant_leaves_the_ndr_to_the_lifetime_timer() {
+        let mut s = spooler();
+        s.slots[0].lifetime = 10;
+        s.submit("A", 1, 1);
+        s.flush_call(Object::Transport(0), None, UP, Origin::Api);
+        uploads(&mut s);
+        // The attempt fails as it completes at 10, the instant its lifetime runs out: that
+        // completion comes before the lifetime timer, which gives the NDR right after it.
+        s.clock.set_current(Key {
+            t: 10,
+            class: Class::Completion as u8,
+            idx: 0,
+            seq: 0,
+        });
+        let m = QueuedMsg {
+            id: 0,
+            submitted_at: 0,
+            size: 1,
+        };
+        s.settled(
+            0,
+            Settled {
+                failed: vec![(m, 10)],
+                ..Settled::default()
+            },
+        );
+        let ndrs = |s: &SpoolerState| s.rec.counts[0].ndr;
+        assert_eq!(ndrs(&s), 0);
+        assert_eq!(s.queued(), vec![1, 0]);
+        let mut fired = false;
+        while let Some((key, target)) = s.clock.pop() {
+            if let (10, Target::Spooler(tok)) = (key.t, target) {
+                fired |= key.class == Class::Lifetime as u8;
+                s.wake(tok);
+            }
+        }
+        assert!(fired, "the lifetime timer at 10 gave the NDR");
+        assert_eq!(ndrs(&s), 1);
+        assert_eq!(s.queued(), vec![0, 0]);
+    }
+
+    #[test]
+    fn combine_follows_the_documented_rule() {
         use HResult::*;
         assert_eq!(combine([S_OK, S_OK]), S_OK);
         assert_eq!(

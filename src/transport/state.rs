@@ -2,10 +2,13 @@
 //!
 //! A transport moves one message at a time, so the completion time of every message in a batch
 //! is known the moment the batch starts: `start + Σ per_message`. Instead of a timer per message
-//! the transport registers one calendar wake-up per *checkpoint* — the end of the batch, or the
-//! next failed attempt, which the spooler must hear about at its exact time — and settles
-//! everything that completed in between arithmetically, stamping each delivery with its exact
-//! time. A fault or the end of the run settles the batch at "now" and returns what never started.
+//! the transport registers one calendar wake-up per *checkpoint* — the end of the batch, the
+//! next failed attempt, which the spooler must hear about at its exact time, or the instant the
+//! batch starts when its first attempts take no time — and settles everything that completed
+//! in between arithmetically, stamping each delivery with its exact time. Even work of zero
+//! duration completes through the calendar, so it comes after what was already due at that
+//! instant and is written after what caused it. A fault or the end of the run settles the batch
+//! at "now" and returns what never started.
 
 use std::collections::VecDeque;
 
@@ -13,9 +16,9 @@ use crate::mapi::HResult;
 use crate::scenario::model::{RasConfig, TransportConfig, UiAnswer};
 use crate::sim::trace::NdrReason;
 use crate::sim::{
-    Actor, Class, Clock, Dist, EventKind, FlushId, Micros, Recorder, SimRng, Stream, Target,
+    Actor, Class, Clock, Dist, EventKind, FlushId, Key, Micros, Recorder, SimRng, Stream, Target,
 };
-use crate::spooler::queue::Batch;
+use crate::spooler::queue::{Batch, QueuedMsg};
 use crate::spooler::{PhaseDone, Settled};
 
 use super::TransportCmd;
@@ -36,6 +39,20 @@ enum Work {
     Download { flush: Option<FlushId> },
 }
 
+impl Work {
+    /// The flush whose phase this work is, if any.
+    fn flush(&self) -> Option<FlushId> {
+        match self {
+            Work::Upload { flush, .. } | Work::Download { flush } => *flush,
+        }
+    }
+
+    /// Whether it moves inbound mail.
+    fn inbound(&self) -> bool {
+        matches!(self, Work::Download { .. })
+    }
+}
+
 /// Counters used to attribute moved messages to a flush phase.
 #[derive(Debug, Clone, Copy, Default)]
 struct Totals {
@@ -48,6 +65,8 @@ struct Totals {
 #[derive(Debug)]
 struct Upload {
     msgs: Batch,
+    /// When the batch started.
+    began: Micros,
     /// `(start, completion, failed)` of each message, in order; an expired message has
     /// `start == completion == expiry` and is marked by `expired`.
     plan: Vec<Step>,
@@ -61,6 +80,8 @@ struct Upload {
 struct Download {
     /// `(remote id, arrival time)` of each covered message.
     msgs: Vec<(u32, Micros)>,
+    /// When the batch started.
+    began: Micros,
     plan: Vec<Step>,
     done: usize,
     flush: Option<FlushId>,
@@ -80,15 +101,54 @@ struct Step {
 enum Outcome {
     Ok,
     Failed,
+    /// Failed now because a fault cut it short.
+    Cut,
     Expired,
     /// Already accounted for (an expiry settled at the end of the run).
     Gone,
+}
+
+/// A batch of attempts that take no time and cannot fail, in a counting trace: every one
+/// completes at the instant the batch started, with no plan kept per message.
+#[derive(Debug)]
+struct Burst {
+    start: Start,
+    /// Outbound mail, or how many messages from the front of the remote end.
+    work: BurstWork,
+    flush: Option<FlushId>,
+}
+
+#[derive(Debug)]
+enum BurstWork {
+    Upload(Batch),
+    Download(usize),
 }
 
 #[derive(Debug)]
 enum Active {
     Upload(Upload),
     Download(Download),
+    Burst(Burst),
+}
+
+/// When a batch starts, and whether the lifetime timers of that instant had fired by then.
+///
+/// The rule for an attempt that starts at the very instant its message's lifetime runs out
+/// lives here, for the planned path and the counting fast path alike: the first attempt
+/// starts under whatever the transport is handling, the later ones when the attempt before
+/// them completes (a completion, which comes before that instant's lifetime timers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Start {
+    at: Micros,
+    lifetimes_fired: bool,
+}
+
+impl Start {
+    /// Whether an attempt starting at `t` (this batch's start or later, back to back) comes too
+    /// late for mail whose lifetime runs out at `expiry`.
+    fn too_late(&self, expiry: Micros, t: Micros) -> bool {
+        expiry < t || (expiry == t && t == self.at && self.lifetimes_fired)
+    }
 }
 
 /// A dial-up line.
@@ -321,18 +381,11 @@ impl TransportState {
     /// spooler unmarked and flush phases end with `result`.
     fn cancel_all(&mut self, result: HResult) {
         while let Some((w, snap)) = self.work.pop_front() {
-            match w {
-                Work::Upload { msgs, flush } => {
-                    self.pending.returned.extend(msgs);
-                    if let Some(f) = flush {
-                        self.phase_done(f, false, result, snap);
-                    }
-                }
-                Work::Download { flush } => {
-                    if let Some(f) = flush {
-                        self.phase_done(f, true, result, snap);
-                    }
-                }
+            if let Some(f) = w.flush() {
+                self.phase_done(f, w.inbound(), result, snap);
+            }
+            if let Work::Upload { msgs, .. } = w {
+                self.pending.returned.extend(msgs);
             }
         }
     }
@@ -371,14 +424,8 @@ impl TransportState {
             };
             if !self.has_work(front) {
                 let (w, snap) = self.work.pop_front().expect("front exists");
-                match w {
-                    Work::Upload { flush: Some(f), .. } => {
-                        self.phase_done(f, false, HResult::S_OK, snap)
-                    }
-                    Work::Download { flush: Some(f) } => {
-                        self.phase_done(f, true, HResult::S_OK, snap)
-                    }
-                    _ => {}
+                if let Some(f) = w.flush() {
+                    self.phase_done(f, w.inbound(), HResult::S_OK, snap);
                 }
                 continue;
             }
@@ -387,9 +434,7 @@ impl TransportState {
                 Line::Prompting | Line::Dialing => return,
                 Line::Down => {
                     let ras = self.ras.expect("only dial-up lines go down");
-                    let flush = match front {
-                        Work::Upload { flush, .. } | Work::Download { flush } => *flush,
-                    };
+                    let flush = front.flush();
                     self.generation += 1;
                     if ras.unattended {
                         self.dial(ras);
@@ -433,25 +478,24 @@ impl TransportState {
             && self.clock.now() >= self.offline_until
     }
 
-    /// Plans attempts back to back from `from`, one per expiry given (`None`: no lifetime).
-    /// An attempt fails when its draw says so or when it starts during an offline spell.
-    fn plan(&mut self, from: Micros, expiries: impl Iterator<Item = Option<Micros>>) -> Vec<Step> {
-        let mut cursor = from;
+    /// Plans attempts back to back from `start`, one per expiry given (`None`: no lifetime).
+    /// An attempt fails when its draw says so or when it starts during an offline spell; one
+    /// that would start too late for its message's lifetime is not made and draws nothing.
+    fn plan(&mut self, start: Start, expiries: impl Iterator<Item = Option<Micros>>) -> Vec<Step> {
+        let mut cursor = start.at;
         let mut plan = Vec::with_capacity(expiries.size_hint().0);
         for exp in expiries {
             let rng = self.rng.position();
-            if let Some(exp) = exp {
-                if exp <= cursor {
-                    // Its lifetime ran out before its turn: the NDR is at `exp` (kept in
-                    // `start`), settled in order once the attempt ahead of it ends.
-                    plan.push(Step {
-                        start: exp,
-                        end: cursor,
-                        outcome: Outcome::Expired,
-                        rng,
-                    });
-                    continue;
-                }
+            if let Some(exp) = exp.filter(|&e| start.too_late(e, cursor)) {
+                // Its lifetime ran out before its turn: the NDR is at `exp` (kept in `start`),
+                // settled in order once the attempt ahead of it ends.
+                plan.push(Step {
+                    start: exp,
+                    end: cursor,
+                    outcome: Outcome::Expired,
+                    rng,
+                });
+                continue;
             }
             let unlucky = self.failure_rate > 0.0 && self.rng.chance(self.failure_rate);
             let fails = unlucky || cursor < self.offline_until;
@@ -467,205 +511,257 @@ impl TransportState {
         plan
     }
 
+    /// Starts a piece of work now. Its attempts complete through the calendar, even those that
+    /// take no time: they complete at this instant, after the completions already due.
     fn start(&mut self, w: Work, snap: Totals) {
         self.generation += 1;
-        let now = self.clock.now();
-        match w {
+        let start = Start {
+            at: self.clock.now(),
+            lifetimes_fired: self.clock.lifetimes_fired(),
+        };
+        // The counting fast path keeps no plan per message when nothing can take time or fail;
+        // it settles by the same rules as the planned path.
+        let burst = self.instant() && !self.rec.is_full();
+        let active = match w {
+            Work::Upload { msgs, flush } if burst => Active::Burst(Burst {
+                start,
+                work: BurstWork::Upload(msgs),
+                flush,
+            }),
+            Work::Download { flush } if burst => Active::Burst(Burst {
+                start,
+                work: BurstWork::Download(self.remote.len()),
+                flush,
+            }),
             Work::Upload { msgs, flush } => {
                 let lifetime = self.lifetime;
-                // The hot path: every message completes now and none can fail or expire.
-                // The hot path: every message completes now and none can fail. One pass
-                // records each latency and checks that no lifetime has run out (the spooler's
-                // timer NDRs expired mail before handing it over, so this almost never falls
-                // back to the planned path).
-                if self.instant() && !self.rec.is_full() {
-                    let lat = &mut self.rec.latencies[self.idx as usize].outbound;
-                    let mark = lat.mark();
-                    let mut expired = false;
-                    for m in &msgs {
-                        expired |= m.submitted_at.saturating_add(lifetime) <= now;
-                        lat.push(now - m.submitted_at);
-                    }
-                    if !expired {
-                        let n = msgs.len();
-                        self.rec.counts[self.idx as usize].delivered += n as u64;
-                        self.totals.delivered += n as u64;
-                        self.pending.delivered += n as u32;
-                        if let Some(f) = flush {
-                            self.phase_done(f, false, HResult::S_OK, snap);
-                        }
-                        return;
-                    }
-                    lat.rewind(mark);
-                }
-                let plan = self.plan(
-                    now,
-                    msgs.iter()
-                        .map(|m| Some(m.submitted_at.saturating_add(lifetime))),
-                );
-                self.active = Some((
-                    Active::Upload(Upload {
-                        msgs,
-                        plan,
-                        done: 0,
-                        flush,
-                    }),
-                    snap,
-                ));
+                let expiries = msgs
+                    .iter()
+                    .map(|m| Some(m.submitted_at.saturating_add(lifetime)));
+                let plan = self.plan(start, expiries);
+                Active::Upload(Upload {
+                    msgs,
+                    began: start.at,
+                    plan,
+                    done: 0,
+                    flush,
+                })
             }
             Work::Download { flush } => {
-                if self.instant() && !self.rec.is_full() {
-                    // The hot path: everything waiting is received now.
-                    let n = self.remote.len();
-                    let lat = &mut self.rec.latencies[self.idx as usize].inbound;
-                    for &(_, arrived) in &self.remote {
-                        lat.push(now - arrived);
-                    }
-                    self.remote.clear();
-                    self.rec.counts[self.idx as usize].received += n as u64;
-                    self.totals.received += n as u64;
-                    self.pending.received += n as u32;
-                    if let Some(f) = flush {
-                        self.phase_done(f, true, HResult::S_OK, snap);
-                    }
-                    return;
-                }
                 let msgs: Vec<(u32, Micros)> = self.remote.drain(..).collect();
-                let plan = self.plan(now, msgs.iter().map(|_| None));
-                self.active = Some((
-                    Active::Download(Download {
-                        msgs,
-                        plan,
-                        done: 0,
-                        flush,
-                    }),
-                    snap,
-                ));
+                let plan = self.plan(start, msgs.iter().map(|_| None));
+                Active::Download(Download {
+                    msgs,
+                    began: start.at,
+                    plan,
+                    done: 0,
+                    flush,
+                })
             }
-        }
-        self.settle();
+        };
+        self.active = Some((active, snap));
+        self.arm_checkpoint();
     }
 
-    /// Settles every attempt that has completed by now, and arms the next checkpoint.
-    fn settle(&mut self) {
+    /// Arms the wake-up at which the batch under way next reports: at this instant when an
+    /// attempt completes now, else at its next failure or its end.
+    fn arm_checkpoint(&mut self) {
         let now = self.clock.now();
-        let idx = self.idx;
-        let Some((active, snap)) = self.active.as_mut() else {
-            return;
+        let at = match &self.active {
+            Some((Active::Upload(u), _)) => next_checkpoint(&u.plan[u.done..], now),
+            Some((Active::Download(d), _)) => next_checkpoint(&d.plan[d.done..], now),
+            Some((Active::Burst(b), _)) => Some(b.start.at),
+            None => None,
         };
-        let snap = *snap;
-        let (plan_len, done, next) = match active {
-            Active::Upload(u) => {
-                while u.done < u.plan.len() && u.plan[u.done].end <= now {
-                    let step = u.plan[u.done];
-                    let m = u.msgs[u.done];
-                    let key = self.clock.completion_key(step.end, u32::from(idx));
-                    match step.outcome {
-                        Outcome::Ok => {
-                            self.rec.record(
-                                key,
-                                Actor::Transport(idx),
-                                EventKind::Deliver {
-                                    msg: m.id,
-                                    transport: idx,
-                                    latency: step.end - m.submitted_at,
-                                },
-                            );
-                            self.totals.delivered += 1;
-                            self.pending.delivered += 1;
-                        }
-                        Outcome::Failed => {
-                            self.rec.record(
-                                key,
-                                Actor::Transport(idx),
-                                EventKind::AttemptFailed {
-                                    msg: m.id,
-                                    transport: idx,
-                                    inbound: false,
-                                },
-                            );
-                            self.totals.failed += 1;
-                            self.pending.failed.push((m, step.end));
-                        }
-                        Outcome::Gone => {}
-                        Outcome::Expired => {
-                            let key = crate::sim::Key {
-                                t: step.start,
-                                class: Class::Timer as u8,
-                                ..key
-                            };
-                            self.rec.record(
-                                key,
-                                Actor::Transport(idx),
-                                EventKind::Ndr {
-                                    msg: m.id,
-                                    transport: idx,
-                                    reason: NdrReason::Expired,
-                                },
-                            );
-                            self.pending.expired += 1;
-                        }
-                    }
-                    u.done += 1;
-                }
-                (u.plan.len(), u.done, next_checkpoint(&u.plan[u.done..]))
-            }
-            Active::Download(d) => {
-                while d.done < d.plan.len() && d.plan[d.done].end <= now {
-                    let step = d.plan[d.done];
-                    let (msg, arrived) = d.msgs[d.done];
-                    let key = self.clock.completion_key(step.end, u32::from(idx));
-                    if step.outcome == Outcome::Failed {
-                        self.rec.record(
-                            key,
-                            Actor::Transport(idx),
-                            EventKind::AttemptFailed {
-                                msg,
-                                transport: idx,
-                                inbound: true,
-                            },
-                        );
-                        self.totals.failed += 1;
-                        // A failed download stays at the remote end for the next poll or flush.
-                        self.remote.push_front((msg, arrived));
-                    } else {
-                        self.rec.record(
-                            key,
-                            Actor::Transport(idx),
-                            EventKind::Receive {
-                                msg,
-                                transport: idx,
-                                latency: step.end - arrived,
-                            },
-                        );
-                        self.totals.received += 1;
-                        self.pending.received += 1;
-                    }
-                    d.done += 1;
-                }
-                (d.plan.len(), d.done, next_checkpoint(&d.plan[d.done..]))
-            }
-        };
-        if done == plan_len {
-            let (active, snap) = self.active.take().expect("active");
-            let (flush, inbound) = match active {
-                Active::Upload(u) => (u.flush, false),
-                Active::Download(d) => (d.flush, true),
-            };
-            if let Some(f) = flush {
-                self.phase_done(f, inbound, HResult::S_OK, snap);
-            }
-        } else if let Some(at) = next {
-            let _ = snap;
+        if let Some(at) = at {
             self.wake_at(at, WAKE_CHECKPOINT);
         }
     }
 
+    /// Settles every attempt that has completed by now: the batch ends when all have (its
+    /// flush phase, if any, is done), and otherwise arms its next checkpoint.
+    fn settle(&mut self) {
+        let Some((mut active, snap)) = self.active.take() else {
+            return;
+        };
+        let now = self.clock.now();
+        let finished = match &mut active {
+            Active::Upload(u) => self.settle_upload(u, now),
+            Active::Download(d) => self.settle_download(d, now),
+            Active::Burst(b) => {
+                self.settle_burst(b);
+                true
+            }
+        };
+        if !finished {
+            self.active = Some((active, snap));
+            self.arm_checkpoint();
+            return;
+        }
+        let (flush, inbound) = match active {
+            Active::Upload(u) => (u.flush, false),
+            Active::Download(d) => (d.flush, true),
+            Active::Burst(b) => (b.flush, matches!(b.work, BurstWork::Download(_))),
+        };
+        if let Some(f) = flush {
+            self.phase_done(f, inbound, HResult::S_OK, snap);
+        }
+    }
+
+    /// Settles the outbound attempts of `u` that ended by `now`; whether all have.
+    fn settle_upload(&mut self, u: &mut Upload, now: Micros) -> bool {
+        let idx = self.idx;
+        while u.done < u.plan.len() && u.plan[u.done].end <= now {
+            let step = u.plan[u.done];
+            let m = u.msgs[u.done];
+            let key = self.settle_key(&step, u.began);
+            let kind = match step.outcome {
+                Outcome::Ok => {
+                    self.totals.delivered += 1;
+                    self.pending.delivered += 1;
+                    EventKind::Deliver {
+                        msg: m.id,
+                        transport: idx,
+                        latency: step.end - m.submitted_at,
+                    }
+                }
+                Outcome::Failed | Outcome::Cut => {
+                    self.totals.failed += 1;
+                    self.pending.failed.push((m, step.end));
+                    EventKind::AttemptFailed {
+                        msg: m.id,
+                        transport: idx,
+                        inbound: false,
+                    }
+                }
+                Outcome::Expired => {
+                    self.pending.expired += 1;
+                    self.expired_ndr(m.id, step.start);
+                    u.done += 1;
+                    continue;
+                }
+                Outcome::Gone => {
+                    u.done += 1;
+                    continue;
+                }
+            };
+            self.rec.record(key, Actor::Transport(idx), kind);
+            u.done += 1;
+        }
+        u.done == u.plan.len()
+    }
+
+    /// Settles the downloads of `d` that ended by `now`; whether all have. A failed download
+    /// stays at the remote end for the next poll or flush.
+    fn settle_download(&mut self, d: &mut Download, now: Micros) -> bool {
+        let idx = self.idx;
+        while d.done < d.plan.len() && d.plan[d.done].end <= now {
+            let step = d.plan[d.done];
+            let (msg, arrived) = d.msgs[d.done];
+            let key = self.settle_key(&step, d.began);
+            let kind = if matches!(step.outcome, Outcome::Failed | Outcome::Cut) {
+                self.totals.failed += 1;
+                self.remote.push_front((msg, arrived));
+                EventKind::AttemptFailed {
+                    msg,
+                    transport: idx,
+                    inbound: true,
+                }
+            } else {
+                self.totals.received += 1;
+                self.pending.received += 1;
+                EventKind::Receive {
+                    msg,
+                    transport: idx,
+                    latency: step.end - arrived,
+                }
+            };
+            self.rec.record(key, Actor::Transport(idx), kind);
+            d.done += 1;
+        }
+        d.done == d.plan.len()
+    }
+
+    /// Settles a burst: every attempt completed at the instant it started, and mail whose
+    /// lifetime had run out by then gets its NDR, as the planned path would decide.
+    fn settle_burst(&mut self, b: &mut Burst) {
+        let at = b.start.at;
+        let i = self.idx as usize;
+        let n = match &mut b.work {
+            BurstWork::Upload(msgs) => {
+                // One pass records the latencies and counts the mail whose lifetime had run out
+                // (the spooler's timer gives those their NDR before handing mail over, so a
+                // second pass is almost never needed).
+                let (start, lifetime) = (b.start, self.lifetime);
+                let late =
+                    |m: &QueuedMsg| start.too_late(m.submitted_at.saturating_add(lifetime), at);
+                let lat = &mut self.rec.latencies[i].outbound;
+                let mut expired = 0u64;
+                for m in msgs.iter() {
+                    if late(m) {
+                        expired += 1;
+                    } else {
+                        lat.push(at - m.submitted_at);
+                    }
+                }
+                if expired > 0 {
+                    for m in msgs.iter().filter(|m| late(m)) {
+                        self.expired_ndr(m.id, m.submitted_at.saturating_add(lifetime));
+                    }
+                    self.pending.expired += expired as u32;
+                }
+                let delivered = msgs.len() as u64 - expired;
+                msgs.clear();
+                self.rec.counts[i].delivered += delivered;
+                self.totals.delivered += delivered;
+                delivered
+            }
+            BurstWork::Download(n) => {
+                let n = (*n).min(self.remote.len());
+                let lat = &mut self.rec.latencies[i].inbound;
+                for (_, arrived) in self.remote.drain(..n) {
+                    lat.push(at - arrived);
+                }
+                self.rec.counts[i].received += n as u64;
+                self.totals.received += n as u64;
+                self.pending.received += n as u32;
+                return;
+            }
+        };
+        self.pending.delivered += n as u32;
+    }
+
+    /// The trace key of an attempt of a batch that began at `began`, settled now. One whose end
+    /// was known before this instant was due at its own place; one that completes at the
+    /// instant its batch began (it took no time) or that a fault cut short now was created by
+    /// what is being handled, and follows it.
+    fn settle_key(&self, step: &Step, began: Micros) -> Key {
+        let idx = u32::from(self.idx);
+        if step.end > began && step.outcome != Outcome::Cut {
+            self.clock.due_key(step.end, Class::Completion, idx)
+        } else {
+            self.clock.key_at(step.end, Class::Completion, idx)
+        }
+    }
+
+    /// Records the NDR of outbound message `msg`, whose lifetime ran out at `expiry`.
+    fn expired_ndr(&mut self, msg: u32, expiry: Micros) {
+        let key = self
+            .clock
+            .key_at(expiry, Class::Lifetime, u32::from(self.idx));
+        let kind = EventKind::Ndr {
+            msg,
+            transport: self.idx,
+            reason: NdrReason::Expired,
+        };
+        self.rec.record(key, Actor::Transport(self.idx), kind);
+    }
+
     /// Takes the attempts of the batch under way that have not started out of it, as a work
     /// item carrying the batch's flush (if any) and phase counters. The attempt in transfer,
-    /// if any, is marked failed: at its planned end, or now when `cut`. Draws of the attempts
-    /// taken out are given back, so they are made again when those attempts do start.
-    fn interrupt(&mut self, cut: bool) -> Option<(Work, Totals)> {
+    /// if any, fails now. Draws of the attempts taken out are given back, so they are made
+    /// again when those attempts do start.
+    fn interrupt(&mut self) -> Option<(Work, Totals)> {
         self.settle();
         let now = self.clock.now();
         let (active, snap) = self.active.as_mut()?;
@@ -673,14 +769,14 @@ impl TransportState {
         let (plan, done) = match active {
             Active::Upload(u) => (&mut u.plan, u.done),
             Active::Download(d) => (&mut d.plan, d.done),
+            // Settling completes a burst: it cannot be under way here.
+            Active::Burst(_) => return None,
         };
         let mut first = done;
         if let Some(step) = plan.get_mut(first) {
             if step.start <= now && step.outcome != Outcome::Expired {
-                step.outcome = Outcome::Failed;
-                if cut {
-                    step.end = now;
-                }
+                step.outcome = Outcome::Cut;
+                step.end = now;
                 first += 1;
             }
         }
@@ -702,6 +798,7 @@ impl TransportState {
                     flush: d.flush.take(),
                 }
             }
+            Active::Burst(_) => return None,
         };
         self.generation += 1;
         self.settle();
@@ -719,7 +816,7 @@ impl TransportState {
 
     /// Cuts all work short at a fault: see [`TransportState::offline`].
     fn cut_short(&mut self) {
-        if let Some(rest) = self.interrupt(true) {
+        if let Some(rest) = self.interrupt() {
             self.work.push_front(rest);
         }
         self.settle();
@@ -737,7 +834,7 @@ impl TransportState {
         self.record(EventKind::HangUp {
             transport: self.idx,
         });
-        if let Some(rest) = self.interrupt(true) {
+        if let Some(rest) = self.interrupt() {
             self.work.push_front(rest);
         }
         self.settle();
@@ -777,6 +874,7 @@ impl TransportState {
             let flush = match a {
                 Active::Upload(u) => u.flush,
                 Active::Download(d) => d.flush,
+                Active::Burst(b) => b.flush,
             };
             if let Some(f) = flush {
                 let (d, r) = since(snap);
@@ -784,9 +882,9 @@ impl TransportState {
             }
         }
         for (w, snap) in &self.work {
-            if let Work::Upload { flush: Some(f), .. } | Work::Download { flush: Some(f) } = w {
+            if let Some(f) = w.flush() {
                 let (d, r) = since(snap);
-                open.push((*f, d, r));
+                open.push((f, d, r));
             }
         }
         open
@@ -797,28 +895,18 @@ impl TransportState {
     pub fn settle_final(&mut self) {
         self.settle();
         let now = self.clock.now();
-        let idx = self.idx;
+        let mut due = Vec::new();
         if let Some((Active::Upload(u), _)) = self.active.as_mut() {
             for k in u.done..u.plan.len() {
                 let step = &mut u.plan[k];
                 if step.outcome == Outcome::Expired && step.start <= now {
                     step.outcome = Outcome::Gone;
-                    let key = crate::sim::Key {
-                        t: step.start,
-                        class: Class::Timer as u8,
-                        ..self.clock.completion_key(step.start, u32::from(idx))
-                    };
-                    self.rec.record(
-                        key,
-                        Actor::Transport(idx),
-                        EventKind::Ndr {
-                            msg: u.msgs[k].id,
-                            transport: idx,
-                            reason: NdrReason::Expired,
-                        },
-                    );
+                    due.push((u.msgs[k].id, step.start));
                 }
             }
+        }
+        for (msg, expiry) in due {
+            self.expired_ndr(msg, expiry);
         }
         self.expire_waiting();
     }
@@ -829,29 +917,15 @@ impl TransportState {
     fn expire_waiting(&mut self) {
         let now = self.clock.now();
         let lifetime = self.lifetime;
-        let idx = self.idx;
+        let clock = &self.clock;
         let mut next: Option<Micros> = None;
-        let mut expired = 0u32;
+        let mut dead = Vec::new();
         for (w, _) in self.work.iter_mut() {
             if let Work::Upload { msgs, .. } = w {
                 msgs.retain(|m| {
                     let exp = m.submitted_at.saturating_add(lifetime);
-                    if exp <= now {
-                        let key = crate::sim::Key {
-                            t: exp,
-                            class: Class::Timer as u8,
-                            ..self.clock.completion_key(exp, u32::from(idx))
-                        };
-                        self.rec.record(
-                            key,
-                            Actor::Transport(idx),
-                            EventKind::Ndr {
-                                msg: m.id,
-                                transport: idx,
-                                reason: NdrReason::Expired,
-                            },
-                        );
-                        expired += 1;
+                    if clock.lifetime_over(exp) {
+                        dead.push((m.id, exp));
                         false
                     } else {
                         next = Some(next.map_or(exp, |n: Micros| n.min(exp)));
@@ -860,13 +934,18 @@ impl TransportState {
                 });
             }
         }
-        self.pending.expired += expired;
+        self.pending.expired += dead.len() as u32;
+        for (msg, exp) in dead {
+            self.expired_ndr(msg, exp);
+        }
+        // Possibly at this very instant, when a completion is being handled: the lifetime
+        // timer then fires after it.
         if let Some(at) = next {
             if self.expiry_armed.is_none_or(|a| at < a || a <= now) {
                 self.expiry_armed = Some(at);
                 self.clock.schedule(
                     at,
-                    Class::Timer,
+                    Class::Lifetime,
                     u32::from(self.idx),
                     Target::Transport(u32::from(self.idx), WAKE_EXPIRE),
                 );
@@ -886,6 +965,12 @@ impl TransportState {
             })
             .sum();
         let mut in_flight = 0;
+        if let Some((Active::Burst(b), _)) = &self.active {
+            if let BurstWork::Upload(msgs) = &b.work {
+                // Completing at this instant and not yet settled: still queued here.
+                queued += msgs.len() as u64;
+            }
+        }
         if let Some((Active::Upload(u), _)) = &self.active {
             for s in &u.plan[u.done..] {
                 if matches!(s.outcome, Outcome::Gone) {
@@ -911,10 +996,17 @@ impl TransportState {
     }
 }
 
-/// The next moment the spooler must hear from a batch: its next failure, or its end.
-fn next_checkpoint(rest: &[Step]) -> Option<Micros> {
+/// The next moment the spooler must hear from a batch whose unsettled attempts are `rest`:
+/// now when one completes at this instant, else its next failure or its end.
+fn next_checkpoint(rest: &[Step], now: Micros) -> Option<Micros> {
+    if rest.first()?.end <= now {
+        return Some(now);
+    }
     rest.iter()
         .find(|s| s.outcome != Outcome::Ok)
         .or(rest.last())
         .map(|s| s.end)
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod trace_rules;
+
 use spoolsim::report::Outcome;
 use spoolsim::scenario::metrics::Value;
 use spoolsim::scenario::{parse_scenario, run, RunOptions, Scenario};
