@@ -5,6 +5,7 @@
 pub mod bench;
 pub mod cli;
 pub mod mapi;
+pub mod model;
 pub mod report;
 pub mod scenario;
 pub mod sim;

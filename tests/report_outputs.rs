@@ -4,9 +4,9 @@
 //! looking at them.
 
 use spoolsim::mapi::FlushFlags;
+use spoolsim::model::*;
 use spoolsim::report::plot::{render_svg, write_svg};
 use spoolsim::report::timeline::{timeline_json, write_timeline};
-use spoolsim::scenario::model::*;
 use spoolsim::scenario::{run, RunOptions, RunResult};
 use spoolsim::sim::rng::Dist;
 use spoolsim::sim::EventKind;

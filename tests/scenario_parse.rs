@@ -4,12 +4,12 @@
 
 use proptest::prelude::*;
 use spoolsim::mapi::FlushFlags;
-use spoolsim::scenario::metric_names::{all_metric_names, check_metric_name};
-use spoolsim::scenario::model::{
+use spoolsim::model::{
     CmpOp, ExpectValue, Expectation, FaultKind, FaultSpec, FlushOrder, FlushSpec, IncomingSpec,
     MailSpec, ProcedureKind, ProcedureSpec, RasConfig, Scenario, Schedule, SpoolerConfig,
     TransportConfig, TransportKind, UiAnswer, Via,
 };
+use spoolsim::scenario::metric_names::{all_metric_names, check_metric_name};
 use spoolsim::scenario::parse::*;
 use spoolsim::sim::rng::Dist;
 use spoolsim::sim::time::{DAY, HOUR, MILLISECOND, MINUTE, SECOND};

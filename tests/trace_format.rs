@@ -3,9 +3,9 @@
 //! named, and what is written when a transport is unknown.
 
 use spoolsim::mapi::HResult;
+use spoolsim::model::{FaultKind, UiAnswer};
 use spoolsim::report::jsonl::{event_json, write_trace};
 use spoolsim::scenario::builtin::OFFICE_DAY;
-use spoolsim::scenario::model::{FaultKind, UiAnswer};
 use spoolsim::scenario::{parse_scenario, run, RunOptions};
 use spoolsim::sim::trace::{
     Actor, Event, EventKind, NdrReason, Object, Origin, ProcStep, NO_TRANSPORT,

@@ -1,7 +1,7 @@
 //! The profile both examples use: a LAN transport, a dial-up transport whose modem prompts,
 //! and an old LAN transport without `STATUS_FLUSH_QUEUES`, each with mail queued.
 
-use spoolsim::scenario::model::{IncomingSpec, MailSpec, Scenario, Schedule, TransportConfig};
+use spoolsim::model::{IncomingSpec, MailSpec, Scenario, Schedule, TransportConfig};
 use spoolsim::sim::rng::Dist;
 use spoolsim::sim::time::{format_compact, Micros, SECOND};
 

@@ -11,7 +11,7 @@ pub mod baseline;
 use std::time::{Duration, Instant};
 
 use crate::mapi::{FlushFlags, HResult};
-use crate::scenario::model::{
+use crate::model::{
     FlushSpec, IncomingSpec, MailSpec, ProcedureKind, ProcedureSpec, RasConfig, Scenario, Schedule,
     TransportConfig, TransportKind, UiAnswer, Via,
 };

@@ -14,7 +14,7 @@ use crate::mapi::notify::{notification_for, Notifications, Queue, Sink};
 use crate::mapi::table::TableView;
 use crate::mapi::tags::*;
 use crate::mapi::{EntryId, SPropValue, SRow};
-use crate::scenario::model::{Scenario, TransportConfig, TransportKind};
+use crate::model::{Scenario, TransportConfig, TransportKind};
 use crate::sim::Clock;
 
 /// Row of the MAPI subsystem.

@@ -6,7 +6,7 @@
 //! knows about pixels or file formats.
 
 use crate::mapi::HResult;
-use crate::scenario::model::UiAnswer;
+use crate::model::UiAnswer;
 use crate::scenario::RunResult;
 use crate::sim::trace::{EventKind, FlushId, Object, Origin, NO_TRANSPORT};
 use crate::sim::Micros;

@@ -8,9 +8,9 @@
 
 use std::fmt::Write;
 
+use crate::model::{FlushSpec, ProcedureSpec, Via, DEFAULT_HORIZON};
 use crate::scenario::expect::expected_text;
 use crate::scenario::metrics::{flushes, FlushInfo, Value};
-use crate::scenario::model::{FlushSpec, ProcedureSpec, Via, DEFAULT_HORIZON};
 use crate::sim::format_duration;
 use crate::sim::time::format_compact;
 use crate::sim::trace::Origin;

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 use super::metrics::{Metrics, Value};
-use super::model::{CmpOp, ExpectValue, Expectation};
+use crate::model::{CmpOp, ExpectValue, Expectation};
 use crate::sim::format_duration;
 
 /// The outcome of one expectation.

@@ -8,7 +8,7 @@
 //! `delivered = "5s"` as well.
 
 use super::error::{closest, list};
-use super::model::Scenario;
+use crate::model::Scenario;
 
 /// Whole-run counts.
 pub const COUNTS: &[&str] = &[
@@ -290,7 +290,7 @@ pub fn all_metric_names(scenario: &Scenario) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::mapi::FlushFlags;
-    use crate::scenario::model::{FlushSpec, ProcedureKind, ProcedureSpec, TransportConfig, Via};
+    use crate::model::{FlushSpec, ProcedureKind, ProcedureSpec, TransportConfig, Via};
 
     fn scenario() -> Scenario {
         let mut s = Scenario::new("t");

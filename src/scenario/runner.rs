@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use crate::mapi::procedures;
 use crate::mapi::session::Session;
 use crate::mapi::status::{self, StatusStore};
-use crate::scenario::model::{ProcedureKind, Scenario, Via, DEFAULT_HORIZON};
+use crate::model::{ProcedureKind, Scenario, Via, DEFAULT_HORIZON};
 use crate::sim::trace::ProcStep;
 use crate::sim::{
     Actor, Class, Clock, Dist, EventKind, Key, Micros, Origin, Recorder, SimRng, Stream, Target,

@@ -18,7 +18,7 @@
 use serde::Serialize;
 
 use crate::mapi::HResult;
-use crate::scenario::model::UiAnswer;
+use crate::model::UiAnswer;
 
 use super::calendar::Key;
 use super::samples::Samples;
@@ -346,7 +346,7 @@ pub enum EventKind {
         #[serde(serialize_with = "json::transport")]
         transport: u16,
         /// What happened.
-        kind: crate::scenario::model::FaultKind,
+        kind: crate::model::FaultKind,
         /// How long it lasts (crash and offline).
         down: Micros,
     },
@@ -574,7 +574,7 @@ mod json {
     use super::{Actor, Key, Object, Origin, ProcStep, NO_TRANSPORT};
     use crate::mapi::constants::status_code_names;
     use crate::mapi::{FlushFlags, HResult};
-    use crate::scenario::model::{FaultKind, UiAnswer};
+    use crate::model::{FaultKind, UiAnswer};
     use crate::sim::time::Micros;
 
     thread_local! {

@@ -15,7 +15,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::mapi::status::StatusStore;
 use crate::mapi::{EntryId, FlushFlags, HResult};
-use crate::scenario::model::FaultKind;
+use crate::model::FaultKind;
 use crate::sim::{Clock, FlushId, Micros, Object, Origin, Recorder};
 use crate::transport::{Report, TransportHandle};
 

@@ -11,7 +11,7 @@ use crate::mapi::constants::{
 };
 use crate::mapi::status::{self, transport_row};
 use crate::mapi::{EntryId, FlushFlags, HResult};
-use crate::scenario::model::{FaultKind, FlushOrder, Scenario, Schedule, SpoolerConfig};
+use crate::model::{FaultKind, FlushOrder, Scenario, Schedule, SpoolerConfig};
 use crate::sim::trace::{NdrReason, NO_TRANSPORT};
 use crate::sim::{
     Actor, Class, Clock, EventKind, FlushId, Micros, Object, Origin, Recorder, Target,
@@ -1043,7 +1043,7 @@ mod tests {
     //! The spooler driven synchronously: no runtime, no actors, just inputs and effects.
     use super::*;
     use crate::mapi::status::entry_id;
-    use crate::scenario::model::TransportConfig;
+    use crate::model::TransportConfig;
     use crate::sim::Key;
 
     fn spooler() -> SpoolerState {

@@ -13,7 +13,7 @@
 use std::collections::VecDeque;
 
 use crate::mapi::HResult;
-use crate::scenario::model::{RasConfig, TransportConfig, UiAnswer};
+use crate::model::{RasConfig, TransportConfig, UiAnswer};
 use crate::sim::trace::NdrReason;
 use crate::sim::{
     Actor, Class, Clock, Dist, EventKind, FlushId, Key, Micros, Recorder, SimRng, Stream, Target,

@@ -6,9 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use spoolsim::mapi::{FlushFlags, HResult};
+use spoolsim::model::{FaultKind, Scenario, UiAnswer};
 use spoolsim::report::Outcome;
 use spoolsim::scenario::metrics::Value;
-use spoolsim::scenario::model::{FaultKind, Scenario, UiAnswer};
 use spoolsim::scenario::RunResult;
 use spoolsim::sim::trace::{Actor, Event, EventKind, FlushId, Object, Origin};
 use spoolsim::sim::Micros;

@@ -22,8 +22,8 @@ use super::palette::{
 };
 use super::series::{Chart, Series, SeriesKind};
 use super::shapes::{band, cross, diamond, dot, font, hline, styled, text, tri_down, tri_up, Area};
+use crate::model::UiAnswer;
 use crate::report::analysis::LineLog;
-use crate::scenario::model::UiAnswer;
 use crate::sim::Micros;
 
 /// Beyond this many flush calls in view the chart gets no shading or guides behind its lines.

@@ -11,10 +11,10 @@ use super::axis::human;
 use super::geometry::{clip, text_w, View, LANE_H, LEGEND_W, STRIP_TOP, WIDTH};
 use super::palette::{C_ERR, C_OK, C_PENDING, C_WARN};
 use super::series::{lines, Chart, SeriesKind};
+use crate::model::UiAnswer;
 use crate::report::analysis::{
     flush_spans, line_logs, span_end, transport_name, FlushSpan, Levels, LineLog,
 };
-use crate::scenario::model::UiAnswer;
 use crate::scenario::RunResult;
 use crate::sim::time::MILLISECOND;
 use crate::sim::trace::EventKind;

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::{transport_pid, Builder, SPOOLER_PID};
-use crate::scenario::model::{FaultKind, UiAnswer};
+use crate::model::{FaultKind, UiAnswer};
 use crate::sim::trace::{Event, EventKind, FlushId, NdrReason, Object};
 use crate::sim::Micros;
 

@@ -8,12 +8,12 @@ use super::reader::{
     word, Ctx, PResult, Tbl,
 };
 use crate::mapi::FlushFlags;
-use crate::scenario::error::{clip, list, ErrorKind, WarningKind};
-use crate::scenario::metric_names::SPOOLER_OBJECT;
-use crate::scenario::model::{
+use crate::model::{
     FaultKind, FaultSpec, FlushSpec, IncomingSpec, MailSpec, ProcedureKind, ProcedureSpec,
     Scenario, TransportKind, Via, DEFAULT_HORIZON,
 };
+use crate::scenario::error::{clip, list, ErrorKind, WarningKind};
+use crate::scenario::metric_names::SPOOLER_OBJECT;
 use crate::sim::rng::Dist;
 use crate::sim::time::{format_duration, Micros};
 

@@ -39,7 +39,7 @@ pub use self::transport::MAX_TRANSPORTS;
 pub use crate::scenario::error::{ErrorKind, ScenarioError, Warning, WarningKind};
 
 use self::reader::{boolean, duration, string, table, unsigned, word, Ctx, PResult, Tbl};
-use crate::scenario::model::{FlushOrder, Scenario};
+use crate::model::{FlushOrder, Scenario};
 use crate::sim::time::{format_duration, Micros, DAY};
 
 /// The most messages (all `[[mail]]` and `[[incoming]]` counts together) a scenario may have.

@@ -8,9 +8,9 @@ use super::reader::{
     boolean, dist, duration, duration_expecting, duration_text, positive_duration, probability,
     raw, string, tables, word, Ctx, PResult, Tbl, Val,
 };
+use crate::model::{Schedule, TransportConfig, UiAnswer};
 use crate::scenario::error::{clip, closest, ErrorKind};
 use crate::scenario::metric_names::SPOOLER_OBJECT;
-use crate::scenario::model::{Schedule, TransportConfig, UiAnswer};
 
 /// Keys of every transport.
 pub(super) const COMMON_KEYS: &[&str] = &[

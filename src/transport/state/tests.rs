@@ -2,7 +2,7 @@
 //! popped by hand, and the reports and trace the state machine leaves.
 
 use super::*;
-use crate::scenario::model::TransportConfig;
+use crate::model::TransportConfig;
 use crate::sim::time::{DAY, SECOND};
 use crate::sim::{Event, CREATED};
 use crate::spooler::queue::QueuedMsg;
