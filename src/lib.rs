@@ -10,4 +10,5 @@ pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod spooler;
+pub mod trace;
 pub mod transport;

@@ -13,7 +13,7 @@ use spoolsim::mapi::{
     SSortOrderSet, TableNotification,
 };
 use spoolsim::scenario::{run_with, RunOptions};
-use spoolsim::sim::trace::EventKind;
+use spoolsim::trace::EventKind;
 use tokio_stream::StreamExt;
 
 /// Three LAN transports with nothing to send: every flush still opens and closes both phases

@@ -9,7 +9,7 @@ use spoolsim::report::plot::{render_svg, write_svg};
 use spoolsim::report::timeline::{timeline_json, write_timeline};
 use spoolsim::scenario::{run, RunOptions, RunResult};
 use spoolsim::sim::rng::Dist;
-use spoolsim::sim::EventKind;
+use spoolsim::trace::EventKind;
 
 use serde_json::Value;
 
@@ -504,10 +504,11 @@ fn asynchronous_flush_work() {
 }
 
 fn synthetic(names: &[&str], events: Vec<(u64, EventKind)>, end_time: u64) -> RunResult {
-    use spoolsim::sim::{Actor, Key, Recorder};
+    use spoolsim::sim::Key;
+    use spoolsim::trace::{Actor, Recorder};
     let mut trace = Recorder::new(names.len(), true);
     for (i, (t, kind)) in events.into_iter().enumerate() {
-        trace.events.push(spoolsim::sim::Event {
+        trace.events.push(spoolsim::trace::Event {
             key: Key {
                 t,
                 class: 1,
@@ -600,7 +601,7 @@ fn a_million_events() {
 #[test]
 fn nonsense_runs_do_not_panic() {
     use spoolsim::mapi::HResult;
-    use spoolsim::sim::{Object, Origin};
+    use spoolsim::trace::{Object, Origin};
     let max = u64::MAX;
     let ev = vec![
         (
@@ -616,7 +617,7 @@ fn nonsense_runs_do_not_panic() {
             EventKind::Ndr {
                 msg: 1,
                 transport: 0,
-                reason: spoolsim::sim::trace::NdrReason::Expired,
+                reason: spoolsim::trace::NdrReason::Expired,
             },
         ),
         (

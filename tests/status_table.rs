@@ -10,7 +10,7 @@ use spoolsim::mapi::tags::*;
 use spoolsim::mapi::{hr_query_all_rows, FlushFlags, HResult, MapiTable, SPropValue, SRestriction};
 use spoolsim::report::Outcome;
 use spoolsim::scenario::{run_with, RunOptions};
-use spoolsim::sim::trace::Origin;
+use spoolsim::trace::Origin;
 use tokio_stream::StreamExt;
 
 const PROFILE: &str = r#"
@@ -263,7 +263,7 @@ fn seed_procedure_2_falls_back_to_the_spooler_for_a_transport_without_flush() {
     let calls = spoolsim::scenario::metrics::flushes(&r);
     let o = Outcome::new(&s, r);
     assert_eq!(calls.len(), 3);
-    use spoolsim::sim::trace::Object;
+    use spoolsim::trace::Object;
     assert_eq!(
         (calls[0].object, calls[0].target),
         (Object::Transport(0), None)

@@ -7,10 +7,8 @@ use spoolsim::model::{FaultKind, UiAnswer};
 use spoolsim::report::jsonl::{event_json, write_trace};
 use spoolsim::scenario::builtin::OFFICE_DAY;
 use spoolsim::scenario::{parse_scenario, run, RunOptions};
-use spoolsim::sim::trace::{
-    Actor, Event, EventKind, NdrReason, Object, Origin, ProcStep, NO_TRANSPORT,
-};
 use spoolsim::sim::Key;
+use spoolsim::trace::{Actor, Event, EventKind, NdrReason, Object, Origin, ProcStep, NO_TRANSPORT};
 
 fn names() -> Vec<String> {
     vec!["lan".to_string(), "dialup".to_string()]

@@ -15,9 +15,9 @@ use crate::mapi::{
     hr_query_all_rows, FlushFlags, HResult, MapiResult, MapiTable, SPropValue, SRestriction,
     SRowSet,
 };
-use crate::sim::trace::ProcStep;
-use crate::sim::Origin;
 use crate::spooler::combine;
+use crate::trace::Origin;
+use crate::trace::ProcStep;
 
 /// Steps 1–4 of both procedures: the status table, `SetColumns` to `PR_ENTRYID` and
 /// `PR_RESOURCE_TYPE`, a property restriction on `PR_RESOURCE_TYPE == resource_type`, and

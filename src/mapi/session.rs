@@ -20,8 +20,9 @@ use crate::mapi::{
     EntryId, FlushFlags, HResult, MapiResult, MapiTable, SPropValue, SRestriction, SRowSet,
     SSortOrderSet, TableView,
 };
-use crate::sim::{Clock, FlushId, Micros, Object, Origin};
+use crate::sim::{Clock, Micros};
 use crate::spooler::SpoolerHandle;
+use crate::trace::{FlushId, Object, Origin};
 
 /// `IMAPISession`: the way into the status table and status objects.
 #[derive(Debug, Clone)]

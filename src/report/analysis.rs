@@ -8,8 +8,8 @@
 use crate::mapi::HResult;
 use crate::model::UiAnswer;
 use crate::scenario::RunResult;
-use crate::sim::trace::{EventKind, FlushId, Object, Origin, NO_TRANSPORT};
 use crate::sim::Micros;
+use crate::trace::{EventKind, FlushId, Object, Origin, NO_TRANSPORT};
 
 /// A step function: `(time, value from that time on)`, starting from 0 at time 0, one entry per
 /// instant at which the value changed (changes within one instant are collapsed to their net

@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use serde_json::{json, Value};
 
 use crate::scenario::RunResult;
-use crate::sim::trace::{with_transport_names, Event};
+use crate::trace::{with_transport_names, Event};
 
 /// The version of the trace format written on the first line.
 pub const TRACE_FORMAT: u32 = 1;

@@ -13,8 +13,8 @@ use crate::scenario::expect::expected_text;
 use crate::scenario::metrics::{flushes, FlushInfo, Value};
 use crate::sim::format_duration;
 use crate::sim::time::format_compact;
-use crate::sim::trace::Origin;
 use crate::sim::Micros;
+use crate::trace::Origin;
 
 use super::Outcome;
 

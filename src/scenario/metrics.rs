@@ -9,9 +9,9 @@ use std::fmt;
 use crate::mapi::HResult;
 use crate::sim::samples::{Samples, Summary};
 use crate::sim::time::format_compact;
-use crate::sim::trace::{EventKind, FlushId, Object, Origin};
 use crate::sim::{format_duration, Micros};
 use crate::spooler::combine;
+use crate::trace::{EventKind, FlushId, Object, Origin};
 
 use super::runner::RunResult;
 
@@ -373,7 +373,7 @@ pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metric
             let done = rec.events.iter().find_map(|e| match e.kind {
                 EventKind::Procedure {
                     procedure,
-                    step: crate::sim::trace::ProcStep::Done(r),
+                    step: crate::trace::ProcStep::Done(r),
                 } if procedure == n => Some((e.key.t, r)),
                 _ => None,
             });

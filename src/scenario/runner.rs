@@ -14,12 +14,10 @@ use crate::mapi::procedures;
 use crate::mapi::session::Session;
 use crate::mapi::status::{self, StatusStore};
 use crate::model::{ProcedureKind, Scenario, Via, DEFAULT_HORIZON};
-use crate::sim::trace::ProcStep;
-use crate::sim::{
-    Actor, Class, Clock, Dist, EventKind, Key, Micros, Origin, Recorder, SimRng, Stream, Target,
-    CREATED,
-};
+use crate::sim::{Class, Clock, Dist, Key, Micros, SimRng, Stream, Target, CREATED};
 use crate::spooler::{SpoolerHandle, SpoolerState};
+use crate::trace::ProcStep;
+use crate::trace::{Actor, EventKind, Origin, Recorder};
 use crate::transport::{TransportHandle, TransportState};
 
 /// How to run a scenario.

@@ -1,12 +1,11 @@
-//! The machinery of simulated time: the calendar, seeded randomness and the event trace.
+//! The machinery of simulated time: virtual time, the ordered calendar, seeded randomness and
+//! exact latency samples.
 
 pub mod calendar;
 pub mod rng;
 pub mod samples;
 pub mod time;
-pub mod trace;
 
 pub use calendar::{Class, Clock, Key, Target, CREATED};
 pub use rng::{Dist, SimRng, Stream};
 pub use time::{format_duration, parse_duration, Micros};
-pub use trace::{Actor, Event, EventKind, FlushId, Object, Origin, Recorder};

@@ -16,7 +16,8 @@ use tokio::sync::{mpsc, oneshot};
 use crate::mapi::status::StatusStore;
 use crate::mapi::{EntryId, FlushFlags, HResult};
 use crate::model::FaultKind;
-use crate::sim::{Clock, FlushId, Micros, Object, Origin, Recorder};
+use crate::sim::{Clock, Micros};
+use crate::trace::{FlushId, Object, Origin, Recorder};
 use crate::transport::{Report, TransportHandle};
 
 pub use state::{combine, Effect, Liveness, PhaseDone, Settled, SpoolerState};

@@ -12,10 +12,9 @@ use crate::mapi::constants::{
 use crate::mapi::status::{self, transport_row};
 use crate::mapi::{EntryId, FlushFlags, HResult};
 use crate::model::{FaultKind, FlushOrder, Scenario, Schedule, SpoolerConfig};
-use crate::sim::trace::{NdrReason, NO_TRANSPORT};
-use crate::sim::{
-    Actor, Class, Clock, EventKind, FlushId, Micros, Object, Origin, Recorder, Target,
-};
+use crate::sim::{Class, Clock, Micros, Target};
+use crate::trace::{Actor, EventKind, FlushId, Object, Origin, Recorder};
+use crate::trace::{NdrReason, NO_TRANSPORT};
 
 use super::queue::{backoff, Batch, OutboundQueue, QueuedMsg};
 use crate::transport::TransportCmd;

@@ -18,9 +18,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
-use crate::sim::{Clock, FlushId, Recorder};
+use crate::sim::Clock;
 use crate::spooler::queue::Batch;
 use crate::spooler::SpoolerHandle;
+use crate::trace::{FlushId, Recorder};
 
 pub use state::{Report, TransportState};
 

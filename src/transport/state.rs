@@ -14,12 +14,11 @@ use std::collections::VecDeque;
 
 use crate::mapi::HResult;
 use crate::model::{RasConfig, TransportConfig, UiAnswer};
-use crate::sim::trace::NdrReason;
-use crate::sim::{
-    Actor, Class, Clock, Dist, EventKind, FlushId, Key, Micros, Recorder, SimRng, Stream, Target,
-};
+use crate::sim::{Class, Clock, Dist, Key, Micros, SimRng, Stream, Target};
 use crate::spooler::queue::{Batch, QueuedMsg};
 use crate::spooler::{PhaseDone, Settled};
+use crate::trace::NdrReason;
+use crate::trace::{Actor, EventKind, FlushId, Recorder};
 
 use super::TransportCmd;
 

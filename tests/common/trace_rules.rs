@@ -10,9 +10,9 @@ use spoolsim::model::{FaultKind, Scenario, UiAnswer};
 use spoolsim::report::Outcome;
 use spoolsim::scenario::metrics::Value;
 use spoolsim::scenario::RunResult;
-use spoolsim::sim::trace::{Actor, Event, EventKind, FlushId, Object, Origin};
 use spoolsim::sim::Micros;
 use spoolsim::spooler::queue::backoff;
+use spoolsim::trace::{Actor, Event, EventKind, FlushId, Object, Origin};
 
 /// Where a rule broke: the event's position in the trace, its time and what went wrong.
 fn at(i: usize, e: &Event, what: impl std::fmt::Display) -> String {

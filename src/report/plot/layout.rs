@@ -17,8 +17,8 @@ use crate::report::analysis::{
 };
 use crate::scenario::RunResult;
 use crate::sim::time::MILLISECOND;
-use crate::sim::trace::EventKind;
 use crate::sim::Micros;
+use crate::trace::EventKind;
 
 /// Flush lanes in the event strip; more calls than fit share them.
 const MAX_FLUSH_LANES: usize = 3;

@@ -12,8 +12,8 @@ use serde_json::{json, Value};
 
 use super::{transport_pid, Builder, SPOOLER_PID};
 use crate::model::{FaultKind, UiAnswer};
-use crate::sim::trace::{Event, EventKind, FlushId, NdrReason, Object};
 use crate::sim::Micros;
+use crate::trace::{Event, EventKind, FlushId, NdrReason, Object};
 
 /// Per-message instant events (deliveries, receptions, NDRs, failed attempts) are written only
 /// when a run has fewer than this many; above it the counters tell the story.

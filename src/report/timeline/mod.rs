@@ -34,8 +34,8 @@ pub use events::MAX_INSTANTS;
 use super::analysis::{flush_spans, span_end, transport_name, FlushSpan, Levels};
 use crate::mapi::{FlushFlags, HResult};
 use crate::scenario::RunResult;
-use crate::sim::trace::{FlushId, NO_TRANSPORT};
 use crate::sim::Micros;
+use crate::trace::{FlushId, NO_TRANSPORT};
 use events::{Instants, Open};
 use threads::Threads;
 

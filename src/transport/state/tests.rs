@@ -4,8 +4,9 @@
 use super::*;
 use crate::model::TransportConfig;
 use crate::sim::time::{DAY, SECOND};
-use crate::sim::{Event, CREATED};
+use crate::sim::CREATED;
 use crate::spooler::queue::QueuedMsg;
+use crate::trace::Event;
 
 const SEED: u64 = 11;
 

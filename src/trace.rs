@@ -20,9 +20,9 @@ use serde::Serialize;
 use crate::mapi::HResult;
 use crate::model::UiAnswer;
 
-use super::calendar::Key;
-use super::samples::Samples;
-use super::time::Micros;
+use crate::sim::calendar::Key;
+use crate::sim::samples::Samples;
+use crate::sim::time::Micros;
 
 /// Identifies a `FlushQueues` call within a run, in the order the spooler received them.
 pub type FlushId = u32;
