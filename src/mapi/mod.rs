@@ -18,7 +18,7 @@ pub mod table;
 pub mod tags;
 
 pub use flags::FlushFlags;
-pub use hresult::{HResult, MapiResult};
+pub use hresult::{combine, HResult, MapiResult};
 pub use notify::{Notifications, TableNotification};
 pub use props::{EntryId, PropValue, SPropValue, SRow, SRowSet};
 pub use restriction::{SPropertyRestriction, SRestriction};

@@ -6,6 +6,7 @@
 //! spooler with the transport's entry id as `lpTargetTransport`. Each step is reported to a
 //! callback so the runner can trace it and examples can print it.
 
+use crate::mapi::combine;
 use crate::mapi::constants::{
     MAPI_SPOOLER, MAPI_TRANSPORT_PROVIDER, RELOP_EQ, STATUS_FLUSH_QUEUES,
 };
@@ -15,7 +16,6 @@ use crate::mapi::{
     hr_query_all_rows, FlushFlags, HResult, MapiResult, MapiTable, SPropValue, SRestriction,
     SRowSet,
 };
-use crate::spooler::combine;
 use crate::trace::Origin;
 use crate::trace::ProcStep;
 

@@ -6,11 +6,11 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::mapi::combine;
 use crate::mapi::HResult;
 use crate::sim::samples::{Samples, Summary};
 use crate::sim::time::format_compact;
 use crate::sim::{format_duration, Micros};
-use crate::spooler::combine;
 use crate::trace::{EventKind, FlushId, Object, Origin};
 
 use super::runner::RunResult;

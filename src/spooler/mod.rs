@@ -20,7 +20,7 @@ use crate::sim::{Clock, Micros};
 use crate::trace::{FlushId, Object, Origin, Recorder};
 use crate::transport::{Report, TransportHandle};
 
-pub use state::{combine, Effect, Liveness, PhaseDone, Settled, SpoolerState};
+pub use state::{Effect, Liveness, PhaseDone, Settled, SpoolerState};
 
 #[derive(Debug)]
 enum SpoolerMsg {

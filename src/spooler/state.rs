@@ -10,7 +10,7 @@ use crate::mapi::constants::{
     STATUS_AVAILABLE, STATUS_FAILURE, STATUS_INBOUND_FLUSH, STATUS_OFFLINE, STATUS_OUTBOUND_FLUSH,
 };
 use crate::mapi::status::{self, transport_row};
-use crate::mapi::{EntryId, FlushFlags, HResult};
+use crate::mapi::{combine, EntryId, FlushFlags, HResult};
 use crate::model::{FaultKind, FlushOrder, Scenario, Schedule, SpoolerConfig};
 use crate::sim::{Class, Clock, Micros, Target};
 use crate::trace::{Actor, EventKind, FlushId, Object, Origin, Recorder};
@@ -1018,25 +1018,6 @@ impl SpoolerState {
     }
 }
 
-/// The spooler's rule for combining parts' results: all `S_OK` → `S_OK`; some failed →
-/// `MAPI_W_PARTIAL_COMPLETION`; all failed → the first failure in profile order.
-pub fn combine(results: impl IntoIterator<Item = HResult>) -> HResult {
-    let mut ok = 0;
-    let mut first_err = None;
-    for r in results {
-        if r == HResult::S_OK {
-            ok += 1;
-        } else if first_err.is_none() {
-            first_err = Some(r);
-        }
-    }
-    match (ok, first_err) {
-        (_, None) => HResult::S_OK,
-        (0, Some(e)) => e,
-        (_, Some(_)) => HResult::MAPI_W_PARTIAL_COMPLETION,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     //! The spooler driven synchronously: no runtime, no actors, just inputs and effects.
@@ -1313,20 +1294,5 @@ mod tests {
         assert!(fired, "the lifetime timer at 10 gave the NDR");
         assert_eq!(ndrs(&s), 1);
         assert_eq!(s.queued(), vec![0, 0]);
-    }
-
-    #[test]
-    fn combine_follows_the_documented_rule() {
-        use HResult::*;
-        assert_eq!(combine([S_OK, S_OK]), S_OK);
-        assert_eq!(
-            combine([S_OK, MAPI_E_USER_CANCEL]),
-            MAPI_W_PARTIAL_COMPLETION
-        );
-        assert_eq!(
-            combine([MAPI_E_NETWORK_ERROR, MAPI_E_USER_CANCEL]),
-            MAPI_E_NETWORK_ERROR
-        );
-        assert_eq!(combine([]), S_OK);
     }
 }
