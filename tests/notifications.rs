@@ -6,13 +6,13 @@ use common::*;
 
 use spoolsim::mapi::constants::*;
 use spoolsim::mapi::notify::QUEUE_CAPACITY;
-use spoolsim::mapi::status::entry_id;
 use spoolsim::mapi::tags::*;
 use spoolsim::mapi::{
     hr_query_all_rows, FlushFlags, HResult, MapiTable, SPropValue, SRestriction, SSortOrder,
     SSortOrderSet, TableNotification,
 };
 use spoolsim::scenario::{run_with, RunOptions};
+use spoolsim::spooler::status::entry_id;
 use spoolsim::trace::EventKind;
 use tokio_stream::StreamExt;
 

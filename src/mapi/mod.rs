@@ -13,7 +13,6 @@ pub mod procedures;
 pub mod props;
 pub mod restriction;
 pub mod session;
-pub mod status;
 pub mod table;
 pub mod tags;
 

@@ -51,7 +51,7 @@ fn open_row(
     let entry = rows[i].entry_id().ok_or(HResult::MAPI_E_NOT_FOUND)?;
     let (_, obj) = session.open_entry(&entry, None, 0)?;
     step(ProcStep::OpenEntry(
-        crate::mapi::status::row_of_entry_id(&entry).unwrap_or(0),
+        crate::spooler::status::row_of_entry_id(&entry).unwrap_or(0),
     ));
     Ok(obj)
 }

@@ -13,7 +13,6 @@ use crate::mapi::constants::{
     MAPI_DEFERRED_ERRORS, MAPI_MODIFY, MAPI_STATUS, MAPI_UNICODE, STATUS_FLUSH_QUEUES,
 };
 use crate::mapi::notify::Notifications;
-use crate::mapi::status::{self, StatusStore, SPOOLER_ROW};
 use crate::mapi::table::{check_row_count_flags, TablePosition};
 use crate::mapi::tags::PropTag;
 use crate::mapi::{
@@ -21,6 +20,7 @@ use crate::mapi::{
     SSortOrderSet, TableView,
 };
 use crate::sim::{Clock, Micros};
+use crate::spooler::status::{self, StatusStore, SPOOLER_ROW};
 use crate::spooler::SpoolerHandle;
 use crate::trace::{FlushId, Object, Origin};
 

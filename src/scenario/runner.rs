@@ -12,9 +12,9 @@ use std::sync::{Arc, Mutex};
 
 use crate::mapi::procedures;
 use crate::mapi::session::Session;
-use crate::mapi::status::{self, StatusStore};
 use crate::model::{ProcedureKind, Scenario, Via, DEFAULT_HORIZON};
 use crate::sim::{Class, Clock, Dist, Key, Micros, SimRng, Stream, Target, CREATED};
+use crate::spooler::status::{self, StatusStore};
 use crate::spooler::{SpoolerHandle, SpoolerState};
 use crate::trace::ProcStep;
 use crate::trace::{Actor, EventKind, Origin, Recorder};

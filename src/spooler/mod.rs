@@ -7,16 +7,17 @@
 
 pub mod queue;
 pub mod state;
+pub mod status;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::mapi::status::StatusStore;
 use crate::mapi::{EntryId, FlushFlags, HResult};
 use crate::model::FaultKind;
 use crate::sim::{Clock, Micros};
+use crate::spooler::status::StatusStore;
 use crate::trace::{FlushId, Object, Origin, Recorder};
 use crate::transport::{Report, TransportHandle};
 

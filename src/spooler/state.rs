@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 use crate::mapi::constants::{
     STATUS_AVAILABLE, STATUS_FAILURE, STATUS_INBOUND_FLUSH, STATUS_OFFLINE, STATUS_OUTBOUND_FLUSH,
 };
-use crate::mapi::status::{self, transport_row};
 use crate::mapi::{combine, EntryId, FlushFlags, HResult};
 use crate::model::{FaultKind, FlushOrder, Scenario, Schedule, SpoolerConfig};
 use crate::sim::{Class, Clock, Micros, Target};
+use crate::spooler::status::{self, transport_row};
 use crate::trace::{Actor, EventKind, FlushId, Object, Origin, Recorder};
 use crate::trace::{NdrReason, NO_TRANSPORT};
 
@@ -1022,9 +1022,9 @@ impl SpoolerState {
 mod tests {
     //! The spooler driven synchronously: no runtime, no actors, just inputs and effects.
     use super::*;
-    use crate::mapi::status::entry_id;
     use crate::model::TransportConfig;
     use crate::sim::Key;
+    use crate::spooler::status::entry_id;
 
     fn spooler() -> SpoolerState {
         let mut s = Scenario::new("unit");

@@ -1,4 +1,4 @@
-//! The live rows behind the session's status table.
+//! The live rows behind the session's status table, kept by the spooler.
 //!
 //! MAPI keeps one row per status object: the subsystem, the integrated address book, the
 //! spooler and every active transport. The spooler actor owns the truth about `PR_STATUS_CODE`
@@ -6,11 +6,15 @@
 //! `Advise` connection as a table notification worked out for that connection's view (see
 //! [`crate::mapi::notify`]), as `ModifyStatusRow` does. With no connection, a change costs
 //! nothing beyond storing the new code.
+//!
+//! The store lives with the spooler, not with the MAPI types: its rows are built from the
+//! scenario's transports, and the spooler writes them; the client's session reads them from
+//! above.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::mapi::constants::*;
-use crate::mapi::notify::{notification_for, Notifications, Queue, Sink};
+use crate::mapi::notify::{notification_for, Notifications, Queue, Registrations, Sink};
 use crate::mapi::table::TableView;
 use crate::mapi::tags::*;
 use crate::mapi::{EntryId, SPropValue, SRow};
@@ -312,6 +316,12 @@ impl StatusStore {
         drop(state);
         sink.queue.close();
         true
+    }
+}
+
+impl Registrations for StatusStore {
+    fn end_advise(&self, connection: u32) -> bool {
+        StatusStore::end_advise(self, connection)
     }
 }
 
