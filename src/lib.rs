@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod cli;
+pub mod client;
 pub mod mapi;
 pub mod model;
 pub mod report;

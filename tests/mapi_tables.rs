@@ -5,8 +5,8 @@
 mod common;
 use common::*;
 
+use spoolsim::client::session::{Session, StatusTable};
 use spoolsim::mapi::constants::*;
-use spoolsim::mapi::session::{Session, StatusTable};
 use spoolsim::mapi::tags::*;
 use spoolsim::mapi::{
     hr_query_all_rows, HResult, MapiTable, PropValue, SPropValue, SRestriction, SRowSet,

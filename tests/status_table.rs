@@ -4,8 +4,8 @@
 mod common;
 use common::*;
 
+use spoolsim::client::procedures;
 use spoolsim::mapi::constants::*;
-use spoolsim::mapi::procedures;
 use spoolsim::mapi::tags::*;
 use spoolsim::mapi::{hr_query_all_rows, FlushFlags, HResult, MapiTable, SPropValue, SRestriction};
 use spoolsim::report::Outcome;

@@ -9,10 +9,8 @@ pub mod constants;
 pub mod flags;
 pub mod hresult;
 pub mod notify;
-pub mod procedures;
 pub mod props;
 pub mod restriction;
-pub mod session;
 pub mod table;
 pub mod tags;
 

@@ -10,8 +10,8 @@
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use crate::mapi::procedures;
-use crate::mapi::session::Session;
+use crate::client::procedures;
+use crate::client::session::Session;
 use crate::model::{ProcedureKind, Scenario, Via, DEFAULT_HORIZON};
 use crate::sim::{Class, Clock, Dist, Key, Micros, SimRng, Stream, Target, CREATED};
 use crate::spooler::status::{self, StatusStore};

@@ -6,11 +6,11 @@
 //! spooler with the transport's entry id as `lpTargetTransport`. Each step is reported to a
 //! callback so the runner can trace it and examples can print it.
 
+use crate::client::session::{Session, StatusObject};
 use crate::mapi::combine;
 use crate::mapi::constants::{
     MAPI_SPOOLER, MAPI_TRANSPORT_PROVIDER, RELOP_EQ, STATUS_FLUSH_QUEUES,
 };
-use crate::mapi::session::{Session, StatusObject};
 use crate::mapi::tags::{PR_ENTRYID, PR_RESOURCE_METHODS, PR_RESOURCE_TYPE};
 use crate::mapi::{
     hr_query_all_rows, FlushFlags, HResult, MapiResult, MapiTable, SPropValue, SRestriction,
