@@ -7,6 +7,7 @@ pub mod cli;
 pub mod client;
 pub mod mapi;
 pub mod model;
+pub mod protocol;
 pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -23,12 +23,7 @@ use crate::model::UiAnswer;
 use crate::sim::calendar::Key;
 use crate::sim::samples::Samples;
 use crate::sim::time::Micros;
-
-/// Identifies a `FlushQueues` call within a run, in the order the spooler received them.
-pub type FlushId = u32;
-
-/// "No transport": the routing index of mail that no transport handles.
-pub const NO_TRANSPORT: u16 = u16::MAX;
+use crate::sim::{FlushId, MsgId, TransportId};
 
 /// Who caused an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,10 +34,10 @@ pub enum Actor {
     Client,
     /// The spooler actor.
     Spooler,
-    /// A transport actor, by index.
-    Transport(u16),
+    /// A transport actor.
+    Transport(TransportId),
     /// The simulated user in front of a transport's dial prompt.
-    User(u16),
+    User(TransportId),
 }
 
 impl Actor {
@@ -60,8 +55,8 @@ impl Actor {
 }
 
 /// A transport's name, or `transportN` for an index outside `transports`.
-fn transport_label(transports: &[String], t: u16) -> std::borrow::Cow<'_, str> {
-    match transports.get(usize::from(t)) {
+fn transport_label(transports: &[String], t: TransportId) -> std::borrow::Cow<'_, str> {
+    match transports.get(t.index()) {
         Some(name) => name.as_str().into(),
         None => format!("transport{t}").into(),
     }
@@ -73,7 +68,7 @@ pub enum Object {
     /// The spooler's status object.
     Spooler,
     /// A transport's own status object.
-    Transport(u16),
+    Transport(TransportId),
     /// The MAPI subsystem's or address book's status object (flush is not supported there).
     Other(u16),
 }
@@ -139,13 +134,14 @@ pub enum NdrReason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum EventKind {
-    /// The client submitted an outbound message, routed to a transport (or [`NO_TRANSPORT`]).
+    /// The client submitted an outbound message, routed to a transport (`None`: no transport
+    /// handles its address type).
     Submit {
         /// Message id.
-        msg: u32,
+        msg: MsgId,
         /// Routing.
-        #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        #[serde(serialize_with = "json::optional_transport")]
+        transport: Option<TransportId>,
         /// Size in bytes.
         size: u64,
     },
@@ -153,17 +149,17 @@ pub enum EventKind {
     HandOff {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// Messages in the batch.
         count: u32,
     },
     /// An outbound message reached the remote end.
     Deliver {
         /// Message id.
-        msg: u32,
+        msg: MsgId,
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// Submission to delivery.
         #[serde(rename = "latency_us")]
         latency: Micros,
@@ -171,20 +167,20 @@ pub enum EventKind {
     /// A non-delivery report.
     Ndr {
         /// Message id.
-        msg: u32,
-        /// Transport it was routed to, or [`NO_TRANSPORT`].
-        #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        msg: MsgId,
+        /// Transport it was routed to, if any.
+        #[serde(serialize_with = "json::optional_transport")]
+        transport: Option<TransportId>,
         /// Why.
         reason: NdrReason,
     },
     /// An attempt failed; the message waits out its back-off.
     AttemptFailed {
         /// Message id.
-        msg: u32,
+        msg: MsgId,
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// Whether it was a download.
         #[serde(rename = "direction", serialize_with = "json::direction")]
         inbound: bool,
@@ -192,18 +188,18 @@ pub enum EventKind {
     /// Inbound mail arrived at a transport's remote end.
     Arrive {
         /// Remote message id.
-        msg: u32,
+        msg: MsgId,
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
     },
     /// Inbound mail was downloaded into the inbox.
     Receive {
         /// Remote message id.
-        msg: u32,
+        msg: MsgId,
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// Arrival to inbox.
         #[serde(rename = "latency_us")]
         latency: Micros,
@@ -212,13 +208,13 @@ pub enum EventKind {
     Poll {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
     },
     /// A scheduled send ran.
     ScheduledSend {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// Messages handed over.
         count: u32,
     },
@@ -230,8 +226,8 @@ pub enum EventKind {
         #[serde(serialize_with = "json::object")]
         object: Object,
         /// `lpTargetTransport`, resolved.
-        #[serde(serialize_with = "json::target")]
-        target: Option<u16>,
+        #[serde(serialize_with = "json::optional_transport")]
+        target: Option<TransportId>,
         /// Raw flag bits (written as their names and as the number).
         #[serde(flatten, serialize_with = "json::flush_flags")]
         flags: u32,
@@ -261,7 +257,7 @@ pub enum EventKind {
         flush: FlushId,
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// Inbound (download) or outbound (upload).
         #[serde(rename = "direction", serialize_with = "json::direction")]
         inbound: bool,
@@ -272,7 +268,7 @@ pub enum EventKind {
         flush: FlushId,
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// The part's result.
         #[serde(serialize_with = "json::hresult")]
         result: HResult,
@@ -287,7 +283,7 @@ pub enum EventKind {
         flush: FlushId,
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// Messages it delivered.
         delivered: u32,
         /// Messages it received.
@@ -306,7 +302,7 @@ pub enum EventKind {
     Prompt {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// The flush whose work caused it, if any.
         flush: Option<FlushId>,
     },
@@ -315,7 +311,7 @@ pub enum EventKind {
     Answer {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// The answer.
         #[serde(serialize_with = "json::answer")]
         answer: UiAnswer,
@@ -324,27 +320,27 @@ pub enum EventKind {
     Dial {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
     },
     /// The line is up.
     #[serde(rename = "connect")]
     Connected {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
     },
     /// The line dropped after being idle.
     HangUp {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
     },
     /// A scripted fault struck a transport.
     #[serde(serialize_with = "json::fault")]
     Fault {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// What happened.
         kind: crate::model::FaultKind,
         /// How long it lasts (crash and offline).
@@ -354,7 +350,7 @@ pub enum EventKind {
     Restart {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
     },
     /// A status-table row's `PR_STATUS_CODE` changed.
     StatusChange {
@@ -495,34 +491,31 @@ impl Recorder {
     #[inline]
     pub fn record(&mut self, key: Key, actor: Actor, kind: EventKind) {
         match kind {
-            EventKind::Submit { transport, .. } => {
-                if transport == NO_TRANSPORT {
-                    self.unroutable += 1;
-                } else {
-                    self.counts[transport as usize].submitted += 1;
-                }
-            }
+            EventKind::Submit { transport, .. } => match transport {
+                Some(t) => self.counts[t.index()].submitted += 1,
+                None => self.unroutable += 1,
+            },
             EventKind::Deliver {
                 transport, latency, ..
             } => {
-                self.counts[transport as usize].delivered += 1;
-                self.latencies[transport as usize].outbound.push(latency);
+                self.counts[transport.index()].delivered += 1;
+                self.latencies[transport.index()].outbound.push(latency);
             }
             EventKind::Receive {
                 transport, latency, ..
             } => {
-                self.counts[transport as usize].received += 1;
-                self.latencies[transport as usize].inbound.push(latency);
+                self.counts[transport.index()].received += 1;
+                self.latencies[transport.index()].inbound.push(latency);
             }
-            EventKind::Arrive { transport, .. } => self.counts[transport as usize].arrived += 1,
-            EventKind::Ndr { transport, .. } if transport != NO_TRANSPORT => {
-                self.counts[transport as usize].ndr += 1
-            }
+            EventKind::Arrive { transport, .. } => self.counts[transport.index()].arrived += 1,
+            EventKind::Ndr {
+                transport: Some(t), ..
+            } => self.counts[t.index()].ndr += 1,
             EventKind::AttemptFailed { transport, .. } => {
-                self.counts[transport as usize].failed_attempts += 1
+                self.counts[transport.index()].failed_attempts += 1
             }
-            EventKind::Prompt { transport, .. } => self.counts[transport as usize].prompts += 1,
-            EventKind::Connected { transport } => self.counts[transport as usize].connects += 1,
+            EventKind::Prompt { transport, .. } => self.counts[transport.index()].prompts += 1,
+            EventKind::Connected { transport } => self.counts[transport.index()].connects += 1,
             _ => {}
         }
         if self.to_tracing {
@@ -571,11 +564,12 @@ mod json {
     use serde::ser::{SerializeMap, Serializer};
     use serde::Serialize;
 
-    use super::{Actor, Key, Object, Origin, ProcStep, NO_TRANSPORT};
+    use super::{Actor, Key, Object, Origin, ProcStep};
     use crate::mapi::constants::status_code_names;
     use crate::mapi::{FlushFlags, HResult};
     use crate::model::{FaultKind, UiAnswer};
     use crate::sim::time::Micros;
+    use crate::sim::TransportId;
 
     thread_local! {
         /// The transport names of the run whose events are being serialized.
@@ -599,14 +593,14 @@ mod json {
         f()
     }
 
-    /// A transport field: its name, or `null` for [`NO_TRANSPORT`] or an unknown index.
-    struct TransportRef(u16);
+    /// A transport field: its name, or `null` for an unknown index.
+    struct TransportRef(TransportId);
 
     impl Serialize for TransportRef {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            NAMES.with_borrow(|names| match names.get(usize::from(self.0)) {
-                Some(name) if self.0 != NO_TRANSPORT => s.serialize_str(name),
-                _ => s.serialize_none(),
+            NAMES.with_borrow(|names| match names.get(self.0.index()) {
+                Some(name) => s.serialize_str(name),
+                None => s.serialize_none(),
             })
         }
     }
@@ -627,12 +621,16 @@ mod json {
     }
 
     /// A transport by name, or `null`.
-    pub(super) fn transport<S: Serializer>(t: &u16, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn transport<S: Serializer>(t: &TransportId, s: S) -> Result<S::Ok, S::Error> {
         TransportRef(*t).serialize(s)
     }
 
-    /// `lpTargetTransport` by name, or `null` when there is none.
-    pub(super) fn target<S: Serializer>(t: &Option<u16>, s: S) -> Result<S::Ok, S::Error> {
+    /// A transport by name, or `null` when there is none: a submission's route,
+    /// `lpTargetTransport`.
+    pub(super) fn optional_transport<S: Serializer>(
+        t: &Option<TransportId>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         t.map(TransportRef).serialize(s)
     }
 
@@ -704,7 +702,7 @@ mod json {
     /// A fault's fields: a dropped line has no `down_us`, since it stays down until the
     /// transport dials again.
     pub(super) fn fault<S: Serializer>(
-        transport: &u16,
+        transport: &TransportId,
         kind: &FaultKind,
         down: &Micros,
         s: S,

@@ -9,6 +9,7 @@ use spoolsim::report::plot::{render_svg, write_svg};
 use spoolsim::report::timeline::{timeline_json, write_timeline};
 use spoolsim::scenario::{run, RunOptions, RunResult};
 use spoolsim::sim::rng::Dist;
+use spoolsim::sim::{FlushId, MsgId, TransportId};
 use spoolsim::trace::EventKind;
 
 use serde_json::Value;
@@ -45,7 +46,7 @@ fn demo() -> Scenario {
         size: 2048,
     });
     s.incoming.push(IncomingSpec {
-        transport: 1,
+        transport: TransportId(1),
         at: 0,
         count: 8,
         every: Dist::Fixed(3_000_000),
@@ -80,7 +81,7 @@ fn busy() -> Scenario {
     }
     s.transports.push(ras3);
     s.incoming.push(IncomingSpec {
-        transport: 0,
+        transport: TransportId(0),
         at: 0,
         count: 200,
         every: Dist::Exp(5_000_000),
@@ -104,7 +105,7 @@ fn busy() -> Scenario {
     s.flushes.push(FlushSpec {
         at: 10 * 60_000_000,
         via: Via::Spooler,
-        target: Some(2),
+        target: Some(TransportId(2)),
         flags: FlushFlags::UPLOAD | FlushFlags::ASYNC_OK,
         order: 2,
     });
@@ -117,7 +118,7 @@ fn busy() -> Scenario {
     });
     s.flushes.push(FlushSpec {
         at: 20 * 60_000_000,
-        via: Via::Transport(0),
+        via: Via::Transport(TransportId(0)),
         target: None,
         flags: FlushFlags::UPLOAD | FlushFlags::DOWNLOAD,
         order: 4,
@@ -284,7 +285,7 @@ fn svg_of_a_big_run_is_small() {
         size: 100,
     });
     s.incoming.push(IncomingSpec {
-        transport: 0,
+        transport: TransportId(0),
         at: 0,
         count: 20_000,
         every: Dist::Exp(2_000_000),
@@ -543,19 +544,19 @@ fn a_million_events() {
     let mut ev = Vec::with_capacity(4 * n as usize);
     for k in 0..n {
         let t = u64::from(k) * 1_000_000;
-        let tr = (k % 2) as u16;
+        let tr = TransportId((k % 2) as u16);
         ev.push((
             t,
             EventKind::Submit {
-                msg: k,
-                transport: tr,
+                msg: MsgId(k),
+                transport: Some(tr),
                 size: 1,
             },
         ));
         ev.push((
             t + 700_000 + u64::from(k % 5) * 900_000,
             EventKind::Deliver {
-                msg: k,
+                msg: MsgId(k),
                 transport: tr,
                 latency: 1,
             },
@@ -563,14 +564,14 @@ fn a_million_events() {
         ev.push((
             t + 1,
             EventKind::Arrive {
-                msg: k,
+                msg: MsgId(k),
                 transport: tr,
             },
         ));
         ev.push((
             t + 2_000_000,
             EventKind::Receive {
-                msg: k,
+                msg: MsgId(k),
                 transport: tr,
                 latency: 1,
             },
@@ -607,39 +608,44 @@ fn nonsense_runs_do_not_panic() {
         (
             0,
             EventKind::Deliver {
-                msg: 1,
-                transport: 7,
+                msg: MsgId(1),
+                transport: TransportId(7),
                 latency: 0,
             },
         ),
         (
             5,
             EventKind::Ndr {
-                msg: 1,
-                transport: 0,
+                msg: MsgId(1),
+                transport: Some(TransportId(0)),
                 reason: spoolsim::trace::NdrReason::Expired,
             },
         ),
         (
             6,
             EventKind::FlushReturn {
-                flush: 9,
+                flush: FlushId(9),
                 result: HResult::S_OK,
             },
         ),
         (
             7,
             EventKind::Answer {
-                transport: 0,
+                transport: TransportId(0),
                 answer: UiAnswer::Accept,
             },
         ),
-        (8, EventKind::HangUp { transport: 0 }),
+        (
+            8,
+            EventKind::HangUp {
+                transport: TransportId(0),
+            },
+        ),
         (
             9,
             EventKind::PartEnd {
-                flush: 3,
-                transport: 0,
+                flush: FlushId(3),
+                transport: TransportId(0),
                 result: HResult::S_OK,
                 delivered: 0,
                 received: 0,
@@ -648,9 +654,9 @@ fn nonsense_runs_do_not_panic() {
         (
             10,
             EventKind::FlushCall {
-                flush: 1,
-                object: Object::Transport(40),
-                target: Some(99),
+                flush: FlushId(1),
+                object: Object::Transport(TransportId(40)),
+                target: Some(TransportId(99)),
                 flags: 0xffff_ffff,
                 origin: Origin::Api,
             },
@@ -658,24 +664,29 @@ fn nonsense_runs_do_not_panic() {
         (
             10,
             EventKind::PhaseBegin {
-                flush: 1,
-                transport: 33,
+                flush: FlushId(1),
+                transport: TransportId(33),
                 inbound: true,
             },
         ),
         (
             11,
             EventKind::Prompt {
-                transport: 12,
-                flush: Some(77),
+                transport: TransportId(12),
+                flush: Some(FlushId(77)),
             },
         ),
-        (max - 1, EventKind::Connected { transport: 0 }),
+        (
+            max - 1,
+            EventKind::Connected {
+                transport: TransportId(0),
+            },
+        ),
         (
             max,
             EventKind::Receive {
-                msg: 1,
-                transport: 0,
+                msg: MsgId(1),
+                transport: TransportId(0),
                 latency: max,
             },
         ),
@@ -722,7 +733,7 @@ fn svg_of_many_flushes_and_lines() {
         s.flushes.push(FlushSpec {
             at: u64::from(k) * 45_000_000 + 10_000_000,
             via: Via::Spooler,
-            target: Some((k % 7) as usize),
+            target: Some(TransportId((k % 7) as u16)),
             flags: FlushFlags::UPLOAD | FlushFlags::NO_UI,
             order: k,
         });

@@ -13,6 +13,7 @@ use spoolsim::scenario::metric_names::{all_metric_names, check_metric_name};
 use spoolsim::scenario::parse::*;
 use spoolsim::sim::rng::Dist;
 use spoolsim::sim::time::{DAY, HOUR, MILLISECOND, MINUTE, SECOND};
+use spoolsim::sim::TransportId;
 
 const FULL: &str = r#"name = "flush-dialup-no-ui"
 description = "A LAN and a dial-up line, flushed in every way"
@@ -200,7 +201,7 @@ fn full_scenario_parses_into_exact_model() {
             },
         ],
         incoming: vec![IncomingSpec {
-            transport: 1,
+            transport: TransportId(1),
             at: 0,
             count: 20,
             every: Dist::Uniform(MINUTE, 5 * MINUTE),
@@ -209,13 +210,13 @@ fn full_scenario_parses_into_exact_model() {
             FlushSpec {
                 at: 10 * MINUTE,
                 via: Via::Spooler,
-                target: Some(1),
+                target: Some(TransportId(1)),
                 flags: flags(&[FlushFlags::UPLOAD, FlushFlags::NO_UI]),
                 order: 0,
             },
             FlushSpec {
                 at: 11 * MINUTE,
-                via: Via::Transport(0),
+                via: Via::Transport(TransportId(0)),
                 target: None,
                 flags: FlushFlags::from_bits_retain(0x104),
                 order: 0,
@@ -245,19 +246,19 @@ fn full_scenario_parses_into_exact_model() {
         faults: vec![
             FaultSpec {
                 at: 12 * MINUTE,
-                transport: 0,
+                transport: TransportId(0),
                 kind: FaultKind::Crash,
                 down: Some(5 * MINUTE),
             },
             FaultSpec {
                 at: 20 * MINUTE,
-                transport: 0,
+                transport: TransportId(0),
                 kind: FaultKind::Offline,
                 down: Some(90 * SECOND),
             },
             FaultSpec {
                 at: 25 * MINUTE,
-                transport: 1,
+                transport: TransportId(1),
                 kind: FaultKind::DropLine,
                 down: None,
             },
@@ -403,7 +404,7 @@ at = "2s"
     assert_eq!(
         s.incoming,
         vec![IncomingSpec {
-            transport: 1,
+            transport: TransportId(1),
             at: 2 * SECOND,
             count: 1,
             every: Dist::Fixed(0)

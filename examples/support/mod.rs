@@ -4,6 +4,7 @@
 use spoolsim::model::{IncomingSpec, MailSpec, Scenario, Schedule, TransportConfig};
 use spoolsim::sim::rng::Dist;
 use spoolsim::sim::time::{format_compact, Micros, SECOND};
+use spoolsim::sim::TransportId;
 
 pub fn profile() -> Scenario {
     let mut s = Scenario::new("example");
@@ -31,7 +32,7 @@ pub fn profile() -> Scenario {
         });
     }
     s.incoming.push(IncomingSpec {
-        transport: 1,
+        transport: TransportId(1),
         at: 0,
         count: 2,
         every: Dist::Fixed(0),

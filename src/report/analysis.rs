@@ -8,8 +8,8 @@
 use crate::mapi::HResult;
 use crate::model::UiAnswer;
 use crate::scenario::RunResult;
-use crate::sim::Micros;
-use crate::trace::{EventKind, FlushId, Object, Origin, NO_TRANSPORT};
+use crate::sim::{FlushId, Micros, TransportId};
+use crate::trace::{EventKind, Object, Origin};
 
 /// A step function: `(time, value from that time on)`, starting from 0 at time 0, one entry per
 /// instant at which the value changed (changes within one instant are collapsed to their net
@@ -64,30 +64,35 @@ impl Levels {
             inbox: Vec::new(),
             full: run.trace.is_full(),
         };
-        let ok = |t: u16| t != NO_TRANSPORT && (t as usize) < n;
+        let ok = |t: TransportId| t.index() < n;
         for e in &run.trace.events {
             let t = e.key.t;
             match e.kind {
-                EventKind::Submit { transport, .. } if ok(transport) => {
-                    let i = transport as usize;
+                EventKind::Submit {
+                    transport: Some(transport),
+                    ..
+                } if ok(transport) => {
+                    let i = transport.index();
                     out_level[i] += 1;
                     step_push(&mut lv.outbound[i], t, out_level[i]);
                 }
-                EventKind::Deliver { transport, .. } | EventKind::Ndr { transport, .. }
-                    if ok(transport) =>
-                {
-                    let i = transport as usize;
+                EventKind::Deliver { transport, .. }
+                | EventKind::Ndr {
+                    transport: Some(transport),
+                    ..
+                } if ok(transport) => {
+                    let i = transport.index();
                     out_level[i] -= 1;
                     step_push(&mut lv.outbound[i], t, out_level[i]);
                 }
                 EventKind::Arrive { transport, .. } if ok(transport) => {
-                    let i = transport as usize;
+                    let i = transport.index();
                     in_level[i] += 1;
                     lv.any_arrival[i] = true;
                     step_push(&mut lv.inbound[i], t, in_level[i]);
                 }
                 EventKind::Receive { transport, .. } if ok(transport) => {
-                    let i = transport as usize;
+                    let i = transport.index();
                     in_level[i] -= 1;
                     step_push(&mut lv.inbound[i], t, in_level[i]);
                     inbox += 1;
@@ -147,7 +152,7 @@ pub(crate) struct FlushSpan {
     /// The status object called.
     pub object: Object,
     /// `lpTargetTransport`, resolved.
-    pub target: Option<u16>,
+    pub target: Option<TransportId>,
     /// Raw flag bits.
     pub flags: u32,
     /// When it returned, and what.
@@ -209,7 +214,7 @@ pub(crate) fn line_logs(run: &RunResult) -> Vec<LineLog> {
             | EventKind::Answer { transport, .. }
             | EventKind::Dial { transport }
             | EventKind::Connected { transport }
-            | EventKind::HangUp { transport } => transport as usize,
+            | EventKind::HangUp { transport } => transport.index(),
             _ => continue,
         };
         let Some(l) = v.get_mut(tr) else { continue };

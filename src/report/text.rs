@@ -224,10 +224,10 @@ fn flush_row(o: &Outcome, calls: &[FlushInfo], n: usize, f: &FlushSpec) -> Strin
     let names = &o.run.transport_names;
     let via = match f.via {
         Via::Spooler => match f.target {
-            Some(t) => format!("spooler → {}", names[t]),
+            Some(t) => format!("spooler → {}", names[t.index()]),
             None => "spooler".to_string(),
         },
-        Via::Transport(t) => names[t].clone(),
+        Via::Transport(t) => names[t.index()].clone(),
     };
     let ui = calls
         .iter()
@@ -263,7 +263,7 @@ fn procedure_row(o: &Outcome, calls: &[FlushInfo], n: usize, p: &ProcedureSpec) 
     {
         let target = c
             .target
-            .map_or(String::new(), |t| format!(" → {}", names[t as usize]));
+            .map_or(String::new(), |t| format!(" → {}", names[t.index()]));
         let returned = c.returned.map_or("pending".to_string(), |(t, r)| {
             format!("{r} at {}", format_compact(t))
         });

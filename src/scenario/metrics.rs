@@ -6,12 +6,11 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::mapi::combine;
-use crate::mapi::HResult;
+use crate::mapi::{combine, HResult};
 use crate::sim::samples::{Samples, Summary};
 use crate::sim::time::format_compact;
-use crate::sim::{format_duration, Micros};
-use crate::trace::{EventKind, FlushId, Object, Origin};
+use crate::sim::{format_duration, FlushId, Micros, TransportId};
+use crate::trace::{EventKind, Object, Origin};
 
 use super::runner::RunResult;
 
@@ -86,7 +85,7 @@ pub struct FlushInfo {
     /// The status object called.
     pub object: Object,
     /// `lpTargetTransport`, resolved.
-    pub target: Option<u16>,
+    pub target: Option<TransportId>,
     /// Raw flags.
     pub flags: u32,
     /// When it was called.
@@ -237,7 +236,7 @@ fn latency(m: &mut Metrics, prefix: &str, samples: &Samples) {
 fn object_name(run: &RunResult, o: Object) -> String {
     match o {
         Object::Spooler => "spooler".into(),
-        Object::Transport(t) => run.transport_names[t as usize].clone(),
+        Object::Transport(t) => run.transport_names[t.index()].clone(),
         Object::Other(r) => format!("row{r}"),
     }
 }

@@ -13,11 +13,11 @@ use std::sync::{Arc, Mutex};
 use crate::client::procedures;
 use crate::client::session::Session;
 use crate::model::{ProcedureKind, Scenario, Via, DEFAULT_HORIZON};
-use crate::sim::{Class, Clock, Dist, Key, Micros, SimRng, Stream, Target, CREATED};
+use crate::protocol::TransportCmd;
+use crate::sim::{Class, Clock, Dist, Key, Micros, SimRng, Stream, Target, TransportId, CREATED};
 use crate::spooler::status::{self, StatusStore};
 use crate::spooler::{SpoolerHandle, SpoolerState};
-use crate::trace::ProcStep;
-use crate::trace::{Actor, EventKind, Origin, Recorder};
+use crate::trace::{Actor, EventKind, Origin, ProcStep, Recorder};
 use crate::transport::{TransportHandle, TransportState};
 
 /// How to run a scenario.
@@ -175,8 +175,9 @@ where
         .iter()
         .enumerate()
         .map(|(i, cfg)| {
-            let state = TransportState::new(i as u16, cfg, seed, clock.clone(), n, full);
-            TransportHandle::spawn(state, i as u16, spooler.clone())
+            let id = TransportId::new(i);
+            let state = TransportState::new(id, cfg, seed, clock.clone(), n, full);
+            TransportHandle::spawn(state, Arc::new(spooler.clone()))
         })
         .collect();
     spooler.attach(transports.clone());
@@ -217,7 +218,7 @@ where
         }
         // A scenario built in code may name a transport that does not exist (files are
         // validated): such actions are skipped rather than allowed to panic an actor.
-        let exists = |t: usize| t < scenario.transports.len();
+        let exists = |t: TransportId| t.index() < scenario.transports.len();
         for (i, m) in scenario
             .incoming
             .iter()
@@ -284,9 +285,7 @@ where
         let (key, target) = clock.pop().expect("peeked");
         match target {
             Target::Spooler(tok) => spooler.wake(tok),
-            Target::Transport(i, tok) => {
-                transports[i as usize].send(crate::transport::TransportCmd::Wake(tok))
-            }
+            Target::Transport(t, tok) => transports[t.index()].send(TransportCmd::Wake(tok)),
             Target::Client(tx) => {
                 clock.client_woken();
                 let _ = tx.send(());
@@ -319,7 +318,7 @@ where
     let mut open = Vec::new();
     for (t, h) in transports.iter().enumerate() {
         if let Some(f) = h.finish().await {
-            open.extend(f.open.iter().map(|&(fl, d, r)| (t as u16, fl, d, r)));
+            open.extend(f.open);
             trace.merge(f.rec);
             ends[t].queued_outbound += f.queued;
             ends[t].in_flight = f.in_flight;
@@ -405,7 +404,7 @@ fn act(
             // The parser caps a scenario at 10,000,000 messages, well inside a u32.
             session
                 .spooler()
-                .arrive(m.transport as u16, u32::try_from(batch).unwrap_or(u32::MAX));
+                .arrive(m.transport, u32::try_from(batch).unwrap_or(u32::MAX));
             if *left > 0 && next <= horizon {
                 clock.schedule(
                     next,
@@ -419,11 +418,9 @@ fn act(
             let f = &scenario.flushes[*i];
             let obj = match f.via {
                 Via::Spooler => Some(session.spooler_status()),
-                Via::Transport(t) => session.transport_status(t as u16),
+                Via::Transport(t) => session.transport_status(t),
             };
-            let target = f
-                .target
-                .map(|t| status::entry_id(status::transport_row(t as u16)));
+            let target = f.target.map(|t| status::entry_id(status::transport_row(t)));
             let flags = f.flags;
             let origin = Origin::Flush(*i as u32 + 1);
             if let Some(obj) = obj {
@@ -437,7 +434,7 @@ fn act(
             let f = &scenario.faults[*i];
             session
                 .spooler()
-                .fault(f.transport as u16, f.kind, f.down.unwrap_or(0));
+                .fault(f.transport, f.kind, f.down.unwrap_or(0));
         }
         Script::Procedure(i) => {
             let p = &scenario.procedures[*i];

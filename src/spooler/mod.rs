@@ -16,12 +16,13 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::mapi::{EntryId, FlushFlags, HResult};
 use crate::model::FaultKind;
-use crate::sim::{Clock, Micros};
-use crate::spooler::status::StatusStore;
-use crate::trace::{FlushId, Object, Origin, Recorder};
-use crate::transport::{Report, TransportHandle};
+use crate::protocol::{OpenPhase, Report, ReportSink};
+use crate::sim::{Clock, FlushId, Micros, TransportId, WakeToken};
+use crate::trace::{Object, Origin, Recorder};
+use crate::transport::TransportHandle;
+use status::StatusStore;
 
-pub use state::{Effect, Liveness, PhaseDone, Settled, SpoolerState};
+pub use state::{Effect, Liveness, SpoolerState};
 
 #[derive(Debug)]
 enum SpoolerMsg {
@@ -38,19 +39,19 @@ enum SpoolerMsg {
         size: u64,
     },
     Arrive {
-        transport: u16,
+        transport: TransportId,
         count: u32,
     },
-    Report(u16, Report),
-    Wake(u64),
+    Report(TransportId, Report),
+    Wake(WakeToken),
     Fault {
-        transport: u16,
+        transport: TransportId,
         kind: FaultKind,
         down: Micros,
     },
     Liveness(oneshot::Sender<Liveness>),
     Attach(Vec<TransportHandle>),
-    Finish(Vec<(u16, FlushId, u32, u32)>, oneshot::Sender<SpoolerFinal>),
+    Finish(Vec<OpenPhase>, oneshot::Sender<SpoolerFinal>),
 }
 
 /// What the spooler holds at the end of a run.
@@ -97,29 +98,28 @@ impl SpoolerHandle {
         self.send(SpoolerMsg::Attach(transports));
     }
 
-    /// `IMAPIStatus::FlushQueues` on `object`; resolves when the call returns. Also gives the
-    /// call's id, which names it in the trace.
+    /// `IMAPIStatus::FlushQueues` on `object`; resolves when the call returns, with the call's
+    /// id (which names it in the trace) and its result. `None` when the spooler is gone: the
+    /// run is being torn down around the call.
     pub async fn flush_queues(
         &self,
         object: Object,
         target: Option<EntryId>,
         flags: FlushFlags,
         origin: Origin,
-    ) -> (FlushId, Option<HResult>) {
+    ) -> Option<(FlushId, HResult)> {
         let (reply, rx) = oneshot::channel();
-        if !self.send(SpoolerMsg::Flush {
+        let sent = self.send(SpoolerMsg::Flush {
             object,
             target,
             flags,
             origin,
             reply,
-        }) {
-            return (0, None);
+        });
+        if !sent {
+            return None;
         }
-        match rx.await {
-            Ok((id, r)) => (id, Some(r)),
-            Err(_) => (0, None),
-        }
+        rx.await.ok()
     }
 
     /// The client submits `count` messages of `size` bytes to an address of `address_type`.
@@ -132,12 +132,12 @@ impl SpoolerHandle {
     }
 
     /// `count` inbound messages arrive at transport `transport`'s remote end now.
-    pub fn arrive(&self, transport: u16, count: u32) {
+    pub fn arrive(&self, transport: TransportId, count: u32) {
         self.send(SpoolerMsg::Arrive { transport, count });
     }
 
     /// A scripted fault strikes `transport` now, for `down` (crash and offline).
-    pub fn fault(&self, transport: u16, kind: FaultKind, down: Micros) {
+    pub fn fault(&self, transport: TransportId, kind: FaultKind, down: Micros) {
         self.send(SpoolerMsg::Fault {
             transport,
             kind,
@@ -145,13 +145,8 @@ impl SpoolerHandle {
         });
     }
 
-    /// A transport reports.
-    pub fn report(&self, transport: u16, r: Report) {
-        self.send(SpoolerMsg::Report(transport, r));
-    }
-
     /// A calendar wake-up the spooler asked for.
-    pub fn wake(&self, token: u64) {
+    pub fn wake(&self, token: WakeToken) {
         self.send(SpoolerMsg::Wake(token));
     }
 
@@ -165,14 +160,20 @@ impl SpoolerHandle {
     }
 
     /// Stops the spooler and takes its final state. `open` lists the transports' flush phases
-    /// still running, `(transport, flush, delivered, received)`, so flushes cut short by the
-    /// end of the run report what they moved.
-    pub async fn finish(&self, open: Vec<(u16, FlushId, u32, u32)>) -> Option<SpoolerFinal> {
+    /// still running, so flushes cut short by the end of the run report what they moved.
+    pub async fn finish(&self, open: Vec<OpenPhase>) -> Option<SpoolerFinal> {
         let (tx, rx) = oneshot::channel();
         if !self.send(SpoolerMsg::Finish(open, tx)) {
             return None;
         }
         rx.await.ok()
+    }
+}
+
+impl ReportSink for SpoolerHandle {
+    /// A transport reports: the report queues for the spooler like any other message.
+    fn report(&self, from: TransportId, report: Report) {
+        self.send(SpoolerMsg::Report(from, report));
     }
 }
 
@@ -231,7 +232,7 @@ async fn run(
             for e in effects {
                 match e {
                     Effect::Transport(t, cmd) => {
-                        if let Some(h) = transports.get(t as usize) {
+                        if let Some(h) = transports.get(t.index()) {
                             h.send(cmd);
                         }
                     }
@@ -243,7 +244,7 @@ async fn run(
                     }
                     Effect::Status(row, code) => store.set_code(row, code),
                     Effect::Crash(t) => {
-                        if let Some(h) = transports.get(t as usize) {
+                        if let Some(h) = transports.get(t.index()) {
                             for r in h.crash() {
                                 match r {
                                     Report::Settled(s) => state.settled(t, s),
@@ -253,7 +254,7 @@ async fn run(
                         }
                     }
                     Effect::Restart(t) => {
-                        if let Some(h) = transports.get(t as usize) {
+                        if let Some(h) = transports.get(t.index()) {
                             h.restart();
                         }
                     }

@@ -19,7 +19,7 @@ use crate::mapi::table::TableView;
 use crate::mapi::tags::*;
 use crate::mapi::{EntryId, SPropValue, SRow};
 use crate::model::{Scenario, TransportConfig, TransportKind};
-use crate::sim::Clock;
+use crate::sim::{Clock, TransportId};
 
 /// Row of the MAPI subsystem.
 pub const SUBSYSTEM_ROW: u16 = 0;
@@ -28,9 +28,15 @@ pub const ADDRESS_BOOK_ROW: u16 = 1;
 /// Row of the spooler.
 pub const SPOOLER_ROW: u16 = 2;
 
-/// Row of transport `t` (in profile order).
-pub const fn transport_row(t: u16) -> u16 {
-    3 + t
+/// Row of transport `t`: the transports follow the three fixed rows, in profile order.
+pub const fn transport_row(t: TransportId) -> u16 {
+    3 + t.0
+}
+
+/// The transport whose row is `row`, if it is a transport's.
+pub fn transport_of_row(row: u16) -> Option<TransportId> {
+    row.checked_sub(transport_row(TransportId(0)))
+        .map(TransportId)
 }
 
 const ENTRY_MAGIC: &[u8; 8] = b"SPOOLSIM";

@@ -34,8 +34,7 @@ pub use events::MAX_INSTANTS;
 use super::analysis::{flush_spans, span_end, transport_name, FlushSpan, Levels};
 use crate::mapi::{FlushFlags, HResult};
 use crate::scenario::RunResult;
-use crate::sim::Micros;
-use crate::trace::{FlushId, NO_TRANSPORT};
+use crate::sim::{FlushId, Micros, TransportId};
 use events::{Instants, Open};
 use threads::Threads;
 
@@ -93,11 +92,10 @@ impl Builder<'_> {
     }
 
     /// A transport's name, or `null` for none or an unknown index.
-    fn transport(&self, t: u16) -> Value {
-        if t == NO_TRANSPORT || t as usize >= self.run.transport_names.len() {
-            Value::Null
-        } else {
-            json!(self.run.transport_names[t as usize])
+    fn transport(&self, t: TransportId) -> Value {
+        match self.run.transport_names.get(t.index()) {
+            Some(name) => json!(name),
+            None => Value::Null,
         }
     }
 

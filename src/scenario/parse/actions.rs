@@ -287,7 +287,7 @@ pub(super) fn faults(
             "offline" => FaultKind::Offline,
             _ => FaultKind::DropLine,
         };
-        let tc = &scenario.transports[transport];
+        let tc = scenario.transport(transport);
         let down = match kind {
             FaultKind::DropLine => {
                 if matches!(tc.kind, TransportKind::Lan) {

@@ -14,6 +14,7 @@ use crate::mapi::FlushFlags;
 use crate::scenario::error::{clip, closest, list, ErrorKind, ScenarioError, Warning, WarningKind};
 use crate::sim::rng::Dist;
 use crate::sim::time::{format_duration, parse_duration, DurationError, Micros};
+use crate::sim::TransportId;
 
 /// A spanned TOML value.
 pub(super) type Val<'i> = Spanned<DeValue<'i>>;
@@ -622,21 +623,21 @@ pub(super) fn probability(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<f64> 
     }
 }
 
-/// A string naming a transport of `names`; returns its index.
+/// A string naming a transport of `names`; returns that transport.
 pub(super) fn transport_ref(
     cx: &Ctx<'_>,
     key: &str,
     v: &Val<'_>,
     names: &[&str],
     extra: Option<&str>,
-) -> PResult<usize> {
+) -> PResult<TransportId> {
     let expected = match extra {
         Some(e) => format!("\"{e}\" or a transport's name"),
         None => "a transport's name".to_string(),
     };
     let text = string(cx, key, v, &expected)?;
     if let Some(i) = names.iter().position(|n| *n == text) {
-        return Ok(i);
+        return Ok(TransportId::new(i));
     }
     let candidates = || extra.into_iter().chain(names.iter().copied());
     let hint = match closest(text, candidates()) {
