@@ -454,18 +454,24 @@ pub struct Latencies {
 }
 
 /// An actor's private trace sink.
+///
+/// The state machines tell it what happened — an event, or a whole batch submitted, arrived or
+/// moved at once — and it decides what to keep: counts and latencies always, one event per
+/// message only in a full recorder. So no state machine writes counts itself or asks which
+/// kind of recorder it has, except to choose the counting fast path
+/// ([`Recorder::settles_in_bulk`]). Readers of a finished run use the accessors.
 #[derive(Debug, Clone)]
 pub struct Recorder {
     full: bool,
     to_tracing: bool,
     /// Events kept (all of them in full mode; the rare ones otherwise).
-    pub events: Vec<Event>,
+    events: Vec<Event>,
     /// Per-transport counts, indexed by transport.
-    pub counts: Vec<TransportCounts>,
+    counts: Vec<TransportCounts>,
     /// Per-transport latencies, indexed by transport.
-    pub latencies: Vec<Latencies>,
+    latencies: Vec<Latencies>,
     /// Submitted mail that no transport handles.
-    pub unroutable: u64,
+    unroutable: u64,
 }
 
 impl Recorder {
@@ -481,10 +487,35 @@ impl Recorder {
         }
     }
 
+    /// A full trace of `transports` transports made of `events` as they are, counting nothing:
+    /// a trace read back, or made up to test what reads traces.
+    pub fn from_events(transports: usize, events: Vec<Event>) -> Self {
+        Recorder {
+            events,
+            ..Recorder::new(transports, true)
+        }
+    }
+
     /// Whether per-message events are kept.
     #[inline]
     pub fn is_full(&self) -> bool {
         self.full
+    }
+
+    /// Whether a batch whose attempts all complete at once may be settled in bulk, with
+    /// [`Recorder::delivered_together`] and [`Recorder::received_together`], rather than
+    /// attempt by attempt: whenever nobody wants one event per message.
+    #[inline]
+    pub fn settles_in_bulk(&self) -> bool {
+        !self.full
+    }
+
+    /// Whether the events of a `FlushQueues` call made by `origin` are kept: always in a full
+    /// recorder; in a counting one only for scripted calls, whose metrics need them (an API
+    /// caller has the call's result).
+    #[inline]
+    pub fn keeps_calls_from(&self, origin: Origin) -> bool {
+        self.full || origin != Origin::Api
     }
 
     /// Records an event, updating counts.
@@ -524,6 +555,104 @@ impl Recorder {
         if self.full || !kind.is_detail() {
             self.events.push(Event { key, actor, kind });
         }
+    }
+
+    /// `actor` submitted messages `msgs` of `size` bytes for transport `t`: one
+    /// [`EventKind::Submit`] each, keyed by `key`, in a full recorder; a count otherwise (and
+    /// then no key is taken).
+    pub fn submitted(
+        &mut self,
+        actor: Actor,
+        t: TransportId,
+        msgs: impl ExactSizeIterator<Item = MsgId>,
+        size: u64,
+        mut key: impl FnMut() -> Key,
+    ) {
+        if !self.full {
+            self.counts[t.index()].submitted += msgs.len() as u64;
+            return;
+        }
+        for msg in msgs {
+            let kind = EventKind::Submit {
+                msg,
+                transport: Some(t),
+                size,
+            };
+            self.record(key(), actor, kind);
+        }
+    }
+
+    /// Messages `msgs` arrived at transport `t`'s remote end, written by `actor`: one
+    /// [`EventKind::Arrive`] each, keyed by `key`, in a full recorder; a count otherwise.
+    pub fn arrived(
+        &mut self,
+        actor: Actor,
+        t: TransportId,
+        msgs: impl ExactSizeIterator<Item = MsgId>,
+        mut key: impl FnMut() -> Key,
+    ) {
+        if !self.full {
+            self.counts[t.index()].arrived += msgs.len() as u64;
+            return;
+        }
+        for msg in msgs {
+            let kind = EventKind::Arrive { msg, transport: t };
+            self.record(key(), actor, kind);
+        }
+    }
+
+    /// Transport `t` delivered messages together, with these latencies: counted and sampled,
+    /// without an event each (see [`Recorder::settles_in_bulk`]). Returns how many.
+    pub fn delivered_together(
+        &mut self,
+        t: TransportId,
+        latencies: impl IntoIterator<Item = Micros>,
+    ) -> u64 {
+        let samples = &mut self.latencies[t.index()].outbound;
+        let mut n = 0;
+        for latency in latencies {
+            samples.push(latency);
+            n += 1;
+        }
+        self.counts[t.index()].delivered += n;
+        n
+    }
+
+    /// Transport `t` downloaded messages together, with these latencies: counted and sampled,
+    /// without an event each (see [`Recorder::settles_in_bulk`]). Returns how many.
+    pub fn received_together(
+        &mut self,
+        t: TransportId,
+        latencies: impl IntoIterator<Item = Micros>,
+    ) -> u64 {
+        let samples = &mut self.latencies[t.index()].inbound;
+        let mut n = 0;
+        for latency in latencies {
+            samples.push(latency);
+            n += 1;
+        }
+        self.counts[t.index()].received += n;
+        n
+    }
+
+    /// The events kept, in the order recorded (in the calendar's order once sorted).
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// Per-transport counts, in profile order.
+    pub fn counts(&self) -> &[TransportCounts] {
+        &self.counts
+    }
+
+    /// Per-transport latency samples, in profile order.
+    pub fn latencies(&self) -> &[Latencies] {
+        &self.latencies
+    }
+
+    /// Submitted mail that no transport handles.
+    pub fn unroutable(&self) -> u64 {
+        self.unroutable
     }
 
     /// Moves everything `other` recorded into `self`.

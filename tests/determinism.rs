@@ -48,7 +48,7 @@ fn the_trace_is_in_the_contracts_order() {
             ..Default::default()
         },
     );
-    let keys: Vec<_> = r.trace.events.iter().map(|e| e.key).collect();
+    let keys: Vec<_> = r.trace.events().iter().map(|e| e.key).collect();
     assert!(keys.windows(2).all(|w| w[0] <= w[1]));
     // The first line carries the format version; every line is a JSON object with t_us.
     let mut out = Vec::new();

@@ -95,7 +95,7 @@ fn a_reader_ten_thousand_changes_behind_gets_one_reload_and_continues() {
     // The reader that kept up saw every change, in order, as the trace records them.
     let truth: Vec<(u64, u16, u32)> = run
         .trace
-        .events
+        .events()
         .iter()
         .filter_map(|e| match e.kind {
             EventKind::StatusChange { row, code } => Some((e.key.t, row, code)),

@@ -291,7 +291,11 @@ fn svg_of_a_big_run_is_small() {
         every: Dist::Exp(2_000_000),
     });
     let r = run(&s, &full());
-    assert!(r.trace.events.len() > 120_000, "{}", r.trace.events.len());
+    assert!(
+        r.trace.events().len() > 120_000,
+        "{}",
+        r.trace.events().len()
+    );
     keep("big", &r);
     let svg = render_svg(&r).unwrap();
     assert!(svg.len() < 2_000_000, "{} bytes", svg.len());
@@ -354,7 +358,7 @@ fn timeline_structure() {
     let (call, ret) = {
         let mut call = None;
         let mut ret = None;
-        for e in &r.trace.events {
+        for e in r.trace.events() {
             match e.kind {
                 EventKind::FlushCall { .. } => call = Some(e.key.t),
                 EventKind::FlushReturn { .. } => ret = Some(e.key.t),
@@ -389,8 +393,8 @@ fn timeline_structure() {
     assert!(on(3, "line up") >= 1);
 
     // Instants for each delivery and receipt.
-    let delivered = r.trace.counts.iter().map(|c| c.delivered).sum::<u64>();
-    let received = r.trace.counts.iter().map(|c| c.received).sum::<u64>();
+    let delivered = r.trace.counts().iter().map(|c| c.delivered).sum::<u64>();
+    let received = r.trace.counts().iter().map(|c| c.received).sum::<u64>();
     let count = |n: &str| {
         ev.iter()
             .filter(|e| e["ph"] == "i" && e["name"] == n)
@@ -476,7 +480,7 @@ fn asynchronous_flush_work() {
     let r = run(&s, &full());
     keep("async", &r);
     let (mut ret, mut done) = (None, None);
-    for e in &r.trace.events {
+    for e in r.trace.events() {
         match e.kind {
             EventKind::FlushReturn { .. } => ret = Some(e.key.t),
             EventKind::FlushComplete { .. } => done = Some(e.key.t),
@@ -507,9 +511,10 @@ fn asynchronous_flush_work() {
 fn synthetic(names: &[&str], events: Vec<(u64, EventKind)>, end_time: u64) -> RunResult {
     use spoolsim::sim::Key;
     use spoolsim::trace::{Actor, Recorder};
-    let mut trace = Recorder::new(names.len(), true);
-    for (i, (t, kind)) in events.into_iter().enumerate() {
-        trace.events.push(spoolsim::trace::Event {
+    let events = events
+        .into_iter()
+        .enumerate()
+        .map(|(i, (t, kind))| spoolsim::trace::Event {
             key: Key {
                 t,
                 class: 1,
@@ -518,8 +523,9 @@ fn synthetic(names: &[&str], events: Vec<(u64, EventKind)>, end_time: u64) -> Ru
             },
             actor: Actor::Runner,
             kind,
-        });
-    }
+        })
+        .collect();
+    let mut trace = Recorder::from_events(names.len(), events);
     trace.sort();
     RunResult {
         scenario: "synthetic <&> \"run\"".into(),

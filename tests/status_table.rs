@@ -238,7 +238,7 @@ fn status_codes_are_live_during_a_flush_and_notified() {
             (12_000_000, STATUS_AVAILABLE),
         ]
     );
-    assert_eq!(run.trace.counts[0].delivered, 2);
+    assert_eq!(run.trace.counts()[0].delivered, 2);
 }
 
 #[test]

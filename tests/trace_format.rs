@@ -431,11 +431,11 @@ fn a_written_trace_is_its_header_and_one_line_per_event() {
     write_trace(&r, &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), r.trace.events.len() + 1);
+    assert_eq!(lines.len(), r.trace.events().len() + 1);
     let header: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
     assert_eq!(header["trace_format"], 1);
     assert_eq!(header["transports"], serde_json::json!(r.transport_names));
-    for (l, e) in lines[1..].iter().zip(&r.trace.events) {
+    for (l, e) in lines[1..].iter().zip(r.trace.events()) {
         let v = event_json(&r.transport_names, e).unwrap();
         assert_eq!(*l, v.to_string());
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();

@@ -65,7 +65,7 @@ impl Levels {
             full: run.trace.is_full(),
         };
         let ok = |t: TransportId| t.index() < n;
-        for e in &run.trace.events {
+        for e in run.trace.events() {
             let t = e.key.t;
             match e.kind {
                 EventKind::Submit {
@@ -207,7 +207,7 @@ pub(crate) struct LineLog {
 pub(crate) fn line_logs(run: &RunResult) -> Vec<LineLog> {
     let n = run.transport_names.len();
     let mut v = vec![LineLog::default(); n];
-    for e in &run.trace.events {
+    for e in run.trace.events() {
         let t = e.key.t;
         let tr = match e.kind {
             EventKind::Prompt { transport, .. }
@@ -253,7 +253,7 @@ pub(crate) fn transport_name(run: &RunResult, t: usize) -> String {
 
 /// The time the picture (and the timeline) ends: the run's end, or a later event's time.
 pub(crate) fn span_end(run: &RunResult) -> Micros {
-    let last = run.trace.events.last().map_or(0, |e| e.key.t);
+    let last = run.trace.events().last().map_or(0, |e| e.key.t);
     run.end_time.max(last)
 }
 

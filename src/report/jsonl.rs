@@ -32,7 +32,7 @@ pub fn write_trace(run: &RunResult, out: &mut dyn Write) -> io::Result<()> {
     });
     writeln!(out, "{header}")?;
     with_transport_names(&run.transport_names, || {
-        for e in &run.trace.events {
+        for e in run.trace.events() {
             serde_json::to_writer(&mut *out, e)?;
             out.write_all(b"\n")?;
         }

@@ -133,7 +133,7 @@ fn transport_table(s: &mut String, o: &Outcome) {
             metric(o, &format!("latency.outbound.{n}.max")),
         );
     }
-    let unroutable = run.trace.unroutable;
+    let unroutable = run.trace.unroutable();
     if unroutable > 0 {
         let _ = writeln!(
             s,

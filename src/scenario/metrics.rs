@@ -107,7 +107,7 @@ pub struct FlushInfo {
 /// Every flush call of a run, in call order.
 pub fn flushes(run: &RunResult) -> Vec<FlushInfo> {
     let mut by_id: BTreeMap<FlushId, FlushInfo> = BTreeMap::new();
-    for e in &run.trace.events {
+    for e in run.trace.events() {
         let t = e.key.t;
         match e.kind {
             EventKind::FlushCall {
@@ -284,7 +284,7 @@ pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metric
     let mut prompts_total = 0;
     let mut connects_total = 0;
     for (t, name) in names.iter().enumerate() {
-        let c = rec.counts[t];
+        let c = rec.counts()[t];
         let e = run.transports[t];
         m.count(format!("delivered.{name}"), c.delivered);
         m.count(format!("received.{name}"), c.received);
@@ -309,8 +309,8 @@ pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metric
         connects_total += c.connects;
     }
     let [submitted, delivered, ndr, queued_out, in_flight, arrived, received, queued_in] = tot;
-    let submitted = submitted + rec.unroutable;
-    let ndr = ndr + rec.unroutable;
+    let submitted = submitted + rec.unroutable();
+    let ndr = ndr + rec.unroutable();
     m.count("submitted", submitted);
     m.count("delivered", delivered);
     m.count("received", received);
@@ -329,7 +329,7 @@ pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metric
     let mut all_out = Samples::default();
     let mut all_in = Samples::default();
     for (t, name) in names.iter().enumerate() {
-        let l = &rec.latencies[t];
+        let l = &rec.latencies()[t];
         all_out.append(&l.outbound);
         all_in.append(&l.inbound);
         latency(&mut m, &format!("latency.outbound.{name}"), &l.outbound);
@@ -344,7 +344,7 @@ pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metric
     for name in names {
         ui.insert(name.clone(), 0);
     }
-    for e in &rec.events {
+    for e in rec.events() {
         if let EventKind::ProgressUi { object, .. } = e.kind {
             *ui.entry(object_name(run, object)).or_default() += 1;
         }
@@ -369,7 +369,7 @@ pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metric
         call_metrics(&mut m, &prefix, &mine);
         if mine.is_empty() {
             // A procedure that made no call (no rows matched, or a step failed) still ends.
-            let done = rec.events.iter().find_map(|e| match e.kind {
+            let done = rec.events().iter().find_map(|e| match e.kind {
                 EventKind::Procedure {
                     procedure,
                     step: crate::trace::ProcStep::Done(r),

@@ -87,7 +87,7 @@ impl MsgId {
 
     /// The `count` ids starting with this one.
     #[inline]
-    pub fn run(self, count: u32) -> impl Iterator<Item = MsgId> + Clone {
+    pub fn run(self, count: u32) -> impl ExactSizeIterator<Item = MsgId> + Clone {
         (0..count).map(move |k| self.plus(k))
     }
 }

@@ -329,17 +329,10 @@ impl SpoolerState {
             submitted_at: now,
             size: size32,
         }));
-        if self.rec.is_full() {
-            for msg in first.run(count) {
-                self.record(EventKind::Submit {
-                    msg,
-                    transport: Some(t),
-                    size,
-                });
-            }
-        } else {
-            self.rec.counts[i].submitted += u64::from(count);
-        }
+        let clock = &self.clock;
+        let msgs = first.run(count);
+        self.rec
+            .submitted(Actor::Spooler, t, msgs, size, || clock.key_now());
         self.arm_lifetime(t, now + self.slots[i].lifetime);
         // Hand-offs never disturb a flush: a phase's coverage is fixed by the marker it put in
         // the transport's pipeline, and later mail queues up behind it.
@@ -650,7 +643,7 @@ impl SpoolerState {
             .and_then(status::row_of_entry_id)
             .and_then(status::transport_of_row)
             .filter(|t| t.index() < self.slots.len());
-        let traced = self.rec.is_full() || origin != Origin::Api;
+        let traced = self.rec.keeps_calls_from(origin);
         let call = EventKind::FlushCall {
             flush: id,
             object,
@@ -1173,7 +1166,7 @@ mod tests {
         );
         // The call already returned: no second reply, but the completion is traced.
         assert!(replies(&mut s).is_empty());
-        let outcome = s.rec.events.iter().find_map(|e| match e.kind {
+        let outcome = s.rec.events().iter().find_map(|e| match e.kind {
             EventKind::FlushComplete { outcome, .. } => Some(outcome),
             _ => None,
         });
@@ -1251,7 +1244,7 @@ mod tests {
                 ..Settled::default()
             },
         );
-        let ndrs = |s: &SpoolerState| s.rec.counts[0].ndr;
+        let ndrs = |s: &SpoolerState| s.rec.counts()[0].ndr;
         assert_eq!(ndrs(&s), 0);
         assert_eq!(s.queued(), vec![1, 0]);
         let mut fired = false;

@@ -269,21 +269,10 @@ impl TransportState {
                 let now = self.clock.now();
                 self.remote.reserve(count as usize);
                 self.remote.extend(first.run(count).map(|m| (m, now)));
-                if self.rec.is_full() {
-                    for msg in first.run(count) {
-                        let key = self.clock.key_now();
-                        self.rec.record(
-                            key,
-                            Actor::Transport(self.id),
-                            EventKind::Arrive {
-                                msg,
-                                transport: self.id,
-                            },
-                        );
-                    }
-                } else {
-                    self.rec.counts[self.id.index()].arrived += u64::from(count);
-                }
+                let clock = &self.clock;
+                let msgs = first.run(count);
+                self.rec
+                    .arrived(Actor::Transport(self.id), self.id, msgs, || clock.key_now());
             }
             TransportCmd::Offline(until) => self.offline(until),
             TransportCmd::DropLine => self.drop_line(),
@@ -504,7 +493,7 @@ impl TransportState {
         };
         // The counting fast path keeps no plan per message when nothing can take time or fail;
         // it settles by the same rules as the planned path.
-        let burst = self.instant() && !self.rec.is_full();
+        let burst = self.instant() && self.rec.settles_in_bulk();
         let active = match w {
             Work::Upload { msgs, flush } if burst => Active::Burst(Burst {
                 start,
@@ -672,8 +661,8 @@ impl TransportState {
     /// lifetime had run out by then gets its NDR, as the planned path would decide.
     fn settle_burst(&mut self, b: &mut Burst) {
         let at = b.start.at;
-        let i = self.id.index();
-        let n = match &mut b.work {
+        let t = self.id;
+        match &mut b.work {
             BurstWork::Upload(msgs) => {
                 // One pass records the latencies and counts the mail whose lifetime had run out
                 // (the spooler's timer gives those their NDR before handing mail over, so a
@@ -681,40 +670,34 @@ impl TransportState {
                 let (start, lifetime) = (b.start, self.lifetime);
                 let late =
                     |m: &QueuedMsg| start.too_late(m.submitted_at.saturating_add(lifetime), at);
-                let lat = &mut self.rec.latencies[i].outbound;
-                let mut expired = 0u64;
-                for m in msgs.iter() {
+                let mut expired = 0u32;
+                let on_time = msgs.iter().filter_map(|m| {
                     if late(m) {
                         expired += 1;
+                        None
                     } else {
-                        lat.push(at - m.submitted_at);
+                        Some(at - m.submitted_at)
                     }
-                }
+                });
+                let delivered = self.rec.delivered_together(t, on_time);
                 if expired > 0 {
                     for m in msgs.iter().filter(|m| late(m)) {
                         self.expired_ndr(m.id, m.submitted_at.saturating_add(lifetime));
                     }
-                    self.pending.expired += expired as u32;
+                    self.pending.expired += expired;
                 }
-                let delivered = msgs.len() as u64 - expired;
                 msgs.clear();
-                self.rec.counts[i].delivered += delivered;
                 self.totals.delivered += delivered;
-                delivered
+                self.pending.delivered += delivered as u32;
             }
             BurstWork::Download(n) => {
                 let n = (*n).min(self.remote.len());
-                let lat = &mut self.rec.latencies[i].inbound;
-                for (_, arrived) in self.remote.drain(..n) {
-                    lat.push(at - arrived);
-                }
-                self.rec.counts[i].received += n as u64;
-                self.totals.received += n as u64;
-                self.pending.received += n as u32;
-                return;
+                let latencies = self.remote.drain(..n).map(|(_, arrived)| at - arrived);
+                let received = self.rec.received_together(t, latencies);
+                self.totals.received += received;
+                self.pending.received += received as u32;
             }
-        };
-        self.pending.delivered += n as u32;
+        }
     }
 
     /// The trace key of an attempt of a batch that began at `began`, settled now. One whose end

@@ -69,7 +69,7 @@ pub fn causal_violations(s: &Scenario, run: &RunResult) -> Vec<String> {
         ..Causes::default()
     };
     let mut v = Vec::new();
-    for (i, e) in run.trace.events.iter().enumerate() {
+    for (i, e) in run.trace.events().iter().enumerate() {
         if let Some(what) = traffic_cause(&mut c, e).or_else(|| line_cause(s, &mut c, e)) {
             v.push(at(i, e, what));
         }
@@ -391,7 +391,7 @@ impl Coverage {
 pub fn uncovered(s: &Scenario, run: &RunResult) -> Vec<String> {
     let mut c = Coverage::default();
     let mut v = Vec::new();
-    for (i, e) in run.trace.events.iter().enumerate() {
+    for (i, e) in run.trace.events().iter().enumerate() {
         let now = e.key.t;
         match e.kind {
             EventKind::Submit { msg, transport, .. } => {
@@ -487,7 +487,7 @@ pub fn missing_results(o: &Outcome) -> Vec<String> {
     let mut origins: BTreeMap<FlushId, Origin> = BTreeMap::new();
     let mut procedures: BTreeMap<u32, (usize, usize, Micros)> = BTreeMap::new();
     let mut v = Vec::new();
-    for e in &o.run.trace.events {
+    for e in o.run.trace.events() {
         match e.kind {
             EventKind::FlushCall { flush, origin, .. } => {
                 origins.insert(flush, origin);

@@ -34,7 +34,7 @@ fn focus(run: &RunResult, lv: &Levels, span: Micros) -> Option<(Micros, Micros)>
     for s in lv.outbound.iter().chain(&lv.inbound).chain([&lv.inbox]) {
         times.extend(s.iter().map(|&(t, _)| t));
     }
-    times.extend(run.trace.events.iter().filter_map(|e| match e.kind {
+    times.extend(run.trace.events().iter().filter_map(|e| match e.kind {
         EventKind::FlushCall { .. }
         | EventKind::FlushReturn { .. }
         | EventKind::FlushComplete { .. }
@@ -258,7 +258,7 @@ fn note(transports: usize, full: bool) -> Option<String> {
 /// The run in one line: its length, its transports, the mail it moved, its flush calls and
 /// prompts, and which part of it the chart shows.
 fn subtitle(run: &RunResult, flush_calls: usize, focus: Option<(Micros, Micros)>) -> String {
-    let c = run.trace.counts.iter().fold([0u64; 4], |mut a, c| {
+    let c = run.trace.counts().iter().fold([0u64; 4], |mut a, c| {
         a[0] += c.submitted;
         a[1] += c.delivered;
         a[2] += c.received;
@@ -270,7 +270,7 @@ fn subtitle(run: &RunResult, flush_calls: usize, focus: Option<(Micros, Micros)>
         "{} of virtual time · {} · {} submitted · {} delivered · {} received · {} · {}",
         human(run.end_time),
         plural(run.transport_names.len() as u64, "transport"),
-        c[0] + run.trace.unroutable,
+        c[0] + run.trace.unroutable(),
         c[1],
         c[2],
         plural(flush_calls as u64, "flush call"),

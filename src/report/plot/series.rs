@@ -121,7 +121,7 @@ pub(super) fn lines(run: &RunResult, lv: &Levels) -> Vec<Line> {
     } else {
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by_key(|&t| {
-            let c = run.trace.counts.get(t).copied().unwrap_or_default();
+            let c = run.trace.counts().get(t).copied().unwrap_or_default();
             let act = peak(&lv.outbound[t]) + peak(&lv.inbound[t]);
             (
                 std::cmp::Reverse(act),

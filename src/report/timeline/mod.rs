@@ -180,9 +180,9 @@ fn build(run: &RunResult) -> (Vec<Value>, Value) {
     for f in &flushes {
         b.flush_call(f);
     }
-    let show = Instants::of(&run.trace.events);
+    let show = Instants::of(run.trace.events());
     let mut open = Open::default();
-    for e in &run.trace.events {
+    for e in run.trace.events() {
         b.event(&mut open, e, show);
     }
     b.close(open);

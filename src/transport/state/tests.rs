@@ -79,7 +79,7 @@ impl Rig {
 
     /// `(time, what)` of each delivery, NDR and failure the transport wrote, in trace order.
     fn outcomes(&self) -> Vec<(Micros, &'static str, u32)> {
-        let mut ev: Vec<Event> = self.t.rec.events.clone();
+        let mut ev: Vec<Event> = self.t.rec.events().to_vec();
         ev.sort_by_key(|e| e.key);
         ev.iter()
             .filter_map(|e| match e.kind {
@@ -196,11 +196,11 @@ fn zero_duration_work_completes_through_the_calendar_after_its_cause() {
         assert_eq!(phases.len(), 1);
         assert_eq!((phases[0].flush, phases[0].delivered), (FlushId(1), 2));
         // The deliveries are written after the call that caused them, at the same instant.
-        for e in &r.t.rec.events {
+        for e in r.t.rec.events() {
             assert!(e.key > before, "{e:?} sorts before its cause {before:?}");
             assert_eq!(e.key.t, 5 * SECOND);
         }
-        let lat = &r.t.rec.latencies[0].outbound;
+        let lat = &r.t.rec.latencies()[0].outbound;
         assert_eq!(lat.iter().collect::<Vec<_>>(), vec![5 * SECOND, 4 * SECOND]);
     }
 }
@@ -217,7 +217,7 @@ fn a_zero_duration_dial_up_prompts_dials_connects_and_moves_at_one_instant() {
     r.upload(&[(0, 0)], Some(FlushId(1)));
     r.run_until(2 * 60 * SECOND);
     let kinds: Vec<&str> = {
-        let mut ev = r.t.rec.events.clone();
+        let mut ev = r.t.rec.events().to_vec();
         ev.sort_by_key(|e| e.key);
         ev.iter()
             .map(|e| match e.kind {
@@ -250,10 +250,10 @@ fn a_wake_up_of_an_older_generation_changes_nothing() {
     r.under(SECOND, Class::Fault);
     r.t.crash();
     r.reports.append(&mut r.t.reports);
-    let events = r.t.rec.events.len();
+    let events = r.t.rec.events().len();
     r.run_until(DAY);
     assert_eq!(
-        r.t.rec.events.len(),
+        r.t.rec.events().len(),
         events,
         "the stale answer wrote nothing"
     );
@@ -341,12 +341,12 @@ fn both_paths(cfg: &TransportConfig, steps: &[Command]) {
     }
     let [full, counting] = &rigs;
     assert_eq!(full.summary(), counting.summary());
-    assert_eq!(full.t.rec.counts, counting.t.rec.counts);
-    assert_eq!(full.t.rec.latencies, counting.t.rec.latencies);
+    assert_eq!(full.t.rec.counts(), counting.t.rec.counts());
+    assert_eq!(full.t.rec.latencies(), counting.t.rec.latencies());
     let ndrs = |r: &Rig| {
         let mut v: Vec<(Key, MsgId)> =
             r.t.rec
-                .events
+                .events()
                 .iter()
                 .filter_map(|e| match e.kind {
                     EventKind::Ndr { msg, .. } => Some((e.key, msg)),
