@@ -9,7 +9,8 @@ pub mod metrics;
 pub mod parse;
 pub mod runner;
 
+pub use crate::client::Client;
 pub use crate::model::Scenario;
 pub use error::{ScenarioError, Warning};
 pub use parse::{load_scenario, parse_scenario, Parsed};
-pub use runner::{run, run_with, Client, RunOptions, RunResult};
+pub use runner::{run, run_with, RunOptions, RunResult};
