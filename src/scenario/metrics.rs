@@ -10,7 +10,7 @@ use crate::mapi::{combine, HResult};
 use crate::sim::samples::{Samples, Summary};
 use crate::sim::time::format_compact;
 use crate::sim::{format_duration, FlushId, Micros, TransportId};
-use crate::trace::{EventKind, Object, Origin};
+use crate::trace::{EventKind, Object, Origin, ProcStep};
 
 use super::runner::RunResult;
 
@@ -278,12 +278,31 @@ fn call_metrics(m: &mut Metrics, prefix: &str, calls: &[&FlushInfo]) {
 /// `[[flush]]` entries and `n_procedures` `[[procedure]]` entries.
 pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metrics {
     let mut m = Metrics::default();
+    traffic_metrics(&mut m, run);
+    latency_metrics(&mut m, run);
+    progress_ui_metrics(&mut m, run);
+    let calls = flushes(run);
+    for n in 1..=n_flushes as u32 {
+        let mine: Vec<&FlushInfo> = calls
+            .iter()
+            .filter(|c| c.origin == Origin::Flush(n))
+            .collect();
+        call_metrics(&mut m, &format!("flush.{n}"), &mine);
+    }
+    for n in 1..=n_procedures as u32 {
+        procedure_metrics(&mut m, run, &calls, n);
+    }
+    m
+}
+
+/// Where the mail went, per transport and in all, with the conservation check (`lost`),
+/// prompts, connects and the end time.
+fn traffic_metrics(m: &mut Metrics, run: &RunResult) {
     let rec = &run.trace;
-    let names = &run.transport_names;
     let mut tot = [0u64; 8];
     let mut prompts_total = 0;
     let mut connects_total = 0;
-    for (t, name) in names.iter().enumerate() {
+    for (t, name) in run.transport_names.iter().enumerate() {
         let c = rec.counts()[t];
         let e = run.transports[t];
         m.count(format!("delivered.{name}"), c.delivered);
@@ -325,26 +344,30 @@ pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metric
     m.count("ui_prompts", prompts_total);
     m.count("connects", connects_total);
     m.0.insert("end_time".into(), Value::Time(run.end_time));
+}
 
+/// Outbound and inbound latencies, per transport and in all.
+fn latency_metrics(m: &mut Metrics, run: &RunResult) {
     let mut all_out = Samples::default();
     let mut all_in = Samples::default();
-    for (t, name) in names.iter().enumerate() {
-        let l = &rec.latencies()[t];
+    for (l, name) in run.trace.latencies().iter().zip(&run.transport_names) {
         all_out.append(&l.outbound);
         all_in.append(&l.inbound);
-        latency(&mut m, &format!("latency.outbound.{name}"), &l.outbound);
-        latency(&mut m, &format!("latency.inbound.{name}"), &l.inbound);
+        latency(m, &format!("latency.outbound.{name}"), &l.outbound);
+        latency(m, &format!("latency.inbound.{name}"), &l.inbound);
     }
-    latency(&mut m, "latency.outbound", &all_out);
-    latency(&mut m, "latency.inbound", &all_in);
+    latency(m, "latency.outbound", &all_out);
+    latency(m, "latency.inbound", &all_in);
+}
 
-    let calls = flushes(run);
+/// Progress indicators shown, per status object and in all.
+fn progress_ui_metrics(m: &mut Metrics, run: &RunResult) {
     let mut ui: BTreeMap<String, u64> = BTreeMap::new();
     ui.insert("spooler".into(), 0);
-    for name in names {
+    for name in &run.transport_names {
         ui.insert(name.clone(), 0);
     }
-    for e in rec.events() {
+    for e in run.trace.events() {
         if let EventKind::ProgressUi { object, .. } = e.kind {
             *ui.entry(object_name(run, object)).or_default() += 1;
         }
@@ -353,38 +376,33 @@ pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metric
     for (o, n) in ui {
         m.count(format!("progress_ui.{o}"), n);
     }
-    for n in 1..=n_flushes as u32 {
-        let mine: Vec<&FlushInfo> = calls
-            .iter()
-            .filter(|c| c.origin == Origin::Flush(n))
-            .collect();
-        call_metrics(&mut m, &format!("flush.{n}"), &mine);
+}
+
+/// `[[procedure]]` number `n`: its calls combined, or, when it made none (no rows matched, or
+/// a step failed), the result its last step gave.
+fn procedure_metrics(m: &mut Metrics, run: &RunResult, calls: &[FlushInfo], n: u32) {
+    let mine: Vec<&FlushInfo> = calls
+        .iter()
+        .filter(|c| c.origin == Origin::Procedure(n))
+        .collect();
+    let prefix = format!("procedure.{n}");
+    call_metrics(m, &prefix, &mine);
+    if !mine.is_empty() {
+        return;
     }
-    for n in 1..=n_procedures as u32 {
-        let mine: Vec<&FlushInfo> = calls
-            .iter()
-            .filter(|c| c.origin == Origin::Procedure(n))
-            .collect();
-        let prefix = format!("procedure.{n}");
-        call_metrics(&mut m, &prefix, &mine);
-        if mine.is_empty() {
-            // A procedure that made no call (no rows matched, or a step failed) still ends.
-            let done = rec.events().iter().find_map(|e| match e.kind {
-                EventKind::Procedure {
-                    procedure,
-                    step: crate::trace::ProcStep::Done(r),
-                } if procedure == n => Some((e.key.t, r)),
-                _ => None,
-            });
-            if let Some((t, r)) = done {
-                m.0.insert(format!("{prefix}.result"), Value::Result(r));
-                m.0.insert(format!("{prefix}.outcome"), Value::Result(r));
-                m.0.insert(format!("{prefix}.returned_at"), Value::Time(t));
-                m.0.insert(format!("{prefix}.completed_at"), Value::Time(t));
-            }
-        }
+    let done = run.trace.events().iter().find_map(|e| match e.kind {
+        EventKind::Procedure {
+            procedure,
+            step: ProcStep::Done(r),
+        } if procedure == n => Some((e.key.t, r)),
+        _ => None,
+    });
+    if let Some((t, r)) = done {
+        m.0.insert(format!("{prefix}.result"), Value::Result(r));
+        m.0.insert(format!("{prefix}.outcome"), Value::Result(r));
+        m.0.insert(format!("{prefix}.returned_at"), Value::Time(t));
+        m.0.insert(format!("{prefix}.completed_at"), Value::Time(t));
     }
-    m
 }
 
 #[cfg(test)]
