@@ -177,15 +177,43 @@ impl ReportSink for SpoolerHandle {
     }
 }
 
+/// The actor: the state machine, and what it needs to carry out its effects.
+struct Shell {
+    state: SpoolerState,
+    store: Arc<StatusStore>,
+    transports: Vec<TransportHandle>,
+    /// The callers of `FlushQueues` calls that have not returned yet.
+    replies: BTreeMap<FlushId, oneshot::Sender<(FlushId, HResult)>>,
+    clock: Clock,
+}
+
 async fn run(
-    mut state: SpoolerState,
+    state: SpoolerState,
     mut rx: mpsc::UnboundedReceiver<SpoolerMsg>,
     store: Arc<StatusStore>,
 ) {
-    let mut transports: Vec<TransportHandle> = Vec::new();
-    let mut replies: BTreeMap<FlushId, oneshot::Sender<(FlushId, HResult)>> = BTreeMap::new();
     let clock = state.clock().clone();
+    let mut shell = Shell {
+        state,
+        store,
+        transports: Vec::new(),
+        replies: BTreeMap::new(),
+        clock,
+    };
     while let Some(msg) = rx.recv().await {
+        let more = shell.handle(msg);
+        shell.carry_out_effects();
+        shell.clock.handled();
+        if !more {
+            return;
+        }
+    }
+}
+
+impl Shell {
+    /// Feeds one message to the state machine; whether the actor goes on.
+    fn handle(&mut self, msg: SpoolerMsg) -> bool {
+        let state = &mut self.state;
         match msg {
             SpoolerMsg::Flush {
                 object,
@@ -195,7 +223,7 @@ async fn run(
                 reply,
             } => {
                 // The id is known before the state machine can answer, so register first.
-                replies.insert(state.peek_flush_id(), reply);
+                self.replies.insert(state.peek_flush_id(), reply);
                 state.flush_call(object, target.as_ref(), flags, origin);
             }
             SpoolerMsg::Submit {
@@ -204,8 +232,7 @@ async fn run(
                 size,
             } => state.submit(&address_type, count, size),
             SpoolerMsg::Arrive { transport, count } => state.arrive(transport, count),
-            SpoolerMsg::Report(t, Report::Settled(s)) => state.settled(t, s),
-            SpoolerMsg::Report(t, Report::PhaseDone(d)) => state.phase_done(t, d),
+            SpoolerMsg::Report(t, r) => state.report(t, r),
             SpoolerMsg::Wake(tok) => state.wake(tok),
             SpoolerMsg::Fault {
                 transport,
@@ -215,52 +242,56 @@ async fn run(
             SpoolerMsg::Liveness(tx) => {
                 let _ = tx.send(state.liveness());
             }
-            SpoolerMsg::Attach(t) => transports = t,
+            SpoolerMsg::Attach(t) => self.transports = t,
             SpoolerMsg::Finish(open, tx) => {
                 state.cut_at_end(&open);
                 let queued = state.queued();
                 let inbox = state.inbox();
                 let rec = std::mem::replace(&mut state.rec, Recorder::new(0, false));
                 let _ = tx.send(SpoolerFinal { rec, queued, inbox });
-                clock.handled();
-                return;
+                return false;
             }
         }
-        // Effects can produce more effects (a crash's reports are fed straight back).
-        while !state.effects.is_empty() {
-            let effects: Vec<Effect> = state.effects.drain(..).collect();
+        true
+    }
+
+    /// Carries out the state machine's effects, and those they cause in turn (a crash's
+    /// reports are fed straight back).
+    fn carry_out_effects(&mut self) {
+        while !self.state.effects.is_empty() {
+            let effects: Vec<Effect> = self.state.effects.drain(..).collect();
             for e in effects {
-                match e {
-                    Effect::Transport(t, cmd) => {
-                        if let Some(h) = transports.get(t.index()) {
-                            h.send(cmd);
-                        }
-                    }
-                    Effect::Reply(id, r) => {
-                        if let Some(tx) = replies.remove(&id) {
-                            clock.client_woken();
-                            let _ = tx.send((id, r));
-                        }
-                    }
-                    Effect::Status(row, code) => store.set_code(row, code),
-                    Effect::Crash(t) => {
-                        if let Some(h) = transports.get(t.index()) {
-                            for r in h.crash() {
-                                match r {
-                                    Report::Settled(s) => state.settled(t, s),
-                                    Report::PhaseDone(d) => state.phase_done(t, d),
-                                }
-                            }
-                        }
-                    }
-                    Effect::Restart(t) => {
-                        if let Some(h) = transports.get(t.index()) {
-                            h.restart();
-                        }
+                self.carry_out(e);
+            }
+        }
+    }
+
+    fn carry_out(&mut self, effect: Effect) {
+        match effect {
+            Effect::Transport(t, cmd) => {
+                if let Some(h) = self.transports.get(t.index()) {
+                    h.send(cmd);
+                }
+            }
+            Effect::Reply(id, r) => {
+                if let Some(tx) = self.replies.remove(&id) {
+                    self.clock.client_woken();
+                    let _ = tx.send((id, r));
+                }
+            }
+            Effect::Status(row, code) => self.store.set_code(row, code),
+            Effect::Crash(t) => {
+                if let Some(h) = self.transports.get(t.index()) {
+                    for r in h.crash() {
+                        self.state.report(t, r);
                     }
                 }
             }
+            Effect::Restart(t) => {
+                if let Some(h) = self.transports.get(t.index()) {
+                    h.restart();
+                }
+            }
         }
-        clock.handled();
     }
 }

@@ -11,7 +11,9 @@ use crate::mapi::constants::{
 };
 use crate::mapi::{combine, EntryId, FlushFlags, HResult};
 use crate::model::{FaultKind, FlushOrder, Scenario, Schedule, SpoolerConfig};
-use crate::protocol::{FailedAttempt, OpenPhase, PhaseDone, QueuedMsg, Settled, TransportCmd};
+use crate::protocol::{
+    FailedAttempt, OpenPhase, PhaseDone, QueuedMsg, Report, Settled, TransportCmd,
+};
 use crate::sim::{Class, Clock, FlushId, Micros, MsgId, Target, TransportId, WakeToken};
 use crate::trace::{Actor, EventKind, NdrReason, Object, Origin, Recorder};
 
@@ -590,6 +592,14 @@ impl SpoolerState {
     }
 
     // ----- reports from transports -----------------------------------------------------------
+
+    /// Transport `t` reports.
+    pub fn report(&mut self, t: TransportId, r: Report) {
+        match r {
+            Report::Settled(s) => self.settled(t, s),
+            Report::PhaseDone(d) => self.phase_done(t, d),
+        }
+    }
 
     /// Transport `t` settled some work.
     pub fn settled(&mut self, t: TransportId, s: Settled) {
