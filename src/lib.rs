@@ -1,6 +1,7 @@
 //! spoolsim: a MAPI-style mail spooler and its transports, simulated on deterministic virtual time.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![warn(clippy::too_many_lines)]
 
 pub mod bench;
 pub mod cli;

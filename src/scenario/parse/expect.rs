@@ -134,6 +134,8 @@ fn expected(kind: MetricKind) -> &'static str {
 }
 
 /// Reads one expectation's value for a metric of `kind`.
+// Split into one function per question by the parser rework; allowed until that lands here.
+#[allow(clippy::too_many_lines)]
 fn value(cx: &Ctx<'_>, key: &str, v: &Val<'_>, kind: MetricKind) -> PResult<(CmpOp, ExpectValue)> {
     let exp = expected(kind);
     let text = match v.get_ref() {
