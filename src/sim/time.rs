@@ -1,7 +1,8 @@
 //! Virtual time: microseconds since the start of a run.
 //!
-//! The contract makes every time exact to the microsecond, so time is a plain `u64` owned by the
-//! simulation, never a `tokio::time::Instant` (tokio rounds sleeps up to whole milliseconds).
+//! Every time in a run is exact to the microsecond (`docs/semantics.md`), so time is a plain `u64`
+//! owned by the simulation, never a `tokio::time::Instant` (tokio rounds sleeps up to whole
+//! milliseconds).
 
 use std::fmt;
 
