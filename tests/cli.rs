@@ -85,7 +85,7 @@ fn help_on_every_command_and_a_version() {
 }
 
 #[test]
-fn json_has_every_metric_of_the_contract() {
+fn json_has_every_documented_metric() {
     let p = temp("good.toml", GOOD);
     let o = spoolsim(&["run", p.to_str().unwrap(), "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));

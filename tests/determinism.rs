@@ -37,7 +37,7 @@ fn same_seed_same_bytes_different_seed_different_bytes() {
 }
 
 #[test]
-fn the_trace_is_in_the_contracts_order() {
+fn the_trace_is_in_the_documented_order() {
     let s = parse_scenario(OFFICE_DAY, "office-day.toml")
         .unwrap()
         .scenario;

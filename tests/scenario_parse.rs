@@ -364,7 +364,7 @@ at = "2s"
     let lan = TransportConfig::lan("lan", &["SMTP"]);
     let ras = TransportConfig::ras("dialup", &["X400"]);
     assert_eq!(s.transports, vec![lan.clone(), ras.clone()]);
-    // The contract's table, spelled out.
+    // The defaults of docs/scenario-format.md, spelled out.
     assert_eq!(lan.per_message, Dist::Fixed(0));
     assert_eq!(
         (lan.send, lan.receive),

@@ -348,7 +348,7 @@ fn bad_input_exits_2_with_a_message() {
     assert_eq!(code(&o), 2);
 }
 
-/// Nearest-rank percentile of unsorted samples, as the contract defines it.
+/// Nearest-rank percentile of unsorted samples, as `docs/metrics.md` defines it.
 fn nearest_rank(samples: &[i64], p: usize) -> i64 {
     let mut s = samples.to_vec();
     s.sort_unstable();
@@ -357,7 +357,7 @@ fn nearest_rank(samples: &[i64], p: usize) -> i64 {
 }
 
 #[test]
-fn json_has_the_contracts_fields_and_exact_statistics() {
+fn json_has_the_documented_fields_and_exact_statistics() {
     let dir = Scratch::new("json");
     let file = dir.write("s.toml", &scenario(""));
     let o = spoolsim(&["sweep", &file, "--seeds", "11..22", "--format", "json"]);
