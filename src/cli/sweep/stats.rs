@@ -4,9 +4,10 @@
 //! which worker finished first, nor on how the seeds were split across machines. So each
 //! worker folds its runs into a [`Tally`] (per metric, the raw numbers; per failed seed, its
 //! failures), tallies are merged by concatenation, and [`Tally::finish`] sorts everything into
-//! a [`Summary`] whose metrics are `{value: count}` histograms. Histograms add exactly, so a
-//! summary merged from shards is the same summary the unsharded sweep computes, down to the
-//! nearest-rank percentiles.
+//! a [`Summary`] whose metrics are `{value: count}` histograms. A histogram is the whole
+//! multiset of values, so min, max and every nearest-rank percentile follow from it exactly,
+//! and histograms add: `merge` sums the shards' histograms one shard at a time in a
+//! [`SummarySum`] and gets the summary the unsharded sweep computes, to the last digit.
 
 use std::collections::BTreeMap;
 
@@ -31,26 +32,6 @@ impl Histogram {
         }
         let n = bins.iter().map(|b| b.1).sum();
         Histogram { bins, n }
-    }
-
-    /// A histogram from `(value, count)` pairs in any order; repeated values add up and zero
-    /// counts vanish. `None` if the total overflows.
-    pub(crate) fn from_pairs(pairs: impl IntoIterator<Item = (i64, u64)>) -> Option<Self> {
-        let mut map: BTreeMap<i64, u64> = BTreeMap::new();
-        for (v, c) in pairs {
-            if c > 0 {
-                let slot = map.entry(v).or_default();
-                *slot = slot.checked_add(c)?;
-            }
-        }
-        let mut n: u64 = 0;
-        for c in map.values() {
-            n = n.checked_add(*c)?;
-        }
-        Some(Histogram {
-            bins: map.into_iter().collect(),
-            n,
-        })
     }
 
     /// How many seeds had the metric.
@@ -102,19 +83,67 @@ pub(crate) struct Summary {
     pub(crate) failed: BTreeMap<u64, Vec<String>>,
 }
 
-impl Summary {
-    /// Adds another summary of disjoint seeds to this one. `None` if a count overflows.
-    pub(crate) fn absorb(&mut self, other: Summary) -> Option<()> {
-        self.runs = self.runs.checked_add(other.runs)?;
-        for (name, h) in other.metrics {
-            let merged = match self.metrics.remove(&name) {
-                Some(mine) => Histogram::from_pairs(mine.bins.into_iter().chain(h.bins))?,
-                None => h,
-            };
-            self.metrics.insert(name, merged);
-        }
-        self.failed.extend(other.failed);
+/// A running sum of shard summaries, for `merge`: one shard is added at a time and dropped,
+/// so memory holds one histogram per metric (bounded by the distinct values of the whole
+/// sweep), never the shards. Bins go into ordered maps, so adding a shard costs its own size
+/// times a logarithm, not the size of everything merged so far.
+#[derive(Debug, Default)]
+pub(crate) struct SummarySum {
+    runs: u64,
+    metrics: BTreeMap<String, BTreeMap<i64, u64>>,
+    failed: BTreeMap<u64, Vec<String>>,
+}
+
+impl SummarySum {
+    /// Adds `runs` seeds. `None` if the count overflows.
+    pub(crate) fn add_runs(&mut self, runs: u64) -> Option<()> {
+        self.runs = self.runs.checked_add(runs)?;
         Some(())
+    }
+
+    /// Adds `(value, seeds)` pairs of one metric. `None` if a count overflows.
+    pub(crate) fn add_metric(
+        &mut self,
+        name: String,
+        bins: impl IntoIterator<Item = (i64, u64)>,
+    ) -> Option<()> {
+        let sum = self.metrics.entry(name).or_default();
+        for (v, c) in bins.into_iter().filter(|b| b.1 > 0) {
+            let slot = sum.entry(v).or_default();
+            *slot = slot.checked_add(c)?;
+        }
+        Some(())
+    }
+
+    /// Adds a failed seed; `false` (and nothing added) if it is already there.
+    pub(crate) fn add_failed(&mut self, seed: u64, failures: Vec<String>) -> bool {
+        match self.failed.entry(seed) {
+            std::collections::btree_map::Entry::Occupied(_) => false,
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(failures);
+                true
+            }
+        }
+    }
+
+    /// The summary of everything added. `None` if a metric's total overflows.
+    pub(crate) fn finish(self) -> Option<Summary> {
+        let mut metrics = BTreeMap::new();
+        for (name, bins) in self.metrics {
+            let mut n: u64 = 0;
+            for c in bins.values() {
+                n = n.checked_add(*c)?;
+            }
+            if n > 0 {
+                let bins = bins.into_iter().collect();
+                metrics.insert(name, Histogram { bins, n });
+            }
+        }
+        Some(Summary {
+            runs: self.runs,
+            metrics,
+            failed: self.failed,
+        })
     }
 }
 
@@ -214,18 +243,39 @@ mod tests {
             };
             t.add(s, [("x", v)], fail);
         }
-        let mut split = b.finish();
-        split.absorb(a.finish()).unwrap();
+        let mut sum = SummarySum::default();
+        for part in [b.finish(), a.finish()] {
+            sum.add_runs(part.runs).unwrap();
+            for (name, h) in part.metrics {
+                sum.add_metric(name, h.bins).unwrap();
+            }
+            for (seed, f) in part.failed {
+                assert!(sum.add_failed(seed, f));
+            }
+        }
+        assert!(!sum.add_failed(7, Vec::new()));
+        let split = sum.finish().unwrap();
         assert_eq!(split.metrics, whole.metrics);
         assert_eq!(split.runs, 50);
         assert_eq!(split.failed.keys().copied().collect::<Vec<_>>(), vec![7]);
     }
 
     #[test]
-    fn pairs_add_up_and_overflow_is_refused() {
-        let h = Histogram::from_pairs([(3, 2), (1, 1), (3, 1), (9, 0)]).unwrap();
-        assert_eq!(h.bins(), &[(1, 1), (3, 3)]);
-        assert_eq!(h.n(), 4);
-        assert!(Histogram::from_pairs([(1, u64::MAX), (2, 1)]).is_none());
+    fn sums_add_up_and_overflow_is_refused() {
+        let mut sum = SummarySum::default();
+        sum.add_metric("x".into(), [(3, 2), (1, 1)]).unwrap();
+        sum.add_metric("x".into(), [(3, 1), (9, 0)]).unwrap();
+        sum.add_metric("empty".into(), [(5, 0)]).unwrap();
+        let s = sum.finish().unwrap();
+        assert_eq!(s.metrics["x"].bins(), &[(1, 1), (3, 3)]);
+        assert_eq!(s.metrics["x"].n(), 4);
+        assert!(!s.metrics.contains_key("empty"));
+        let mut sum = SummarySum::default();
+        sum.add_metric("x".into(), [(1, u64::MAX)]).unwrap();
+        assert!(sum.add_metric("x".into(), [(1, 1)]).is_none());
+        let mut sum = SummarySum::default();
+        sum.add_metric("x".into(), [(1, u64::MAX), (2, 1)]).unwrap();
+        assert!(sum.finish().is_none());
+        assert!(SummarySum::default().add_runs(u64::MAX).is_some());
     }
 }
