@@ -29,7 +29,11 @@ fn thousand_shards(name: &str, seeds: &str) -> Option<(u64, u64)> {
         let files = scrambled(&write_shards(&sub, &file, seeds, of));
         // Named relative to their folder, so the list of names is the same size as a glob's.
         let mut args: Vec<String> = vec!["merge".into(), "--format".into(), "json".into()];
-        args.extend(files.iter().map(|f| f.rsplit('/').next().unwrap().to_string()));
+        args.extend(
+            files
+                .iter()
+                .map(|f| f.rsplit('/').next().unwrap().to_string()),
+        );
         let (kib, merged) = match peak_rss_kib(&args, &sub, &dir) {
             Some((kib, o)) => (Some(kib), o),
             None => (None, merge(&files, "json")),
@@ -164,7 +168,9 @@ fn foreign_duplicated_and_overlapping_shards_are_refused_naming_the_file() {
         }
     };
     // Another spoolsim version.
-    let old = altered(&dir, &two[1], "old.json", |v| v["spoolsim"] = "0.0.1".into());
+    let old = altered(&dir, &two[1], "old.json", |v| {
+        v["spoolsim"] = "0.0.1".into()
+    });
     refused(
         &[two[0].clone(), old.clone()],
         &[&old, "written by spoolsim 0.0.1"],
@@ -175,17 +181,27 @@ fn foreign_duplicated_and_overlapping_shards_are_refused_naming_the_file() {
     });
     refused(
         &[two[0].clone(), set.clone()],
-        &[&set, &two[0], "other overrides: [transport.lan.failure_rate=0.1] vs []"],
+        &[
+            &set,
+            &two[0],
+            "other overrides: [transport.lan.failure_rate=0.1] vs []",
+        ],
     );
     // Another scenario text (its hash), even under the same name and file name.
     let edited = dir.write("edited.toml", &TINY.replace("count = 3", "count = 4"));
     let other = spoolsim(&[
         "sweep", &edited, "--seeds", "1..20", "--shard", "2/2", "--format", "json",
     ]);
-    let other = altered(&dir, &dir.write("o.json", &stdout(&other)), "o2.json", |v| {
-        v["file"] = file.clone().into()
-    });
-    refused(&[two[0].clone(), other.clone()], &[&other, "another scenario"]);
+    let other = altered(
+        &dir,
+        &dir.write("o.json", &stdout(&other)),
+        "o2.json",
+        |v| v["file"] = file.clone().into(),
+    );
+    refused(
+        &[two[0].clone(), other.clone()],
+        &[&other, "another scenario"],
+    );
     // Another seed range.
     let wider = spoolsim(&[
         "sweep", &file, "--seeds", "1..21", "--shard", "2/2", "--format", "json",

@@ -209,7 +209,10 @@ fn no_engine_is_a_usage_error_naming_the_variables() {
     let err = run(&[("SPOOLSIM_SHARD", "5/4")]);
     assert!(err.contains("SPOOLSIM_SHARD=`5/4`"), "{err}");
     let err = run(&[("JOB_COMPLETION_INDEX", "4"), ("SPOOLSIM_SHARDS", "4")]);
-    assert!(err.contains("JOB_COMPLETION_INDEX=4") && err.contains("5/4"), "{err}");
+    assert!(
+        err.contains("JOB_COMPLETION_INDEX=4") && err.contains("5/4"),
+        "{err}"
+    );
     let err = run(&[("SLURM_ARRAY_TASK_ID", "0"), ("SPOOLSIM_SHARDS", "4")]);
     assert!(err.contains("SLURM_ARRAY_TASK_ID=0"), "{err}");
     // A Kubernetes index without the shard count; a Slurm ID off the array's grid.

@@ -127,7 +127,11 @@ pub fn ran(o: &Output) -> bool {
 /// and returns their paths in shard order.
 pub fn write_shards(dir: &Path, file: &str, seeds: &str, of: u64) -> Vec<String> {
     let paths: Vec<String> = (1..=of)
-        .map(|i| dir.join(format!("shard-{i}-of-{of}.json")).display().to_string())
+        .map(|i| {
+            dir.join(format!("shard-{i}-of-{of}.json"))
+                .display()
+                .to_string()
+        })
         .collect();
     let threads = 4u64;
     std::thread::scope(|s| {

@@ -83,14 +83,71 @@ pub(crate) struct Summary {
     pub(crate) failed: BTreeMap<u64, Vec<String>>,
 }
 
+/// One metric's running sum of histograms: sorted, distinct `(value, count)` bins, and bins
+/// added since the last fold. Folding sorts the new bins into the old ones once they are a
+/// quarter as many, so a shard costs about its own size times a logarithm (not the size of
+/// everything merged so far), and memory is 16 bytes per distinct value plus that quarter,
+/// whatever the number and order of the shards.
+#[derive(Debug, Default)]
+struct BinSum {
+    sorted: Vec<(i64, u64)>,
+    pending: Vec<(i64, u64)>,
+}
+
+impl BinSum {
+    /// Bins that never wait for a fold (a metric with few values folds rarely).
+    const SMALL: usize = 4096;
+
+    fn add(&mut self, bins: impl IntoIterator<Item = (i64, u64)>) -> Option<()> {
+        self.pending.extend(bins.into_iter().filter(|b| b.1 > 0));
+        if self.pending.len() >= (self.sorted.len() / 4).max(Self::SMALL) {
+            self.fold()?;
+        }
+        Some(())
+    }
+
+    /// Sorts the pending bins into the sorted ones, adding the counts of equal values.
+    /// `None` if a count overflows.
+    fn fold(&mut self) -> Option<()> {
+        let mut all = std::mem::take(&mut self.sorted);
+        all.reserve_exact(self.pending.len());
+        all.append(&mut self.pending);
+        all.sort_unstable_by_key(|b| b.0);
+        let mut kept = 0;
+        for k in 0..all.len() {
+            if kept > 0 && all[kept - 1].0 == all[k].0 {
+                all[kept - 1].1 = all[kept - 1].1.checked_add(all[k].1)?;
+            } else {
+                all[kept] = all[k];
+                kept += 1;
+            }
+        }
+        all.truncate(kept);
+        self.sorted = all;
+        Some(())
+    }
+
+    /// The histogram, or `None` if a count overflows; an empty one when nothing was added.
+    fn finish(mut self) -> Option<Histogram> {
+        self.fold()?;
+        let mut n: u64 = 0;
+        for b in &self.sorted {
+            n = n.checked_add(b.1)?;
+        }
+        Some(Histogram {
+            bins: self.sorted,
+            n,
+        })
+    }
+}
+
 /// A running sum of shard summaries, for `merge`: one shard is added at a time and dropped,
 /// so memory holds one histogram per metric (bounded by the distinct values of the whole
-/// sweep), never the shards. Bins go into ordered maps, so adding a shard costs its own size
-/// times a logarithm, not the size of everything merged so far.
+/// sweep), never the shards.
 #[derive(Debug, Default)]
 pub(crate) struct SummarySum {
     runs: u64,
-    metrics: BTreeMap<String, BTreeMap<i64, u64>>,
+    metrics: BTreeMap<String, BinSum>,
     failed: BTreeMap<u64, Vec<String>>,
 }
 
@@ -107,12 +164,7 @@ impl SummarySum {
         name: String,
         bins: impl IntoIterator<Item = (i64, u64)>,
     ) -> Option<()> {
-        let sum = self.metrics.entry(name).or_default();
-        for (v, c) in bins.into_iter().filter(|b| b.1 > 0) {
-            let slot = sum.entry(v).or_default();
-            *slot = slot.checked_add(c)?;
-        }
-        Some(())
+        self.metrics.entry(name).or_default().add(bins)
     }
 
     /// Adds a failed seed; `false` (and nothing added) if it is already there.
@@ -130,13 +182,9 @@ impl SummarySum {
     pub(crate) fn finish(self) -> Option<Summary> {
         let mut metrics = BTreeMap::new();
         for (name, bins) in self.metrics {
-            let mut n: u64 = 0;
-            for c in bins.values() {
-                n = n.checked_add(*c)?;
-            }
-            if n > 0 {
-                let bins = bins.into_iter().collect();
-                metrics.insert(name, Histogram { bins, n });
+            let h = bins.finish()?;
+            if h.n > 0 {
+                metrics.insert(name, h);
             }
         }
         Some(Summary {
@@ -261,6 +309,23 @@ mod tests {
     }
 
     #[test]
+    fn folding_gives_the_same_histogram_in_any_order_and_split() {
+        let values: Vec<i64> = (0..50_000).map(|k| (k * 7919) % 20_011 - 10_000).collect();
+        let whole = Histogram::from_samples(values.clone());
+        for parts in [1, 3, 1000] {
+            let mut sum = BinSum::default();
+            for p in (0..parts).rev() {
+                let part: Vec<i64> = values.iter().skip(p).step_by(parts).copied().collect();
+                sum.add(Histogram::from_samples(part).bins).unwrap();
+                let bound = (sum.sorted.len() / 4).max(BinSum::SMALL);
+                assert!(sum.pending.len() < bound, "folded along the way");
+                assert!(sum.sorted.len() <= 20_011);
+            }
+            assert_eq!(sum.finish().unwrap(), whole, "{parts} parts");
+        }
+    }
+
+    #[test]
     fn sums_add_up_and_overflow_is_refused() {
         let mut sum = SummarySum::default();
         sum.add_metric("x".into(), [(3, 2), (1, 1)]).unwrap();
@@ -272,7 +337,8 @@ mod tests {
         assert!(!s.metrics.contains_key("empty"));
         let mut sum = SummarySum::default();
         sum.add_metric("x".into(), [(1, u64::MAX)]).unwrap();
-        assert!(sum.add_metric("x".into(), [(1, 1)]).is_none());
+        sum.add_metric("x".into(), [(1, 1)]).unwrap();
+        assert!(sum.finish().is_none());
         let mut sum = SummarySum::default();
         sum.add_metric("x".into(), [(1, u64::MAX), (2, 1)]).unwrap();
         assert!(sum.finish().is_none());
