@@ -376,15 +376,18 @@ fn the_slurm_scripts_work_with_the_variables_slurm_sets() {
     );
     assert_ne!(code(&o), 0);
     assert!(stderr(&o).contains("SPOOLSIM_SHARDS"), "{}", stderr(&o));
-    // Tasks 1..4 of --array=1-4, in any order; task 3 first run on a node that had
-    // SLURM_ARRAY_TASK_COUNT of a one-task rerun.
+    // Tasks 1..4 of --array=1-4, in any order; task 3 as a one-task rerun (--array=3), and
+    // task 2 submitted from a shell that had a CI matrix's SPOOLSIM_SHARD (Slurm decides).
     for id in ["4", "1", "3", "2"] {
-        let vars = [
+        let mut vars = vec![
             ("SLURM_ARRAY_TASK_ID", id),
             ("SLURM_ARRAY_TASK_MIN", if id == "3" { "3" } else { "1" }),
             ("SLURM_ARRAY_TASK_COUNT", if id == "3" { "1" } else { "4" }),
             ("SPOOLSIM_SHARDS", "4"),
         ];
+        if id == "2" {
+            vars.push(("SPOOLSIM_SHARD", "1/4"));
+        }
         let o = shell(&["bash"], &sweep, &scratch.0, &env(&vars), &path);
         assert_eq!(code(&o), 0, "task {id}: {}", stderr(&o));
         assert!(out.join(format!("shard-{id}-of-4.json")).exists());
