@@ -113,15 +113,27 @@ fn whole(file: &str) -> (Vec<u8>, Vec<u8>) {
     (text.stdout, json.stdout)
 }
 
-#[test]
-fn the_kubernetes_indexed_job_and_merge_step_work() {
+/// What the Indexed Job's manifest says, once checked for the fields that make it work.
+struct IndexedJob {
+    claim: String,
+    completions: u64,
+    env: BTreeMap<String, String>,
+    script: String,
+    /// Where the shared volume is mounted.
+    out: String,
+    /// The scenario's file name on the scenario volume.
+    scenario_name: String,
+}
+
+fn indexed_job() -> IndexedJob {
     let docs = yaml_docs("deploy/kubernetes/sweep.yaml");
     let claim = doc(&docs, "PersistentVolumeClaim");
-    let claim_name = claim["metadata"]["name"].as_str().unwrap();
-    assert!(claim["spec"]["accessModes"]
-        .as_array()
-        .unwrap()
-        .contains(&"ReadWriteMany".into()));
+    let modes = claim["spec"]["accessModes"].as_array().unwrap();
+    assert!(
+        modes.contains(&"ReadWriteMany".into()),
+        "pods on many nodes write it"
+    );
+    let claim = claim["metadata"]["name"].as_str().unwrap().to_string();
     let job = &doc(&docs, "Job")["spec"];
     assert_eq!(job["completionMode"], "Indexed");
     let completions = job["completions"].as_u64().unwrap();
@@ -133,73 +145,78 @@ fn the_kubernetes_indexed_job_and_merge_step_work() {
     // The shard count is the Job's: a mismatch would leave shards out or run some twice.
     assert_eq!(env["SPOOLSIM_SHARDS"], completions.to_string());
     assert_eq!(container["command"], serde_json::json!(["/bin/sh", "-c"]));
-    let script = container["args"][0].as_str().unwrap();
-    assert!(
-        script.contains(
-            r#"spoolsim sweep "$SCENARIO" --seeds "$SEEDS" --shard auto --jobs 1 --format json"#
-        ),
-        "{script}"
-    );
-    let out = claim_mount(pod, container, claim_name);
-    assert!(script.contains(&format!(
-        "{out}/shards/shard-$((JOB_COMPLETION_INDEX + 1))-of-$SPOOLSIM_SHARDS.json"
-    )));
-    let scenario_volume = pod["volumes"]
-        .as_array()
-        .unwrap()
+    let script = container["args"][0].as_str().unwrap().to_string();
+    let command =
+        r#"spoolsim sweep "$SCENARIO" --seeds "$SEEDS" --shard auto --jobs 1 --format json"#;
+    assert!(script.contains(command), "{script}");
+    let out = claim_mount(pod, container, &claim);
+    let shard =
+        format!("{out}/shards/shard-$((JOB_COMPLETION_INDEX + 1))-of-$SPOOLSIM_SHARDS.json");
+    assert!(script.contains(&shard), "{script}");
+    let volumes = pod["volumes"].as_array().unwrap();
+    let scenario_volume = volumes
         .iter()
         .find(|v| v.get("configMap").is_some())
         .unwrap();
     let scenario_dir = mount_of(container, scenario_volume["name"].as_str().unwrap());
     let scenario_name = env["SCENARIO"]
         .strip_prefix(&format!("{scenario_dir}/"))
-        .expect("SCENARIO is on the scenario volume");
+        .expect("SCENARIO is on the scenario volume")
+        .to_string();
+    IndexedJob {
+        claim,
+        completions,
+        env,
+        script,
+        out,
+        scenario_name,
+    }
+}
 
+/// Runs merge.yaml's pod script with the shared volume at `volume`.
+fn run_merge_pod(job: &IndexedJob, volume: &Path, cwd: &Path, path: &str) -> Output {
+    let docs = yaml_docs("deploy/kubernetes/merge.yaml");
+    let pod = &doc(&docs, "Job")["spec"]["template"]["spec"];
+    let merger = &pod["containers"][0];
+    let out = claim_mount(pod, merger, &job.claim);
+    let env = env_of(merger);
+    assert_eq!(env["SPOOLSIM_SHARDS"], job.completions.to_string());
+    let script = merger["args"][0].as_str().unwrap();
+    assert!(script.contains(&format!(
+        "spoolsim merge --format json {out}/shards/shard-*-of-\"$SPOOLSIM_SHARDS\".json"
+    )));
+    let local = script.replace(&format!("{out}/"), &format!("{}/", volume.display()));
+    shell(&["/bin/sh", "-c"], &local, cwd, &env, path)
+}
+
+#[test]
+fn the_kubernetes_indexed_job_and_merge_step_work() {
+    let job = indexed_job();
     // Run every index here, the volumes mapped to scratch folders.
     let scratch = Scratch::new("kubernetes");
     let (volume, configmap) = (scratch.0.join("volume"), scratch.0.join("configmap"));
     std::fs::create_dir_all(&volume).unwrap();
     std::fs::create_dir_all(&configmap).unwrap();
-    std::fs::write(configmap.join(scenario_name), TINY).unwrap();
-    let scenario = configmap.join(scenario_name).display().to_string();
+    let scenario = configmap.join(&job.scenario_name);
+    std::fs::write(&scenario, TINY).unwrap();
+    let scenario = scenario.display().to_string();
     let path = path_with(&bin_dir(&scratch));
-    let local = |s: &str| s.replace(&format!("{out}/"), &format!("{}/", volume.display()));
-    let mut pod_env = env.clone();
+    let local = job
+        .script
+        .replace(&format!("{}/", job.out), &format!("{}/", volume.display()));
+    let mut pod_env = job.env.clone();
     pod_env.insert("SCENARIO".into(), scenario.clone());
     pod_env.insert("SEEDS".into(), SEEDS.into());
-    for index in 0..completions {
+    for index in 0..job.completions {
         pod_env.insert("JOB_COMPLETION_INDEX".into(), index.to_string());
-        let o = shell(
-            &["/bin/sh", "-c"],
-            &local(script),
-            &scratch.0,
-            &pod_env,
-            &path,
-        );
+        let o = shell(&["/bin/sh", "-c"], &local, &scratch.0, &pod_env, &path);
         assert_eq!(code(&o), 0, "index {index}: {}", stderr(&o));
     }
     let shards = std::fs::read_dir(volume.join("shards")).unwrap().count() as u64;
-    assert_eq!(shards, completions);
+    assert_eq!(shards, job.completions);
 
     // The merge step reads the same claim and writes the merged sweep.
-    let merge_docs = yaml_docs("deploy/kubernetes/merge.yaml");
-    let merge_pod = &doc(&merge_docs, "Job")["spec"]["template"]["spec"];
-    let merger = &merge_pod["containers"][0];
-    let merge_out = claim_mount(merge_pod, merger, claim_name);
-    let merge_env = env_of(merger);
-    assert_eq!(merge_env["SPOOLSIM_SHARDS"], completions.to_string());
-    let merge_script = merger["args"][0].as_str().unwrap();
-    assert!(merge_script.contains(&format!(
-        "spoolsim merge --format json {merge_out}/shards/shard-*-of-\"$SPOOLSIM_SHARDS\".json"
-    )));
-    let local = |s: &str| s.replace(&format!("{merge_out}/"), &format!("{}/", volume.display()));
-    let o = shell(
-        &["/bin/sh", "-c"],
-        &local(merge_script),
-        &scratch.0,
-        &merge_env,
-        &path,
-    );
+    let o = run_merge_pod(&job, &volume, &scratch.0, &path);
     assert_eq!(code(&o), 1, "failed seeds fail the merge: {}", stderr(&o));
     let (text, json) = whole(&scenario);
     assert!(std::fs::read(volume.join("sweep.json")).unwrap() == json);
@@ -244,20 +261,22 @@ fn with_of<'a>(steps: &'a [Value], action: &str, name: Option<&str>) -> &'a Valu
         .unwrap_or_else(|| panic!("no {action} step"))["with"]
 }
 
-#[test]
-fn the_github_actions_matrix_and_merge_job_work() {
-    let wf = &yaml_docs("deploy/github/sweep.yml")[0];
-    let inputs = &wf["on"]["workflow_dispatch"]["inputs"];
-    assert!(inputs["scenario"]["default"].is_string() && inputs["seeds"]["default"].is_string());
-    let jobs = &wf["jobs"];
-    let (build, shard, merge_job) = (&jobs["build"], &jobs["shard"], &jobs["merge"]);
-    assert_eq!(shard["needs"], "build");
-    assert_eq!(merge_job["needs"], "shard");
-    let build_steps = build["steps"].as_array().unwrap();
-    let binary = with_of(build_steps, "actions/upload-artifact", Some("spoolsim"));
-    assert_eq!(binary["path"], "target/release/spoolsim");
-    assert_eq!(shard["strategy"]["fail-fast"], false);
-    let matrix: Vec<u64> = shard["strategy"]["matrix"]["shard"]
+/// How GitHub Actions runs a `run:` step.
+const BASH: [&str; 6] = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"];
+
+/// A runner's folder with `spoolsim` at `bin` (as the artifact download puts it).
+fn runner(scratch: &Scratch, name: &str, bin: &str) -> (PathBuf, PathBuf) {
+    let dir = scratch.0.join(name);
+    let bin = dir.join(bin);
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(sweep_support::bin(), bin.join("spoolsim")).unwrap();
+    (dir, bin)
+}
+
+/// The matrix's shards, checked to be 1..N.
+fn matrix_of(shard_job: &Value) -> Vec<u64> {
+    assert_eq!(shard_job["strategy"]["fail-fast"], false);
+    let matrix: Vec<u64> = shard_job["strategy"]["matrix"]["shard"]
         .as_array()
         .unwrap()
         .iter()
@@ -269,21 +288,28 @@ fn the_github_actions_matrix_and_merge_job_work() {
         (1..=n).collect::<Vec<_>>(),
         "shards 1..N, each once"
     );
+    matrix
+}
 
-    let scratch = Scratch::new("github");
-    let file = scratch.write("tiny.toml", TINY);
+/// Runs the shard job once per matrix entry over `file`; returns the folder that holds what
+/// their uploads would hold.
+fn run_shard_jobs(wf: &Value, scratch: &Scratch, file: &str) -> PathBuf {
+    let shard = &wf["jobs"]["shard"];
+    let matrix = matrix_of(shard);
     let (run, after) = step_with(shard, "spoolsim sweep");
-    assert!(run.contains(
-        r#"bin/spoolsim sweep "$SCENARIO" --seeds "$SEEDS" --shard auto --format json > "shards/shard-"#
-    ));
-    let upload = with_of(after, "actions/upload-artifact", None);
-    assert_eq!(upload["path"], "shards/");
+    let command = r#"bin/spoolsim sweep "$SCENARIO" --seeds "$SEEDS" --shard auto --format json > "shards/shard-"#;
+    assert!(run.contains(command), "{run}");
+    assert_eq!(
+        with_of(after, "actions/upload-artifact", None)["path"],
+        "shards/"
+    );
     let artifacts = scratch.0.join("artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
     for i in &matrix {
         let values: BTreeMap<&str, String> = [
             ("matrix.shard", i.to_string()),
-            ("strategy.job-total", n.to_string()),
-            ("inputs.scenario", file.clone()),
+            ("strategy.job-total", matrix.len().to_string()),
+            ("inputs.scenario", file.to_string()),
             ("inputs.seeds", SEEDS.to_string()),
         ]
         .into();
@@ -293,42 +319,35 @@ fn the_github_actions_matrix_and_merge_job_work() {
                 env.insert(k.clone(), expand(v.as_str().unwrap(), &values));
             }
         }
-        assert_eq!(env["SPOOLSIM_SHARD"], format!("{i}/{n}"));
-        let job_dir = scratch.0.join(format!("runner-{i}"));
-        let bin = job_dir.join("bin");
-        std::fs::create_dir_all(&bin).unwrap();
-        std::os::unix::fs::symlink(sweep_support::bin(), bin.join("spoolsim")).unwrap();
-        let bash = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"];
-        let o = shell(
-            &bash,
-            &expand(run, &values),
-            &job_dir,
-            &env,
-            &path_with(&bin),
-        );
+        assert_eq!(env["SPOOLSIM_SHARD"], format!("{i}/{}", matrix.len()));
+        let (dir, bin) = runner(scratch, &format!("runner-{i}"), "bin");
+        let o = shell(&BASH, &expand(run, &values), &dir, &env, &path_with(&bin));
         assert_eq!(code(&o), 0, "shard {i}: {}", stderr(&o));
         // upload-artifact keeps the files under the uploaded folder.
-        for f in std::fs::read_dir(job_dir.join("shards")).unwrap() {
+        for f in std::fs::read_dir(dir.join("shards")).unwrap() {
             let f = f.unwrap();
-            std::fs::create_dir_all(&artifacts).unwrap();
             std::fs::copy(f.path(), artifacts.join(f.file_name())).unwrap();
         }
     }
+    artifacts
+}
 
-    let merge_steps = merge_job["steps"].as_array().unwrap();
-    let binary = with_of(merge_steps, "actions/download-artifact", Some("spoolsim"));
-    let shards = merge_steps
+/// Runs the merge job on the shard artifacts; returns its folder, its output and the run
+/// summary it wrote.
+fn run_merge_job(wf: &Value, scratch: &Scratch, artifacts: &Path) -> (PathBuf, Output, String) {
+    let merge_job = &wf["jobs"]["merge"];
+    assert_eq!(merge_job["needs"], "shard");
+    let steps = merge_job["steps"].as_array().unwrap();
+    let binary = with_of(steps, "actions/download-artifact", Some("spoolsim"));
+    let shards = steps
         .iter()
         .find(|s| s["with"]["pattern"] == "shard-*")
         .expect("a download of every shard artifact");
     assert_eq!(shards["with"]["merge-multiple"], true);
-    let runner = scratch.0.join("runner-merge");
-    let bin = runner.join(binary["path"].as_str().unwrap());
-    std::fs::create_dir_all(&bin).unwrap();
-    std::os::unix::fs::symlink(sweep_support::bin(), bin.join("spoolsim")).unwrap();
-    let into = runner.join(shards["with"]["path"].as_str().unwrap());
+    let (dir, bin) = runner(scratch, "runner-merge", binary["path"].as_str().unwrap());
+    let into = dir.join(shards["with"]["path"].as_str().unwrap());
     std::fs::create_dir_all(&into).unwrap();
-    for f in std::fs::read_dir(&artifacts).unwrap() {
+    for f in std::fs::read_dir(artifacts).unwrap() {
         let f = f.unwrap();
         std::fs::copy(f.path(), into.join(f.file_name())).unwrap();
     }
@@ -336,13 +355,28 @@ fn the_github_actions_matrix_and_merge_job_work() {
     let summary = scratch.0.join("summary.md");
     let env: BTreeMap<String, String> =
         [("GITHUB_STEP_SUMMARY".into(), summary.display().to_string())].into();
-    let bash = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"];
-    let o = shell(&bash, run, &runner, &env, &path_with(&bin));
+    let o = shell(&BASH, run, &dir, &env, &path_with(&bin));
+    (dir, o, std::fs::read_to_string(summary).unwrap_or_default())
+}
+
+#[test]
+fn the_github_actions_matrix_and_merge_job_work() {
+    let wf = &yaml_docs("deploy/github/sweep.yml")[0];
+    let inputs = &wf["on"]["workflow_dispatch"]["inputs"];
+    assert!(inputs["scenario"]["default"].is_string() && inputs["seeds"]["default"].is_string());
+    assert_eq!(wf["jobs"]["shard"]["needs"], "build");
+    let build_steps = wf["jobs"]["build"]["steps"].as_array().unwrap();
+    let binary = with_of(build_steps, "actions/upload-artifact", Some("spoolsim"));
+    assert_eq!(binary["path"], "target/release/spoolsim");
+
+    let scratch = Scratch::new("github");
+    let file = scratch.write("tiny.toml", TINY);
+    let artifacts = run_shard_jobs(wf, &scratch, &file);
+    let (dir, o, summary) = run_merge_job(wf, &scratch, &artifacts);
     assert_eq!(code(&o), 1, "failed seeds fail the merge: {}", stderr(&o));
     let (text, json) = whole(&file);
-    assert!(std::fs::read(runner.join("sweep.json")).unwrap() == json);
-    assert!(std::fs::read(runner.join("sweep.txt")).unwrap() == text);
-    let summary = std::fs::read_to_string(summary).unwrap();
+    assert!(std::fs::read(dir.join("sweep.json")).unwrap() == json);
+    assert!(std::fs::read(dir.join("sweep.txt")).unwrap() == text);
     assert!(summary.contains(&String::from_utf8(text).unwrap()));
 }
 

@@ -224,15 +224,26 @@ fn foreign_duplicated_and_overlapping_shards_are_refused_naming_the_file() {
         &[two[1].clone(), three[1].clone()],
         &[&two[1], &three[1], "overlap", "seed 2"],
     );
-    // Splits of different N that fit together merge; ones that leave a hole are named so.
-    let four = dir.0.join("four");
+}
+
+#[test]
+fn splits_of_different_n_merge_when_they_fit_together() {
+    let dir = Scratch::new("mixed");
+    let file = dir.write("tiny.toml", TINY);
+    let (two, four) = (dir.0.join("two"), dir.0.join("four"));
+    std::fs::create_dir_all(&two).unwrap();
     std::fs::create_dir_all(&four).unwrap();
+    let two = write_shards(&two, &file, "1..20", 2);
     let four = write_shards(&four, &file, "1..20", 4);
     let whole = spoolsim(&["sweep", &file, "--seeds", "1..20"]);
+    // 1/2 runs positions 0, 2, 4, ...; 2/4 and 4/4 run the odd ones between them.
     let mixed = merge(&[four[3].clone(), two[0].clone(), four[1].clone()], "text");
     assert!(mixed.stdout == whole.stdout, "{}", stderr(&mixed));
-    refused(
-        &[two[0].clone(), four[1].clone()],
-        &["do not cover seeds 1..20", "the first is seed 4"],
+    let o = merge(&[two[0].clone(), four[1].clone()], "text");
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("do not cover seeds 1..20") && err.contains("the first is seed 4"),
+        "{err}"
     );
 }

@@ -10,6 +10,9 @@ use sweep_support::*;
 
 const SEEDS: &str = "1..30";
 
+/// Environment variables as an engine sets them.
+type Env<'a> = &'a [(&'a str, &'a str)];
+
 /// `--shard auto` under `env`, as JSON.
 fn auto(file: &str, env: &[(&str, &str)]) -> Value {
     let o = spoolsim_env(
@@ -39,11 +42,9 @@ fn without_engine(mut v: Value) -> Value {
     v
 }
 
-#[test]
-fn each_engines_variables_pick_the_right_shard() {
-    let dir = Scratch::new("auto");
-    let file = dir.write("tiny.toml", TINY);
-    let cases: Vec<(&[(&str, &str)], &str, &str)> = vec![
+/// Engine variables, the shard they give and the engine recorded.
+fn cases() -> Vec<(Env<'static>, &'static str, &'static str)> {
+    vec![
         (&[("SPOOLSIM_SHARD", "3/4")], "3/4", "environment"),
         (
             &[("JOB_COMPLETION_INDEX", "0"), ("SPOOLSIM_SHARDS", "4")],
@@ -114,8 +115,14 @@ fn each_engines_variables_pick_the_right_shard() {
             "2/4",
             "kubernetes",
         ),
-    ];
-    for (env, shard, engine) in cases {
+    ]
+}
+
+#[test]
+fn each_engines_variables_pick_the_right_shard() {
+    let dir = Scratch::new("auto");
+    let file = dir.write("tiny.toml", TINY);
+    for (env, shard, engine) in cases() {
         let got = auto(&file, env);
         let (i, n) = shard.split_once('/').unwrap();
         let (i, n): (u64, u64) = (i.parse().unwrap(), n.parse().unwrap());
@@ -140,7 +147,7 @@ fn each_engines_variables_pick_the_right_shard() {
 fn shards_from_different_engines_merge_into_the_whole_sweep() {
     let dir = Scratch::new("engines");
     let file = dir.write("tiny.toml", TINY);
-    let envs: [&[(&str, &str)]; 4] = [
+    let envs: [Env; 4] = [
         &[("SPOOLSIM_SHARD", "1/4")],
         &[("JOB_COMPLETION_INDEX", "1"), ("SPOOLSIM_SHARDS", "4")],
         &[("SLURM_ARRAY_TASK_ID", "3"), ("SPOOLSIM_SHARDS", "4")],

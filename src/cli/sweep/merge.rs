@@ -23,6 +23,9 @@ const LISTED: usize = 10;
 /// Why shard outputs do not merge. Every message names the file (or shard) at fault.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum MergeError {
+    /// No file was given.
+    #[error("merge needs the shard outputs to merge: spoolsim merge FILE...")]
+    NoFiles,
     /// The file cannot be read.
     #[error("{file}: cannot read: {reason}")]
     Unreadable {
@@ -237,13 +240,7 @@ pub(crate) fn merge_files(files: &[PathBuf]) -> Result<Report, MergeError> {
         };
         merger.insert(m).add(i, shard)?;
     }
-    match merger {
-        Some(m) => m.finish(),
-        None => Err(MergeError::Invalid {
-            file: "merge".into(),
-            reason: "no shard outputs were given".into(),
-        }),
-    }
+    merger.ok_or(MergeError::NoFiles)?.finish()
 }
 
 impl<'a> Merger<'a> {
@@ -414,11 +411,22 @@ impl<'a> Merger<'a> {
         self.covered[(pos / 64) as usize] & (1u64 << (pos % 64)) != 0
     }
 
+    /// How many positions no shard ran, and the first of them.
+    fn uncovered(&self) -> (u64, Option<u64>) {
+        let ran: u64 = self.covered.iter().map(|w| u64::from(w.count_ones())).sum();
+        let first = self
+            .covered
+            .iter()
+            .position(|&w| w != u64::MAX)
+            .map(|k| k as u64 * 64 + u64::from(self.covered[k].trailing_ones()))
+            .filter(|&p| p < self.total);
+        (self.total - ran, first)
+    }
+
     /// The report, once every run is covered.
     fn finish(self) -> Result<Report, MergeError> {
-        let uncovered = (0..self.total).filter(|&p| !self.is_covered(p));
-        let count = uncovered.clone().count() as u64;
-        if let Some(first) = uncovered.clone().next() {
+        let (count, first) = self.uncovered();
+        if let Some(first) = first {
             let of = self.shards[0].of;
             if self.shards.iter().any(|s| s.of != of) {
                 let seeds = self.reference.grid.seeds;
