@@ -39,7 +39,7 @@ impl Outcome {
     /// Computes metrics and checks for a run of `scenario`.
     pub fn new(scenario: &Scenario, run: RunResult) -> Self {
         let metrics = metrics::compute(&run, scenario.flushes.len(), scenario.procedures.len());
-        let checks = expect::check(&scenario.expect, &metrics);
+        let checks = expect::check_scenario(scenario, &metrics);
         let (conserved, conservation) = expect::conservation(&metrics);
         Outcome {
             scenario: scenario.clone(),

@@ -3,12 +3,12 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use toml::de::DeValue;
+use toml::de::{DeTable, DeValue};
 
 use super::reader::{describe, duration_text, in_order, int_value, Ctx, PResult, Tbl, Val};
 use crate::mapi::HResult;
 use crate::scenario::error::{clip, closest, ErrorKind};
-use crate::scenario::metric_names::{metric_kind, MetricKind};
+use crate::scenario::metric_names::{canonical, check_metric_name, metric_kind, MetricKind};
 use crate::scenario::model::{CmpOp, ExpectValue, Expectation, Scenario};
 
 /// The words `[expect]` accepts besides result names.
@@ -47,21 +47,11 @@ struct Entry<'a, 'i> {
     value: &'a Val<'i>,
 }
 
-/// Reads `[expect]`, in file order.
-pub(super) fn expectations(
-    cx: &Ctx<'_>,
-    root: &Tbl<'_, '_>,
-    scenario: &Scenario,
-) -> PResult<Vec<Expectation>> {
-    let Some(v) = root.get("expect") else {
-        return Ok(Vec::new());
-    };
-    let DeValue::Table(table) = v.get_ref() else {
-        return Err(cx.wrong("expect", v, "an [expect] table of metric = value"));
-    };
+/// Every `metric = value` of `[expect]`, flattened, in file order. Dotted keys written
+/// without quotes are nested tables: they are joined with '.'. The toml parser bounds nesting,
+/// and this walk uses an explicit stack anyway.
+fn entries<'a, 'i>(cx: &Ctx<'_>, table: &'a DeTable<'i>) -> Vec<Entry<'a, 'i>> {
     let mut entries = Vec::new();
-    // Dotted keys written without quotes are nested tables: flatten them with '.'. The toml
-    // parser bounds nesting, and this walk uses an explicit stack anyway.
     let mut stack = vec![(String::new(), table)];
     while let Some((prefix, t)) = stack.pop() {
         for (k, val) in in_order(t) {
@@ -71,13 +61,11 @@ pub(super) fn expectations(
                 format!("{prefix}.{}", k.get_ref())
             };
             match val.get_ref() {
-                DeValue::Table(inner) if inner.is_empty() => {
-                    return Err(cx.invalid(
-                        &format!("expect.{}", clip(&name)),
-                        val,
-                        "expected metric = value entries, found an empty table",
-                    ))
-                }
+                DeValue::Table(inner) if inner.is_empty() => cx.report(cx.invalid(
+                    &format!("expect.{}", clip(&name)),
+                    val,
+                    "expected metric = value entries, found an empty table",
+                )),
                 DeValue::Table(inner) => stack.push((name, inner)),
                 _ => entries.push(Entry {
                     name,
@@ -88,38 +76,63 @@ pub(super) fn expectations(
         }
     }
     entries.sort_by_key(|e| e.key_span.start);
+    entries
+}
 
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+/// Reads `[expect]`, in file order; each bad entry is reported and left out.
+pub(super) fn expectations(
+    cx: &Ctx<'_>,
+    root: &Tbl<'_, '_>,
+    scenario: &Scenario,
+) -> Vec<Expectation> {
+    let Some(v) = root.get("expect") else {
+        return Vec::new();
+    };
+    let DeValue::Table(table) = v.get_ref() else {
+        cx.report(cx.wrong("expect", v, "an [expect] table of metric = value"));
+        return Vec::new();
+    };
+    let entries = entries(cx, table);
+    // Where each metric is first expected, by its canonical name: `flush.upload.result` and
+    // `flush.1.result` may be the same metric.
+    let mut seen: HashMap<String, Range<usize>> = HashMap::new();
     let mut out = Vec::with_capacity(entries.len());
     for e in &entries {
         let key = format!("expect.{}", clip(&e.name));
-        if let Some(line) = seen.get(e.name.as_str()) {
-            return Err(cx.err(
+        let canonical = canonical(&e.name, scenario);
+        if let Some(first) = seen.get(&canonical) {
+            let d = cx.err(
                 ErrorKind::Duplicate,
                 e.key_span.clone(),
                 &key,
                 format!(
                     "expected one expectation per metric, found `{}` again (first on line \
-                     {line}); quoted and dotted keys name the same metric",
-                    clip(&e.name)
+                     {}); quoted and dotted keys, and a call's name and number, name the same \
+                     metric",
+                    clip(&e.name),
+                    cx.line_of(first.start)
                 ),
-            ));
+            );
+            cx.report(cx.related(d, first.clone(), "first expected here"));
+            continue;
         }
-        seen.insert(&e.name, cx.line_of(e.key_span.start));
+        seen.insert(canonical, e.key_span.clone());
         let Some(kind) = metric_kind(&e.name, scenario) else {
-            let why = crate::scenario::metric_names::check_metric_name(&e.name, scenario)
+            let why = check_metric_name(&e.name, scenario)
                 .err()
                 .unwrap_or_default();
-            return Err(cx.err(ErrorKind::UnknownMetric, e.key_span.clone(), &key, why));
+            cx.report(cx.err(ErrorKind::UnknownMetric, e.key_span.clone(), &key, why));
+            continue;
         };
-        let (op, value) = value(cx, &key, e.value, kind)?;
-        out.push(Expectation {
-            metric: e.name.clone(),
-            op,
-            value,
-        });
+        if let Some((op, value)) = cx.soft(value(cx, &key, e.value, kind)) {
+            out.push(Expectation {
+                metric: e.name.clone(),
+                op,
+                value,
+            });
+        }
     }
-    Ok(out)
+    out
 }
 
 /// What a metric of `kind` can be compared with, for messages.
@@ -260,7 +273,8 @@ mod tests {
     fn parse(expect: &str) -> Result<Vec<Expectation>, String> {
         let text = format!(
             "name = \"t\"\n[[transport]]\nname = \"lan\"\nkind = \"lan\"\naddress_types = \
-             [\"SMTP\"]\n[[flush]]\nat = \"1s\"\nvia = \"lan\"\nflags = []\n[expect]\n{expect}\n"
+             [\"SMTP\"]\n[[flush]]\nname = \"up\"\nat = \"1s\"\nvia = \"lan\"\nflags = []\n\
+             [expect]\n{expect}\n"
         );
         parse_scenario(&text, "e")
             .map(|p| p.scenario.expect)
@@ -292,6 +306,14 @@ mod tests {
         assert!(parse("\"flush.1.result\" = 0")
             .unwrap_err()
             .contains("found 0 (an integer)"));
+    }
+
+    #[test]
+    fn a_call_answers_to_its_name_and_its_number_once() {
+        let e = parse("\"flush.up.result\" = \"S_OK\"").unwrap();
+        assert_eq!(e[0].metric, "flush.up.result");
+        let err = parse("\"flush.up.result\" = \"S_OK\"\n\"flush.1.result\" = \"S_OK\"").unwrap_err();
+        assert!(err.contains("a call's name and number"), "{err}");
     }
 
     #[test]
