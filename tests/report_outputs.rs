@@ -532,6 +532,7 @@ fn synthetic(names: &[&str], events: Vec<(u64, EventKind)>, end_time: u64) -> Ru
         trace,
         transports: vec![Default::default(); names.len()],
         transport_names: names.iter().map(|s| s.to_string()).collect(),
+        call_names: Default::default(),
         inbox: 0,
     }
 }
