@@ -1193,8 +1193,16 @@ fn every_error_of_a_file_is_reported_in_file_order() {
     for (s, x) in shown.iter().zip(expected) {
         assert!(s.starts_with(x), "{s}\n  should start with {x}");
     }
-    assert!(shown[0].contains("did you mean `m` (minutes)?"), "{}", shown[0]);
-    assert!(shown[6].contains("did you mean `flush.upload.result`?"), "{}", shown[6]);
+    assert!(
+        shown[0].contains("did you mean `m` (minutes)?"),
+        "{}",
+        shown[0]
+    );
+    assert!(
+        shown[6].contains("did you mean `flush.upload.result`?"),
+        "{}",
+        shown[6]
+    );
     assert_eq!(e.count(), 7);
     // Rendered: one `error:` block per mistake, the duplicate pointing at the first use.
     let r = e.render(&text);
@@ -1214,7 +1222,9 @@ fn a_file_with_hundreds_of_errors_reports_the_first_twenty() {
     let lines: Vec<usize> = e.diagnostics().iter().map(|d| d.line()).collect();
     assert!(lines.windows(2).all(|w| w[0] < w[1]), "{lines:?}");
     assert_eq!(lines[0], 13);
-    assert!(e.render(&text).ends_with("280 more errors in lots.toml not shown; fix these first"));
+    assert!(e
+        .render(&text)
+        .ends_with("280 more errors in lots.toml not shown; fix these first"));
 }
 
 #[test]
@@ -1225,16 +1235,25 @@ fn months_and_years_are_input_errors_with_a_hint() {
         ("2 months", "write days instead"),
     ] {
         check(
-            &BASE.replace("kind = \"ras\"", &format!("kind = \"ras\"\nconnect = \"{value}\"")),
+            &BASE.replace(
+                "kind = \"ras\"",
+                &format!("kind = \"ras\"\nconnect = \"{value}\""),
+            ),
             ErrorKind::InvalidValue,
             11,
             11,
             "transport 2 (dialup).connect",
-            &[hint, "the units are `ns`, `us`, `ms`, `s`, `m`, `h`, `d` and `w`"],
+            &[
+                hint,
+                "the units are `ns`, `us`, `ms`, `s`, `m`, `h`, `d` and `w`",
+            ],
         );
     }
-    let e = parse_scenario(&BASE.replace("kind = \"ras\"", "kind = \"ras\"\nconnect = \"x\""), "h")
-        .unwrap_err();
+    let e = parse_scenario(
+        &BASE.replace("kind = \"ras\"", "kind = \"ras\"\nconnect = \"x\""),
+        "h",
+    )
+    .unwrap_err();
     assert!(!e.to_string().contains("expected number at"), "{e}");
 }
 
@@ -1258,8 +1277,10 @@ fn named_flushes_and_procedures() {
         &["[A-Za-z_][A-Za-z0-9_-]*", "not starting with a digit"],
     );
     check(
-        &with("[[flush]]\nname = \"x\"\nat = \"1m\"\nvia = \"spooler\"\nflags = []\n\
-               [[procedure]]\nname = \"x\"\nat = \"1m\"\nkind = \"flush-all\"\nflags = []\n"),
+        &with(
+            "[[flush]]\nname = \"x\"\nat = \"1m\"\nvia = \"spooler\"\nflags = []\n\
+               [[procedure]]\nname = \"x\"\nat = \"1m\"\nkind = \"flush-all\"\nflags = []\n",
+        ),
         ErrorKind::Duplicate,
         18,
         8,
@@ -1280,12 +1301,24 @@ fn transport_durations_longer_than_the_run_are_warned_about() {
     let p = parse_scenario(&text, "long.toml").unwrap();
     let shown: Vec<String> = p.warnings.iter().map(|w| w.to_string()).collect();
     assert_eq!(shown.len(), 3, "{shown:#?}");
-    assert!(p.warnings.iter().all(|w| w.kind == WarningKind::LongerThanRun));
+    assert!(p
+        .warnings
+        .iter()
+        .all(|w| w.kind == WarningKind::LongerThanRun));
     assert!(shown[0].starts_with("long.toml:12:11: transport 2 (dialup).connect: \"2h\" is longer than the whole run (until = \"1h\")"), "{}", shown[0]);
     assert!(shown[1].contains("per_message: \"3h\""), "{}", shown[1]);
-    assert!(shown[2].contains("receive: \"90m\"") && shown[2].contains("no scheduled poll"), "{}", shown[2]);
+    assert!(
+        shown[2].contains("receive: \"90m\"") && shown[2].contains("no scheduled poll"),
+        "{}",
+        shown[2]
+    );
     // Without `until`, and for defaults, nothing.
-    assert!(parse_scenario(&text.replacen("until = \"1h\"\n", "", 1), "x").unwrap().warnings.is_empty());
+    assert!(
+        parse_scenario(&text.replacen("until = \"1h\"\n", "", 1), "x")
+            .unwrap()
+            .warnings
+            .is_empty()
+    );
 }
 
 #[test]

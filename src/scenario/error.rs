@@ -245,7 +245,9 @@ impl Diagnostic {
             return Group::with_title(level.primary_title(title));
         };
         let fits = |s: &Range<usize>| {
-            s.end <= source.len() && source.is_char_boundary(s.start) && source.is_char_boundary(s.end)
+            s.end <= source.len()
+                && source.is_char_boundary(s.start)
+                && source.is_char_boundary(s.end)
         };
         if !fits(&pos.span) {
             return Group::with_title(level.primary_title(title)).element(

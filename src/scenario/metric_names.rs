@@ -55,7 +55,9 @@ impl CallNames {
     /// The number (from 1) of the entry of `seq` called `name`.
     pub fn number(&self, seq: &str, name: &str) -> Option<usize> {
         let list = self.of_seq(seq)?;
-        list.iter().position(|n| n.as_deref() == Some(name)).map(|i| i + 1)
+        list.iter()
+            .position(|n| n.as_deref() == Some(name))
+            .map(|i| i + 1)
     }
 
     /// Every name with the prefix it stands for, flushes then procedures, in file order:
@@ -84,7 +86,10 @@ impl CallNames {
 
     /// `flush.1` or `flush.1 (morning-upload)`, as reports name an entry.
     pub fn label(&self, seq: &str, n: usize) -> String {
-        match self.of_seq(seq).and_then(|l| l.get(n.checked_sub(1)?)?.as_deref()) {
+        match self
+            .of_seq(seq)
+            .and_then(|l| l.get(n.checked_sub(1)?)?.as_deref())
+        {
             Some(name) => format!("{seq}.{n} ({name})"),
             None => format!("{seq}.{n}"),
         }
@@ -109,7 +114,11 @@ pub fn canonical(name: &str, scenario: &Scenario) -> String {
 fn entry_named(seq: &str, name: &str, scenario: &Scenario) -> Option<usize> {
     let names: Vec<Option<&str>> = match seq {
         "flush" => scenario.flushes.iter().map(|f| f.name.as_deref()).collect(),
-        "procedure" => scenario.procedures.iter().map(|p| p.name.as_deref()).collect(),
+        "procedure" => scenario
+            .procedures
+            .iter()
+            .map(|p| p.name.as_deref())
+            .collect(),
         _ => return None,
     };
     names.iter().position(|n| *n == Some(name)).map(|i| i + 1)
@@ -474,17 +483,26 @@ mod tests {
             Some(MetricKind::Moment)
         );
         assert_eq!(metric_kind("flush.2.prompts", &s), Some(MetricKind::Count));
-        assert_eq!(metric_kind("flush.upload.result", &s), Some(MetricKind::Result));
+        assert_eq!(
+            metric_kind("flush.upload.result", &s),
+            Some(MetricKind::Result)
+        );
         assert_eq!(
             metric_kind("procedure.send-receive.returned_at", &s),
             Some(MetricKind::Moment)
         );
         assert_eq!(metric_kind("flush.send-receive.result", &s), None);
         assert_eq!(canonical("flush.upload.result", &s), "flush.2.result");
-        assert_eq!(canonical("procedure.send-receive.prompts", &s), "procedure.1.prompts");
+        assert_eq!(
+            canonical("procedure.send-receive.prompts", &s),
+            "procedure.1.prompts"
+        );
         assert_eq!(canonical("delivered.lan", &s), "delivered.lan");
         let names = CallNames::of(&s);
-        assert_eq!(names.to_json(), serde_json::json!({"upload": "flush.2", "send-receive": "procedure.1"}));
+        assert_eq!(
+            names.to_json(),
+            serde_json::json!({"upload": "flush.2", "send-receive": "procedure.1"})
+        );
         assert_eq!(names.name(Origin::Flush(2)), Some("upload"));
         assert_eq!(names.name(Origin::Flush(1)), None);
         assert_eq!(names.label("procedure", 1), "procedure.1 (send-receive)");

@@ -174,11 +174,7 @@ fn transport_key(cx: &Ctx<'_>, t: &Tbl<'_, '_>, names: &[&str], expected: &str) 
 }
 
 /// Every `[[incoming]]`.
-pub(super) fn incoming(
-    cx: &Ctx<'_>,
-    root: &Tbl<'_, '_>,
-    scenario: &Scenario,
-) -> Vec<IncomingSpec> {
+pub(super) fn incoming(cx: &Ctx<'_>, root: &Tbl<'_, '_>, scenario: &Scenario) -> Vec<IncomingSpec> {
     let names = names(scenario);
     let mut out = Vec::new();
     for t in tables(cx, root, "incoming") {
@@ -269,7 +265,13 @@ fn via_and_target(cx: &Ctx<'_>, t: &Tbl<'_, '_>, names: &[&str]) -> (Via, Option
     let via = match v.get_ref() {
         DeValue::String(s) if s == SPOOLER_OBJECT => Some(Via::Spooler),
         _ => cx
-            .soft(transport_ref(cx, &t.key("via"), v, names, Some(SPOOLER_OBJECT)))
+            .soft(transport_ref(
+                cx,
+                &t.key("via"),
+                v,
+                names,
+                Some(SPOOLER_OBJECT),
+            ))
             .map(Via::Transport),
     };
     let target = match (t.get("target"), via) {
@@ -406,13 +408,15 @@ pub(super) fn faults(cx: &Ctx<'_>, root: &Tbl<'_, '_>, scenario: &Scenario) -> V
         let at = at(cx, &t, scenario.until, "fault");
         let expected = "the name of the transport the fault strikes";
         let transport = transport_key(cx, &t, &names, expected);
-        let kind_v = cx.soft(t.require(
-            cx,
-            "kind",
-            "kind = \"crash\", \"offline\" or \"drop-line\"",
-        ));
+        let kind_v =
+            cx.soft(t.require(cx, "kind", "kind = \"crash\", \"offline\" or \"drop-line\""));
         let kind = kind_v.and_then(|v| {
-            cx.soft(word(cx, &t.key("kind"), v, &["crash", "offline", "drop-line"]))
+            cx.soft(word(
+                cx,
+                &t.key("kind"),
+                v,
+                &["crash", "offline", "drop-line"],
+            ))
         });
         let kind = match kind {
             Some("crash") => FaultKind::Crash,

@@ -135,7 +135,10 @@ impl fmt::Display for DurationError {
                 accepted()
             ),
             DurationError::NumberExpected(w) => {
-                write!(f, "a number belongs where \"{w}\" is, as in \"5m\" or \"1h 30m\"")
+                write!(
+                    f,
+                    "a number belongs where \"{w}\" is, as in \"5m\" or \"1h 30m\""
+                )
             }
             DurationError::BareFraction(n) => {
                 write!(f, "\"{n}\" has a point but no digits after it")
@@ -243,7 +246,9 @@ fn item(rest: &str) -> Result<(u128, &str), DurationError> {
     if whole.is_empty() {
         let (word, _) = take(rest, |c| !c.is_whitespace() && !c.is_ascii_digit());
         let word = if word.is_empty() { rest } else { word };
-        return Err(DurationError::NumberExpected(word.chars().take(20).collect()));
+        return Err(DurationError::NumberExpected(
+            word.chars().take(20).collect(),
+        ));
     }
     let (fraction, after) = match after.strip_prefix('.') {
         Some(f) => {
@@ -329,7 +334,10 @@ mod tests {
         assert_eq!(e, DurationError::MonthsOrYears("M".into()));
         let m = e.to_string();
         assert!(m.contains("did you mean `m` (minutes)?"), "{m}");
-        assert!(m.contains("the units are `ns`, `us`, `ms`, `s`, `m`, `h`, `d` and `w`"), "{m}");
+        assert!(
+            m.contains("the units are `ns`, `us`, `ms`, `s`, `m`, `h`, `d` and `w`"),
+            "{m}"
+        );
         for t in ["1y", "2 years", "1month", "3 yrs"] {
             let m = parse(t).unwrap_err().to_string();
             assert!(m.contains("write days instead"), "{t}: {m}");
@@ -353,8 +361,14 @@ mod tests {
         assert_eq!(parse("0.0000001s"), Err(DurationError::SubMicrosecond));
         assert_eq!(parse("1.5ns"), Err(DurationError::SubMicrosecond));
         assert_eq!(parse("99999999999999999999w"), Err(DurationError::Overflow));
-        assert_eq!(parse(&"9".repeat(100)), Err(DurationError::NoUnit("9".repeat(100))));
-        assert_eq!(parse(&format!("{}s", "9".repeat(100))), Err(DurationError::Overflow));
+        assert_eq!(
+            parse(&"9".repeat(100)),
+            Err(DurationError::NoUnit("9".repeat(100)))
+        );
+        assert_eq!(
+            parse(&format!("{}s", "9".repeat(100))),
+            Err(DurationError::Overflow)
+        );
         for m in [msg("5M"), msg("x"), msg("5 parsecs")] {
             assert!(!m.contains("expected number at"), "{m}");
         }

@@ -312,7 +312,8 @@ mod tests {
     fn a_call_answers_to_its_name_and_its_number_once() {
         let e = parse("\"flush.up.result\" = \"S_OK\"").unwrap();
         assert_eq!(e[0].metric, "flush.up.result");
-        let err = parse("\"flush.up.result\" = \"S_OK\"\n\"flush.1.result\" = \"S_OK\"").unwrap_err();
+        let err =
+            parse("\"flush.up.result\" = \"S_OK\"\n\"flush.1.result\" = \"S_OK\"").unwrap_err();
         assert!(err.contains("a call's name and number"), "{err}");
     }
 

@@ -14,8 +14,8 @@ use toml::Spanned;
 use super::duration::{self as durations, DurationError};
 use crate::mapi::FlushFlags;
 use crate::scenario::error::{
-    clip, closest, list, suggest, Diagnostic, ErrorKind, LineIndex, ScenarioError, Warning, WarningKind,
-    MAX_REPORTED,
+    clip, closest, list, suggest, Diagnostic, ErrorKind, LineIndex, ScenarioError, Warning,
+    WarningKind, MAX_REPORTED,
 };
 use crate::sim::rng::Dist;
 use crate::sim::time::{format_duration, Micros};
@@ -126,7 +126,13 @@ impl<'s> Ctx<'s> {
     }
 
     /// Records a warning at `span`.
-    pub fn warn(&self, kind: WarningKind, span: Range<usize>, key: &str, message: impl Into<String>) {
+    pub fn warn(
+        &self,
+        kind: WarningKind,
+        span: Range<usize>,
+        key: &str,
+        message: impl Into<String>,
+    ) {
         let w = Warning::indexed(kind, self.file, (self.src, &self.lines), span, key, message);
         self.warnings.borrow_mut().push(w);
     }

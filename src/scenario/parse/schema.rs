@@ -199,10 +199,7 @@ fn duration_pattern() -> String {
     let mut units: Vec<&str> = unit_spellings().collect();
     // Longest first, so that no engine stops at `m` in `ms`.
     units.sort_by_key(|u| std::cmp::Reverse(u.chars().count()));
-    format!(
-        r"^\s*(0|([0-9]+(\.[0-9]+)?\s*({})\s*)+)$",
-        units.join("|")
-    )
+    format!(r"^\s*(0|([0-9]+(\.[0-9]+)?\s*({})\s*)+)$", units.join("|"))
 }
 
 /// The schema of a value of type `ty`.

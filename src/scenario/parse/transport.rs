@@ -224,9 +224,15 @@ fn ras_keys(cx: &Ctx<'_>, t: &Tbl<'_, '_>, ras: &mut RasConfig) {
 /// The transport durations that, written longer than the whole run, mean something never
 /// happens in it; with what.
 const RUN_LENGTH_KEYS: &[(&str, &str)] = &[
-    ("per_message", "no message this transport moves can arrive within the run"),
+    (
+        "per_message",
+        "no message this transport moves can arrive within the run",
+    ),
     ("connect", "its line cannot come up within the run"),
-    ("ui_delay", "the user cannot answer its dial prompt within the run"),
+    (
+        "ui_delay",
+        "the user cannot answer its dial prompt within the run",
+    ),
     ("send", "no scheduled send happens within the run"),
     ("receive", "no scheduled poll happens within the run"),
 ];
@@ -246,7 +252,9 @@ fn longer_than_run(cx: &Ctx<'_>, t: &Tbl<'_, '_>, until: Micros) {
             _ => Vec::new(),
         };
         for w in written {
-            let DeValue::String(text) = w.get_ref() else { continue };
+            let DeValue::String(text) = w.get_ref() else {
+                continue;
+            };
             match duration_text(text) {
                 Ok(d) if d > until => cx.warn(
                     WarningKind::LongerThanRun,
