@@ -108,7 +108,7 @@ impl Facts<'_> {
                  {outcome}: {parts}",
                 at(done)
             ),
-            Some((_, outcome)) if outcome == HResult::MAPI_W_PARTIAL_COMPLETION => {
+            Some((_, HResult::MAPI_W_PARTIAL_COMPLETION)) => {
                 format!("some transports succeeded and some did not: {parts}")
             }
             Some(_) => parts,

@@ -437,7 +437,7 @@ impl ScenarioError {
             );
             parts.push(renderer.render(&[Group::with_title(Level::NOTE.primary_title(more))]));
         }
-        parts.join("\n")
+        parts.join("\n\n")
     }
 
     /// Every error kept as JSON (see [`Diagnostic::to_json`]).

@@ -72,6 +72,9 @@ const UNITS: &[Unit] = &[
     },
 ];
 
+/// Spellings of months, which are refused.
+const MONTHS: &[&str] = &["M", "month", "months"];
+
 /// Spellings of months and years, which are refused.
 const REFUSED: &[&str] = &["M", "month", "months", "y", "yr", "yrs", "year", "years"];
 
@@ -151,10 +154,15 @@ impl fmt::Display for DurationError {
                 }
             }
             DurationError::MonthsOrYears(unit) => {
+                let what = if MONTHS.contains(&unit.as_str()) {
+                    "months"
+                } else {
+                    "years"
+                };
                 write!(
                     f,
-                    "`{unit}` means months or years, which are not accepted since their length \
-                     varies"
+                    "`{unit}` means {what}, and neither months nor years are accepted since \
+                     their length varies"
                 )?;
                 if unit == "M" {
                     write!(f, "; did you mean {}?", described("m"))?;
