@@ -87,12 +87,14 @@ fn write_files(a: &RunArgs, outcome: &Outcome, provenance: &Provenance) -> Resul
 
 /// `spoolsim run` (and `spoolsim` alone, with the defaults).
 pub(crate) fn cmd_run(a: RunArgs) -> Result<(), CliError> {
+    // Options first: a usage error shows before anything about the scenario.
+    let until = until(a.until.as_deref())?;
     let loaded = load_source(a.file.as_deref())?;
     warn(&loaded.parsed);
     let full = a.trace.is_some() || a.timeline.is_some() || a.plot.is_some();
     let opts = RunOptions {
         seed: a.seed,
-        until: until(a.until.as_deref())?,
+        until,
         full_trace: full,
     };
     let scenario = &loaded.parsed.scenario;
