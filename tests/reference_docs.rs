@@ -763,7 +763,9 @@ fn compare(what: &str, documented: &BTreeSet<String>, actual: &BTreeSet<String>)
         ));
     }
     for o in documented.difference(actual) {
-        problems.push(format!("{CLI}: `{what} {o}` is documented but does not exist"));
+        problems.push(format!(
+            "{CLI}: `{what} {o}` is documented but does not exist"
+        ));
     }
     problems
 }

@@ -462,12 +462,13 @@ fn check(text: &str, kind: ErrorKind, line: usize, column: usize, key: &str, hin
     for h in hints {
         assert!(shown.contains(h), "{shown}\n  should contain {h}");
     }
-    // Rendering shows the line with a caret under the column.
+    // Rendering shows the line with a caret under the column (the first error's block).
     let rendered = e.render(text);
-    let caret_line = rendered.lines().last().unwrap();
+    let first = rendered.split("\n\n").next().unwrap();
+    let caret_line = first.lines().last().unwrap();
     let caret = caret_line.chars().position(|c| c == '^').unwrap();
     let bar = caret_line.find('|').unwrap();
-    assert_eq!(caret - bar - 2, column - 1, "{rendered}");
+    assert_eq!(caret - bar - 2, column - 1, "{first}");
 }
 
 fn with(extra: &str) -> String {
@@ -953,11 +954,12 @@ fn error_empty_file_lacks_name() {
         "name",
         &["found no `name` in the top level (it is required)"],
     );
+    // Pointing where one would add it: the end of the file.
     check(
         "name = \"t\"\n",
         ErrorKind::MissingKey,
         1,
-        1,
+        11,
         "transport",
         &["at least one [[transport]]"],
     );

@@ -183,8 +183,9 @@ fn print_line(v: &Verdict) {
         Status::Error(lines) => {
             let more = match lines.len() {
                 1 => String::new(),
+                2 => " (and 1 more error: `spoolsim validate` shows them all)".to_string(),
                 n => format!(
-                    " (and {} more; `spoolsim validate {file}` shows them all)",
+                    " (and {} more errors: `spoolsim validate` shows them all)",
                     n - 1
                 ),
             };

@@ -74,7 +74,7 @@ fn validate(path: &std::path::Path, json: bool) -> Verdict {
 
 fn print_error(e: CliError) {
     if let CliError::Diagnostics(text) = e {
-        anstream::eprintln!("{text}");
+        anstream::eprintln!("{text}\n");
     }
 }
 

@@ -104,11 +104,6 @@ impl<'s> Ctx<'s> {
         }
     }
 
-    /// Whether any error has been found.
-    pub fn failed(&self) -> bool {
-        !self.errors.borrow().is_empty()
-    }
-
     /// The warnings in file order, or every error found.
     pub fn finish(self) -> Result<Vec<Warning>, ScenarioError> {
         let errors = self.errors.into_inner();

@@ -45,8 +45,14 @@ pub(super) fn transports(
     until: Option<Micros>,
 ) -> Vec<TransportConfig> {
     let sections = tables(cx, root, "transport");
-    if sections.is_empty() && !cx.failed() {
-        let span = root.get("transport").map_or(0..0, |v| v.span());
+    // A `transport` of the wrong type has had its error already.
+    let absent = root
+        .get("transport")
+        .is_none_or(|v| matches!(v.get_ref(), DeValue::Array(a) if a.is_empty()));
+    if sections.is_empty() && absent {
+        // Where one would add it: an empty array, or the end of the file's last line.
+        let end = cx.src.trim_end().len();
+        let span = root.get("transport").map_or(end..end, |v| v.span());
         cx.report(cx.err(
             ErrorKind::MissingKey,
             span,
