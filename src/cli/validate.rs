@@ -92,7 +92,10 @@ pub(crate) fn cmd_validate(a: ValidateArgs) -> Result<(), CliError> {
                 "scenario": v.scenario,
                 "scenario_sha256": v.sha256,
             })).collect::<Vec<_>>(),
-            "diagnostics": verdicts.iter().flat_map(|v| v.diagnostics.iter().cloned()).collect::<Vec<_>>(),
+            "diagnostics": verdicts
+                .iter()
+                .flat_map(|v| v.diagnostics.iter().cloned())
+                .collect::<Vec<_>>(),
         });
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     }

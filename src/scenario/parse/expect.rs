@@ -150,33 +150,7 @@ fn expected(kind: MetricKind) -> &'static str {
 fn value(cx: &Ctx<'_>, key: &str, v: &Val<'_>, kind: MetricKind) -> PResult<(CmpOp, ExpectValue)> {
     let exp = expected(kind);
     let text = match v.get_ref() {
-        DeValue::Integer(i) => {
-            let n = int_value(i).and_then(|n| i64::try_from(n).ok());
-            return match (kind, n) {
-                (MetricKind::Count, Some(n)) => Ok((CmpOp::Eq, ExpectValue::Int(n))),
-                (MetricKind::Count, None) => Err(cx.invalid(
-                    key,
-                    v,
-                    format!(
-                        "expected {exp}, found {} (too large)",
-                        describe(v.get_ref())
-                    ),
-                )),
-                (MetricKind::Result, _) => Err(cx.wrong(key, v, exp)),
-                _ => Err(cx.err(
-                    ErrorKind::WrongType,
-                    v.span(),
-                    key,
-                    format!(
-                        "expected {exp}, found {}; times are quoted strings with a unit: write \
-                         \"{}s\" or \"{}ms\"",
-                        describe(v.get_ref()),
-                        clip(&i.to_string()),
-                        clip(&i.to_string())
-                    ),
-                )),
-            };
-        }
+        DeValue::Integer(_) => return integer(cx, key, v, kind).map(|n| (CmpOp::Eq, n)),
         DeValue::String(s) => s.as_ref(),
         _ => return Err(cx.wrong(key, v, exp)),
     };
@@ -185,36 +159,83 @@ fn value(cx: &Ctx<'_>, key: &str, v: &Val<'_>, kind: MetricKind) -> PResult<(Cmp
         .iter()
         .find_map(|(sym, op)| trimmed.strip_prefix(sym).map(|r| (*op, r.trim())))
         .unwrap_or((CmpOp::Eq, trimmed));
-    let bad = |why: String| Err(cx.invalid(key, v, why));
     if rest.is_empty() {
-        return bad(format!(
-            "expected {exp}, found \"{}\" (nothing to compare with)",
-            clip(text)
+        return Err(cx.invalid(
+            key,
+            v,
+            format!(
+                "expected {exp}, found \"{}\" (nothing to compare with)",
+                clip(text)
+            ),
         ));
     }
     let value = if let Ok(n) = rest.parse::<i64>() {
         ExpectValue::Int(n)
     } else if rest.starts_with(|c: char| c.is_ascii_digit()) {
-        match duration_text(rest) {
-            Ok(t) => ExpectValue::Time(t),
-            Err(msg) => return bad(msg),
-        }
+        ExpectValue::Time(duration_text(rest).map_err(|msg| cx.invalid(key, v, msg))?)
     } else {
         ExpectValue::Word(rest.to_string())
     };
+    suits(cx, (key, v, text), kind, op, &value)?;
+    Ok((op, value))
+}
+
+/// An integer written without quotes: a count, or the error for another kind of metric.
+fn integer(cx: &Ctx<'_>, key: &str, v: &Val<'_>, kind: MetricKind) -> PResult<ExpectValue> {
+    let exp = expected(kind);
+    let DeValue::Integer(i) = v.get_ref() else {
+        return Err(cx.wrong(key, v, exp));
+    };
+    let n = int_value(i).and_then(|n| i64::try_from(n).ok());
+    match (kind, n) {
+        (MetricKind::Count, Some(n)) => Ok(ExpectValue::Int(n)),
+        (MetricKind::Count, None) => Err(cx.invalid(
+            key,
+            v,
+            format!(
+                "expected {exp}, found {} (too large)",
+                describe(v.get_ref())
+            ),
+        )),
+        (MetricKind::Result, _) => Err(cx.wrong(key, v, exp)),
+        _ => Err(cx.err(
+            ErrorKind::WrongType,
+            v.span(),
+            key,
+            format!(
+                "expected {exp}, found {}; times are quoted strings with a unit: write \
+                 \"{}s\" or \"{}ms\"",
+                describe(v.get_ref()),
+                clip(&i.to_string()),
+                clip(&i.to_string())
+            ),
+        )),
+    }
+}
+
+/// Whether `value`, compared with `op`, suits a metric of `kind`; `text` is the value as
+/// written, for messages.
+fn suits(
+    cx: &Ctx<'_>,
+    (key, v, text): (&str, &Val<'_>, &str),
+    kind: MetricKind,
+    op: CmpOp,
+    value: &ExpectValue,
+) -> PResult<()> {
+    let exp = expected(kind);
+    let bad = |why: String| Err(cx.invalid(key, v, why));
     let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
-    match (kind, &value) {
-        (MetricKind::Count, ExpectValue::Int(_)) => {}
-        (MetricKind::Time | MetricKind::Latency | MetricKind::Moment, ExpectValue::Time(_)) => {}
-        (MetricKind::Latency, ExpectValue::Word(w)) if w == "none" => {
-            if ordered {
-                return bad(format!(
-                    "expected == or != before \"none\" (no samples), found \"{}\"",
-                    clip(text)
-                ));
-            }
+    match (kind, value) {
+        (MetricKind::Count, ExpectValue::Int(_))
+        | (MetricKind::Time | MetricKind::Latency | MetricKind::Moment, ExpectValue::Time(_)) => {
+            Ok(())
         }
-        (MetricKind::Moment, ExpectValue::Word(w)) if w == "never" => {}
+        (MetricKind::Latency, ExpectValue::Word(w)) if w == "none" && ordered => bad(format!(
+            "expected == or != before \"none\" (no samples), found \"{}\"",
+            clip(text)
+        )),
+        (MetricKind::Latency, ExpectValue::Word(w)) if w == "none" => Ok(()),
+        (MetricKind::Moment, ExpectValue::Word(w)) if w == "never" => Ok(()),
         (MetricKind::Result, ExpectValue::Word(w))
             if HResult::from_name(w).is_some() || w == "pending" =>
         {
@@ -224,37 +245,35 @@ fn value(cx: &Ctx<'_>, key: &str, v: &Val<'_>, kind: MetricKind) -> PResult<(Cmp
                     clip(text)
                 ));
             }
+            Ok(())
         }
         (MetricKind::Result, ExpectValue::Word(w)) => {
             let hint = match closest(w, RESULT_NAMES.iter().copied()) {
                 Some(c) => format!("did you mean \"{c}\"?"),
                 None => "expected S_OK, a MAPI_E_* or MAPI_W_* name, or pending".to_string(),
             };
-            return Err(cx.err(
+            Err(cx.err(
                 ErrorKind::UnknownName,
                 v.span(),
                 key,
                 format!("unknown result \"{}\"; {hint}", clip(w)),
-            ));
+            ))
         }
         (_, ExpectValue::Word(w)) => {
             let hint = match closest(w, SPECIAL_WORDS.iter().copied()) {
                 Some(c) if exp.contains(&format!("\"{c}\"")) => format!("; did you mean \"{c}\"?"),
                 _ => String::new(),
             };
-            return bad(format!("expected {exp}, found \"{}\"{hint}", clip(text)));
+            bad(format!("expected {exp}, found \"{}\"{hint}", clip(text)))
         }
-        (MetricKind::Result, _) => {
-            return bad(format!("expected {exp}, found \"{}\"", clip(text)));
-        }
-        (MetricKind::Count, _) => {
-            return bad(format!(
-                "expected {exp}, found \"{}\"; this metric counts, it is not a time",
-                clip(text)
-            ))
-        }
+        (MetricKind::Result, _) => bad(format!("expected {exp}, found \"{}\"", clip(text))),
+        (MetricKind::Count, _) => bad(format!(
+            "expected {exp}, found \"{}\"; this metric counts, it is not a time",
+            clip(text)
+        )),
         _ => {
-            return bad(format!(
+            let rest = text.trim().trim_start_matches(['=', '!', '<', '>']).trim();
+            bad(format!(
                 "expected {exp}, found \"{}\"; this metric is a time: write it with a unit, \
                  like \"{}s\"",
                 clip(text),
@@ -262,7 +281,6 @@ fn value(cx: &Ctx<'_>, key: &str, v: &Val<'_>, kind: MetricKind) -> PResult<(Cmp
             ))
         }
     }
-    Ok((op, value))
 }
 
 #[cfg(test)]

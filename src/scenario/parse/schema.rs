@@ -3,11 +3,11 @@
 //! file is typed.
 //!
 //! The schema is built from the parser's own key lists ([`KEY_TABLES`]), so a key the parser
-//! accepts cannot be missing from it nor one it refuses be in it; [`spec`] gives each key its
-//! type, and a key without one is a bug that the tests catch. Where JSON Schema cannot say what
-//! the parser checks (a transport named in `via` exists, a metric in `[expect]` exists) the
-//! schema accepts and the parser still refuses: the schema is a help while typing, the parser
-//! the judge.
+//! accepts cannot be missing from it nor one it refuses be in it; a private table gives each
+//! key its type, and a key without one is a bug that the tests catch. Where JSON Schema cannot
+//! say what the parser checks (a transport named in `via` exists, a metric in `[expect]`
+//! exists) the schema accepts and the parser still refuses: the schema is a help while typing,
+//! the parser the judge.
 
 use serde_json::{json, Map, Value};
 
@@ -321,7 +321,8 @@ fn shared_definitions(defs: &mut Map<String, Value>) {
         "duration".into(),
         json!({
             "type": "string",
-            "description": "A duration: \"250ms\", \"45s\", \"5m\", \"1h 30m\"; no months or years.",
+            "description":
+                "A duration: \"250ms\", \"45s\", \"5m\", \"1h 30m\"; no months or years.",
             "pattern": duration_pattern(),
         }),
     );
