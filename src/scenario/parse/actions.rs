@@ -167,9 +167,13 @@ fn unroutable(cx: &Ctx<'_>, key: &str, v: &Val<'_>, spec: &MailSpec, scenario: &
     );
 }
 
-/// A required reference to a transport by name: its index, or `None` after an error.
+/// A required reference to a transport by name: its index, or `None` after an error. With no
+/// transport at all, a name cannot resolve: only the missing transports are reported.
 fn transport_key(cx: &Ctx<'_>, t: &Tbl<'_, '_>, names: &[&str], expected: &str) -> Option<usize> {
     let v = cx.soft(t.require(cx, "transport", expected))?;
+    if names.is_empty() {
+        return None;
+    }
     cx.soft(transport_ref(cx, &t.key("transport"), v, names, None))
 }
 
@@ -264,6 +268,8 @@ fn via_and_target(cx: &Ctx<'_>, t: &Tbl<'_, '_>, names: &[&str]) -> (Via, Option
     };
     let via = match v.get_ref() {
         DeValue::String(s) if s == SPOOLER_OBJECT => Some(Via::Spooler),
+        // With no transport at all, only the missing transports are reported.
+        _ if names.is_empty() => None,
         _ => cx
             .soft(transport_ref(
                 cx,
@@ -276,6 +282,7 @@ fn via_and_target(cx: &Ctx<'_>, t: &Tbl<'_, '_>, names: &[&str]) -> (Via, Option
     };
     let target = match (t.get("target"), via) {
         (None, _) | (Some(_), None) => None,
+        (Some(_), Some(Via::Spooler)) if names.is_empty() => None,
         (Some(tv), Some(Via::Spooler)) => {
             cx.soft(transport_ref(cx, &t.key("target"), tv, names, None))
         }
