@@ -287,7 +287,14 @@ fn rust_log_names_transports_calls_and_flags_as_the_report_does() {
     assert!(log.contains("event=flush_call"), "{log}");
     assert!(log.contains("transport=dialup"), "{log}");
     assert!(log.contains("flags=FLUSH_UPLOAD|FLUSH_DOWNLOAD"), "{log}");
-    assert!(log.contains("origin=flush.1"), "{log}");
+    assert!(
+        log.contains("event=flush_call flush=flush.1 object=dialup"),
+        "{log}"
+    );
+    assert!(
+        log.contains("event=part_end flush=flush.1 transport=dialup"),
+        "{log}"
+    );
     assert!(
         log.contains("object=dialup status=STATUS_AVAILABLE"),
         "{log}"

@@ -566,7 +566,8 @@ pub fn with_transport_names<R>(transports: &[String], f: impl FnOnce() -> R) -> 
 /// Runs `f` with the run's transport names and the names of its scripted calls at hand, so that
 /// events sent to `tracing` (`RUST_LOG=spoolsim::trace=debug`) name transports, status objects,
 /// calls and flags as reports do: `actor=transport:dialup event=flush_call object=spooler
-/// flags=FLUSH_UPLOAD|FLUSH_NO_UI origin=flush.1 name=morning-upload`.
+/// flags=FLUSH_UPLOAD|FLUSH_NO_UI`, and every event of a scripted call
+/// `flush=flush.1 name=morning-upload`.
 pub fn with_run_names<R>(transports: &[String], calls: &CallNames, f: impl FnOnce() -> R) -> R {
     json::with_call_names(calls, || json::with_names(transports, f))
 }
@@ -590,6 +591,9 @@ mod json {
         static NAMES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
         /// The names of the run's scripted calls, for log lines.
         static CALLS: RefCell<CallNames> = RefCell::new(CallNames::default());
+        /// How log lines name each call seen so far, by call id: `flush.1`,
+        /// `procedure.2:call3`, `api:call4`, and the entry's name where it has one.
+        static CALL_LABELS: RefCell<Vec<(u32, String)>> = const { RefCell::new(Vec::new()) };
     }
 
     /// See [`super::with_run_names`].
@@ -603,7 +607,33 @@ mod json {
         }
         let prev = CALLS.with(|c| c.replace(calls.clone()));
         let _put = Put(prev);
+        CALL_LABELS.with(|l| l.borrow_mut().clear());
         f()
+    }
+
+    /// How log lines name call `id` made from `origin`, remembered for the call's later events.
+    fn label_call(id: u32, origin: Origin) -> String {
+        let base = match origin {
+            Origin::Flush(n) => format!("flush.{n}"),
+            Origin::Procedure(n) => format!("procedure.{n}:call{id}"),
+            Origin::Api => format!("api:call{id}"),
+        };
+        let label = match CALLS.with_borrow(|c| c.name(origin).map(str::to_string)) {
+            Some(name) => format!("{base} name={name}"),
+            None => base,
+        };
+        CALL_LABELS.with(|l| l.borrow_mut().push((id, label.clone())));
+        label
+    }
+
+    /// The label of call `id`, if its call was logged.
+    fn call_label(id: u64) -> Option<String> {
+        CALL_LABELS.with_borrow(|l| {
+            l.iter()
+                .rev()
+                .find(|(i, _)| u64::from(*i) == id)
+                .map(|(_, s)| s.clone())
+        })
     }
 
     /// A value of a log line: words as they are (quoted when they hold blanks), flags and
@@ -649,7 +679,20 @@ mod json {
         };
         for (k, v) in &fields {
             match k.as_str() {
-                "t_us" | "flags_bits" | "code" => {}
+                "t_us" | "flags_bits" | "code" | "origin" => {}
+                "flush" => {
+                    let label = match (e.kind, v.as_u64()) {
+                        (super::EventKind::FlushCall { flush, origin, .. }, _) => {
+                            Some(label_call(flush, origin))
+                        }
+                        (_, Some(id)) => call_label(id),
+                        _ => None,
+                    };
+                    match label {
+                        Some(label) => out.push_str(&format!(" flush={label}")),
+                        None => out.push_str(&format!(" call={}", log_value(v))),
+                    }
+                }
                 "row" => {
                     let name = NAMES.with_borrow(|n| row_name(v.as_u64().unwrap_or(0), n));
                     out.push_str(&format!(" object={name}"));
@@ -660,11 +703,6 @@ mod json {
                     out.push_str(&format!(" {}={t}", k.trim_end_matches("_us")));
                 }
                 _ => out.push_str(&format!(" {k}={}", log_value(v))),
-            }
-        }
-        if let super::EventKind::FlushCall { origin, .. } = e.kind {
-            if let Some(name) = CALLS.with_borrow(|c| c.name(origin).map(str::to_string)) {
-                out.push_str(&format!(" name={name}"));
             }
         }
         out
