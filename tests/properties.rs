@@ -156,6 +156,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         target,
                         flags: FlushFlags::from_bits_retain(bits),
                         order,
+                        name: None,
                     });
                     order += 1;
                 }
@@ -170,6 +171,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         kind,
                         flags: FlushFlags::from_bits_retain(bits & !1),
                         order,
+                        name: None,
                     });
                     order += 1;
                 }

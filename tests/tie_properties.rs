@@ -196,6 +196,7 @@ fn add_calls(
             target,
             flags,
             order,
+            name: None,
         });
         order += 1;
     }
@@ -210,6 +211,7 @@ fn add_calls(
             kind,
             flags,
             order,
+            name: None,
         });
         order += 1;
     }

@@ -6,9 +6,123 @@
 //! `[expect]` into an input error with a suggestion instead of an expectation that can never
 //! pass. [`metric_kind`] also says what sort of value a metric holds, so the parser can refuse
 //! `delivered = "5s"` as well.
+//!
+//! A `[[flush]]` or `[[procedure]]` with a `name` answers to `flush.<name>.*` as well as to
+//! `flush.N.*`: [`canonical`] turns the one into the other, so that outputs list each call once,
+//! by number, with a map of the names ([`CallNames`]).
 
 use super::error::{closest, list};
 use super::model::Scenario;
+use crate::sim::trace::Origin;
+
+/// The names a scenario gives its `[[flush]]` and `[[procedure]]` entries, by number.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallNames {
+    /// `[[flush]]` N's name at index N - 1.
+    pub flushes: Vec<Option<String>>,
+    /// `[[procedure]]` N's name at index N - 1.
+    pub procedures: Vec<Option<String>>,
+}
+
+impl CallNames {
+    /// The names of `scenario`'s entries.
+    pub fn of(scenario: &Scenario) -> Self {
+        CallNames {
+            flushes: scenario.flushes.iter().map(|f| f.name.clone()).collect(),
+            procedures: scenario.procedures.iter().map(|p| p.name.clone()).collect(),
+        }
+    }
+
+    /// The entries of sequence `seq` (`flush` or `procedure`).
+    fn of_seq(&self, seq: &str) -> Option<&[Option<String>]> {
+        match seq {
+            "flush" => Some(&self.flushes),
+            "procedure" => Some(&self.procedures),
+            _ => None,
+        }
+    }
+
+    /// The name of the scripted entry that made a call from `origin`, if it has one.
+    pub fn name(&self, origin: Origin) -> Option<&str> {
+        let (list, n) = match origin {
+            Origin::Flush(n) => (&self.flushes, n),
+            Origin::Procedure(n) => (&self.procedures, n),
+            Origin::Api => return None,
+        };
+        list.get((n as usize).checked_sub(1)?)?.as_deref()
+    }
+
+    /// The number (from 1) of the entry of `seq` called `name`.
+    pub fn number(&self, seq: &str, name: &str) -> Option<usize> {
+        let list = self.of_seq(seq)?;
+        list.iter()
+            .position(|n| n.as_deref() == Some(name))
+            .map(|i| i + 1)
+    }
+
+    /// Every name with the prefix it stands for, flushes then procedures, in file order:
+    /// `("morning-upload", "flush.1")`.
+    pub fn pairs(&self) -> Vec<(&str, String)> {
+        let mut out = Vec::new();
+        for (seq, list) in [("flush", &self.flushes), ("procedure", &self.procedures)] {
+            for (i, n) in list.iter().enumerate() {
+                if let Some(n) = n {
+                    out.push((n.as_str(), format!("{seq}.{}", i + 1)));
+                }
+            }
+        }
+        out
+    }
+
+    /// The JSON `names` map: `{"morning-upload": "flush.1"}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(
+            self.pairs()
+                .into_iter()
+                .map(|(n, p)| (n.to_string(), p.into()))
+                .collect(),
+        )
+    }
+
+    /// `flush.1` or `flush.1 (morning-upload)`, as reports name an entry.
+    pub fn label(&self, seq: &str, n: usize) -> String {
+        match self
+            .of_seq(seq)
+            .and_then(|l| l.get(n.checked_sub(1)?)?.as_deref())
+        {
+            Some(name) => format!("{seq}.{n} ({name})"),
+            None => format!("{seq}.{n}"),
+        }
+    }
+}
+
+/// The metric `name` with a flush's or procedure's name replaced by its number
+/// (`flush.morning-upload.result` → `flush.1.result`); any other name as it is.
+pub fn canonical(name: &str, scenario: &Scenario) -> String {
+    let mut parts = name.splitn(3, '.');
+    if let (Some(seq @ ("flush" | "procedure")), Some(id), Some(field)) =
+        (parts.next(), parts.next(), parts.next())
+    {
+        if let Some(n) = call_number(id).or_else(|| entry_named(seq, id, scenario)) {
+            return format!("{seq}.{n}.{field}");
+        }
+    }
+    name.to_string()
+}
+
+/// The number of the entry of `seq` called `name` in `scenario`.
+fn entry_named(seq: &str, name: &str, scenario: &Scenario) -> Option<usize> {
+    let names: Vec<Option<&str>> = match seq {
+        "flush" => scenario.flushes.iter().map(|f| f.name.as_deref()).collect(),
+        "procedure" => scenario
+            .procedures
+            .iter()
+            .map(|p| p.name.as_deref())
+            .collect(),
+        _ => return None,
+    };
+    names.iter().position(|n| *n == Some(name)).map(|i| i + 1)
+}
 
 /// Whole-run counts.
 pub const COUNTS: &[&str] = &[
@@ -92,7 +206,7 @@ pub fn metric_kind(name: &str, scenario: &Scenario) -> Option<MetricKind> {
         }
         [seq, n, field] => {
             let len = call_count(seq, scenario)?;
-            let n = call_number(n)?;
+            let n = call_number(n).or_else(|| entry_named(seq, n, scenario))?;
             if n == 0 || n > len {
                 return None;
             }
@@ -218,7 +332,7 @@ fn explain_latency(shown: &str, rest: &[&str], scenario: &Scenario) -> String {
     }
 }
 
-/// Explains a bad `flush.N.*` / `procedure.N.*` name.
+/// Explains a bad `flush.N.*` / `procedure.N.*` name (`n` may be a name).
 fn explain_call(shown: &str, seq: &str, n: &str, rest: &[&str], scenario: &Scenario) -> String {
     let len = call_count(seq, scenario).unwrap_or(0);
     let entries = match len {
@@ -226,12 +340,12 @@ fn explain_call(shown: &str, seq: &str, n: &str, rest: &[&str], scenario: &Scena
         1 => format!("there is 1 [[{seq}]] entry, so N must be 1"),
         _ => format!("there are {len} [[{seq}]] entries, so N must be 1 to {len}"),
     };
-    let Some(number) = call_number(n) else {
-        return format!(
-            "unknown metric `{shown}`: expected `{seq}.N.<field>` with N a number counting \
-             the [[{seq}]] entries from 1, found `{}`",
-            super::error::clip(n)
-        );
+    let number = match call_number(n) {
+        Some(number) => number,
+        None => match entry_named(seq, n, scenario) {
+            Some(number) => number,
+            None => return no_entry_named(shown, seq, n, scenario),
+        },
     };
     if number == 0 || number > len {
         return format!(
@@ -244,6 +358,27 @@ fn explain_call(shown: &str, seq: &str, n: &str, rest: &[&str], scenario: &Scena
         _ => format!("expected one of {}", list(CALL_FIELDS.iter().copied())),
     };
     format!("unknown metric `{shown}`: `{seq}.N.<field>` takes a field; {hint}")
+}
+
+/// "No `[[flush]]` is named `n`", with a suggestion among the names given.
+fn no_entry_named(shown: &str, seq: &str, n: &str, scenario: &Scenario) -> String {
+    let all = CallNames::of(scenario);
+    let names: Vec<&str> = all
+        .pairs()
+        .into_iter()
+        .filter(|(_, p)| p.starts_with(&format!("{seq}.")))
+        .map(|(name, _)| name)
+        .collect();
+    let hint = match closest(n, names.iter().copied()) {
+        Some(c) => format!("; did you mean `{seq}.{c}`?"),
+        None if names.is_empty() => String::new(),
+        None => format!("; the named ones are {}", list(names.iter().copied())),
+    };
+    format!(
+        "unknown metric `{shown}`: expected `{seq}.N.<field>` with N a number counting the \
+         [[{seq}]] entries from 1, or the `name` of one, found `{}`, which no [[{seq}]] has{hint}",
+        super::error::clip(n)
+    )
 }
 
 /// Every metric name of `scenario`, in a stable order: the counts, the per-transport counts
@@ -303,13 +438,16 @@ mod tests {
                 target: None,
                 flags: FlushFlags::UPLOAD,
                 order: 0,
+                name: None,
             });
         }
+        s.flushes[1].name = Some("upload".into());
         s.procedures.push(ProcedureSpec {
             at: 0,
             kind: ProcedureKind::FlushAll,
             flags: FlushFlags::UPLOAD,
             order: 1,
+            name: Some("send-receive".into()),
         });
         s
     }
@@ -345,6 +483,29 @@ mod tests {
             Some(MetricKind::Moment)
         );
         assert_eq!(metric_kind("flush.2.prompts", &s), Some(MetricKind::Count));
+        assert_eq!(
+            metric_kind("flush.upload.result", &s),
+            Some(MetricKind::Result)
+        );
+        assert_eq!(
+            metric_kind("procedure.send-receive.returned_at", &s),
+            Some(MetricKind::Moment)
+        );
+        assert_eq!(metric_kind("flush.send-receive.result", &s), None);
+        assert_eq!(canonical("flush.upload.result", &s), "flush.2.result");
+        assert_eq!(
+            canonical("procedure.send-receive.prompts", &s),
+            "procedure.1.prompts"
+        );
+        assert_eq!(canonical("delivered.lan", &s), "delivered.lan");
+        let names = CallNames::of(&s);
+        assert_eq!(
+            names.to_json(),
+            serde_json::json!({"upload": "flush.2", "send-receive": "procedure.1"})
+        );
+        assert_eq!(names.name(Origin::Flush(2)), Some("upload"));
+        assert_eq!(names.name(Origin::Flush(1)), None);
+        assert_eq!(names.label("procedure", 1), "procedure.1 (send-receive)");
         assert_eq!(metric_kind("flush.02.prompts", &s), None);
         assert_eq!(metric_kind("flush.3.prompts", &s), None);
         assert_eq!(metric_kind("procedure.0.result", &s), None);
@@ -374,6 +535,8 @@ mod tests {
         assert!(e("flush.3.result").contains("there are 2 [[flush]] entries, so N must be 1 to 2"));
         assert!(e("procedure.2.result").contains("there is 1 [[procedure]] entry, so N must be 1"));
         assert!(e("flush.x.result").contains("N a number"));
+        assert!(e("flush.uplod.result").contains("did you mean `flush.upload`?"));
+        assert!(e("procedure.upload.result").contains("the named ones are `send-receive`"));
         assert!(e("flush.1.reslt").contains("did you mean `flush.1.result`?"));
         assert!(e("zzzzzzzzzzzzzz").contains("expected a count"));
         let none = Scenario::new("x");

@@ -13,8 +13,9 @@ use std::sync::{Arc, Mutex};
 use crate::mapi::procedures;
 use crate::mapi::session::Session;
 use crate::mapi::status::{self, StatusStore};
+use crate::scenario::metric_names::CallNames;
 use crate::scenario::model::{ProcedureKind, Scenario, Via, DEFAULT_HORIZON};
-use crate::sim::trace::ProcStep;
+use crate::sim::trace::{with_run_names, ProcStep};
 use crate::sim::{
     Actor, Class, Clock, Dist, EventKind, Key, Micros, Origin, Recorder, SimRng, Stream, Target,
     CREATED,
@@ -59,6 +60,8 @@ pub struct RunResult {
     pub transports: Vec<TransportEnd>,
     /// Transport names, in profile order.
     pub transport_names: Vec<String>,
+    /// The names of the scenario's `[[flush]]` and `[[procedure]]` entries, by number.
+    pub call_names: CallNames,
     /// Messages in the inbox.
     pub inbox: u64,
 }
@@ -139,7 +142,10 @@ where
         .start_paused(true)
         .build()
         .expect("a current-thread runtime can always be built");
-    rt.block_on(drive(scenario, opts, client))
+    let names: Vec<String> = scenario.transports.iter().map(|t| t.name.clone()).collect();
+    with_run_names(&names, &CallNames::of(scenario), || {
+        rt.block_on(drive(scenario, opts, client))
+    })
 }
 
 enum Script {
@@ -357,6 +363,7 @@ where
         trace,
         transports: ends,
         transport_names: scenario.transports.iter().map(|t| t.name.clone()).collect(),
+        call_names: CallNames::of(scenario),
         inbox,
     };
     (result, output)

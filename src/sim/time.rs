@@ -22,12 +22,12 @@ pub const DAY: Micros = 24 * HOUR;
 /// Why a duration string was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DurationError {
-    /// Not humantime syntax.
-    #[error("`{text}` is not a duration ({reason}); write it like \"250ms\", \"45s\", \"5m\" or \"1h 30m\"")]
+    /// Not a duration.
+    #[error("`{text}` is not a duration: {reason}")]
     Syntax {
         /// The text as written.
         text: String,
-        /// What humantime said.
+        /// Why, in a phrase.
         reason: String,
     },
     /// Finer than the simulation's resolution.
@@ -40,16 +40,18 @@ pub enum DurationError {
     Overflow(String),
 }
 
-/// Parses a humantime duration (`"250ms"`, `"1h 30m"`, `"0s"`) into exact microseconds.
+/// Parses a duration as scenario files write it (`"250ms"`, `"1h 30m"`, `"0s"`; months and
+/// years refused) into exact microseconds.
 pub fn parse_duration(text: &str) -> Result<Micros, DurationError> {
-    let d = humantime::parse_duration(text.trim()).map_err(|e| DurationError::Syntax {
-        text: text.to_string(),
-        reason: e.to_string(),
-    })?;
-    if d.subsec_nanos() % 1_000 != 0 {
-        return Err(DurationError::SubMicrosecond(text.to_string()));
-    }
-    u64::try_from(d.as_micros()).map_err(|_| DurationError::Overflow(text.to_string()))
+    use crate::scenario::parse::duration::{parse, DurationError as Why};
+    parse(text).map_err(|e| match e {
+        Why::SubMicrosecond => DurationError::SubMicrosecond(text.to_string()),
+        Why::Overflow => DurationError::Overflow(text.to_string()),
+        why => DurationError::Syntax {
+            text: text.to_string(),
+            reason: why.to_string(),
+        },
+    })
 }
 
 /// A virtual time shown the way scenario files write durations.
