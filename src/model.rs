@@ -339,6 +339,8 @@ pub struct FlushSpec {
     /// Position among all `[[flush]]` and `[[procedure]]` entries in file order, which orders
     /// those at the same instant.
     pub order: u32,
+    /// Its `name`, unique among flushes and procedures: `flush.<name>.*` then means `flush.N.*`.
+    pub name: Option<String>,
 }
 
 /// Which seed procedure.
@@ -371,6 +373,8 @@ pub struct ProcedureSpec {
     pub flags: FlushFlags,
     /// Position among all `[[flush]]` and `[[procedure]]` entries in file order.
     pub order: u32,
+    /// Its `name`, unique among flushes and procedures.
+    pub name: Option<String>,
 }
 
 /// What a fault does.

@@ -19,11 +19,13 @@ use serde::Serialize;
 
 use crate::mapi::HResult;
 use crate::model::UiAnswer;
-
 use crate::sim::calendar::Key;
 use crate::sim::samples::Samples;
 use crate::sim::time::Micros;
 use crate::sim::{FlushId, MsgId, TransportId};
+
+mod calls;
+pub use calls::CallNames;
 
 /// Who caused an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -550,7 +552,8 @@ impl Recorder {
             _ => {}
         }
         if self.to_tracing {
-            tracing::debug!(target: "spoolsim::trace", t_us = key.t, actor = ?actor, event = ?kind);
+            let line = json::log_line(&Event { key, actor, kind });
+            tracing::debug!(target: "spoolsim::trace", "{line}");
         }
         if self.full || !kind.is_detail() {
             self.events.push(Event { key, actor, kind });
@@ -685,6 +688,15 @@ pub fn with_transport_names<R>(transports: &[String], f: impl FnOnce() -> R) -> 
     json::with_names(transports, f)
 }
 
+/// Runs `f` with the run's transport names and the names of its scripted calls at hand, so that
+/// events sent to `tracing` (`RUST_LOG=spoolsim::trace=debug`) name transports, status objects,
+/// calls and flags as reports do: `actor=transport:dialup event=flush_call object=spooler
+/// flags=FLUSH_UPLOAD|FLUSH_NO_UI`, and every event of a scripted call
+/// `flush=flush.1 name=morning-upload`.
+pub fn with_run_names<R>(transports: &[String], calls: &CallNames, f: impl FnOnce() -> R) -> R {
+    json::with_call_names(calls, || json::with_names(transports, f))
+}
+
 /// How events are written as JSON: the `serialize_with` helpers of [`Event`] and
 /// [`EventKind`], for the fields whose trace form is not their Rust form.
 mod json {
@@ -693,16 +705,133 @@ mod json {
     use serde::ser::{SerializeMap, Serializer};
     use serde::Serialize;
 
-    use super::{Actor, Key, Object, Origin, ProcStep};
+    use super::{Actor, CallNames, Event, Key, Object, Origin, ProcStep};
     use crate::mapi::constants::status_code_names;
     use crate::mapi::{FlushFlags, HResult};
     use crate::model::{FaultKind, UiAnswer};
-    use crate::sim::time::Micros;
-    use crate::sim::TransportId;
+    use crate::sim::time::{format_compact, Micros};
+    use crate::sim::{FlushId, TransportId};
 
     thread_local! {
         /// The transport names of the run whose events are being serialized.
         static NAMES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+        /// The names of the run's scripted calls, for log lines.
+        static CALLS: RefCell<CallNames> = RefCell::new(CallNames::default());
+        /// How log lines name each call seen so far, by call id: `flush.1`,
+        /// `procedure.2:call3`, `api:call4`, and the entry's name where it has one.
+        static CALL_LABELS: RefCell<Vec<(u32, String)>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// See [`super::with_run_names`].
+    pub(super) fn with_call_names<R>(calls: &CallNames, f: impl FnOnce() -> R) -> R {
+        struct Put(CallNames);
+        impl Drop for Put {
+            fn drop(&mut self) {
+                let prev = std::mem::take(&mut self.0);
+                CALLS.with(|c| *c.borrow_mut() = prev);
+            }
+        }
+        let prev = CALLS.with(|c| c.replace(calls.clone()));
+        let _put = Put(prev);
+        CALL_LABELS.with(|l| l.borrow_mut().clear());
+        f()
+    }
+
+    /// How log lines name call `id` made from `origin`, remembered for the call's later events.
+    fn label_call(id: FlushId, origin: Origin) -> String {
+        let base = match origin {
+            Origin::Flush(n) => format!("flush.{n}"),
+            Origin::Procedure(n) => format!("procedure.{n}:call{id}"),
+            Origin::Api => format!("api:call{id}"),
+        };
+        let label = match CALLS.with_borrow(|c| c.name(origin).map(str::to_string)) {
+            Some(name) => format!("{base} name={name}"),
+            None => base,
+        };
+        CALL_LABELS.with(|l| l.borrow_mut().push((id.0, label.clone())));
+        label
+    }
+
+    /// The label of call `id`, if its call was logged.
+    fn call_label(id: u64) -> Option<String> {
+        CALL_LABELS.with_borrow(|l| {
+            l.iter()
+                .rev()
+                .find(|(i, _)| u64::from(*i) == id)
+                .map(|(_, s)| s.clone())
+        })
+    }
+
+    /// A value of a log line: words as they are (quoted when they hold blanks), flags and
+    /// bit names joined with `|`, `-` for none.
+    fn log_value(v: &serde_json::Value) -> String {
+        use serde_json::Value;
+        let word = |s: &str| {
+            let s = s.replace(" | ", "|");
+            if s.contains(char::is_whitespace) {
+                format!("{s:?}")
+            } else {
+                s
+            }
+        };
+        match v {
+            Value::Null => "-".into(),
+            Value::String(s) => word(s),
+            Value::Array(items) => items.iter().map(log_value).collect::<Vec<_>>().join("|"),
+            other => other.to_string(),
+        }
+    }
+
+    /// The name of status-table row `row`: the subsystem, the address book, the spooler, then
+    /// the transports in file order.
+    fn row_name(row: u64, names: &[String]) -> String {
+        match row {
+            0 => "subsystem".into(),
+            1 => "address-book".into(),
+            2 => "spooler".into(),
+            r => names
+                .get((r - 3) as usize)
+                .cloned()
+                .unwrap_or_else(|| format!("row{r}")),
+        }
+    }
+
+    /// One event as a `tracing` line: `t=1h00m05.000s actor=... event=... field=value ...`,
+    /// with names instead of indices and raw bits.
+    pub(super) fn log_line(e: &Event) -> String {
+        let mut out = format!("t={}", format_compact(e.key.t));
+        let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(e) else {
+            return out;
+        };
+        for (k, v) in &fields {
+            match k.as_str() {
+                "t_us" | "flags_bits" | "code" | "origin" => {}
+                "flush" => {
+                    let label = match (e.kind, v.as_u64()) {
+                        (super::EventKind::FlushCall { flush, origin, .. }, _) => {
+                            Some(label_call(flush, origin))
+                        }
+                        (_, Some(id)) => call_label(id),
+                        _ => None,
+                    };
+                    match label {
+                        Some(label) => out.push_str(&format!(" flush={label}")),
+                        None => out.push_str(&format!(" call={}", log_value(v))),
+                    }
+                }
+                "row" => {
+                    let name = NAMES.with_borrow(|n| row_name(v.as_u64().unwrap_or(0), n));
+                    out.push_str(&format!(" object={name}"));
+                }
+                "code_names" => out.push_str(&format!(" status={}", log_value(v))),
+                k if k.ends_with("_us") && v.is_u64() => {
+                    let t = format_compact(v.as_u64().unwrap_or(0));
+                    out.push_str(&format!(" {}={t}", k.trim_end_matches("_us")));
+                }
+                _ => out.push_str(&format!(" {k}={}", log_value(v))),
+            }
+        }
+        out
     }
 
     /// Puts the previous names back when dropped.

@@ -73,7 +73,16 @@ fn example_prints_the_built_in_scenario_which_validates() {
 #[test]
 fn help_on_every_command_and_a_version() {
     for cmd in [
-        "run", "check", "validate", "example", "sweep", "merge", "bench",
+        "run",
+        "check",
+        "validate",
+        "example",
+        "sweep",
+        "merge",
+        "bench",
+        "schema",
+        "completions",
+        "man",
     ] {
         let o = spoolsim(&[cmd, "--help"]);
         assert!(o.status.success(), "{cmd} --help");
@@ -235,7 +244,7 @@ fn bad_inputs_exit_2_with_file_line_and_key() {
 }
 
 #[test]
-fn check_reports_a_bad_file_and_still_runs_the_others() {
+fn check_reports_a_bad_file_once_as_an_error_and_still_runs_the_others() {
     let dir = std::env::temp_dir().join(format!("spoolsim-check-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("a-good.toml"), GOOD).unwrap();
@@ -249,12 +258,57 @@ fn check_reports_a_bad_file_and_still_runs_the_others() {
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(2), "bad input outranks a failure");
     assert!(out.contains("PASS good"));
-    assert!(out.contains("ERROR"));
     assert!(out.contains("FAIL good") && out.contains("delivered: expected 9, got 2"));
-    assert!(out.trim_end().ends_with("1 passed, 2 failed"));
+    // The bad file: one line, its name once, counted as an error and not as a failure.
+    let bad: Vec<&str> = out.lines().filter(|l| l.contains("b-bad.toml")).collect();
+    assert_eq!(bad.len(), 1, "{out}");
+    assert!(bad[0].starts_with("ERROR "), "{}", bad[0]);
+    assert_eq!(bad[0].matches("b-bad.toml").count(), 1, "{}", bad[0]);
+    assert!(
+        bad[0].contains("b-bad.toml:1:8: name: expected"),
+        "{}",
+        bad[0]
+    );
+    assert!(
+        out.trim_end().ends_with("1 passed, 1 failed, 1 error"),
+        "{out}"
+    );
+    assert!(
+        !stderr(&o).contains("b-bad"),
+        "reported once: {}",
+        stderr(&o)
+    );
+
     let j = spoolsim(&["check", dir.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(j.status.code(), Some(2));
     let v: serde_json::Value = serde_json::from_str(&stdout(&j)).unwrap();
-    assert_eq!(v["passed"], 1);
+    assert_eq!(
+        (
+            v["passed"].as_u64(),
+            v["failed"].as_u64(),
+            v["errors"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
+    let statuses: Vec<&str> = v["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["pass", "error", "fail"]);
+
     let x = spoolsim(&["check", dir.to_str().unwrap(), "--format", "junit"]);
-    assert!(stdout(&x).contains("<testsuite") && stdout(&x).contains("<failure"));
+    let xml = stdout(&x);
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(
+        xml.contains("<testsuite name=\"spoolsim check\" tests=\"3\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("failures=\"1\"") && xml.contains("errors=\"1\""),
+        "{xml}"
+    );
+    assert!(xml.contains("<failure") && xml.contains("<error"), "{xml}");
+    assert!(xml.contains("delivered: expected 9, got 2"), "{xml}");
 }

@@ -158,6 +158,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         target,
                         flags: FlushFlags::from_bits_retain(bits),
                         order,
+                        name: None,
                     });
                     order += 1;
                 }
@@ -172,6 +173,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         kind,
                         flags: FlushFlags::from_bits_retain(bits & !1),
                         order,
+                        name: None,
                     });
                     order += 1;
                 }

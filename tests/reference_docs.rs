@@ -713,9 +713,15 @@ fn commands() -> Vec<String> {
         .collect()
 }
 
-/// The long options in the options section of `spoolsim CMD --help`, without `--help`.
+/// The long options in the options section of `spoolsim CMD --help` (`spoolsim --help` for an
+/// empty `command`), without `--help`.
 fn options_of(command: &str) -> BTreeSet<String> {
-    help(&[command, "--help"])
+    let args: &[&str] = if command.is_empty() {
+        &["--help"]
+    } else {
+        &[command, "--help"]
+    };
+    help(args)
         .lines()
         .skip_while(|l| !l.starts_with("Options:"))
         .flat_map(|l| {
@@ -729,11 +735,55 @@ fn options_of(command: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The heading of the table of the options every command takes.
+const GLOBAL_HEADING: &str = "Options of every command";
+
+/// The first long option of each row of the `option | default | meaning` tables under
+/// `heading`.
+fn documented_options(tables: &[md::Table], heading: &str) -> BTreeSet<String> {
+    tables
+        .iter()
+        .filter(|t| t.heading == heading && t.header == ["option", "default", "meaning"])
+        .flat_map(|t| t.rows.iter())
+        .filter_map(|r| {
+            md::code_spans(&r[0])
+                .into_iter()
+                .find(|span| span.starts_with("--"))
+        })
+        .map(|o| o.split([' ', '=']).next().unwrap_or("").to_string())
+        .collect()
+}
+
+/// Compares `documented` with `actual` both ways, as options of `what`.
+fn compare(what: &str, documented: &BTreeSet<String>, actual: &BTreeSet<String>) -> Vec<String> {
+    let mut problems = Vec::new();
+    for o in actual.difference(documented) {
+        problems.push(format!(
+            "{CLI}: `{what} {o}` exists but is not in its option table"
+        ));
+    }
+    for o in documented.difference(actual) {
+        problems.push(format!(
+            "{CLI}: `{what} {o}` is documented but does not exist"
+        ));
+    }
+    problems
+}
+
 #[test]
 fn every_command_and_option_is_documented_and_nothing_else() {
     let text = read(CLI);
     let mut problems = Vec::new();
     let tables = md::tables(&text);
+    // Options every command takes (clap's global options) are documented once, in their own
+    // table, and left out of each command's.
+    let mut global = options_of("");
+    global.remove("--version");
+    problems.extend(compare(
+        "spoolsim",
+        &documented_options(&tables, GLOBAL_HEADING),
+        &global,
+    ));
     for c in commands() {
         let heading = format!("`spoolsim {c}`");
         if !md::headings(&text).iter().any(|(_, h, _)| *h == heading) {
@@ -742,24 +792,9 @@ fn every_command_and_option_is_documented_and_nothing_else() {
             ));
             continue;
         }
-        let documented: BTreeSet<String> = tables
-            .iter()
-            .filter(|t| t.heading == heading && t.header == ["option", "default", "meaning"])
-            .flat_map(|t| t.rows.iter())
-            .filter_map(|r| md::code_spans(&r[0]).first().cloned())
-            .map(|o| o.split([' ', '=']).next().unwrap_or("").to_string())
-            .collect();
-        let actual = options_of(&c);
-        for o in actual.difference(&documented) {
-            problems.push(format!(
-                "{CLI}: `spoolsim {c} {o}` exists but is not in its option table"
-            ));
-        }
-        for o in documented.difference(&actual) {
-            problems.push(format!(
-                "{CLI}: `spoolsim {c} {o}` is documented but does not exist"
-            ));
-        }
+        let documented = documented_options(&tables, &heading);
+        let actual: BTreeSet<String> = options_of(&c).difference(&global).cloned().collect();
+        problems.extend(compare(&format!("spoolsim {c}"), &documented, &actual));
     }
     report(problems);
 }

@@ -57,6 +57,7 @@ fn demo() -> Scenario {
         target: None,
         flags: FlushFlags::UPLOAD | FlushFlags::DOWNLOAD | FlushFlags::NO_UI,
         order: 0,
+        name: None,
     });
     s
 }
@@ -101,6 +102,7 @@ fn busy() -> Scenario {
         target: None,
         flags: FlushFlags::UPLOAD,
         order: 1,
+        name: None,
     });
     s.flushes.push(FlushSpec {
         at: 10 * 60_000_000,
@@ -108,6 +110,7 @@ fn busy() -> Scenario {
         target: Some(TransportId(2)),
         flags: FlushFlags::UPLOAD | FlushFlags::ASYNC_OK,
         order: 2,
+        name: None,
     });
     s.flushes.push(FlushSpec {
         at: 12 * 60_000_000,
@@ -115,6 +118,7 @@ fn busy() -> Scenario {
         target: None,
         flags: FlushFlags::UPLOAD | FlushFlags::DOWNLOAD | FlushFlags::ASYNC_OK,
         order: 3,
+        name: None,
     });
     s.flushes.push(FlushSpec {
         at: 20 * 60_000_000,
@@ -122,12 +126,14 @@ fn busy() -> Scenario {
         target: None,
         flags: FlushFlags::UPLOAD | FlushFlags::DOWNLOAD,
         order: 4,
+        name: None,
     });
     s.procedures.push(ProcedureSpec {
         at: 25 * 60_000_000,
         kind: ProcedureKind::FlushEach,
         flags: FlushFlags::DOWNLOAD | FlushFlags::NO_UI,
         order: 5,
+        name: None,
     });
     s
 }
@@ -534,6 +540,7 @@ fn synthetic(names: &[&str], events: Vec<(u64, EventKind)>, end_time: u64) -> Ru
         trace,
         transports: vec![Default::default(); names.len()],
         transport_names: names.iter().map(|s| s.to_string()).collect(),
+        call_names: Default::default(),
         inbox: 0,
     }
 }
@@ -742,6 +749,7 @@ fn svg_of_many_flushes_and_lines() {
             target: Some(TransportId((k % 7) as u16)),
             flags: FlushFlags::UPLOAD | FlushFlags::NO_UI,
             order: k,
+            name: None,
         });
     }
     let r = run(&s, &full());

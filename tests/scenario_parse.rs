@@ -213,6 +213,7 @@ fn full_scenario_parses_into_exact_model() {
                 target: Some(TransportId(1)),
                 flags: flags(&[FlushFlags::UPLOAD, FlushFlags::NO_UI]),
                 order: 0,
+                name: None,
             },
             FlushSpec {
                 at: 11 * MINUTE,
@@ -220,6 +221,7 @@ fn full_scenario_parses_into_exact_model() {
                 target: None,
                 flags: FlushFlags::from_bits_retain(0x104),
                 order: 0,
+                name: None,
             },
             FlushSpec {
                 at: 12 * MINUTE,
@@ -227,6 +229,7 @@ fn full_scenario_parses_into_exact_model() {
                 target: None,
                 flags: flags(&[FlushFlags::UPLOAD, FlushFlags::NO_UI]),
                 order: 0,
+                name: None,
             },
         ],
         procedures: vec![
@@ -235,12 +238,14 @@ fn full_scenario_parses_into_exact_model() {
                 kind: ProcedureKind::FlushAll,
                 flags: flags(&[FlushFlags::DOWNLOAD, FlushFlags::NO_UI]),
                 order: 0,
+                name: None,
             },
             ProcedureSpec {
                 at: 40 * MINUTE,
                 kind: ProcedureKind::FlushEach,
                 flags: flags(&[FlushFlags::UPLOAD, FlushFlags::FORCE, FlushFlags::ASYNC_OK]),
                 order: 0,
+                name: None,
             },
         ],
         faults: vec![
@@ -458,12 +463,13 @@ fn check(text: &str, kind: ErrorKind, line: usize, column: usize, key: &str, hin
     for h in hints {
         assert!(shown.contains(h), "{shown}\n  should contain {h}");
     }
-    // Rendering shows the line with a caret under the column.
+    // Rendering shows the line with a caret under the column (the first error's block).
     let rendered = e.render(text);
-    let caret_line = rendered.lines().last().unwrap();
+    let first = rendered.split("\n\n").next().unwrap();
+    let caret_line = first.lines().last().unwrap();
     let caret = caret_line.chars().position(|c| c == '^').unwrap();
     let bar = caret_line.find('|').unwrap();
-    assert_eq!(caret - bar - 2, column - 1, "{rendered}");
+    assert_eq!(caret - bar - 2, column - 1, "{first}");
 }
 
 fn with(extra: &str) -> String {
@@ -478,7 +484,7 @@ fn error_unknown_key_suggests_the_closest() {
         ErrorKind::UnknownKey,
         17,
         1,
-        "transport[2].per_mesage",
+        "transport 3 (x).per_mesage",
         &[
             "unknown key `per_mesage` in [[transport]]",
             "did you mean `per_message`?",
@@ -517,7 +523,7 @@ fn error_wrong_type() {
         ErrorKind::WrongType,
         17,
         15,
-        "transport[2].per_message",
+        "transport 3 (x).per_message",
         &[
             "expected a duration like \"20ms\" or {uniform = [\"10ms\", \"50ms\"]} or {exp = \"20ms\"}, found 42 (an integer)",
             "write \"42s\" or \"42ms\"",
@@ -536,7 +542,7 @@ fn error_wrong_type() {
         ErrorKind::WrongType,
         13,
         6,
-        "mail[0].at",
+        "mail 1.at",
         &["(a time of day)", "quoted strings"],
     );
     check(
@@ -580,7 +586,7 @@ fn error_bad_duration() {
         ErrorKind::InvalidValue,
         7,
         9,
-        "transport[0].retry",
+        "transport 1 (lan).retry",
         &[
             "expected a duration like \"250ms\"",
             "found \"5 mins please\"",
@@ -595,7 +601,7 @@ fn error_bad_duration() {
         ErrorKind::InvalidValue,
         7,
         9,
-        "transport[0].retry",
+        "transport 1 (lan).retry",
         &["greater than 0"],
     );
     check(
@@ -603,7 +609,7 @@ fn error_bad_duration() {
         ErrorKind::InvalidValue,
         15,
         20,
-        "mail[0].every.uniform",
+        "mail 1.every.uniform",
         &["low <= high", "[\"5s\", \"1s\"]"],
     );
 }
@@ -619,7 +625,7 @@ fn error_sub_microsecond_duration() {
         ErrorKind::InvalidValue,
         7,
         15,
-        "transport[0].per_message",
+        "transport 1 (lan).per_message",
         &["\"1500ns\"", "finer than a microsecond"],
     );
 }
@@ -631,7 +637,7 @@ fn error_duplicate_transport_name() {
         ErrorKind::Duplicate,
         14,
         8,
-        "transport[2].name",
+        "transport 3 (lan).name",
         &[
             "unique transport name",
             "\"lan\" again",
@@ -647,7 +653,7 @@ fn error_bad_transport_name() {
         ErrorKind::InvalidValue,
         4,
         8,
-        "transport[0].name",
+        "transport 1 (my lan).name",
         &["[A-Za-z0-9_-]+", "found \"my lan\""],
     );
     check(
@@ -655,7 +661,7 @@ fn error_bad_transport_name() {
         ErrorKind::InvalidValue,
         4,
         8,
-        "transport[0].name",
+        "transport 1 (spooler).name",
         &["spooler's own status object"],
     );
 }
@@ -667,7 +673,7 @@ fn error_unknown_flag_name() {
         ErrorKind::UnknownName,
         15,
         26,
-        "flush[0].flags[1]",
+        "flush 1.flags #2",
         &["unknown flag \"FLUSH_NOUI\"", "did you mean \"FLUSH_NO_UI\"?"],
     );
     check(
@@ -675,7 +681,7 @@ fn error_unknown_flag_name() {
         ErrorKind::UnknownName,
         15,
         10,
-        "procedure[0].flags[0]",
+        "procedure 1.flags #1",
         &["`FLUSH_UPLOAD`, `FLUSH_DOWNLOAD`", "raw bits"],
     );
     check(
@@ -683,7 +689,7 @@ fn error_unknown_flag_name() {
         ErrorKind::InvalidValue,
         15,
         9,
-        "flush[0].flags",
+        "flush 1.flags",
         &["0 to 0xFFFFFFFF", "found -1"],
     );
 }
@@ -695,7 +701,7 @@ fn error_names_no_transport() {
         ErrorKind::UnknownName,
         14,
         7,
-        "flush[0].via",
+        "flush 1.via",
         &["no transport is named \"lna\"", "did you mean \"lan\"?"],
     );
     check(
@@ -703,7 +709,7 @@ fn error_names_no_transport() {
         ErrorKind::UnknownName,
         15,
         10,
-        "flush[0].target",
+        "flush 1.target",
         &["did you mean \"dialup\"?"],
     );
     check(
@@ -711,7 +717,7 @@ fn error_names_no_transport() {
         ErrorKind::UnknownName,
         13,
         13,
-        "incoming[0].transport",
+        "incoming 1.transport",
         &[
             "no transport is named \"zzzzz\"",
             "expected `lan`, `dialup`",
@@ -722,7 +728,7 @@ fn error_names_no_transport() {
         ErrorKind::UnknownName,
         14,
         13,
-        "fault[0].transport",
+        "fault 1.transport",
         &["did you mean \"lan\"?"],
     );
 }
@@ -734,7 +740,7 @@ fn error_target_without_via_spooler() {
         ErrorKind::Conflict,
         15,
         1,
-        "flush[0].target",
+        "flush 1.target",
         &["only goes with via = \"spooler\"", "via = \"lan\""],
     );
 }
@@ -750,7 +756,7 @@ fn error_ras_key_on_lan_transport() {
         ErrorKind::Conflict,
         7,
         1,
-        "transport[0].ui",
+        "transport 1 (lan).ui",
         &["ras transports only", "kind = \"lan\" (line 5)"],
     );
 }
@@ -762,7 +768,7 @@ fn error_fault_without_down() {
         ErrorKind::MissingKey,
         13,
         1,
-        "fault[0].down",
+        "fault 1.down",
         &["down = \"5m\"", "found no `down` in [[fault]]"],
     );
 }
@@ -774,7 +780,7 @@ fn error_drop_line_on_lan() {
         ErrorKind::Conflict,
         15,
         8,
-        "fault[0].kind",
+        "fault 1.kind",
         &["kind = \"lan\"", "needs a ras transport"],
     );
     check(
@@ -784,7 +790,7 @@ fn error_drop_line_on_lan() {
         ErrorKind::Conflict,
         16,
         1,
-        "fault[0].down",
+        "fault 1.down",
         &["takes no `down`"],
     );
 }
@@ -796,7 +802,7 @@ fn error_to_without_colon() {
         ErrorKind::InvalidValue,
         14,
         6,
-        "mail[0].to",
+        "mail 1.to",
         &["\"TYPE:address\"", "no ':'"],
     );
 }
@@ -861,7 +867,7 @@ fn error_failure_rate_out_of_range() {
             ErrorKind::InvalidValue,
             7,
             16,
-            "transport[0].failure_rate",
+            "transport 1 (lan).failure_rate",
             &["expected a probability from 0.0 to 1.0", found],
         );
     }
@@ -874,7 +880,7 @@ fn error_limit_messages() {
         ErrorKind::Limit,
         19,
         9,
-        "incoming[0].count",
+        "incoming 1.count",
         &["at most 10000000 messages", "found 10000001"],
     );
     // A count far beyond u64 is refused by the limit too, not by an overflow.
@@ -883,7 +889,7 @@ fn error_limit_messages() {
         ErrorKind::Limit,
         15,
         9,
-        "mail[0].count",
+        "mail 1.count",
         &["at most 10000000 messages"],
     );
 }
@@ -901,7 +907,7 @@ fn error_limit_transports() {
         ErrorKind::Limit,
         2 + 4 * MAX_TRANSPORTS,
         1,
-        "transport[10000]",
+        "transport 10001",
         &["at most 10000 transports", "found 10001"],
     );
 }
@@ -949,11 +955,12 @@ fn error_empty_file_lacks_name() {
         "name",
         &["found no `name` in the top level (it is required)"],
     );
+    // Pointing where one would add it: the end of the file.
     check(
         "name = \"t\"\n",
         ErrorKind::MissingKey,
         1,
-        1,
+        11,
         "transport",
         &["at least one [[transport]]"],
     );
@@ -966,7 +973,7 @@ fn error_missing_required_keys_point_at_their_section() {
         ErrorKind::MissingKey,
         13,
         1,
-        "transport[2].kind",
+        "transport 3 (x).kind",
         &["kind = \"lan\" or \"ras\""],
     );
     check(
@@ -974,7 +981,7 @@ fn error_missing_required_keys_point_at_their_section() {
         ErrorKind::MissingKey,
         12,
         1,
-        "flush[0].flags",
+        "flush 1.flags",
         &["flags = [] for none"],
     );
 }
@@ -986,7 +993,7 @@ fn error_bad_counts_and_seeds() {
         ErrorKind::InvalidValue,
         15,
         9,
-        "mail[0].count",
+        "mail 1.count",
         &["0 or more, found -3"],
     );
     check(
@@ -1002,7 +1009,7 @@ fn error_bad_counts_and_seeds() {
         ErrorKind::InvalidValue,
         15,
         8,
-        "mail[0].size",
+        "mail 1.size",
         &["\"4KiB\""],
     );
 }
@@ -1015,7 +1022,7 @@ fn error_bad_schedules_and_words() {
         ErrorKind::InvalidValue,
         11,
         11,
-        "transport[1].receive",
+        "transport 2 (dialup).receive",
         &["cannot be immediate", "\"on-demand\""],
     );
     let text = BASE.replace("kind = \"ras\"", "kind = \"ras\"\nsend = \"ondemand\"");
@@ -1024,7 +1031,7 @@ fn error_bad_schedules_and_words() {
         ErrorKind::InvalidValue,
         11,
         8,
-        "transport[1].send",
+        "transport 2 (dialup).send",
         &["did you mean \"on-demand\"?"],
     );
     let text = BASE.replace("kind = \"ras\"", "kind = \"ras\"\nui = \"acept\"");
@@ -1033,7 +1040,7 @@ fn error_bad_schedules_and_words() {
         ErrorKind::InvalidValue,
         11,
         6,
-        "transport[1].ui",
+        "transport 2 (dialup).ui",
         &[
             "expected \"accept\" or \"cancel\" or \"ignore\"",
             "did you mean \"accept\"?",
@@ -1130,14 +1137,14 @@ fn warnings_for_unroutable_mail_and_actions_after_until() {
     assert_eq!(p.warnings.len(), 2, "{shown:?}");
     assert_eq!(p.warnings[0].kind, WarningKind::Unroutable);
     assert!(
-        shown[0].starts_with("w.toml:15:6: mail[0].to: no transport handles address type \"FAX\""),
+        shown[0].starts_with("w.toml:15:6: mail 1.to: no transport handles address type \"FAX\""),
         "{}",
         shown[0]
     );
     assert!(shown[0].contains("non-delivery report"));
     assert_eq!(p.warnings[1].kind, WarningKind::AfterHorizon);
     assert!(
-        shown[1].starts_with("w.toml:17:6: flush[0].at: at = \"2h\" is after until = \"1h\""),
+        shown[1].starts_with("w.toml:17:6: flush 1.at: at = \"2h\" is after until = \"1h\""),
         "{}",
         shown[1]
     );
@@ -1157,9 +1164,163 @@ fn render_shows_the_line_and_a_caret() {
     let e = parse_scenario(&text, "office.toml").unwrap_err();
     assert_eq!(
         e.render(&text),
-        "office.toml:17:15: transport[2].per_message: expected a duration like \"20ms\" or \
+        "error: transport 3 (x).per_message: expected a duration like \"20ms\" or \
          {uniform = [\"10ms\", \"50ms\"]} or {exp = \"20ms\"}, found 42 (an integer); durations \
-         are quoted strings with a unit: write \"42s\" or \"42ms\"\n   |\n17 | per_message = 42\n   |               ^^"
+         are quoted strings with a unit: write \"42s\" or \"42ms\"\n  --> office.toml:17:15\n   \
+         |\n17 | per_message = 42\n   |               ^^"
+    );
+}
+
+/// A file with several mistakes, in several sections: each is reported once, in file order,
+/// entries numbered from 1 and named where they have a name.
+#[test]
+fn every_error_of_a_file_is_reported_in_file_order() {
+    let text = with(
+        "[[mail]]\nat = \"5M\"\nto = \"SMTP:a\"\nsize = \"big\"\n\
+         [[flush]]\nname = \"upload\"\nat = \"1m\"\nvia = \"lna\"\nflags = [\"FLUSH_UPLOD\", \"NO_UI\"]\n\
+         [[flush]]\nname = \"upload\"\nat = \"2m\"\nvia = \"spooler\"\nflags = []\n\
+         [expect]\nflush.upload.resutl = \"S_OK\"\n",
+    );
+    let e = parse_scenario(&text, "many.toml").unwrap_err();
+    let shown: Vec<String> = e.diagnostics().iter().map(|d| d.to_string()).collect();
+    let expected = [
+        "many.toml:13:6: mail 1.at:",
+        "many.toml:15:8: mail 1.size:",
+        "many.toml:19:7: flush 1 (upload).via: no transport is named \"lna\"; did you mean \"lan\"?",
+        "many.toml:20:10: flush 1 (upload).flags #1: unknown flag \"FLUSH_UPLOD\"",
+        "many.toml:20:25: flush 1 (upload).flags #2: unknown flag \"NO_UI\"; did you mean \"FLUSH_NO_UI\"?",
+        "many.toml:22:8: flush 2 (upload).name: expected a name no other [[flush]] or [[procedure]] has",
+        "many.toml:27:14: expect.flush.upload.resutl: unknown metric",
+    ];
+    assert_eq!(shown.len(), expected.len(), "{shown:#?}");
+    for (s, x) in shown.iter().zip(expected) {
+        assert!(s.starts_with(x), "{s}\n  should start with {x}");
+    }
+    assert!(
+        shown[0].contains("did you mean `m` (minutes)?"),
+        "{}",
+        shown[0]
+    );
+    assert!(
+        shown[6].contains("did you mean `flush.upload.result`?"),
+        "{}",
+        shown[6]
+    );
+    assert_eq!(e.count(), 7);
+    // Rendered: one `error:` block per mistake, the duplicate pointing at the first use.
+    let r = e.render(&text);
+    assert_eq!(r.matches("error: ").count(), 7, "{r}");
+    assert!(r.contains("first used here"), "{r}");
+}
+
+#[test]
+fn a_file_with_hundreds_of_errors_reports_the_first_twenty() {
+    let mut text = BASE.to_string();
+    for i in 0..300 {
+        text.push_str(&format!("[[mail]]\nat = \"{i}x\"\nto = \"SMTP:a\"\n"));
+    }
+    let e = parse_scenario(&text, "lots.toml").unwrap_err();
+    assert_eq!(e.diagnostics().len(), 20);
+    assert_eq!(e.count(), 300);
+    let lines: Vec<usize> = e.diagnostics().iter().map(|d| d.line()).collect();
+    assert!(lines.windows(2).all(|w| w[0] < w[1]), "{lines:?}");
+    assert_eq!(lines[0], 13);
+    assert!(e
+        .render(&text)
+        .ends_with("280 more errors in lots.toml not shown; fix these first"));
+}
+
+#[test]
+fn months_and_years_are_input_errors_with_a_hint() {
+    for (value, hint) in [
+        ("5M", "did you mean `m` (minutes)?"),
+        ("1y", "write days instead"),
+        ("2 months", "write days instead"),
+    ] {
+        check(
+            &BASE.replace(
+                "kind = \"ras\"",
+                &format!("kind = \"ras\"\nconnect = \"{value}\""),
+            ),
+            ErrorKind::InvalidValue,
+            11,
+            11,
+            "transport 2 (dialup).connect",
+            &[
+                hint,
+                "the units are `ns`, `us`, `ms`, `s`, `m`, `h`, `d` and `w`",
+            ],
+        );
+    }
+    let e = parse_scenario(
+        &BASE.replace("kind = \"ras\"", "kind = \"ras\"\nconnect = \"x\""),
+        "h",
+    )
+    .unwrap_err();
+    assert!(!e.to_string().contains("expected number at"), "{e}");
+}
+
+#[test]
+fn named_flushes_and_procedures() {
+    let text = with(
+        "[[flush]]\nname = \"morning-upload\"\nat = \"1m\"\nvia = \"spooler\"\nflags = [\"FLUSH_UPLOAD\"]\n\
+         [[procedure]]\nname = \"_all\"\nat = \"2m\"\nkind = \"flush-all\"\nflags = [\"FLUSH_UPLOAD\"]\n\
+         [expect]\n\"flush.morning-upload.result\" = \"S_OK\"\nprocedure._all.delivered = 0\n",
+    );
+    let s = parse_scenario(&text, "n").unwrap().scenario;
+    assert_eq!(s.flushes[0].name.as_deref(), Some("morning-upload"));
+    assert_eq!(s.procedures[0].name.as_deref(), Some("_all"));
+    assert_eq!(s.expect[0].metric, "flush.morning-upload.result");
+    check(
+        &with("[[flush]]\nname = \"3rd\"\nat = \"1m\"\nvia = \"spooler\"\nflags = []\n"),
+        ErrorKind::InvalidValue,
+        13,
+        8,
+        "flush 1 (3rd).name",
+        &["[A-Za-z_][A-Za-z0-9_-]*", "not starting with a digit"],
+    );
+    check(
+        &with(
+            "[[flush]]\nname = \"x\"\nat = \"1m\"\nvia = \"spooler\"\nflags = []\n\
+               [[procedure]]\nname = \"x\"\nat = \"1m\"\nkind = \"flush-all\"\nflags = []\n",
+        ),
+        ErrorKind::Duplicate,
+        18,
+        8,
+        "procedure 1 (x).name",
+        &["\"x\" again (first used on line 13)"],
+    );
+}
+
+#[test]
+fn transport_durations_longer_than_the_run_are_warned_about() {
+    let text = format!(
+        "until = \"1h\"\n{}",
+        BASE.replace(
+            "kind = \"ras\"",
+            "kind = \"ras\"\nconnect = \"2h\"\nper_message = {uniform = [\"1s\", \"3h\"]}\nretry = \"2h\"\nreceive = \"90m\"",
+        )
+    );
+    let p = parse_scenario(&text, "long.toml").unwrap();
+    let shown: Vec<String> = p.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(shown.len(), 3, "{shown:#?}");
+    assert!(p
+        .warnings
+        .iter()
+        .all(|w| w.kind == WarningKind::LongerThanRun));
+    assert!(shown[0].starts_with("long.toml:12:11: transport 2 (dialup).connect: \"2h\" is longer than the whole run (until = \"1h\")"), "{}", shown[0]);
+    assert!(shown[1].contains("per_message: \"3h\""), "{}", shown[1]);
+    assert!(
+        shown[2].contains("receive: \"90m\"") && shown[2].contains("no scheduled poll"),
+        "{}",
+        shown[2]
+    );
+    // Without `until`, and for defaults, nothing.
+    assert!(
+        parse_scenario(&text.replacen("until = \"1h\"\n", "", 1), "x")
+            .unwrap()
+            .warnings
+            .is_empty()
     );
 }
 

@@ -191,7 +191,9 @@ fn more_shards_than_seeds_still_merge() {
     let parts = shards(&dir, &file, "7..8", 4);
     let empty: Value = serde_json::from_str(&std::fs::read_to_string(&parts[3]).unwrap()).unwrap();
     assert_eq!(empty["runs"], 0);
-    assert_eq!(empty["shard"], serde_json::json!({"index": 4, "of": 4}));
+    assert_eq!(empty["shard"]["index"], 4);
+    assert_eq!(empty["shard"]["of"], 4);
+    assert_eq!(empty["shard"]["engine"], "command-line");
     let merged = merge(&parts, "json");
     assert_eq!(code(&merged), 0, "{}", stderr(&merged));
     assert!(merged.stdout == whole.stdout);
@@ -217,16 +219,25 @@ fn merge_refuses_shards_that_are_not_one_sweep() {
         vec![two[0].clone(), two[0].clone(), two[1].clone()],
         "twice",
     );
-    assert!(err.contains("overlap") && err.contains("seed 1"), "{err}");
+    assert!(
+        err.contains("duplicates") && err.contains("shard 1/2"),
+        "{err}"
+    );
     let err = refused(vec![two[0].clone(), three[0].clone()], "1/2 + 1/3");
-    assert!(err.contains("overlap"), "{err}");
-    // A missing shard.
+    assert!(err.contains("overlap") && err.contains("seed 1"), "{err}");
+    // A missing shard, named with the command that reruns it.
     let err = refused(vec![three[0].clone(), three[2].clone()], "missing");
-    assert!(err.contains("do not cover") && err.contains("2/3"), "{err}");
+    assert!(
+        err.contains("1 of 3 shards are missing") && err.contains("--shard 2/3"),
+        "{err}"
+    );
     // Another scenario file.
     let foreign = shards(&dir, &other, "1..10", 2);
     let err = refused(vec![two[0].clone(), foreign[1].clone()], "other file");
-    assert!(err.contains("not parts of one sweep"), "{err}");
+    assert!(
+        err.contains("not part of the same sweep") && err.contains("another scenario"),
+        "{err}"
+    );
     // Another range.
     let wider = shards(&dir, &file, "1..12", 2);
     let err = refused(vec![two[0].clone(), wider[1].clone()], "other range");

@@ -197,6 +197,7 @@ fn add_calls(
             target,
             flags,
             order,
+            name: None,
         });
         order += 1;
     }
@@ -211,6 +212,7 @@ fn add_calls(
             kind,
             flags,
             order,
+            name: None,
         });
         order += 1;
     }

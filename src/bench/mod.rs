@@ -154,6 +154,7 @@ pub fn sim_day_scenario(mails: u64, transports: usize) -> Scenario {
             target: None,
             flags,
             order,
+            name: None,
         });
         order += 1;
     }
@@ -166,6 +167,7 @@ pub fn sim_day_scenario(mails: u64, transports: usize) -> Scenario {
             kind,
             flags: FlushFlags::UPLOAD | FlushFlags::DOWNLOAD,
             order,
+            name: None,
         });
         order += 1;
     }

@@ -1,13 +1,24 @@
 //! `spoolsim check`: every scenario under the given paths, as a regression suite.
+//!
+//! Each file ends as one of three verdicts: it passed, it failed (an expectation or the
+//! conservation check), or it is in error (it could not be read or has an input error, so it
+//! never ran). Errors are counted apart from failures, reported once (the first mistake, on the
+//! file's line), and outrank them in the exit code.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::ValueEnum;
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::{load, CliError};
+use super::output::note;
+use super::source::{is_stdin, read_text};
+use super::CliError;
+use crate::report::provenance::{sha256_hex, VERSION};
 use crate::report::Outcome;
-use crate::scenario::{run, RunOptions};
+use crate::scenario::builtin::LIBRARY;
+use crate::scenario::parse::parse_scenario;
+use crate::scenario::{run, RunOptions, ScenarioError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum CheckFormat {
@@ -19,24 +30,45 @@ pub(crate) enum CheckFormat {
 /// Arguments of `spoolsim check`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct CheckArgs {
-    /// Files or directories to search for *.toml (default: sim-scenarios/).
+    /// Files or directories to search for *.toml, or - for standard input (default:
+    /// sim-scenarios/ if it exists, else the built-in library).
     paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     format: CheckFormat,
 }
 
+/// A scenario to check.
+enum Item {
+    /// A file, or standard input (`-`).
+    Path(PathBuf),
+    /// A scenario of the built-in library: its file name and text.
+    Builtin(&'static str, &'static str),
+}
+
+/// How a scenario ended.
+#[derive(Debug)]
+enum Status {
+    Pass,
+    /// Each failed expectation (and the invariant, if it failed).
+    Fail(Vec<String>),
+    /// It never ran: every input error, one line each.
+    Error(Vec<String>),
+}
+
 /// One scenario's verdict.
 #[derive(Debug)]
 struct Verdict {
-    file: PathBuf,
+    file: String,
     name: String,
-    /// `Ok(failures)` after a run (empty: passed); `Err(message)` for a bad file.
-    result: Result<Vec<String>, String>,
+    status: Status,
+    /// The seed it ran with, and the hash of its text, when it was read.
+    seed: Option<u64>,
+    sha256: Option<String>,
     wall_ms: f64,
 }
 
-/// Every `*.toml` file under `paths`, sorted, each once.
+/// Every `*.toml` file under `paths`, sorted, each once; `-` as itself.
 fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     fn walk(p: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         if p.is_dir() {
@@ -54,16 +86,15 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     }
     let mut out = Vec::new();
     for p in paths {
-        if !p.exists() {
+        if is_stdin(p) || p.is_file() {
+            out.push(p.clone());
+        } else if p.exists() {
+            walk(p, &mut out).map_err(|e| CliError::Input(format!("{}: {e}", p.display())))?;
+        } else {
             return Err(CliError::Input(format!(
                 "{}: no such file or directory",
                 p.display()
             )));
-        }
-        if p.is_file() {
-            out.push(p.clone());
-        } else {
-            walk(p, &mut out).map_err(|e| CliError::Input(format!("{}: {e}", p.display())))?;
         }
     }
     out.sort();
@@ -71,134 +102,196 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     Ok(out)
 }
 
-fn check_one(file: &Path) -> Verdict {
-    let start = Instant::now();
-    let (name, result) = match load(Some(file)) {
-        Err(CliError::Input(msg)) => (String::new(), Err(msg)),
-        Err(CliError::Failed) => (String::new(), Err("unreadable".into())),
-        Ok(parsed) => {
-            let r = run(&parsed.scenario, &RunOptions::default());
-            let o = Outcome::new(&parsed.scenario, r);
-            (parsed.scenario.name.clone(), Ok(o.failures()))
-        }
-    };
-    Verdict {
-        file: file.to_path_buf(),
-        name,
-        result,
-        wall_ms: start.elapsed().as_secs_f64() * 1e3,
+/// What to check: the paths given; else `sim-scenarios/` when it exists; else the built-in
+/// library (saying which).
+fn items(paths: Vec<PathBuf>) -> Result<Vec<Item>, CliError> {
+    if !paths.is_empty() {
+        return Ok(collect(&paths)?.into_iter().map(Item::Path).collect());
     }
+    let folder = Path::new("sim-scenarios");
+    if folder.is_dir() {
+        let files = collect(&[folder.to_path_buf()])?;
+        note(&format!("checking sim-scenarios/ ({} files)", files.len()));
+        return Ok(files.into_iter().map(Item::Path).collect());
+    }
+    note(&format!(
+        "no sim-scenarios/ folder here: checking the built-in library ({} scenarios)",
+        LIBRARY.len()
+    ));
+    Ok(LIBRARY
+        .iter()
+        .map(|(file, text)| Item::Builtin(file, text))
+        .collect())
+}
+
+/// The input errors of a file, one line each (the first carries the file's place).
+fn error_lines(e: &ScenarioError) -> Vec<String> {
+    let mut lines: Vec<String> = e.diagnostics().iter().map(|d| d.to_string()).collect();
+    let omitted = e.count() - lines.len();
+    if omitted > 0 {
+        lines.push(format!("… and {omitted} more errors"));
+    }
+    lines
+}
+
+fn check_one(item: &Item) -> Verdict {
+    let start = Instant::now();
+    let read = match item {
+        Item::Path(p) => read_text(p),
+        Item::Builtin(file, text) => Ok((format!("<built-in>/{file}"), text.to_string())),
+    };
+    let mut v = Verdict {
+        file: match item {
+            Item::Path(p) => p.display().to_string(),
+            Item::Builtin(file, _) => format!("<built-in>/{file}"),
+        },
+        name: String::new(),
+        status: Status::Pass,
+        seed: None,
+        sha256: None,
+        wall_ms: 0.0,
+    };
+    match read.and_then(|(file, text)| {
+        v.file = file;
+        v.sha256 = Some(sha256_hex(text.as_bytes()));
+        parse_scenario(&text, &v.file)
+    }) {
+        Err(e) => v.status = Status::Error(error_lines(&e)),
+        Ok(parsed) => {
+            let s = &parsed.scenario;
+            let o = Outcome::new(s, run(s, &RunOptions::default()));
+            let failures = o.failures();
+            v.name = s.name.clone();
+            v.seed = Some(o.run.seed);
+            v.status = if failures.is_empty() {
+                Status::Pass
+            } else {
+                Status::Fail(failures)
+            };
+        }
+    }
+    v.wall_ms = start.elapsed().as_secs_f64() * 1e3;
+    v
 }
 
 fn print_line(v: &Verdict) {
     use std::io::Write;
-    let file = v.file.display();
-    match &v.result {
-        Ok(f) if f.is_empty() => println!("PASS {} ({file}, {:.0} ms)", v.name, v.wall_ms),
-        Ok(f) => println!("FAIL {} ({file}): {}", v.name, f.join("; ")),
-        Err(msg) => println!("ERROR {file}: {}", msg.lines().next().unwrap_or("")),
+    let file = &v.file;
+    match &v.status {
+        Status::Pass => println!("PASS {} ({file}, {:.0} ms)", v.name, v.wall_ms),
+        Status::Fail(f) => println!("FAIL {} ({file}): {}", v.name, f.join("; ")),
+        Status::Error(lines) => {
+            let more = match lines.len() {
+                1 => String::new(),
+                2 => " (and 1 more error: `spoolsim validate` shows them all)".to_string(),
+                n => format!(
+                    " (and {} more errors: `spoolsim validate` shows them all)",
+                    n - 1
+                ),
+            };
+            println!("ERROR {}{more}", lines[0]);
+        }
     }
     let _ = std::io::stdout().flush();
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// The JSON document of `--format json`.
+fn json(verdicts: &[Verdict], counts: (usize, usize, usize)) -> serde_json::Value {
+    let items: Vec<serde_json::Value> = verdicts
+        .iter()
+        .map(|v| {
+            let (status, failures) = match &v.status {
+                Status::Pass => ("pass", Vec::new()),
+                Status::Fail(f) => ("fail", f.clone()),
+                Status::Error(e) => ("error", e.clone()),
+            };
+            serde_json::json!({
+                "file": v.file,
+                "scenario": v.name,
+                "status": status,
+                "failures": failures,
+                "seed": v.seed,
+                "scenario_sha256": v.sha256,
+                "wall_ms": (v.wall_ms * 1000.0).round() / 1000.0,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "spoolsim": VERSION,
+        "overrides": [],
+        "scenarios": items,
+        "passed": counts.0,
+        "failed": counts.1,
+        "errors": counts.2,
+    })
 }
 
+/// The JUnit XML of `--format junit`: one test case per file.
+fn junit(verdicts: &[Verdict]) -> String {
+    let mut suite = TestSuite::new("spoolsim check");
+    for v in verdicts {
+        let status = match &v.status {
+            Status::Pass => TestCaseStatus::success(),
+            Status::Fail(f) => {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                s.set_message(f[0].as_str()).set_description(f.join("\n"));
+                s
+            }
+            Status::Error(e) => {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+                s.set_message("invalid scenario")
+                    .set_description(e.join("\n"));
+                s
+            }
+        };
+        let name = if v.name.is_empty() { &v.file } else { &v.name };
+        let mut case = TestCase::new(name.as_str(), status);
+        case.set_classname("spoolsim")
+            .set_time(std::time::Duration::from_secs_f64(v.wall_ms / 1e3));
+        case.extra.insert("file".into(), v.file.as_str().into());
+        suite.add_test_case(case);
+    }
+    let mut report = Report::new("spoolsim check");
+    report.add_test_suite(suite);
+    report.to_string().unwrap_or_default()
+}
+
+/// `spoolsim check [PATH...]`.
 pub(crate) fn cmd_check(a: CheckArgs) -> Result<(), CliError> {
-    let paths = if a.paths.is_empty() {
-        vec![PathBuf::from("sim-scenarios")]
-    } else {
-        a.paths
-    };
-    let files = collect(&paths)?;
+    let items = items(a.paths)?;
     // Text lines go out as each scenario finishes, so a slow one never hides the others.
-    let verdicts: Vec<Verdict> = files
+    let verdicts: Vec<Verdict> = items
         .iter()
-        .map(|f| {
-            let v = check_one(f);
+        .map(|item| {
+            let v = check_one(item);
             if a.format == CheckFormat::Text {
                 print_line(&v);
             }
             v
         })
         .collect();
-    let passed = verdicts
-        .iter()
-        .filter(|v| matches!(&v.result, Ok(f) if f.is_empty()))
-        .count();
-    let errors = verdicts.iter().filter(|v| v.result.is_err()).count();
-    let failed = verdicts.len() - passed;
+    let count = |f: fn(&Status) -> bool| verdicts.iter().filter(|v| f(&v.status)).count();
+    let passed = count(|s| matches!(s, Status::Pass));
+    let failed = count(|s| matches!(s, Status::Fail(_)));
+    let errors = count(|s| matches!(s, Status::Error(_)));
     match a.format {
-        CheckFormat::Text => println!("{passed} passed, {failed} failed"),
-        CheckFormat::Json => {
-            let items: Vec<serde_json::Value> = verdicts
-                .iter()
-                .map(|v| {
-                    let (status, failures) = match &v.result {
-                        Ok(f) if f.is_empty() => ("pass", vec![]),
-                        Ok(f) => ("fail", f.clone()),
-                        Err(m) => ("error", vec![m.clone()]),
-                    };
-                    serde_json::json!({
-                        "file": v.file.display().to_string(),
-                        "scenario": v.name,
-                        "status": status,
-                        "failures": failures,
-                        "wall_ms": (v.wall_ms * 1000.0).round() / 1000.0,
-                    })
-                })
-                .collect();
-            let doc = serde_json::json!({
-                "scenarios": items,
-                "passed": passed,
-                "failed": failed,
-                "errors": errors,
-            });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        CheckFormat::Text => {
+            let errors_part = match errors {
+                0 => String::new(),
+                1 => ", 1 error".to_string(),
+                n => format!(", {n} errors"),
+            };
+            println!("{passed} passed, {failed} failed{errors_part}");
         }
-        CheckFormat::Junit => {
-            println!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-            println!(
-                "<testsuite name=\"spoolsim check\" tests=\"{}\" failures=\"{}\" errors=\"{errors}\">",
-                verdicts.len(),
-                failed - errors
-            );
-            for v in &verdicts {
-                let name = if v.name.is_empty() {
-                    v.file.display().to_string()
-                } else {
-                    v.name.clone()
-                };
-                print!(
-                    "  <testcase classname=\"spoolsim\" name=\"{}\" file=\"{}\" time=\"{:.3}\"",
-                    xml_escape(&name),
-                    xml_escape(&v.file.display().to_string()),
-                    v.wall_ms / 1e3
-                );
-                match &v.result {
-                    Ok(f) if f.is_empty() => println!("/>"),
-                    Ok(f) => println!(
-                        "><failure message=\"{}\">{}</failure></testcase>",
-                        xml_escape(&f[0]),
-                        xml_escape(&f.join("\n"))
-                    ),
-                    Err(m) => println!(
-                        "><error message=\"invalid scenario\">{}</error></testcase>",
-                        xml_escape(m)
-                    ),
-                }
-            }
-            println!("</testsuite>");
-        }
+        CheckFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&json(&verdicts, (passed, failed, errors)))
+                .unwrap_or_default()
+        ),
+        CheckFormat::Junit => print!("{}", junit(&verdicts)),
     }
     if errors > 0 {
-        Err(CliError::Input(format!(
-            "{errors} scenario file(s) could not be read; see above"
-        )))
+        Err(CliError::Reported)
     } else if failed > 0 {
         Err(CliError::Failed)
     } else {

@@ -159,15 +159,22 @@ pub(crate) struct FlushSpan {
     pub ret: Option<(Micros, HResult)>,
     /// When its work ended, and how.
     pub done: Option<(Micros, HResult)>,
+    /// The name of the scripted entry that made it, if it has one.
+    pub name: Option<String>,
 }
 
 impl FlushSpan {
-    /// `flush.N`, `proc.N` or `api.ID`.
+    /// `flush.N`, `proc.N` or `api.ID`, followed by the entry's name in brackets where it has
+    /// one: `flush.1 (morning-upload)`.
     pub(crate) fn label(&self) -> String {
-        match self.origin {
+        let id = match self.origin {
             Origin::Flush(n) => format!("flush.{n}"),
             Origin::Procedure(n) => format!("proc.{n}"),
             Origin::Api => format!("api.{}", self.id),
+        };
+        match &self.name {
+            Some(name) => format!("{id} ({name})"),
+            None => id,
         }
     }
 }
@@ -185,6 +192,7 @@ pub(crate) fn flush_spans(run: &RunResult) -> Vec<FlushSpan> {
             flags: f.flags,
             ret: f.returned,
             done: f.completed,
+            name: run.call_names.name(f.origin).map(str::to_string),
         })
         .collect()
 }

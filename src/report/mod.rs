@@ -11,8 +11,12 @@
 mod analysis;
 pub mod jsonl;
 pub mod plot;
+pub mod provenance;
 pub mod text;
 pub mod timeline;
+mod why;
+
+pub use provenance::Provenance;
 
 use crate::scenario::expect::{self, Check};
 use crate::scenario::metrics::{self, Metrics};
@@ -39,7 +43,7 @@ impl Outcome {
     /// Computes metrics and checks for a run of `scenario`.
     pub fn new(scenario: &Scenario, run: RunResult) -> Self {
         let metrics = metrics::compute(&run, scenario.flushes.len(), scenario.procedures.len());
-        let checks = expect::check(&scenario.expect, &metrics);
+        let checks = expect::check_scenario(scenario, &metrics);
         let (conserved, conservation) = expect::conservation(&metrics);
         Outcome {
             scenario: scenario.clone(),
@@ -74,20 +78,38 @@ impl Outcome {
         v
     }
 
-    /// `--format json`: `{"scenario", "seed", "metrics": {...}}`, plus the expectations and the
-    /// conservation verdict.
+    /// `--format json`: `{"scenario", "seed", "names", "metrics": {...}}`, plus the
+    /// expectations (see [`Check::to_json`]) and the conservation verdict.
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "scenario": self.run.scenario,
-            "seed": self.run.seed,
-            "metrics": self.metrics.to_json(),
-            "conserved": self.conserved,
-            "expectations": self.checks.iter().map(|c| serde_json::json!({
-                "metric": c.expectation.metric,
-                "expected": expect::expected_text(&c.expectation),
-                "actual": c.actual.as_ref().map(|v| v.to_json()),
-                "pass": c.pass,
-            })).collect::<Vec<_>>(),
-        })
+        self.json(None)
+    }
+
+    /// [`Outcome::to_json`] with where the run came from: spoolsim's version, the overrides and
+    /// the hash of the scenario text after `scenario` and `seed`.
+    pub fn to_json_with(&self, provenance: &Provenance) -> serde_json::Value {
+        self.json(Some(provenance))
+    }
+
+    fn json(&self, provenance: Option<&Provenance>) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        m.insert("scenario".into(), self.run.scenario.clone().into());
+        m.insert("seed".into(), self.run.seed.into());
+        if let Some(p) = provenance {
+            m.extend(p.fields().into_iter().filter(|(k, _)| k != "seed"));
+        }
+        m.insert("names".into(), self.run.call_names.to_json());
+        m.insert("metrics".into(), self.metrics.to_json());
+        m.insert("conserved".into(), self.conserved.into());
+        m.insert(
+            "expectations".into(),
+            self.checks.iter().map(Check::to_json).collect(),
+        );
+        serde_json::Value::Object(m)
+    }
+
+    /// Why each scripted flush and procedure that did not end in `S_OK` ended as it did, one
+    /// plain line each, by prefix (`flush.N`, `procedure.N`).
+    pub fn explanations(&self) -> Vec<(String, String)> {
+        why::explain(self)
     }
 }

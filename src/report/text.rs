@@ -2,11 +2,14 @@
 //!
 //! What `spoolsim run` prints: a header naming the scenario, seed and horizon; a table of the
 //! transports; every scripted flush and procedure in file order with what it returned and
-//! moved; the progress indicators and prompts shown; the conservation verdict; and each
-//! expectation. Every figure comes from the metrics, so the report and `--format json` always
-//! agree.
+//! moved, its name if it has one, and, when it did not end in `S_OK`, why in one plain line;
+//! the progress indicators and prompts shown; the conservation verdict; and each expectation.
+//! Every figure comes from the metrics, so the report and `--format json` always agree.
+//! Colours are `anstyle` styles, written only when the caller asks for them.
 
 use std::fmt::Write;
+
+use anstyle::{AnsiColor, Effects, Style};
 
 use crate::model::{FlushSpec, ProcedureSpec, Via, DEFAULT_HORIZON};
 use crate::scenario::expect::expected_text;
@@ -37,21 +40,30 @@ impl Color {
         }
     }
 
-    /// `s` in the ANSI colour `code`, if colour is on.
-    fn paint(self, code: &str, s: &str) -> String {
+    /// `s` in `style`, if colour is on.
+    fn paint(self, style: Style, s: &str) -> String {
         match self {
-            Color::On => format!("\x1b[{code}m{s}\x1b[0m"),
+            Color::On => format!("{}{s}{}", style.render(), style.render_reset()),
             Color::Off => s.to_string(),
         }
     }
 }
 
+/// Green, for what held.
+const PASS: Style = AnsiColor::Green.on_default();
+/// Bold red, for what failed.
+const FAIL: Style = AnsiColor::Red.on_default().effects(Effects::BOLD);
+/// Bold, for the title.
+const TITLE: Style = Style::new().effects(Effects::BOLD);
+/// Dim yellow, for the explanations of results.
+const WHY: Style = AnsiColor::Yellow.on_default();
+
 /// `PASS` in green or `FAIL` in bold red.
 fn pass_fail(c: Color, pass: bool) -> String {
     if pass {
-        c.paint("32", "PASS")
+        c.paint(PASS, "PASS")
     } else {
-        c.paint("31;1", "FAIL")
+        c.paint(FAIL, "FAIL")
     }
 }
 
@@ -67,7 +79,7 @@ pub fn render(o: &Outcome, color: Color) -> String {
     let mut s = String::new();
     header(&mut s, o, color);
     transport_table(&mut s, o);
-    scripted_calls(&mut s, o);
+    scripted_calls(&mut s, o, color);
     ui_shown(&mut s, o);
     let _ = writeln!(s, "{} {}", pass_fail(color, o.conserved), o.conservation);
     expectations(&mut s, o, color);
@@ -84,7 +96,7 @@ fn header(s: &mut String, o: &Outcome, color: Color) {
     let _ = writeln!(
         s,
         "{}  seed {}  simulated 0s → {} (horizon: {})",
-        color.paint("1", &format!("spoolsim · {}", run.scenario)),
+        color.paint(TITLE, &format!("spoolsim · {}", run.scenario)),
         run.seed,
         format_duration(run.end_time),
         horizon
@@ -152,8 +164,9 @@ fn transport_table(s: &mut String, o: &Outcome) {
     let _ = writeln!(s);
 }
 
-/// The scripted flushes and procedures, in file order, each with what it returned and moved.
-fn scripted_calls(s: &mut String, o: &Outcome) {
+/// The scripted flushes and procedures, in file order, each with what it returned and moved
+/// and, when it did not end in `S_OK`, why.
+fn scripted_calls(s: &mut String, o: &Outcome, color: Color) {
     let calls = flushes(&o.run);
     if calls.is_empty() && o.scenario.flushes.is_empty() && o.scenario.procedures.is_empty() {
         return;
@@ -162,12 +175,27 @@ fn scripted_calls(s: &mut String, o: &Outcome) {
         s,
         "flushes and procedures (result / returned / completed / outcome; moved out/in)"
     );
+    let names = &o.run.call_names;
+    let width = (1..=o.scenario.flushes.len())
+        .map(|n| names.label("flush", n))
+        .chain((1..=o.scenario.procedures.len()).map(|n| names.label("procedure", n)))
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(12);
+    let table = CallTable {
+        o,
+        calls,
+        width,
+        why: o.explanations(),
+        color,
+    };
     let mut rows: Vec<(u32, String)> = Vec::new();
     for (i, f) in o.scenario.flushes.iter().enumerate() {
-        rows.push((f.order, flush_row(o, &calls, i + 1, f)));
+        rows.push((f.order, table.flush_row(i + 1, f)));
     }
     for (i, p) in o.scenario.procedures.iter().enumerate() {
-        rows.push((p.order, procedure_row(o, &calls, i + 1, p)));
+        rows.push((p.order, table.procedure_row(i + 1, p)));
     }
     rows.sort_by_key(|r| r.0);
     for (_, r) in rows {
@@ -176,11 +204,25 @@ fn scripted_calls(s: &mut String, o: &Outcome) {
     let _ = writeln!(s);
 }
 
+/// What the rows of the scripted calls are written from.
+struct CallTable<'a> {
+    o: &'a Outcome,
+    /// Every call of the run.
+    calls: Vec<FlushInfo>,
+    /// The width of the label column.
+    width: usize,
+    /// Why each call that did not end in `S_OK` ended as it did, by prefix.
+    why: Vec<(String, String)>,
+    color: Color,
+}
+
 /// What a scripted call was, and a second line with its figures from the metrics under
 /// `prefix` (`flush.N` or `procedure.N`).
 struct CallLine<'a> {
     /// `flush.N` or `procedure.N`.
     prefix: &'a str,
+    /// How the report names it: the prefix, with the entry's name if it has one.
+    label: String,
     /// When it was scripted.
     at: Micros,
     /// Which object it went to, or which procedure it is.
@@ -191,20 +233,21 @@ struct CallLine<'a> {
     extra: &'a str,
 }
 
-impl CallLine<'_> {
-    /// Writes both lines to `s`.
-    fn write(&self, o: &Outcome, s: &mut String) {
-        let p = self.prefix;
+impl CallTable<'_> {
+    /// Writes both lines of `line` to `s`, and why the call ended as it did, if it has a why.
+    fn write(&self, line: &CallLine<'_>, s: &mut String) {
+        let (o, p, w) = (self.o, line.prefix, self.width);
         let _ = writeln!(
             s,
-            "  {p:<12} {:>12}  {:<20} {}",
-            format_compact(self.at),
-            self.what,
-            self.flags,
+            "  {:<w$} {:>12}  {:<20} {}",
+            line.label,
+            format_compact(line.at),
+            line.what,
+            line.flags,
         );
         let _ = writeln!(
             s,
-            "  {:<12} {:>12}  → {} / {} / {} / {}; moved {}/{}; prompts {}{}",
+            "  {:<w$} {:>12}  → {} / {} / {} / {}; moved {}/{}; prompts {}{}",
             "",
             "",
             metric(o, &format!("{p}.result")),
@@ -214,69 +257,78 @@ impl CallLine<'_> {
             metric(o, &format!("{p}.delivered")),
             metric(o, &format!("{p}.received")),
             metric(o, &format!("{p}.prompts")),
-            self.extra,
+            line.extra,
         );
+        if let Some((_, why)) = self.why.iter().find(|(prefix, _)| prefix == p) {
+            let why = self.color.paint(WHY, &format!("why: {why}"));
+            let _ = writeln!(s, "  {:<w$} {:>12}  {why}", "", "");
+        }
     }
-}
 
-/// `[[flush]]` number `n`: where it went and whether it showed a progress indicator.
-fn flush_row(o: &Outcome, calls: &[FlushInfo], n: usize, f: &FlushSpec) -> String {
-    let names = &o.run.transport_names;
-    let via = match f.via {
-        Via::Spooler => match f.target {
-            Some(t) => format!("spooler → {}", names[t.index()]),
-            None => "spooler".to_string(),
-        },
-        Via::Transport(t) => names[t.index()].clone(),
-    };
-    let ui = calls
-        .iter()
-        .find(|c| c.origin == Origin::Flush(n as u32))
-        .is_some_and(|c| c.progress_ui);
-    let mut out = String::new();
-    CallLine {
-        prefix: &format!("flush.{n}"),
-        at: f.at,
-        what: via,
-        flags: f.flags.to_string(),
-        extra: if ui { "; progress UI" } else { "" },
+    /// `[[flush]]` number `n`: where it went and whether it showed a progress indicator.
+    fn flush_row(&self, n: usize, f: &FlushSpec) -> String {
+        let names = &self.o.run.transport_names;
+        let via = match f.via {
+            Via::Spooler => match f.target {
+                Some(t) => format!("spooler → {}", names[t.index()]),
+                None => "spooler".to_string(),
+            },
+            Via::Transport(t) => names[t.index()].clone(),
+        };
+        let ui = self
+            .calls
+            .iter()
+            .find(|c| c.origin == Origin::Flush(n as u32))
+            .is_some_and(|c| c.progress_ui);
+        let mut out = String::new();
+        let line = CallLine {
+            prefix: &format!("flush.{n}"),
+            label: self.o.run.call_names.label("flush", n),
+            at: f.at,
+            what: via,
+            flags: f.flags.to_string(),
+            extra: if ui { "; progress UI" } else { "" },
+        };
+        self.write(&line, &mut out);
+        out
     }
-    .write(o, &mut out);
-    out
-}
 
-/// `[[procedure]]` number `n`, then each `FlushQueues` call it made.
-fn procedure_row(o: &Outcome, calls: &[FlushInfo], n: usize, p: &ProcedureSpec) -> String {
-    let names = &o.run.transport_names;
-    let mut out = String::new();
-    CallLine {
-        prefix: &format!("procedure.{n}"),
-        at: p.at,
-        what: p.kind.as_str().to_string(),
-        flags: p.flags.to_string(),
-        extra: "",
+    /// `[[procedure]]` number `n`, then each `FlushQueues` call it made.
+    fn procedure_row(&self, n: usize, p: &ProcedureSpec) -> String {
+        let names = &self.o.run.transport_names;
+        let mut out = String::new();
+        let line = CallLine {
+            prefix: &format!("procedure.{n}"),
+            label: self.o.run.call_names.label("procedure", n),
+            at: p.at,
+            what: p.kind.as_str().to_string(),
+            flags: p.flags.to_string(),
+            extra: "",
+        };
+        self.write(&line, &mut out);
+        for c in self
+            .calls
+            .iter()
+            .filter(|c| c.origin == Origin::Procedure(n as u32))
+        {
+            let target = c
+                .target
+                .map_or(String::new(), |t| format!(" → {}", names[t.index()]));
+            let returned = c.returned.map_or("pending".to_string(), |(t, r)| {
+                format!("{r} at {}", format_compact(t))
+            });
+            let _ = writeln!(
+                out,
+                "  {:<w$} {:>12}    call #{} on {}{target}: {returned}",
+                "",
+                "",
+                c.id,
+                c.object.name(names),
+                w = self.width,
+            );
+        }
+        out
     }
-    .write(o, &mut out);
-    for c in calls
-        .iter()
-        .filter(|c| c.origin == Origin::Procedure(n as u32))
-    {
-        let target = c
-            .target
-            .map_or(String::new(), |t| format!(" → {}", names[t.index()]));
-        let returned = c.returned.map_or("pending".to_string(), |(t, r)| {
-            format!("{r} at {}", format_compact(t))
-        });
-        let _ = writeln!(
-            out,
-            "  {:<12} {:>12}    call #{} on {}{target}: {returned}",
-            "",
-            "",
-            c.id,
-            c.object.name(names),
-        );
-    }
-    out
 }
 
 /// The progress indicators each object showed, and the dial prompts per transport.

@@ -1,16 +1,26 @@
 //! Errors and warnings about scenario files, each pointing at a line and column.
 //!
 //! A scenario file is written by hand and usually fixed by hand, so a message must say where
-//! (`FILE:LINE:COLUMN`), which key (a path such as `transport[0].per_message`), what was
-//! expected and what was found, in one line that editors and CI logs turn into a link. The
-//! same form serves warnings, and [`ScenarioError::render`] adds the offending source line with
-//! a caret under the column, the way rustc shows its errors.
+//! (`FILE:LINE:COLUMN`), which key (a path such as `transport 1 (lan).per_message`), what was
+//! expected and what was found. One [`Diagnostic`] is one such mistake; a [`ScenarioError`] is
+//! every mistake of a file (the first [`MAX_REPORTED`], in file order), so a file with three
+//! mistakes is fixed in one round instead of three.
+//!
+//! [`ScenarioError::render`] shows each mistake the way rustc does — the message, the place,
+//! the source line with a caret under the offending key or value — through `annotate-snippets`,
+//! the renderer rustc itself uses, which gets wide characters, tabs and long lines right. Each
+//! diagnostic also reads on one line (`Display`), for logs and `spoolsim check`.
 //!
 //! Positions are kept as byte spans into the source and turned into 1-based line and column
 //! numbers (columns count characters, not bytes) when the error is made.
 
 use std::fmt;
 use std::ops::Range;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+/// At most this many errors of one file are kept and shown; the rest are counted.
+pub const MAX_REPORTED: usize = 20;
 
 /// What kind of mistake an error reports; lets callers and tests tell them apart without
 /// matching on message text.
@@ -29,7 +39,7 @@ pub enum ErrorKind {
     WrongType,
     /// A value of the right type that is not allowed (a bad duration, a rate above 1, ...).
     InvalidValue,
-    /// A transport name given twice, or an expectation given twice.
+    /// A name given twice (transports, flushes and procedures), or an expectation given twice.
     Duplicate,
     /// A name that refers to nothing: a transport, a flag, a result word.
     UnknownName,
@@ -46,26 +56,44 @@ pub enum ErrorKind {
 struct Position {
     line: usize,
     column: usize,
-    /// Width of the span in characters on its first line, at least 1.
-    width: usize,
     span: Range<usize>,
 }
 
-impl Position {
-    fn locate(source: &str, span: Range<usize>) -> Position {
+/// Where each line of a text starts, so that many positions are found without rescanning it.
+#[derive(Debug, Clone)]
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// The line starts of `source`.
+    pub(crate) fn new(source: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            source
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// The 1-based line of byte `offset`.
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+
+    /// `span` of `source` (the text this index was built from) as a position.
+    fn locate(&self, source: &str, span: Range<usize>) -> Position {
         let start = floor_boundary(source, span.start);
         let end = floor_boundary(source, span.end.max(start));
-        let before = &source[..start];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let line = before.matches('\n').count() + 1;
-        let column = before[line_start..].chars().count() + 1;
-        let rest = &source[start..end];
-        let first_line = rest.split('\n').next().unwrap_or("");
-        let width = first_line.trim_end_matches('\r').chars().count().max(1);
+        let line = self.line_of(start);
+        let line_start = self.starts[line - 1].min(start);
+        let column = source[line_start..start].chars().count() + 1;
         Position {
             line,
             column,
-            width,
             span: start..end,
         }
     }
@@ -87,20 +115,22 @@ struct Inner {
     key: String,
     message: String,
     pos: Option<Position>,
+    /// Another place the message refers to, with a label ("first used here").
+    related: Option<(Position, String)>,
 }
 
-/// An input error in a scenario file.
+/// One mistake in a scenario file.
 ///
 /// Displays as `FILE:LINE:COLUMN: key: what was expected, what was found`, for example
-/// `office.toml:12:15: transport[1].per_message: expected a duration like "20ms" or
+/// `office.toml:12:15: transport 2 (dialup).per_message: expected a duration like "20ms" or
 /// {uniform = [..]} or {exp = ".."}, found 42 (an integer)`. TOML syntax errors have no key
 /// (`FILE:LINE:COLUMN: invalid TOML: ...`), and a file that cannot be read has no position
 /// (`FILE: ...`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScenarioError(Box<Inner>);
+pub struct Diagnostic(Box<Inner>);
 
-impl ScenarioError {
-    /// An error at `span` (byte offsets into `source`).
+impl Diagnostic {
+    /// A mistake at `span` (byte offsets into `source`).
     pub(crate) fn at(
         kind: ErrorKind,
         file: &str,
@@ -109,24 +139,56 @@ impl ScenarioError {
         key: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
-        ScenarioError(Box::new(Inner {
+        Self::indexed(
+            kind,
+            file,
+            (source, &LineIndex::new(source)),
+            span,
+            key,
+            message,
+        )
+    }
+
+    /// [`Diagnostic::at`] with the source's line index already built.
+    pub(crate) fn indexed(
+        kind: ErrorKind,
+        file: &str,
+        (source, lines): (&str, &LineIndex),
+        span: Range<usize>,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic(Box::new(Inner {
             kind,
             file: file.to_string(),
             key: key.into(),
             message: message.into(),
-            pos: Some(Position::locate(source, span)),
+            pos: Some(lines.locate(source, span)),
+            related: None,
         }))
     }
 
-    /// An error about the whole file, with no position.
+    /// A mistake about the whole file, with no position.
     pub(crate) fn whole_file(kind: ErrorKind, file: &str, message: impl Into<String>) -> Self {
-        ScenarioError(Box::new(Inner {
+        Diagnostic(Box::new(Inner {
             kind,
             file: file.to_string(),
             key: String::new(),
             message: message.into(),
             pos: None,
+            related: None,
         }))
+    }
+
+    /// Points also at `span`, labelled `label` (the first use of a duplicated name, ...).
+    pub(crate) fn with_related(
+        mut self,
+        (source, lines): (&str, &LineIndex),
+        span: Range<usize>,
+        label: impl Into<String>,
+    ) -> Self {
+        self.0.related = Some((lines.locate(source, span), label.into()));
+        self
     }
 
     /// What kind of mistake this is.
@@ -139,23 +201,25 @@ impl ScenarioError {
         &self.0.file
     }
 
-    /// The 1-based line, or 0 when the error concerns the whole file (it cannot be read).
+    /// The 1-based line, or 0 when the mistake concerns the whole file (it cannot be read).
     pub fn line(&self) -> usize {
         self.0.pos.as_ref().map_or(0, |p| p.line)
     }
 
-    /// The 1-based column in characters, or 0 when the error concerns the whole file.
+    /// The 1-based column in characters, or 0 when the mistake concerns the whole file.
     pub fn column(&self) -> usize {
         self.0.pos.as_ref().map_or(0, |p| p.column)
     }
 
-    /// The byte span in the source that the error points at, when it has a position.
+    /// The byte span in the source that the mistake points at, when it has a position.
     pub fn span(&self) -> Option<Range<usize>> {
         self.0.pos.as_ref().map(|p| p.span.clone())
     }
 
-    /// The key path, such as `transport[0].per_message` or `expect.flush.1.result`; empty for
-    /// syntax and file errors.
+    /// The key path, such as `transport 1 (lan).per_message`, `flush 3 (upload).flags #2` or
+    /// `expect.flush.1.result`; empty for syntax and file errors. Entries of an array of
+    /// tables are numbered from 1 in file order, as metrics number them, and named where they
+    /// have a name; items of a list are `#N`, also from 1.
     pub fn key(&self) -> &str {
         &self.0.key
     }
@@ -165,70 +229,58 @@ impl ScenarioError {
         &self.0.message
     }
 
-    /// The error followed by the offending source line and a caret under the column:
-    ///
-    /// ```text
-    /// office.toml:12:15: transport[1].per_message: expected a duration ..., found 42 (an integer)
-    ///    |
-    /// 12 | per_message = 42
-    ///    |               ^^
-    /// ```
-    ///
-    /// `source` should be the text that was parsed; if the line is not in it, only the first
-    /// line is returned.
-    pub fn render(&self, source: &str) -> String {
-        let mut out = self.to_string();
+    /// The line a renderer titles the mistake with: the key and the message.
+    fn title(&self) -> String {
+        match (&self.0.pos, self.0.key.is_empty()) {
+            (None, _) => format!("{}: {}", self.0.file, self.0.message),
+            (Some(_), true) => self.0.message.clone(),
+            (Some(_), false) => format!("{}: {}", self.0.key, self.0.message),
+        }
+    }
+
+    /// The mistake as a group of `annotate-snippets`: its title, and the source line with a
+    /// caret when `source` holds the span (else the one-line form).
+    fn group<'a>(&'a self, source: &'a str, title: &'a str, level: Level<'a>) -> Group<'a> {
         let Some(pos) = &self.0.pos else {
-            return out;
+            return Group::with_title(level.primary_title(title));
         };
-        let Some(text) = source.split('\n').nth(pos.line.saturating_sub(1)) else {
-            return out;
+        let fits = |s: &Range<usize>| {
+            s.end <= source.len()
+                && source.is_char_boundary(s.start)
+                && source.is_char_boundary(s.end)
         };
-        let text = text.trim_end_matches('\r');
-        let (shown, caret_at) = window(text, pos.column.saturating_sub(1));
-        let width = pos.width.min(shown.len().saturating_sub(caret_at).max(1));
-        let number = pos.line.to_string();
-        let gutter = " ".repeat(number.len());
-        // Keep tabs in the padding so the caret lines up however the terminal expands them.
-        let pad: String = shown[..caret_at.min(shown.len())]
-            .iter()
-            .map(|&c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        let line: String = shown.iter().collect();
-        out.push_str(&format!(
-            "\n{gutter} |\n{number} | {line}\n{gutter} | {pad}{}",
-            "^".repeat(width)
-        ));
-        out
+        if !fits(&pos.span) {
+            return Group::with_title(level.primary_title(title)).element(
+                Origin::path(self.0.file.as_str())
+                    .line(pos.line)
+                    .char_column(pos.column),
+            );
+        }
+        let mut snippet = Snippet::source(source)
+            .path(self.0.file.as_str())
+            .annotation(AnnotationKind::Primary.span(pos.span.clone()));
+        if let Some((rel, label)) = self.0.related.as_ref().filter(|(r, _)| fits(&r.span)) {
+            snippet =
+                snippet.annotation(AnnotationKind::Context.span(rel.span.clone()).label(label));
+        }
+        Group::with_title(level.primary_title(title)).element(snippet)
+    }
+
+    /// The mistake as JSON: `file`, `line`, `column` (0 for a whole-file error), `key`,
+    /// `message` and `severity` (`"error"`).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "file": self.file(),
+            "line": self.line(),
+            "column": self.column(),
+            "key": self.key(),
+            "message": self.message(),
+            "severity": "error",
+        })
     }
 }
 
-/// At most this many characters of a source line are shown by `render`.
-const WINDOW: usize = 120;
-
-/// The characters of `line` to show and the index of `column` among them, cutting very long
-/// lines to a window around the column.
-fn window(line: &str, column: usize) -> (Vec<char>, usize) {
-    let chars: Vec<char> = line.chars().collect();
-    if chars.len() <= WINDOW {
-        return (chars, column);
-    }
-    let start = column.saturating_sub(WINDOW / 2).min(chars.len());
-    let end = (start + WINDOW).min(chars.len());
-    let mut shown = Vec::with_capacity(end - start + 2);
-    let mut caret = column - start;
-    if start > 0 {
-        shown.push('…');
-        caret += 1;
-    }
-    shown.extend_from_slice(&chars[start..end]);
-    if end < chars.len() {
-        shown.push('…');
-    }
-    (shown, caret)
-}
-
-impl fmt::Display for ScenarioError {
+impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let e = &self.0;
         write!(f, "{}", e.file)?;
@@ -242,6 +294,173 @@ impl fmt::Display for ScenarioError {
     }
 }
 
+impl std::error::Error for Diagnostic {}
+
+/// Every input error found in a scenario file: at least one, the first [`MAX_REPORTED`] in
+/// file order.
+///
+/// The accessors (`kind`, `line`, `key`, ...) describe the first; [`ScenarioError::diagnostics`]
+/// gives them all. It displays as one line per error, each as [`Diagnostic`] displays, and
+/// `… and N more errors` when some were left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    diagnostics: Vec<Diagnostic>,
+    /// Errors found beyond the ones kept.
+    omitted: usize,
+}
+
+impl From<Diagnostic> for ScenarioError {
+    fn from(d: Diagnostic) -> Self {
+        ScenarioError {
+            diagnostics: vec![d],
+            omitted: 0,
+        }
+    }
+}
+
+impl ScenarioError {
+    /// Every mistake of `found` (at least one), sorted into file order (whole-file mistakes
+    /// first), keeping the first [`MAX_REPORTED`]; `more` were found and not kept at all.
+    pub(crate) fn collect(mut found: Vec<Diagnostic>, more: usize) -> Self {
+        assert!(!found.is_empty(), "an error has at least one diagnostic");
+        found.sort_by_key(|d| d.span().map_or((0, 0), |s| (1, s.start)));
+        let omitted = more + found.len().saturating_sub(MAX_REPORTED);
+        found.truncate(MAX_REPORTED);
+        ScenarioError {
+            diagnostics: found,
+            omitted,
+        }
+    }
+
+    /// An error at `span` (byte offsets into `source`).
+    pub(crate) fn at(
+        kind: ErrorKind,
+        file: &str,
+        source: &str,
+        span: Range<usize>,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic::at(kind, file, source, span, key, message).into()
+    }
+
+    /// An error about the whole file, with no position.
+    pub(crate) fn whole_file(kind: ErrorKind, file: &str, message: impl Into<String>) -> Self {
+        Diagnostic::whole_file(kind, file, message).into()
+    }
+
+    fn first(&self) -> &Diagnostic {
+        &self.diagnostics[0]
+    }
+
+    /// The errors kept, in file order (at most [`MAX_REPORTED`]).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// How many errors were found in all, including those not kept.
+    pub fn count(&self) -> usize {
+        self.diagnostics.len() + self.omitted
+    }
+
+    /// What kind of mistake the first error is.
+    pub fn kind(&self) -> ErrorKind {
+        self.first().kind()
+    }
+
+    /// The file name as given to the parser.
+    pub fn file(&self) -> &str {
+        self.first().file()
+    }
+
+    /// The first error's 1-based line, or 0 when it concerns the whole file.
+    pub fn line(&self) -> usize {
+        self.first().line()
+    }
+
+    /// The first error's 1-based column in characters, or 0 when it concerns the whole file.
+    pub fn column(&self) -> usize {
+        self.first().column()
+    }
+
+    /// The byte span the first error points at, when it has a position.
+    pub fn span(&self) -> Option<Range<usize>> {
+        self.first().span()
+    }
+
+    /// The first error's key path (see [`Diagnostic::key`]).
+    pub fn key(&self) -> &str {
+        self.first().key()
+    }
+
+    /// The first error's message, without the position and key.
+    pub fn message(&self) -> &str {
+        self.first().message()
+    }
+
+    /// Every error, each titled `error:` and followed by its place and the offending source
+    /// line with a caret under the column:
+    ///
+    /// ```text
+    /// error: transport 2 (dialup).per_message: expected a duration ..., found 42 (an integer)
+    ///   --> office.toml:12:15
+    ///    |
+    /// 12 | per_message = 42
+    ///    |               ^^
+    /// ```
+    ///
+    /// `source` should be the text that was parsed; an error whose place is not in it is shown
+    /// with its place but without the line.
+    pub fn render(&self, source: &str) -> String {
+        self.render_with(source, Renderer::plain())
+    }
+
+    /// [`ScenarioError::render`] with ANSI colours, for a terminal.
+    pub fn render_styled(&self, source: &str) -> String {
+        self.render_with(source, Renderer::styled())
+    }
+
+    fn render_with(&self, source: &str, renderer: Renderer) -> String {
+        let titles: Vec<String> = self.diagnostics.iter().map(Diagnostic::title).collect();
+        let mut parts: Vec<String> = self
+            .diagnostics
+            .iter()
+            .zip(&titles)
+            .map(|(d, t)| renderer.render(&[d.group(source, t, Level::ERROR)]))
+            .collect();
+        if self.omitted > 0 {
+            let more = format!(
+                "{} more error{} in {} not shown; fix these first",
+                self.omitted,
+                if self.omitted == 1 { "" } else { "s" },
+                self.file()
+            );
+            parts.push(renderer.render(&[Group::with_title(Level::NOTE.primary_title(more))]));
+        }
+        parts.join("\n\n")
+    }
+
+    /// Every error kept as JSON (see [`Diagnostic::to_json`]).
+    pub fn to_json(&self) -> Vec<serde_json::Value> {
+        self.diagnostics.iter().map(Diagnostic::to_json).collect()
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        if self.omitted > 0 {
+            write!(f, "\n… and {} more errors", self.omitted)?;
+        }
+        Ok(())
+    }
+}
+
 impl std::error::Error for ScenarioError {}
 
 /// What a warning is about.
@@ -252,11 +471,13 @@ pub enum WarningKind {
     Unroutable,
     /// A scripted action after the horizon: it never happens.
     AfterHorizon,
+    /// A transport duration written in the file that is longer than the whole run.
+    LongerThanRun,
 }
 
 /// Something in a valid scenario that is probably not what its author meant.
 ///
-/// Displays as `FILE:LINE:COLUMN: key: message`, like [`ScenarioError`].
+/// Displays as `FILE:LINE:COLUMN: key: message`, like [`Diagnostic`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
     /// What it is about.
@@ -267,22 +488,22 @@ pub struct Warning {
     pub line: usize,
     /// 1-based column, in characters.
     pub column: usize,
-    /// The key path, such as `mail[2].to`.
+    /// The key path, such as `mail 3.to`.
     pub key: String,
     /// What is wrong and what will happen.
     pub message: String,
 }
 
 impl Warning {
-    pub(crate) fn at(
+    pub(crate) fn indexed(
         kind: WarningKind,
         file: &str,
-        source: &str,
+        (source, lines): (&str, &LineIndex),
         span: Range<usize>,
         key: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
-        let pos = Position::locate(source, span);
+        let pos = lines.locate(source, span);
         Warning {
             kind,
             file: file.to_string(),
@@ -291,6 +512,18 @@ impl Warning {
             key: key.into(),
             message: message.into(),
         }
+    }
+
+    /// The warning as JSON, in the form of [`Diagnostic::to_json`] with `severity` `"warning"`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "key": self.key,
+            "message": self.message,
+            "severity": "warning",
+        })
     }
 }
 
@@ -329,6 +562,24 @@ pub(crate) fn closest<'a>(
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// Like [`closest`], and failing that, the first candidate that begins with `word` or with which
+/// `word` begins (case-insensitive, at least two characters), so that `fax` finds `faxmodem`.
+pub(crate) fn suggest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<&'a str> {
+    closest(word, candidates.clone()).or_else(|| {
+        let lower = word.to_lowercase();
+        if lower.chars().count() < 2 || word.len() > SUGGEST_MAX_LEN {
+            return None;
+        }
+        candidates.into_iter().find(|c| {
+            let c = c.to_lowercase();
+            c.len() >= 2 && (c.starts_with(&lower) || lower.starts_with(&c))
+        })
+    })
 }
 
 /// At most this many items are listed in a message.
@@ -385,7 +636,7 @@ mod tests {
         assert_eq!(e.to_string(), "f.toml:2:6: bé: nope");
         assert_eq!(
             e.render(src),
-            "f.toml:2:6: bé: nope\n  |\n2 | bé = \"x\"\n  |      ^^^"
+            "error: bé: nope\n --> f.toml:2:6\n  |\n2 | bé = \"x\"\n  |      ^^^"
         );
     }
 
@@ -395,22 +646,26 @@ mod tests {
         let e = ScenarioError::at(ErrorKind::Syntax, "f", src, 1..99, "", "m");
         assert_eq!((e.line(), e.column()), (1, 1));
         assert_eq!(e.to_string(), "f:1:1: m");
-        let _ = e.render("");
+        // Rendered against the wrong text, the place is still named.
+        assert_eq!(e.render(""), "error: m\n--> f:1:1");
         let _ = e.render(src);
         let empty = ScenarioError::at(ErrorKind::MissingKey, "f", "", 0..0, "name", "m");
-        assert_eq!(empty.render(""), "f:1:1: name: m\n  |\n1 | \n  | ^");
+        assert_eq!(
+            empty.render(""),
+            "error: name: m\n --> f:1:1\n  |\n1 |\n  | ^"
+        );
     }
 
     #[test]
-    fn long_lines_are_windowed() {
+    fn long_lines_are_cut_around_the_column() {
         let src = format!("a = {}x", "[".repeat(500));
         let e = ScenarioError::at(ErrorKind::Syntax, "f", &src, 504..505, "", "m");
         let r = e.render(&src);
+        assert!(r.lines().all(|l| l.chars().count() < 160), "{r}");
+        let shown = r.lines().nth(3).unwrap();
         let last = r.lines().last().unwrap();
-        let shown = r.lines().nth(2).unwrap();
         let caret = last.chars().position(|c| c == '^').unwrap();
         assert_eq!(shown.chars().nth(caret), Some('x'));
-        assert!(shown.chars().count() < 140);
     }
 
     #[test]
@@ -418,7 +673,37 @@ mod tests {
         let e = ScenarioError::whole_file(ErrorKind::Io, "gone.toml", "cannot read it");
         assert_eq!(e.to_string(), "gone.toml: cannot read it");
         assert_eq!((e.line(), e.column()), (0, 0));
-        assert_eq!(e.render("x"), "gone.toml: cannot read it");
+        assert_eq!(e.render("x"), "error: gone.toml: cannot read it");
+    }
+
+    #[test]
+    fn several_errors_come_in_file_order_and_are_capped() {
+        let src = "a\nb\nc\n".repeat(20);
+        let found: Vec<Diagnostic> = (0..30)
+            .rev()
+            .map(|i| Diagnostic::at(ErrorKind::UnknownKey, "f", &src, 2 * i..2 * i + 1, "k", "m"))
+            .collect();
+        let e = ScenarioError::collect(found, 5);
+        assert_eq!(e.diagnostics().len(), MAX_REPORTED);
+        assert_eq!(e.count(), 35);
+        let lines: Vec<usize> = e.diagnostics().iter().map(|d| d.line()).collect();
+        assert_eq!(lines, (1..=20).collect::<Vec<_>>());
+        assert!(e.to_string().ends_with("… and 15 more errors"));
+        assert!(e
+            .render(&src)
+            .ends_with("note: 15 more errors in f not shown; fix these first"));
+    }
+
+    #[test]
+    fn a_related_place_is_labelled() {
+        let src = "name = \"a\"\nname = \"a\"\n";
+        let lines = LineIndex::new(src);
+        let d = Diagnostic::indexed(ErrorKind::Duplicate, "f", (src, &lines), 18..21, "k", "m")
+            .with_related((src, &lines), 7..10, "first used here");
+        let r = ScenarioError::from(d).render(src);
+        assert!(r.contains("first used here"), "{r}");
+        assert_eq!(lines.line_of(0), 1);
+        assert_eq!(lines.line_of(11), 2);
     }
 
     #[test]
@@ -433,6 +718,9 @@ mod tests {
         );
         assert_eq!(closest("zzz", ["name", "kind"]), None);
         assert_eq!(closest(&"x".repeat(1000), ["x"]), None);
+        assert_eq!(suggest("fax", ["lan", "faxmodem"]), Some("faxmodem"));
+        assert_eq!(suggest("dialup-backup", ["lan", "dialup"]), Some("dialup"));
+        assert_eq!(suggest("x", ["xyz"]), None);
         let many: Vec<String> = (0..30).map(|i| format!("t{i}")).collect();
         assert!(list(many.iter().map(|s| s.as_str())).ends_with("… (30 in all)"));
         assert_eq!(clip("a\nb"), "a\\nb");

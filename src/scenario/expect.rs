@@ -2,8 +2,9 @@
 
 use std::cmp::Ordering;
 
+use super::metric_names::canonical;
 use super::metrics::{Metrics, Value};
-use crate::model::{CmpOp, ExpectValue, Expectation};
+use crate::model::{CmpOp, ExpectValue, Expectation, Scenario};
 use crate::sim::format_duration;
 
 /// The outcome of one expectation.
@@ -43,6 +44,33 @@ pub fn expected_text(e: &Expectation) -> String {
     match e.op {
         CmpOp::Eq => v,
         op => format!("{} {v}", op.as_str()),
+    }
+}
+
+/// An expectation's value in the form metrics take in JSON: a count as an integer, a time as
+/// integer microseconds, a word as a string.
+pub fn expected_json(e: &Expectation) -> serde_json::Value {
+    match &e.value {
+        ExpectValue::Int(n) => (*n).into(),
+        ExpectValue::Time(t) => (*t).into(),
+        ExpectValue::Word(w) => w.as_str().into(),
+    }
+}
+
+impl Check {
+    /// The check as JSON: `metric` as written, `op`, `expected` and `actual` in the form metrics
+    /// take (times as integer microseconds; `actual` is `null` when the run has no such
+    /// metric), `expected_text` as the file wrote it, and `pass`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let e = &self.expectation;
+        serde_json::json!({
+            "metric": e.metric,
+            "op": e.op.as_str(),
+            "expected": expected_json(e),
+            "expected_text": expected_text(e),
+            "actual": self.actual.as_ref().map(Value::to_json),
+            "pass": self.pass,
+        })
     }
 }
 
@@ -86,12 +114,27 @@ fn holds(op: CmpOp, ord: Ordering) -> bool {
     }
 }
 
-/// Checks every expectation against `metrics`.
+/// Checks every expectation of `scenario` against the metrics of its run, reading a call's
+/// name (`flush.morning-upload.result`) as its number.
+pub fn check_scenario(scenario: &Scenario, metrics: &Metrics) -> Vec<Check> {
+    check_with(&scenario.expect, metrics, |m| canonical(m, scenario))
+}
+
+/// Checks every expectation against `metrics`, by the metric names as written.
 pub fn check(expect: &[Expectation], metrics: &Metrics) -> Vec<Check> {
+    check_with(expect, metrics, str::to_string)
+}
+
+/// Checks every expectation against `metrics`, each under the name `resolve` gives it.
+fn check_with(
+    expect: &[Expectation],
+    metrics: &Metrics,
+    resolve: impl Fn(&str) -> String,
+) -> Vec<Check> {
     expect
         .iter()
         .map(|e| {
-            let actual = metrics.get(&e.metric).cloned();
+            let actual = metrics.get(&resolve(&e.metric)).cloned();
             let pass = actual.as_ref().is_some_and(|a| {
                 let words = matches!(e.value, ExpectValue::Word(_));
                 match compare(a, &e.value) {

@@ -6,9 +6,42 @@
 //! `[expect]` into an input error with a suggestion instead of an expectation that can never
 //! pass. [`metric_kind`] also says what sort of value a metric holds, so the parser can refuse
 //! `delivered = "5s"` as well.
+//!
+//! A `[[flush]]` or `[[procedure]]` with a `name` answers to `flush.<name>.*` as well as to
+//! `flush.N.*`: [`canonical`] turns the one into the other, so that outputs list each call once,
+//! by number, with a map of the names ([`CallNames`]).
 
 use super::error::{closest, list};
 use crate::model::Scenario;
+use crate::trace::CallNames;
+
+/// The metric `name` with a flush's or procedure's name replaced by its number
+/// (`flush.morning-upload.result` → `flush.1.result`); any other name as it is.
+pub fn canonical(name: &str, scenario: &Scenario) -> String {
+    let mut parts = name.splitn(3, '.');
+    if let (Some(seq @ ("flush" | "procedure")), Some(id), Some(field)) =
+        (parts.next(), parts.next(), parts.next())
+    {
+        if let Some(n) = call_number(id).or_else(|| entry_named(seq, id, scenario)) {
+            return format!("{seq}.{n}.{field}");
+        }
+    }
+    name.to_string()
+}
+
+/// The number of the entry of `seq` called `name` in `scenario`.
+fn entry_named(seq: &str, name: &str, scenario: &Scenario) -> Option<usize> {
+    let names: Vec<Option<&str>> = match seq {
+        "flush" => scenario.flushes.iter().map(|f| f.name.as_deref()).collect(),
+        "procedure" => scenario
+            .procedures
+            .iter()
+            .map(|p| p.name.as_deref())
+            .collect(),
+        _ => return None,
+    };
+    names.iter().position(|n| *n == Some(name)).map(|i| i + 1)
+}
 
 /// Whole-run counts.
 pub const COUNTS: &[&str] = &[
@@ -92,7 +125,7 @@ pub fn metric_kind(name: &str, scenario: &Scenario) -> Option<MetricKind> {
         }
         [seq, n, field] => {
             let len = call_count(seq, scenario)?;
-            let n = call_number(n)?;
+            let n = call_number(n).or_else(|| entry_named(seq, n, scenario))?;
             if n == 0 || n > len {
                 return None;
             }
@@ -218,7 +251,7 @@ fn explain_latency(shown: &str, rest: &[&str], scenario: &Scenario) -> String {
     }
 }
 
-/// Explains a bad `flush.N.*` / `procedure.N.*` name.
+/// Explains a bad `flush.N.*` / `procedure.N.*` name (`n` may be a name).
 fn explain_call(shown: &str, seq: &str, n: &str, rest: &[&str], scenario: &Scenario) -> String {
     let len = call_count(seq, scenario).unwrap_or(0);
     let entries = match len {
@@ -226,12 +259,12 @@ fn explain_call(shown: &str, seq: &str, n: &str, rest: &[&str], scenario: &Scena
         1 => format!("there is 1 [[{seq}]] entry, so N must be 1"),
         _ => format!("there are {len} [[{seq}]] entries, so N must be 1 to {len}"),
     };
-    let Some(number) = call_number(n) else {
-        return format!(
-            "unknown metric `{shown}`: expected `{seq}.N.<field>` with N a number counting \
-             the [[{seq}]] entries from 1, found `{}`",
-            super::error::clip(n)
-        );
+    let number = match call_number(n) {
+        Some(number) => number,
+        None => match entry_named(seq, n, scenario) {
+            Some(number) => number,
+            None => return no_entry_named(shown, seq, n, scenario),
+        },
     };
     if number == 0 || number > len {
         return format!(
@@ -244,6 +277,27 @@ fn explain_call(shown: &str, seq: &str, n: &str, rest: &[&str], scenario: &Scena
         _ => format!("expected one of {}", list(CALL_FIELDS.iter().copied())),
     };
     format!("unknown metric `{shown}`: `{seq}.N.<field>` takes a field; {hint}")
+}
+
+/// "No `[[flush]]` is named `n`", with a suggestion among the names given.
+fn no_entry_named(shown: &str, seq: &str, n: &str, scenario: &Scenario) -> String {
+    let all = CallNames::of(scenario);
+    let names: Vec<&str> = all
+        .pairs()
+        .into_iter()
+        .filter(|(_, p)| p.starts_with(&format!("{seq}.")))
+        .map(|(name, _)| name)
+        .collect();
+    let hint = match closest(n, names.iter().copied()) {
+        Some(c) => format!("; did you mean `{seq}.{c}`?"),
+        None if names.is_empty() => String::new(),
+        None => format!("; the named ones are {}", list(names.iter().copied())),
+    };
+    format!(
+        "unknown metric `{shown}`: expected `{seq}.N.<field>` with N a number counting the \
+         [[{seq}]] entries from 1, or the `name` of one, found `{}`, which no [[{seq}]] has{hint}",
+        super::error::clip(n)
+    )
 }
 
 /// Every metric name of `scenario`, in a stable order: the counts, the per-transport counts
@@ -291,6 +345,7 @@ mod tests {
     use super::*;
     use crate::mapi::FlushFlags;
     use crate::model::{FlushSpec, ProcedureKind, ProcedureSpec, TransportConfig, Via};
+    use crate::trace::Origin;
 
     fn scenario() -> Scenario {
         let mut s = Scenario::new("t");
@@ -303,13 +358,16 @@ mod tests {
                 target: None,
                 flags: FlushFlags::UPLOAD,
                 order: 0,
+                name: None,
             });
         }
+        s.flushes[1].name = Some("upload".into());
         s.procedures.push(ProcedureSpec {
             at: 0,
             kind: ProcedureKind::FlushAll,
             flags: FlushFlags::UPLOAD,
             order: 1,
+            name: Some("send-receive".into()),
         });
         s
     }
@@ -345,6 +403,29 @@ mod tests {
             Some(MetricKind::Moment)
         );
         assert_eq!(metric_kind("flush.2.prompts", &s), Some(MetricKind::Count));
+        assert_eq!(
+            metric_kind("flush.upload.result", &s),
+            Some(MetricKind::Result)
+        );
+        assert_eq!(
+            metric_kind("procedure.send-receive.returned_at", &s),
+            Some(MetricKind::Moment)
+        );
+        assert_eq!(metric_kind("flush.send-receive.result", &s), None);
+        assert_eq!(canonical("flush.upload.result", &s), "flush.2.result");
+        assert_eq!(
+            canonical("procedure.send-receive.prompts", &s),
+            "procedure.1.prompts"
+        );
+        assert_eq!(canonical("delivered.lan", &s), "delivered.lan");
+        let names = CallNames::of(&s);
+        assert_eq!(
+            names.to_json(),
+            serde_json::json!({"upload": "flush.2", "send-receive": "procedure.1"})
+        );
+        assert_eq!(names.name(Origin::Flush(2)), Some("upload"));
+        assert_eq!(names.name(Origin::Flush(1)), None);
+        assert_eq!(names.label("procedure", 1), "procedure.1 (send-receive)");
         assert_eq!(metric_kind("flush.02.prompts", &s), None);
         assert_eq!(metric_kind("flush.3.prompts", &s), None);
         assert_eq!(metric_kind("procedure.0.result", &s), None);
@@ -374,6 +455,8 @@ mod tests {
         assert!(e("flush.3.result").contains("there are 2 [[flush]] entries, so N must be 1 to 2"));
         assert!(e("procedure.2.result").contains("there is 1 [[procedure]] entry, so N must be 1"));
         assert!(e("flush.x.result").contains("N a number"));
+        assert!(e("flush.uplod.result").contains("did you mean `flush.upload`?"));
+        assert!(e("procedure.upload.result").contains("the named ones are `send-receive`"));
         assert!(e("flush.1.reslt").contains("did you mean `flush.1.result`?"));
         assert!(e("zzzzzzzzzzzzzz").contains("expected a count"));
         let none = Scenario::new("x");

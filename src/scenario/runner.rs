@@ -17,7 +17,7 @@ use crate::protocol::TransportCmd;
 use crate::sim::{Class, Clock, Dist, Key, Micros, SimRng, Stream, Target, TransportId, CREATED};
 use crate::spooler::status::{self, StatusStore};
 use crate::spooler::{SpoolerHandle, SpoolerState};
-use crate::trace::{Actor, EventKind, Origin, ProcStep, Recorder};
+use crate::trace::{with_run_names, Actor, CallNames, EventKind, Origin, ProcStep, Recorder};
 use crate::transport::{TransportHandle, TransportState};
 
 /// How to run a scenario.
@@ -57,6 +57,8 @@ pub struct RunResult {
     pub transports: Vec<TransportEnd>,
     /// Transport names, in profile order.
     pub transport_names: Vec<String>,
+    /// The names of the scenario's `[[flush]]` and `[[procedure]]` entries, by number.
+    pub call_names: CallNames,
     /// Messages in the inbox.
     pub inbox: u64,
 }
@@ -83,7 +85,10 @@ where
         .start_paused(true)
         .build()
         .expect("a current-thread runtime can always be built");
-    rt.block_on(drive(scenario, opts, client))
+    let names: Vec<String> = scenario.transports.iter().map(|t| t.name.clone()).collect();
+    with_run_names(&names, &CallNames::of(scenario), || {
+        rt.block_on(drive(scenario, opts, client))
+    })
 }
 
 /// A scripted action waiting for its turn in the calendar.
@@ -435,6 +440,7 @@ where
         trace,
         transports,
         transport_names: scenario.transports.iter().map(|t| t.name.clone()).collect(),
+        call_names: CallNames::of(scenario),
         inbox,
     };
     (result, output)

@@ -10,4 +10,4 @@ pub mod time;
 pub use calendar::{Class, Clock, Key, Target, WakeToken, CREATED};
 pub use ids::{FlushId, MsgId, TransportId};
 pub use rng::{Dist, SimRng, Stream};
-pub use time::{format_duration, parse_duration, Micros};
+pub use time::{format_duration, Micros};

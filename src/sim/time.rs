@@ -20,46 +20,13 @@ pub const HOUR: Micros = 60 * MINUTE;
 /// One day.
 pub const DAY: Micros = 24 * HOUR;
 
-/// Why a duration string was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DurationError {
-    /// Not humantime syntax.
-    #[error("`{text}` is not a duration ({reason}); write it like \"250ms\", \"45s\", \"5m\" or \"1h 30m\"")]
-    Syntax {
-        /// The text as written.
-        text: String,
-        /// What humantime said.
-        reason: String,
-    },
-    /// Finer than the simulation's resolution.
-    #[error(
-        "`{0}` has a remainder finer than a microsecond; virtual time is exact to the microsecond"
-    )]
-    SubMicrosecond(String),
-    /// Does not fit in 64 bits of microseconds.
-    #[error("`{0}` is too long")]
-    Overflow(String),
-}
-
-/// Parses a humantime duration (`"250ms"`, `"1h 30m"`, `"0s"`) into exact microseconds.
-pub fn parse_duration(text: &str) -> Result<Micros, DurationError> {
-    let d = humantime::parse_duration(text.trim()).map_err(|e| DurationError::Syntax {
-        text: text.to_string(),
-        reason: e.to_string(),
-    })?;
-    if d.subsec_nanos() % 1_000 != 0 {
-        return Err(DurationError::SubMicrosecond(text.to_string()));
-    }
-    u64::try_from(d.as_micros()).map_err(|_| DurationError::Overflow(text.to_string()))
-}
-
 /// A virtual time shown the way scenario files write durations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Time(pub Micros);
 
 impl fmt::Display for Time {
     /// Days, hours, minutes, seconds, milliseconds and microseconds, zeros left out:
-    /// `0s`, `1m 30s`, `5d 1h`, `2s 500ms` — a form `parse_duration` reads back.
+    /// `0s`, `1m 30s`, `5d 1h`, `2s 500ms` — a form scenario files accept.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.0 == 0 {
             return f.write_str("0s");
@@ -125,45 +92,6 @@ pub fn format_compact(us: Micros) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_humantime_forms() {
-        assert_eq!(parse_duration("250ms").unwrap(), 250 * MILLISECOND);
-        assert_eq!(parse_duration("1h 30m").unwrap(), HOUR + 30 * MINUTE);
-        assert_eq!(parse_duration("0s").unwrap(), 0);
-        assert_eq!(parse_duration("1us").unwrap(), 1);
-        assert_eq!(parse_duration("5d").unwrap(), 5 * DAY);
-    }
-
-    #[test]
-    fn refuses_sub_microsecond_and_garbage() {
-        assert!(matches!(
-            parse_duration("1500ns"),
-            Err(DurationError::SubMicrosecond(_))
-        ));
-        assert!(matches!(
-            parse_duration("soon"),
-            Err(DurationError::Syntax { .. })
-        ));
-    }
-
-    #[test]
-    fn formats_round_trip() {
-        assert_eq!(format_duration(7 * DAY), "7d");
-        assert_eq!(format_duration(5 * DAY + HOUR), "5d 1h");
-        for us in [
-            0,
-            1,
-            999,
-            SECOND,
-            90 * SECOND,
-            DAY + 3 * MILLISECOND,
-            365 * DAY + 1,
-        ] {
-            assert_eq!(parse_duration(&format_duration(us)).unwrap(), us);
-        }
-        assert_eq!(format_duration(90 * SECOND), "1m 30s");
-    }
 
     #[test]
     fn compact_forms() {

@@ -4,20 +4,14 @@
 //! shards prints the unsharded sweep's bytes by construction, not by keeping two printers in
 //! step. Nothing rendered depends on `--jobs`, on wall time or on completion order.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use serde_json::{json, Map, Value as Json};
 
-use super::stats::{Histogram, Summary};
+use super::engine::Assignment;
+use super::stats::Summary;
 use crate::sim::time::format_compact;
-
-/// One shard of a sweep: `--shard index/of`, 1-based.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Shard {
-    /// Which shard, from 1.
-    pub(crate) index: u64,
-    /// How many shards.
-    pub(crate) of: u64,
-}
 
 /// A sweep's (or a shard's) result, ready to print.
 #[derive(Debug, Clone)]
@@ -28,18 +22,20 @@ pub(crate) struct Report {
     pub(crate) file: String,
     /// A hash of the file's bytes, so `merge` can refuse shards of different files.
     pub(crate) fingerprint: String,
+    /// The overrides applied to the scenario, as `PATH=VALUE`, in the order given.
+    pub(crate) overrides: Vec<String>,
     /// The declared seed range, inclusive.
     pub(crate) from: u64,
     /// The declared seed range, inclusive.
     pub(crate) to: u64,
-    /// The shard this report covers, or `None` for the whole range.
-    pub(crate) shard: Option<Shard>,
+    /// The shard this report covers and who chose it, or `None` for the whole range.
+    pub(crate) shard: Option<Assignment>,
     /// What the seeds came to.
     pub(crate) summary: Summary,
 }
 
-/// The spoolsim version written into shard outputs: results of different versions may differ,
-/// so `merge` refuses to mix them.
+/// The spoolsim version written into sweep and shard outputs: results of different versions
+/// may differ, so `merge` refuses to mix them.
 pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Whether a metric holds a time (shown in compact form) rather than a count.
@@ -49,8 +45,8 @@ pub(crate) fn is_time(name: &str) -> bool {
         || ((name.starts_with("flush.") || name.starts_with("procedure.")) && name.ends_with("_at"))
 }
 
-/// A file name as a POSIX shell reads it back.
-fn shell_quote(s: &str) -> String {
+/// A word as a POSIX shell reads it back.
+pub(crate) fn shell_quote(s: &str) -> String {
     let safe = |c: char| c.is_ascii_alphanumeric() || "_-./,:=+@%".contains(c);
     if !s.is_empty() && s.chars().all(safe) {
         s.to_string()
@@ -100,8 +96,8 @@ impl Report {
             "sweep of {} ({}): seeds {}..{}",
             self.scenario, self.file, self.from, self.to
         );
-        if let Some(sh) = self.shard {
-            out += &format!(", shard {}/{}", sh.index, sh.of);
+        if let Some(a) = &self.shard {
+            out += &format!(", shard {}", a.shard);
         }
         out += &format!(", {}\n\n", plural(s.runs, "run", "runs"));
 
@@ -152,18 +148,26 @@ impl Report {
         out
     }
 
-    /// The JSON report. A shard's carries more, for `merge`: its shard, the file's fingerprint,
-    /// the spoolsim version and every metric's `values` as `[value, seeds]` pairs.
+    /// The JSON report, with its provenance (spoolsim version, a hash of the scenario file,
+    /// the overrides). A shard's carries more, for `merge`: its shard with the engine and
+    /// variables that chose it, and every metric's `values` as `[value, seeds]` pairs.
     pub(crate) fn to_json(&self) -> Json {
         let s = &self.summary;
         let mut o = Map::new();
         o.insert("scenario".into(), self.scenario.clone().into());
         o.insert("file".into(), self.file.clone().into());
         o.insert("seeds".into(), json!({"from": self.from, "to": self.to}));
-        if let Some(sh) = self.shard {
-            o.insert("shard".into(), json!({"index": sh.index, "of": sh.of}));
-            o.insert("fingerprint".into(), self.fingerprint.clone().into());
-            o.insert("spoolsim".into(), VERSION.into());
+        o.insert("spoolsim".into(), VERSION.into());
+        o.insert("fingerprint".into(), self.fingerprint.clone().into());
+        o.insert("overrides".into(), self.overrides.clone().into());
+        if let Some(a) = &self.shard {
+            let shard = json!({
+                "index": a.shard.index,
+                "of": a.shard.of,
+                "engine": a.engine.name(),
+                "variables": a.variables,
+            });
+            o.insert("shard".into(), shard);
         }
         o.insert("runs".into(), s.runs.into());
         o.insert("passed".into(), self.passed().into());
@@ -218,17 +222,27 @@ impl Report {
     }
 }
 
-/// A shard output as `merge` reads it.
+/// Just enough of a JSON file to tell a shard output from anything else.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ShardProbe {
+    /// Present only in a shard's output.
+    pub(crate) shard: Option<serde::de::IgnoredAny>,
+}
+
+/// A shard output as `merge` reads it. Fields that older versions did not write default to
+/// empty, so such a shard is refused for its version, not for a missing field.
 #[derive(Debug, Deserialize)]
 pub(crate) struct ShardFile {
     pub(crate) scenario: String,
     pub(crate) file: String,
     pub(crate) fingerprint: String,
     pub(crate) spoolsim: String,
+    #[serde(default)]
+    pub(crate) overrides: Vec<String>,
     pub(crate) seeds: SeedsJson,
     pub(crate) shard: ShardJson,
     pub(crate) runs: u64,
-    pub(crate) metrics: std::collections::BTreeMap<String, MetricJson>,
+    pub(crate) metrics: BTreeMap<String, MetricJson>,
     pub(crate) failed_seeds: Vec<u64>,
     pub(crate) failures: Vec<FailedJson>,
 }
@@ -240,14 +254,16 @@ pub(crate) struct SeedsJson {
     pub(crate) to: u64,
 }
 
-/// `"shard": {"index", "of"}`.
+/// `"shard": {"index", "of", "engine"}` (its `variables` are for people, not for `merge`).
 #[derive(Debug, Deserialize)]
 pub(crate) struct ShardJson {
     pub(crate) index: u64,
     pub(crate) of: u64,
+    #[serde(default)]
+    pub(crate) engine: Option<String>,
 }
 
-/// One metric of a shard: how many seeds had it, and its histogram.
+/// One metric of a shard: how many seeds had it, and its histogram as `[value, seeds]` pairs.
 #[derive(Debug, Deserialize)]
 pub(crate) struct MetricJson {
     pub(crate) n: u64,
@@ -259,14 +275,6 @@ pub(crate) struct MetricJson {
 pub(crate) struct FailedJson {
     pub(crate) seed: u64,
     pub(crate) failures: Vec<String>,
-}
-
-impl MetricJson {
-    /// The histogram, if it is consistent with its `n`.
-    pub(crate) fn histogram(self) -> Option<Histogram> {
-        let h = Histogram::from_pairs(self.values)?;
-        (h.n() == self.n && h.n() > 0).then_some(h)
-    }
 }
 
 #[cfg(test)]

@@ -4,9 +4,10 @@
 //! which worker finished first, nor on how the seeds were split across machines. So each
 //! worker folds its runs into a [`Tally`] (per metric, the raw numbers; per failed seed, its
 //! failures), tallies are merged by concatenation, and [`Tally::finish`] sorts everything into
-//! a [`Summary`] whose metrics are `{value: count}` histograms. Histograms add exactly, so a
-//! summary merged from shards is the same summary the unsharded sweep computes, down to the
-//! nearest-rank percentiles.
+//! a [`Summary`] whose metrics are `{value: count}` histograms. A histogram is the whole
+//! multiset of values, so min, max and every nearest-rank percentile follow from it exactly,
+//! and histograms add: `merge` sums the shards' histograms one shard at a time in a
+//! [`SummarySum`] and gets the summary the unsharded sweep computes, to the last digit.
 
 use std::collections::BTreeMap;
 
@@ -31,26 +32,6 @@ impl Histogram {
         }
         let n = bins.iter().map(|b| b.1).sum();
         Histogram { bins, n }
-    }
-
-    /// A histogram from `(value, count)` pairs in any order; repeated values add up and zero
-    /// counts vanish. `None` if the total overflows.
-    pub(crate) fn from_pairs(pairs: impl IntoIterator<Item = (i64, u64)>) -> Option<Self> {
-        let mut map: BTreeMap<i64, u64> = BTreeMap::new();
-        for (v, c) in pairs {
-            if c > 0 {
-                let slot = map.entry(v).or_default();
-                *slot = slot.checked_add(c)?;
-            }
-        }
-        let mut n: u64 = 0;
-        for c in map.values() {
-            n = n.checked_add(*c)?;
-        }
-        Some(Histogram {
-            bins: map.into_iter().collect(),
-            n,
-        })
     }
 
     /// How many seeds had the metric.
@@ -102,19 +83,115 @@ pub(crate) struct Summary {
     pub(crate) failed: BTreeMap<u64, Vec<String>>,
 }
 
-impl Summary {
-    /// Adds another summary of disjoint seeds to this one. `None` if a count overflows.
-    pub(crate) fn absorb(&mut self, other: Summary) -> Option<()> {
-        self.runs = self.runs.checked_add(other.runs)?;
-        for (name, h) in other.metrics {
-            let merged = match self.metrics.remove(&name) {
-                Some(mine) => Histogram::from_pairs(mine.bins.into_iter().chain(h.bins))?,
-                None => h,
-            };
-            self.metrics.insert(name, merged);
+/// One metric's running sum of histograms: sorted, distinct `(value, count)` bins, and bins
+/// added since the last fold. Folding sorts the new bins into the old ones once they are a
+/// quarter as many, so a shard costs about its own size times a logarithm (not the size of
+/// everything merged so far), and memory is 16 bytes per distinct value plus that quarter,
+/// whatever the number and order of the shards.
+#[derive(Debug, Default)]
+struct BinSum {
+    sorted: Vec<(i64, u64)>,
+    pending: Vec<(i64, u64)>,
+}
+
+impl BinSum {
+    /// Bins that never wait for a fold (a metric with few values folds rarely).
+    const SMALL: usize = 4096;
+
+    fn add(&mut self, bins: impl IntoIterator<Item = (i64, u64)>) -> Option<()> {
+        self.pending.extend(bins.into_iter().filter(|b| b.1 > 0));
+        if self.pending.len() >= (self.sorted.len() / 4).max(Self::SMALL) {
+            self.fold()?;
         }
-        self.failed.extend(other.failed);
         Some(())
+    }
+
+    /// Sorts the pending bins into the sorted ones, adding the counts of equal values.
+    /// `None` if a count overflows.
+    fn fold(&mut self) -> Option<()> {
+        let mut all = std::mem::take(&mut self.sorted);
+        all.reserve_exact(self.pending.len());
+        all.append(&mut self.pending);
+        all.sort_unstable_by_key(|b| b.0);
+        let mut kept = 0;
+        for k in 0..all.len() {
+            if kept > 0 && all[kept - 1].0 == all[k].0 {
+                all[kept - 1].1 = all[kept - 1].1.checked_add(all[k].1)?;
+            } else {
+                all[kept] = all[k];
+                kept += 1;
+            }
+        }
+        all.truncate(kept);
+        self.sorted = all;
+        Some(())
+    }
+
+    /// The histogram, or `None` if a count overflows; an empty one when nothing was added.
+    fn finish(mut self) -> Option<Histogram> {
+        self.fold()?;
+        let mut n: u64 = 0;
+        for b in &self.sorted {
+            n = n.checked_add(b.1)?;
+        }
+        Some(Histogram {
+            bins: self.sorted,
+            n,
+        })
+    }
+}
+
+/// A running sum of shard summaries, for `merge`: one shard is added at a time and dropped,
+/// so memory holds one histogram per metric (bounded by the distinct values of the whole
+/// sweep), never the shards.
+#[derive(Debug, Default)]
+pub(crate) struct SummarySum {
+    runs: u64,
+    metrics: BTreeMap<String, BinSum>,
+    failed: BTreeMap<u64, Vec<String>>,
+}
+
+impl SummarySum {
+    /// Adds `runs` seeds. `None` if the count overflows.
+    pub(crate) fn add_runs(&mut self, runs: u64) -> Option<()> {
+        self.runs = self.runs.checked_add(runs)?;
+        Some(())
+    }
+
+    /// Adds `(value, seeds)` pairs of one metric. `None` if a count overflows.
+    pub(crate) fn add_metric(
+        &mut self,
+        name: String,
+        bins: impl IntoIterator<Item = (i64, u64)>,
+    ) -> Option<()> {
+        self.metrics.entry(name).or_default().add(bins)
+    }
+
+    /// Adds a failed seed; `false` (and nothing added) if it is already there.
+    pub(crate) fn add_failed(&mut self, seed: u64, failures: Vec<String>) -> bool {
+        match self.failed.entry(seed) {
+            std::collections::btree_map::Entry::Occupied(_) => false,
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(failures);
+                true
+            }
+        }
+    }
+
+    /// The summary of everything added. `None` if a metric's total overflows.
+    pub(crate) fn finish(self) -> Option<Summary> {
+        let mut metrics = BTreeMap::new();
+        for (name, bins) in self.metrics {
+            let h = bins.finish()?;
+            if h.n > 0 {
+                metrics.insert(name, h);
+            }
+        }
+        Some(Summary {
+            runs: self.runs,
+            metrics,
+            failed: self.failed,
+        })
     }
 }
 
@@ -214,18 +291,57 @@ mod tests {
             };
             t.add(s, [("x", v)], fail);
         }
-        let mut split = b.finish();
-        split.absorb(a.finish()).unwrap();
+        let mut sum = SummarySum::default();
+        for part in [b.finish(), a.finish()] {
+            sum.add_runs(part.runs).unwrap();
+            for (name, h) in part.metrics {
+                sum.add_metric(name, h.bins).unwrap();
+            }
+            for (seed, f) in part.failed {
+                assert!(sum.add_failed(seed, f));
+            }
+        }
+        assert!(!sum.add_failed(7, Vec::new()));
+        let split = sum.finish().unwrap();
         assert_eq!(split.metrics, whole.metrics);
         assert_eq!(split.runs, 50);
         assert_eq!(split.failed.keys().copied().collect::<Vec<_>>(), vec![7]);
     }
 
     #[test]
-    fn pairs_add_up_and_overflow_is_refused() {
-        let h = Histogram::from_pairs([(3, 2), (1, 1), (3, 1), (9, 0)]).unwrap();
-        assert_eq!(h.bins(), &[(1, 1), (3, 3)]);
-        assert_eq!(h.n(), 4);
-        assert!(Histogram::from_pairs([(1, u64::MAX), (2, 1)]).is_none());
+    fn folding_gives_the_same_histogram_in_any_order_and_split() {
+        let values: Vec<i64> = (0..50_000).map(|k| (k * 7919) % 20_011 - 10_000).collect();
+        let whole = Histogram::from_samples(values.clone());
+        for parts in [1, 3, 1000] {
+            let mut sum = BinSum::default();
+            for p in (0..parts).rev() {
+                let part: Vec<i64> = values.iter().skip(p).step_by(parts).copied().collect();
+                sum.add(Histogram::from_samples(part).bins).unwrap();
+                let bound = (sum.sorted.len() / 4).max(BinSum::SMALL);
+                assert!(sum.pending.len() < bound, "folded along the way");
+                assert!(sum.sorted.len() <= 20_011);
+            }
+            assert_eq!(sum.finish().unwrap(), whole, "{parts} parts");
+        }
+    }
+
+    #[test]
+    fn sums_add_up_and_overflow_is_refused() {
+        let mut sum = SummarySum::default();
+        sum.add_metric("x".into(), [(3, 2), (1, 1)]).unwrap();
+        sum.add_metric("x".into(), [(3, 1), (9, 0)]).unwrap();
+        sum.add_metric("empty".into(), [(5, 0)]).unwrap();
+        let s = sum.finish().unwrap();
+        assert_eq!(s.metrics["x"].bins(), &[(1, 1), (3, 3)]);
+        assert_eq!(s.metrics["x"].n(), 4);
+        assert!(!s.metrics.contains_key("empty"));
+        let mut sum = SummarySum::default();
+        sum.add_metric("x".into(), [(1, u64::MAX)]).unwrap();
+        sum.add_metric("x".into(), [(1, 1)]).unwrap();
+        assert!(sum.finish().is_none());
+        let mut sum = SummarySum::default();
+        sum.add_metric("x".into(), [(1, u64::MAX), (2, 1)]).unwrap();
+        assert!(sum.finish().is_none());
+        assert!(SummarySum::default().add_runs(u64::MAX).is_some());
     }
 }

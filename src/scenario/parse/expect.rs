@@ -3,13 +3,13 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use toml::de::DeValue;
+use toml::de::{DeTable, DeValue};
 
 use super::reader::{describe, duration_text, in_order, int_value, Ctx, PResult, Tbl, Val};
 use crate::mapi::HResult;
 use crate::model::{CmpOp, ExpectValue, Expectation, Scenario};
 use crate::scenario::error::{clip, closest, ErrorKind};
-use crate::scenario::metric_names::{metric_kind, MetricKind};
+use crate::scenario::metric_names::{canonical, check_metric_name, metric_kind, MetricKind};
 
 /// The words `[expect]` accepts besides result names.
 pub const SPECIAL_WORDS: &[&str] = &["none", "never", "pending"];
@@ -47,21 +47,11 @@ struct Entry<'a, 'i> {
     value: &'a Val<'i>,
 }
 
-/// Reads `[expect]`, in file order.
-pub(super) fn expectations(
-    cx: &Ctx<'_>,
-    root: &Tbl<'_, '_>,
-    scenario: &Scenario,
-) -> PResult<Vec<Expectation>> {
-    let Some(v) = root.get("expect") else {
-        return Ok(Vec::new());
-    };
-    let DeValue::Table(table) = v.get_ref() else {
-        return Err(cx.wrong("expect", v, "an [expect] table of metric = value"));
-    };
+/// Every `metric = value` of `[expect]`, flattened, in file order. Dotted keys written
+/// without quotes are nested tables: they are joined with '.'. The toml parser bounds nesting,
+/// and this walk uses an explicit stack anyway.
+fn entries<'a, 'i>(cx: &Ctx<'_>, table: &'a DeTable<'i>) -> Vec<Entry<'a, 'i>> {
     let mut entries = Vec::new();
-    // Dotted keys written without quotes are nested tables: flatten them with '.'. The toml
-    // parser bounds nesting, and this walk uses an explicit stack anyway.
     let mut stack = vec![(String::new(), table)];
     while let Some((prefix, t)) = stack.pop() {
         for (k, val) in in_order(t) {
@@ -71,13 +61,11 @@ pub(super) fn expectations(
                 format!("{prefix}.{}", k.get_ref())
             };
             match val.get_ref() {
-                DeValue::Table(inner) if inner.is_empty() => {
-                    return Err(cx.invalid(
-                        &format!("expect.{}", clip(&name)),
-                        val,
-                        "expected metric = value entries, found an empty table",
-                    ))
-                }
+                DeValue::Table(inner) if inner.is_empty() => cx.report(cx.invalid(
+                    &format!("expect.{}", clip(&name)),
+                    val,
+                    "expected metric = value entries, found an empty table",
+                )),
                 DeValue::Table(inner) => stack.push((name, inner)),
                 _ => entries.push(Entry {
                     name,
@@ -88,38 +76,63 @@ pub(super) fn expectations(
         }
     }
     entries.sort_by_key(|e| e.key_span.start);
+    entries
+}
 
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+/// Reads `[expect]`, in file order; each bad entry is reported and left out.
+pub(super) fn expectations(
+    cx: &Ctx<'_>,
+    root: &Tbl<'_, '_>,
+    scenario: &Scenario,
+) -> Vec<Expectation> {
+    let Some(v) = root.get("expect") else {
+        return Vec::new();
+    };
+    let DeValue::Table(table) = v.get_ref() else {
+        cx.report(cx.wrong("expect", v, "an [expect] table of metric = value"));
+        return Vec::new();
+    };
+    let entries = entries(cx, table);
+    // Where each metric is first expected, by its canonical name: `flush.upload.result` and
+    // `flush.1.result` may be the same metric.
+    let mut seen: HashMap<String, Range<usize>> = HashMap::new();
     let mut out = Vec::with_capacity(entries.len());
     for e in &entries {
         let key = format!("expect.{}", clip(&e.name));
-        if let Some(line) = seen.get(e.name.as_str()) {
-            return Err(cx.err(
+        let canonical = canonical(&e.name, scenario);
+        if let Some(first) = seen.get(&canonical) {
+            let d = cx.err(
                 ErrorKind::Duplicate,
                 e.key_span.clone(),
                 &key,
                 format!(
                     "expected one expectation per metric, found `{}` again (first on line \
-                     {line}); quoted and dotted keys name the same metric",
-                    clip(&e.name)
+                     {}); quoted and dotted keys, and a call's name and number, name the same \
+                     metric",
+                    clip(&e.name),
+                    cx.line_of(first.start)
                 ),
-            ));
+            );
+            cx.report(cx.related(d, first.clone(), "first expected here"));
+            continue;
         }
-        seen.insert(&e.name, cx.line_of(e.key_span.start));
+        seen.insert(canonical, e.key_span.clone());
         let Some(kind) = metric_kind(&e.name, scenario) else {
-            let why = crate::scenario::metric_names::check_metric_name(&e.name, scenario)
+            let why = check_metric_name(&e.name, scenario)
                 .err()
                 .unwrap_or_default();
-            return Err(cx.err(ErrorKind::UnknownMetric, e.key_span.clone(), &key, why));
+            cx.report(cx.err(ErrorKind::UnknownMetric, e.key_span.clone(), &key, why));
+            continue;
         };
-        let (op, value) = value(cx, &key, e.value, kind)?;
-        out.push(Expectation {
-            metric: e.name.clone(),
-            op,
-            value,
-        });
+        if let Some((op, value)) = cx.soft(value(cx, &key, e.value, kind)) {
+            out.push(Expectation {
+                metric: e.name.clone(),
+                op,
+                value,
+            });
+        }
     }
-    Ok(out)
+    out
 }
 
 /// What a metric of `kind` can be compared with, for messages.
@@ -134,38 +147,10 @@ fn expected(kind: MetricKind) -> &'static str {
 }
 
 /// Reads one expectation's value for a metric of `kind`.
-// Split into one function per question by the parser rework; allowed until that lands here.
-#[allow(clippy::too_many_lines)]
 fn value(cx: &Ctx<'_>, key: &str, v: &Val<'_>, kind: MetricKind) -> PResult<(CmpOp, ExpectValue)> {
     let exp = expected(kind);
     let text = match v.get_ref() {
-        DeValue::Integer(i) => {
-            let n = int_value(i).and_then(|n| i64::try_from(n).ok());
-            return match (kind, n) {
-                (MetricKind::Count, Some(n)) => Ok((CmpOp::Eq, ExpectValue::Int(n))),
-                (MetricKind::Count, None) => Err(cx.invalid(
-                    key,
-                    v,
-                    format!(
-                        "expected {exp}, found {} (too large)",
-                        describe(v.get_ref())
-                    ),
-                )),
-                (MetricKind::Result, _) => Err(cx.wrong(key, v, exp)),
-                _ => Err(cx.err(
-                    ErrorKind::WrongType,
-                    v.span(),
-                    key,
-                    format!(
-                        "expected {exp}, found {}; times are quoted strings with a unit: write \
-                         \"{}s\" or \"{}ms\"",
-                        describe(v.get_ref()),
-                        clip(&i.to_string()),
-                        clip(&i.to_string())
-                    ),
-                )),
-            };
-        }
+        DeValue::Integer(_) => return integer(cx, key, v, kind).map(|n| (CmpOp::Eq, n)),
         DeValue::String(s) => s.as_ref(),
         _ => return Err(cx.wrong(key, v, exp)),
     };
@@ -174,36 +159,83 @@ fn value(cx: &Ctx<'_>, key: &str, v: &Val<'_>, kind: MetricKind) -> PResult<(Cmp
         .iter()
         .find_map(|(sym, op)| trimmed.strip_prefix(sym).map(|r| (*op, r.trim())))
         .unwrap_or((CmpOp::Eq, trimmed));
-    let bad = |why: String| Err(cx.invalid(key, v, why));
     if rest.is_empty() {
-        return bad(format!(
-            "expected {exp}, found \"{}\" (nothing to compare with)",
-            clip(text)
+        return Err(cx.invalid(
+            key,
+            v,
+            format!(
+                "expected {exp}, found \"{}\" (nothing to compare with)",
+                clip(text)
+            ),
         ));
     }
     let value = if let Ok(n) = rest.parse::<i64>() {
         ExpectValue::Int(n)
     } else if rest.starts_with(|c: char| c.is_ascii_digit()) {
-        match duration_text(rest) {
-            Ok(t) => ExpectValue::Time(t),
-            Err(msg) => return bad(msg),
-        }
+        ExpectValue::Time(duration_text(rest).map_err(|msg| cx.invalid(key, v, msg))?)
     } else {
         ExpectValue::Word(rest.to_string())
     };
+    suits(cx, (key, v, text), kind, op, &value)?;
+    Ok((op, value))
+}
+
+/// An integer written without quotes: a count, or the error for another kind of metric.
+fn integer(cx: &Ctx<'_>, key: &str, v: &Val<'_>, kind: MetricKind) -> PResult<ExpectValue> {
+    let exp = expected(kind);
+    let DeValue::Integer(i) = v.get_ref() else {
+        return Err(cx.wrong(key, v, exp));
+    };
+    let n = int_value(i).and_then(|n| i64::try_from(n).ok());
+    match (kind, n) {
+        (MetricKind::Count, Some(n)) => Ok(ExpectValue::Int(n)),
+        (MetricKind::Count, None) => Err(cx.invalid(
+            key,
+            v,
+            format!(
+                "expected {exp}, found {} (too large)",
+                describe(v.get_ref())
+            ),
+        )),
+        (MetricKind::Result, _) => Err(cx.wrong(key, v, exp)),
+        _ => Err(cx.err(
+            ErrorKind::WrongType,
+            v.span(),
+            key,
+            format!(
+                "expected {exp}, found {}; times are quoted strings with a unit: write \
+                 \"{}s\" or \"{}ms\"",
+                describe(v.get_ref()),
+                clip(&i.to_string()),
+                clip(&i.to_string())
+            ),
+        )),
+    }
+}
+
+/// Whether `value`, compared with `op`, suits a metric of `kind`; `text` is the value as
+/// written, for messages.
+fn suits(
+    cx: &Ctx<'_>,
+    (key, v, text): (&str, &Val<'_>, &str),
+    kind: MetricKind,
+    op: CmpOp,
+    value: &ExpectValue,
+) -> PResult<()> {
+    let exp = expected(kind);
+    let bad = |why: String| Err(cx.invalid(key, v, why));
     let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
-    match (kind, &value) {
-        (MetricKind::Count, ExpectValue::Int(_)) => {}
-        (MetricKind::Time | MetricKind::Latency | MetricKind::Moment, ExpectValue::Time(_)) => {}
-        (MetricKind::Latency, ExpectValue::Word(w)) if w == "none" => {
-            if ordered {
-                return bad(format!(
-                    "expected == or != before \"none\" (no samples), found \"{}\"",
-                    clip(text)
-                ));
-            }
+    match (kind, value) {
+        (MetricKind::Count, ExpectValue::Int(_))
+        | (MetricKind::Time | MetricKind::Latency | MetricKind::Moment, ExpectValue::Time(_)) => {
+            Ok(())
         }
-        (MetricKind::Moment, ExpectValue::Word(w)) if w == "never" => {}
+        (MetricKind::Latency, ExpectValue::Word(w)) if w == "none" && ordered => bad(format!(
+            "expected == or != before \"none\" (no samples), found \"{}\"",
+            clip(text)
+        )),
+        (MetricKind::Latency, ExpectValue::Word(w)) if w == "none" => Ok(()),
+        (MetricKind::Moment, ExpectValue::Word(w)) if w == "never" => Ok(()),
         (MetricKind::Result, ExpectValue::Word(w))
             if HResult::from_name(w).is_some() || w == "pending" =>
         {
@@ -213,37 +245,35 @@ fn value(cx: &Ctx<'_>, key: &str, v: &Val<'_>, kind: MetricKind) -> PResult<(Cmp
                     clip(text)
                 ));
             }
+            Ok(())
         }
         (MetricKind::Result, ExpectValue::Word(w)) => {
             let hint = match closest(w, RESULT_NAMES.iter().copied()) {
                 Some(c) => format!("did you mean \"{c}\"?"),
                 None => "expected S_OK, a MAPI_E_* or MAPI_W_* name, or pending".to_string(),
             };
-            return Err(cx.err(
+            Err(cx.err(
                 ErrorKind::UnknownName,
                 v.span(),
                 key,
                 format!("unknown result \"{}\"; {hint}", clip(w)),
-            ));
+            ))
         }
         (_, ExpectValue::Word(w)) => {
             let hint = match closest(w, SPECIAL_WORDS.iter().copied()) {
                 Some(c) if exp.contains(&format!("\"{c}\"")) => format!("; did you mean \"{c}\"?"),
                 _ => String::new(),
             };
-            return bad(format!("expected {exp}, found \"{}\"{hint}", clip(text)));
+            bad(format!("expected {exp}, found \"{}\"{hint}", clip(text)))
         }
-        (MetricKind::Result, _) => {
-            return bad(format!("expected {exp}, found \"{}\"", clip(text)));
-        }
-        (MetricKind::Count, _) => {
-            return bad(format!(
-                "expected {exp}, found \"{}\"; this metric counts, it is not a time",
-                clip(text)
-            ))
-        }
+        (MetricKind::Result, _) => bad(format!("expected {exp}, found \"{}\"", clip(text))),
+        (MetricKind::Count, _) => bad(format!(
+            "expected {exp}, found \"{}\"; this metric counts, it is not a time",
+            clip(text)
+        )),
         _ => {
-            return bad(format!(
+            let rest = text.trim().trim_start_matches(['=', '!', '<', '>']).trim();
+            bad(format!(
                 "expected {exp}, found \"{}\"; this metric is a time: write it with a unit, \
                  like \"{}s\"",
                 clip(text),
@@ -251,7 +281,6 @@ fn value(cx: &Ctx<'_>, key: &str, v: &Val<'_>, kind: MetricKind) -> PResult<(Cmp
             ))
         }
     }
-    Ok((op, value))
 }
 
 #[cfg(test)]
@@ -262,7 +291,8 @@ mod tests {
     fn parse(expect: &str) -> Result<Vec<Expectation>, String> {
         let text = format!(
             "name = \"t\"\n[[transport]]\nname = \"lan\"\nkind = \"lan\"\naddress_types = \
-             [\"SMTP\"]\n[[flush]]\nat = \"1s\"\nvia = \"lan\"\nflags = []\n[expect]\n{expect}\n"
+             [\"SMTP\"]\n[[flush]]\nname = \"up\"\nat = \"1s\"\nvia = \"lan\"\nflags = []\n\
+             [expect]\n{expect}\n"
         );
         parse_scenario(&text, "e")
             .map(|p| p.scenario.expect)
@@ -294,6 +324,15 @@ mod tests {
         assert!(parse("\"flush.1.result\" = 0")
             .unwrap_err()
             .contains("found 0 (an integer)"));
+    }
+
+    #[test]
+    fn a_call_answers_to_its_name_and_its_number_once() {
+        let e = parse("\"flush.up.result\" = \"S_OK\"").unwrap();
+        assert_eq!(e[0].metric, "flush.up.result");
+        let err =
+            parse("\"flush.up.result\" = \"S_OK\"\n\"flush.1.result\" = \"S_OK\"").unwrap_err();
+        assert!(err.contains("a call's name and number"), "{err}");
     }
 
     #[test]

@@ -4,9 +4,11 @@
 //! Scenario files are the user interface of the simulator: people write them by hand, keep
 //! them in regression suites and run them in CI, where the only feedback is a log line. So
 //! parsing is strict and every refusal is an input error that names the file, the line and
-//! column of the offending key or value, the key path (`transport[0].per_message`, indices
-//! counting from 0 in file order), what was expected and what was found, with a did-you-mean
-//! suggestion for misspelt keys and names (see [`ScenarioError`]).
+//! column of the offending key or value, the key path (`transport 1 (lan).per_message`:
+//! entries numbered from 1 in file order, as metrics number them, and named where they have a
+//! name), what was expected and what was found, with a did-you-mean suggestion for misspelt
+//! keys and names (see [`ScenarioError`]). Reading goes on after a mistake, so one round of
+//! fixes takes care of a whole file: every error is reported, in file order.
 //!
 //! Why by hand: `toml` parses the text into a spanned document (`toml::de::DeTable`, every
 //! key and value with its byte span) and this module walks it, instead of deriving
@@ -19,7 +21,8 @@
 //! are raw bits (unknown bits allowed on purpose, since `MAPI_E_UNKNOWN_FLAGS` is a result
 //! users test), and expectations are checked against the metrics that exist for this
 //! scenario ([`crate::scenario::metric_names`]). Things that are allowed but probably
-//! mistakes (mail nobody can route, actions after the horizon) come back as [`Warning`]s.
+//! mistakes (mail nobody can route, actions after the horizon, transport durations longer
+//! than the whole run) come back as [`Warning`]s.
 //!
 //! The limits that protect the machine (messages, transports, horizon) are checked on the
 //! numbers as written, before anything is built from them, so a file asking for 10^18
@@ -27,8 +30,10 @@
 //! integers, NaN and infinities all give an error (the `toml` parser bounds nesting depth).
 
 mod actions;
+pub mod duration;
 mod expect;
 mod reader;
+pub mod schema;
 mod transport;
 
 use toml::de::{DeTable, DeValue};
@@ -36,10 +41,10 @@ use toml::de::{DeTable, DeValue};
 pub use self::actions::DEFAULT_SIZE;
 pub use self::expect::SPECIAL_WORDS;
 pub use self::transport::MAX_TRANSPORTS;
-pub use crate::scenario::error::{ErrorKind, ScenarioError, Warning, WarningKind};
+pub use crate::scenario::error::{Diagnostic, ErrorKind, ScenarioError, Warning, WarningKind};
 
-use self::reader::{boolean, duration, string, table, unsigned, word, Ctx, PResult, Tbl};
-use crate::model::{FlushOrder, Scenario};
+use self::reader::{boolean, duration, string, table, unsigned, word, Ctx, Tbl};
+use crate::model::{FlushOrder, Scenario, SpoolerConfig};
 use crate::sim::time::{format_duration, Micros, DAY};
 
 /// The most messages (all `[[mail]]` and `[[incoming]]` counts together) a scenario may have.
@@ -137,17 +142,13 @@ pub struct Parsed {
 }
 
 /// Parses and validates a scenario from `text`; `file` names it in messages.
+///
+/// A file with mistakes gives every one of them (the first
+/// [`MAX_REPORTED`](crate::scenario::error::MAX_REPORTED), in file order), except that invalid
+/// TOML stops at its first syntax error and a broken limit stops the reading at once.
 pub fn parse_scenario(text: &str, file: &str) -> Result<Parsed, ScenarioError> {
     if text.len() > MAX_FILE_BYTES {
-        return Err(ScenarioError::whole_file(
-            ErrorKind::Limit,
-            file,
-            format!(
-                "expected a scenario file of at most {} MiB, found {} bytes",
-                MAX_FILE_BYTES >> 20,
-                text.len()
-            ),
-        ));
+        return Err(too_big(file, text.len() as u64));
     }
     let doc = DeTable::parse(text).map_err(|e| {
         let message = e.message().trim().replace('\n', "; ");
@@ -160,61 +161,114 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<Parsed, ScenarioError> {
             format!("invalid TOML: {message}"),
         )
     })?;
-    let mut cx = Ctx {
-        file,
-        src: text,
-        warnings: Vec::new(),
-    };
+    let cx = Ctx::new(file, text);
     let root = Tbl {
         table: doc.get_ref(),
         path: String::new(),
         span: 0..0,
         what: "the top level".to_string(),
     };
-    root.check_keys(&cx, TOP_KEYS)?;
-    let until = horizon(&cx, &root)?;
-    check_limits(&cx, &root)?;
-
-    let expected = "name = \"...\", the scenario's name";
-    let v = root.require(&cx, "name", expected)?;
-    let name = string(&cx, "name", v, expected)?;
-    if name.trim().is_empty() {
-        return Err(cx.invalid("name", v, "expected a non-empty name, found \"\""));
+    root.check_keys(&cx, TOP_KEYS);
+    let until = horizon(&cx, &root);
+    if !check_limits(&cx, &root) {
+        return Err(cx.finish().expect_err("a broken limit is an error"));
     }
-    let mut s = Scenario::new(name);
+    let mut s = Scenario::new(scenario_name(&cx, &root));
     s.until = until;
     if let Some(v) = root.get("description") {
-        s.description = Some(string(&cx, "description", v, "a string")?.to_string());
+        s.description = cx
+            .soft(string(&cx, "description", v, "a string"))
+            .map(str::to_string);
     }
     if let Some(v) = root.get("seed") {
-        s.seed = unsigned(&cx, "seed", v, "a seed")?;
+        cx.set(&mut s.seed, unsigned(&cx, "seed", v, "a seed"));
     }
-    if let Some(t) = table(&cx, &root, "spooler")? {
-        t.check_keys(&cx, SPOOLER_KEYS)?;
-        if let Some(v) = t.get("honors_no_ui") {
-            s.spooler.honors_no_ui = boolean(&cx, &t.key("honors_no_ui"), v)?;
-        }
-        if let Some(v) = t.get("flush_order") {
-            s.spooler.flush_order =
-                match word(&cx, &t.key("flush_order"), v, &["profile", "parallel"])? {
-                    "profile" => FlushOrder::Profile,
-                    _ => FlushOrder::Parallel,
-                };
-        }
+    if let Some(t) = table(&cx, &root, "spooler") {
+        spooler(&cx, &t, &mut s.spooler);
     }
-    s.transports = transport::transports(&cx, &root)?;
-    s.mail = actions::mail(&mut cx, &root, &s)?;
-    s.incoming = actions::incoming(&mut cx, &root, &s)?;
-    s.flushes = actions::flushes(&mut cx, &root, &s)?;
-    s.procedures = actions::procedures(&mut cx, &root, &s)?;
-    s.faults = actions::faults(&mut cx, &root, &s)?;
-    s.expect = expect::expectations(&cx, &root, &s)?;
-
-    let mut warnings = cx.warnings;
-    warnings.sort_by_key(|w| (w.line, w.column));
+    s.transports = transport::transports(&cx, &root, until);
+    s.mail = actions::mail(&cx, &root, &s);
+    s.incoming = actions::incoming(&cx, &root, &s);
+    let mut call_names = actions::CallNames::default();
+    s.flushes = actions::flushes(&cx, &root, &s, &mut call_names);
+    s.procedures = actions::procedures(&cx, &root, &s, &mut call_names);
+    s.faults = actions::faults(&cx, &root, &s);
+    s.expect = expect::expectations(&cx, &root, &s);
+    let warnings = cx.finish()?;
     Ok(Parsed {
         scenario: s,
         warnings,
+    })
+}
+
+/// The scenario's `name` (empty after an error).
+fn scenario_name(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> String {
+    let expected = "name = \"...\", the scenario's name";
+    let Some(v) = cx.soft(root.require(cx, "name", expected)) else {
+        return String::new();
+    };
+    let Some(name) = cx.soft(string(cx, "name", v, expected)) else {
+        return String::new();
+    };
+    if name.trim().is_empty() {
+        cx.report(cx.invalid("name", v, "expected a non-empty name, found \"\""));
+    }
+    name.to_string()
+}
+
+/// The keys of `[spooler]`.
+fn spooler(cx: &Ctx<'_>, t: &Tbl<'_, '_>, spooler: &mut SpoolerConfig) {
+    t.check_keys(cx, SPOOLER_KEYS);
+    if let Some(v) = t.get("honors_no_ui") {
+        cx.set(
+            &mut spooler.honors_no_ui,
+            boolean(cx, &t.key("honors_no_ui"), v),
+        );
+    }
+    if let Some(v) = t.get("flush_order") {
+        let order = word(cx, &t.key("flush_order"), v, &["profile", "parallel"]).map(|w| {
+            if w == "profile" {
+                FlushOrder::Profile
+            } else {
+                FlushOrder::Parallel
+            }
+        });
+        cx.set(&mut spooler.flush_order, order);
+    }
+}
+
+/// The error for a file past [`MAX_FILE_BYTES`].
+fn too_big(file: &str, bytes: u64) -> ScenarioError {
+    ScenarioError::whole_file(
+        ErrorKind::Limit,
+        file,
+        format!(
+            "expected a scenario file of at most {} MiB, found {bytes} bytes",
+            MAX_FILE_BYTES >> 20
+        ),
+    )
+}
+
+/// The text of a scenario from its bytes: UTF-8 (a byte-order mark is fine), at most
+/// [`MAX_FILE_BYTES`]; otherwise an error naming `file` and, for bad UTF-8, the place of the
+/// first bad byte.
+pub fn decode(bytes: Vec<u8>, file: &str) -> Result<String, ScenarioError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_big(file, bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+        let found = bytes.get(valid).copied().unwrap_or_default();
+        ScenarioError::at(
+            ErrorKind::Io,
+            file,
+            prefix,
+            valid..valid,
+            "",
+            format!("expected UTF-8 text, found the byte 0x{found:02X}; save the file as UTF-8"),
+        )
     })
 }
 
@@ -222,52 +276,30 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<Parsed, ScenarioError> {
 /// is an error too.
 pub fn load_scenario(path: &std::path::Path) -> Result<Parsed, ScenarioError> {
     let file = path.display().to_string();
+    let text = read_scenario(path)?;
+    parse_scenario(&text, &file)
+}
+
+/// The text of the scenario file at `path`, checked by [`decode`]; the size limit is checked
+/// before the file is read.
+pub fn read_scenario(path: &std::path::Path) -> Result<String, ScenarioError> {
+    let file = path.display().to_string();
     let io = |e: std::io::Error| {
         ScenarioError::whole_file(ErrorKind::Io, &file, format!("cannot read the file: {e}"))
     };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(ScenarioError::whole_file(
-            ErrorKind::Limit,
-            &file,
-            format!(
-                "expected a scenario file of at most {} MiB, found {} bytes",
-                MAX_FILE_BYTES >> 20,
-                meta.len()
-            ),
-        ));
+        return Err(too_big(&file, meta.len()));
     }
-    let bytes = std::fs::read(path).map_err(io)?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.as_bytes();
-            let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
-            let found = bytes.get(valid).copied().unwrap_or_default();
-            return Err(ScenarioError::at(
-                ErrorKind::Io,
-                &file,
-                prefix,
-                valid..valid,
-                "",
-                format!(
-                    "expected UTF-8 text, found the byte 0x{found:02X}; save the file as UTF-8"
-                ),
-            ));
-        }
-    };
-    parse_scenario(&text, &file)
+    decode(std::fs::read(path).map_err(io)?, &file)
 }
 
-/// `until`, refused past [`MAX_HORIZON`].
-fn horizon(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> PResult<Option<Micros>> {
-    let Some(v) = root.get("until") else {
-        return Ok(None);
-    };
-    let until = duration(cx, "until", v)?;
+/// `until`, refused past [`MAX_HORIZON`]; `None` when absent or wrong.
+fn horizon(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> Option<Micros> {
+    let v = root.get("until")?;
+    let until = cx.soft(duration(cx, "until", v))?;
     if until > MAX_HORIZON {
-        return Err(cx.err(
+        cx.report(cx.err(
             ErrorKind::Limit,
             v.span(),
             "until",
@@ -276,29 +308,49 @@ fn horizon(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> PResult<Option<Micros>> {
                 format_duration(until)
             ),
         ));
+        return None;
     }
-    Ok(Some(until))
+    Some(until)
 }
 
-/// The limits on transports and messages, checked on the numbers as
-/// written before anything is built. Malformed values are skipped here and refused later
-/// with a precise message.
-fn check_limits(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> PResult<()> {
+/// The limits on transports and messages, checked on the numbers as written before anything
+/// is built; `false` (with the error recorded) when one is broken. Malformed values are
+/// skipped here and refused later with a precise message.
+fn check_limits(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> bool {
     if let Some(v) = root.get("transport") {
         if let DeValue::Array(items) = v.get_ref() {
             if let Some(extra) = items.get(MAX_TRANSPORTS) {
-                return Err(cx.err(
+                cx.report(cx.err(
                     ErrorKind::Limit,
                     extra.span(),
-                    &format!("transport[{MAX_TRANSPORTS}]"),
+                    &format!("transport {}", MAX_TRANSPORTS + 1),
                     format!(
                         "expected at most {MAX_TRANSPORTS} transports, found {}",
                         items.len()
                     ),
                 ));
+                return false;
             }
         }
     }
+    let Some((span, key, total)) = message_limit(root) else {
+        return true;
+    };
+    cx.report(cx.err(
+        ErrorKind::Limit,
+        span,
+        &key,
+        format!(
+            "expected at most {MAX_MESSAGES} messages in a scenario ([[mail]] and [[incoming]] \
+             counts together), found {total}; this count takes the total past the limit"
+        ),
+    ));
+    false
+}
+
+/// Where the `[[mail]]` and `[[incoming]]` counts pass [`MAX_MESSAGES`], if they do: the
+/// count that takes the total past it, its key, and the total.
+fn message_limit(root: &Tbl<'_, '_>) -> Option<(std::ops::Range<usize>, String, u128)> {
     // (position, key, count) of every [[mail]] and [[incoming]], in file order.
     let mut counts: Vec<(std::ops::Range<usize>, String, u128)> = Vec::new();
     for section in ["mail", "incoming"] {
@@ -309,7 +361,7 @@ fn check_limits(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> PResult<()> {
             let DeValue::Table(t) = item.get_ref() else {
                 continue;
             };
-            let key = format!("{section}[{i}].count");
+            let key = format!("{section} {}.count", i + 1);
             match t.get("count") {
                 None => counts.push((item.span(), key, 1)),
                 Some(v) => {
@@ -328,25 +380,13 @@ fn check_limits(cx: &Ctx<'_>, root: &Tbl<'_, '_>) -> PResult<()> {
         .iter()
         .fold(0u128, |sum, (_, _, n)| sum.saturating_add(*n));
     if total <= u128::from(MAX_MESSAGES) {
-        return Ok(());
+        return None;
     }
     let mut running = 0u128;
-    for (span, key, n) in counts {
+    counts.into_iter().find_map(|(span, key, n)| {
         running = running.saturating_add(n);
-        if running > u128::from(MAX_MESSAGES) {
-            return Err(cx.err(
-                ErrorKind::Limit,
-                span,
-                &key,
-                format!(
-                    "expected at most {MAX_MESSAGES} messages in a scenario ([[mail]] and \
-                     [[incoming]] counts together), found {total}; this count takes the total \
-                     past the limit"
-                ),
-            ));
-        }
-    }
-    Ok(())
+        (running > u128::from(MAX_MESSAGES)).then_some((span, key, total))
+    })
 }
 
 #[cfg(test)]
@@ -383,7 +423,7 @@ mod tests {
     fn limits_skip_malformed_counts_and_leave_them_to_their_own_check() {
         let text = format!("{ONE}[[mail]]\nat = \"0s\"\nto = \"SMTP:a\"\ncount = \"many\"\n");
         let e = parse_scenario(&text, "c").unwrap_err();
-        assert_eq!((e.kind(), e.key()), (ErrorKind::WrongType, "mail[0].count"));
+        assert_eq!((e.kind(), e.key()), (ErrorKind::WrongType, "mail 1.count"));
         // Exactly at the limit is fine.
         let text = format!("{ONE}[[mail]]\nat = \"0s\"\nto = \"SMTP:a\"\ncount = {MAX_MESSAGES}\n");
         assert!(parse_scenario(&text, "c").is_ok());

@@ -5,32 +5,62 @@
 //! lets every check say which key, what was expected and what was found, and point at the
 //! exact key or value.
 
+use std::cell::{Cell, RefCell};
 use std::ops::Range;
 
 use toml::de::{DeInteger, DeString, DeTable, DeValue};
 use toml::Spanned;
 
+use super::duration::{self as durations, DurationError};
 use crate::mapi::FlushFlags;
-use crate::scenario::error::{clip, closest, list, ErrorKind, ScenarioError, Warning, WarningKind};
+use crate::scenario::error::{
+    clip, closest, list, suggest, Diagnostic, ErrorKind, LineIndex, ScenarioError, Warning,
+    WarningKind, MAX_REPORTED,
+};
 use crate::sim::rng::Dist;
-use crate::sim::time::{format_duration, parse_duration, DurationError, Micros};
+use crate::sim::time::{format_duration, Micros};
 use crate::sim::TransportId;
 
 /// A spanned TOML value.
 pub(super) type Val<'i> = Spanned<DeValue<'i>>;
 /// A spanned TOML key.
 pub(super) type Key<'i> = Spanned<DeString<'i>>;
-/// Parsing's result.
-pub(super) type PResult<T> = Result<T, ScenarioError>;
+/// Reading one value: the first thing wrong with it, if anything.
+pub(super) type PResult<T> = Result<T, Diagnostic>;
 
-/// What every check needs: where the text came from, and the warnings found so far.
+/// At most this many errors are kept while parsing (then sorted, and the first
+/// [`MAX_REPORTED`] reported); the others are only counted, so a file full of mistakes never
+/// takes much memory.
+const MAX_KEPT: usize = 10 * MAX_REPORTED;
+
+/// What every check needs: where the text came from, and the errors and warnings found so far.
+///
+/// Reading goes on after a mistake, so that a file's every error is reported at once: each
+/// key's reader returns its first error, which [`Ctx::soft`] records before the section goes
+/// on with the next key.
 pub(super) struct Ctx<'s> {
     pub file: &'s str,
     pub src: &'s str,
-    pub warnings: Vec<Warning>,
+    lines: LineIndex,
+    warnings: RefCell<Vec<Warning>>,
+    errors: RefCell<Vec<Diagnostic>>,
+    /// Errors found beyond [`MAX_KEPT`].
+    dropped: Cell<usize>,
 }
 
-impl Ctx<'_> {
+impl<'s> Ctx<'s> {
+    /// A context for `src`, named `file` in messages.
+    pub fn new(file: &'s str, src: &'s str) -> Self {
+        Ctx {
+            file,
+            src,
+            lines: LineIndex::new(src),
+            warnings: RefCell::new(Vec::new()),
+            errors: RefCell::new(Vec::new()),
+            dropped: Cell::new(0),
+        }
+    }
+
     /// An error of `kind` at `span`.
     pub fn err(
         &self,
@@ -38,34 +68,73 @@ impl Ctx<'_> {
         span: Range<usize>,
         key: &str,
         message: impl Into<String>,
-    ) -> ScenarioError {
-        ScenarioError::at(kind, self.file, self.src, span, key, message)
+    ) -> Diagnostic {
+        Diagnostic::indexed(kind, self.file, (self.src, &self.lines), span, key, message)
+    }
+
+    /// `d`, also pointing at `span` with `label`.
+    pub fn related(&self, d: Diagnostic, span: Range<usize>, label: &str) -> Diagnostic {
+        d.with_related((self.src, &self.lines), span, label)
+    }
+
+    /// Records an error; reading goes on.
+    pub fn report(&self, d: Diagnostic) {
+        let mut errors = self.errors.borrow_mut();
+        if errors.len() < MAX_KEPT {
+            errors.push(d);
+        } else {
+            self.dropped.set(self.dropped.get() + 1);
+        }
+    }
+
+    /// The value, or `None` after recording the error.
+    pub fn soft<T>(&self, r: PResult<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(d) => {
+                self.report(d);
+                None
+            }
+        }
+    }
+
+    /// Stores the value in `slot`, or records the error and leaves `slot` as it was.
+    pub fn set<T>(&self, slot: &mut T, r: PResult<T>) {
+        if let Some(v) = self.soft(r) {
+            *slot = v;
+        }
+    }
+
+    /// The warnings in file order, or every error found.
+    pub fn finish(self) -> Result<Vec<Warning>, ScenarioError> {
+        let errors = self.errors.into_inner();
+        if !errors.is_empty() {
+            return Err(ScenarioError::collect(errors, self.dropped.get()));
+        }
+        let mut warnings = self.warnings.into_inner();
+        warnings.sort_by_key(|w| (w.line, w.column));
+        Ok(warnings)
     }
 
     /// The 1-based line of byte `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
-        let bytes = self.src.as_bytes();
-        bytes[..offset.min(bytes.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        self.lines.line_of(offset)
     }
 
     /// Records a warning at `span`.
     pub fn warn(
-        &mut self,
+        &self,
         kind: WarningKind,
         span: Range<usize>,
         key: &str,
         message: impl Into<String>,
     ) {
-        let w = Warning::at(kind, self.file, self.src, span, key, message);
-        self.warnings.push(w);
+        let w = Warning::indexed(kind, self.file, (self.src, &self.lines), span, key, message);
+        self.warnings.borrow_mut().push(w);
     }
 
     /// A value of the wrong TOML type.
-    pub fn wrong(&self, key: &str, v: &Val<'_>, expected: &str) -> ScenarioError {
+    pub fn wrong(&self, key: &str, v: &Val<'_>, expected: &str) -> Diagnostic {
         let hint = match v.get_ref() {
             DeValue::Datetime(_) => "; write durations as quoted strings with a unit, like \"10m\"",
             _ => "",
@@ -79,7 +148,7 @@ impl Ctx<'_> {
     }
 
     /// A value of the right type that is not allowed.
-    pub fn invalid(&self, key: &str, v: &Val<'_>, message: impl Into<String>) -> ScenarioError {
+    pub fn invalid(&self, key: &str, v: &Val<'_>, message: impl Into<String>) -> Diagnostic {
         self.err(ErrorKind::InvalidValue, v.span(), key, message)
     }
 }
@@ -112,10 +181,15 @@ pub(super) fn in_order<'a, 'i>(table: &'a DeTable<'i>) -> Vec<(&'a Key<'i>, &'a 
     v
 }
 
+/// The path of item `i` (from 0) of the list at `key`: `key #N`, numbered from 1.
+pub(super) fn item_key(key: &str, i: usize) -> String {
+    format!("{key} #{}", i + 1)
+}
+
 /// One TOML table being read, with the path that names its keys in messages.
 pub(super) struct Tbl<'a, 'i> {
     pub table: &'a DeTable<'i>,
-    /// `transport[0]`, `spooler`, or empty for the top level.
+    /// `transport 1 (lan)`, `flush 3`, `spooler`, or empty for the top level.
     pub path: String,
     /// Where the table starts (its header), for "missing key" errors.
     pub span: Range<usize>,
@@ -143,30 +217,29 @@ impl<'a, 'i> Tbl<'a, 'i> {
         self.table.get_key_value(k).map(|(k, _)| k)
     }
 
-    /// Refuses the first key (in file order) that is not in `allowed`, suggesting the closest
-    /// valid key or listing them all.
-    pub fn check_keys(&self, cx: &Ctx<'_>, allowed: &[&str]) -> PResult<()> {
-        let unknown = in_order(self.table)
-            .into_iter()
-            .find(|(k, _)| !allowed.contains(&k.get_ref().as_ref()));
-        let Some((k, _)) = unknown else {
-            return Ok(());
-        };
-        let name: &str = k.get_ref();
-        let hint = match closest(name, allowed.iter().copied()) {
-            Some(c) => format!("did you mean `{c}`?"),
-            None => format!(
-                "the keys of {} are {}",
-                self.what,
-                list(allowed.iter().copied())
-            ),
-        };
-        Err(cx.err(
-            ErrorKind::UnknownKey,
-            k.span(),
-            &self.key(&clip(name)),
-            format!("unknown key `{}` in {}; {hint}", clip(name), self.what),
-        ))
+    /// Records every key (in file order) that is not in `allowed`, suggesting the closest valid
+    /// key or listing them all.
+    pub fn check_keys(&self, cx: &Ctx<'_>, allowed: &[&str]) {
+        for (k, _) in in_order(self.table) {
+            let name: &str = k.get_ref();
+            if allowed.contains(&name) {
+                continue;
+            }
+            let hint = match closest(name, allowed.iter().copied()) {
+                Some(c) => format!("did you mean `{c}`?"),
+                None => format!(
+                    "the keys of {} are {}",
+                    self.what,
+                    list(allowed.iter().copied())
+                ),
+            };
+            cx.report(cx.err(
+                ErrorKind::UnknownKey,
+                k.span(),
+                &self.key(&clip(name)),
+                format!("unknown key `{}` in {}; {hint}", clip(name), self.what),
+            ));
+        }
     }
 
     /// The value of a required key, or an error at the table's header.
@@ -185,60 +258,74 @@ impl<'a, 'i> Tbl<'a, 'i> {
     }
 }
 
-/// The sub-tables of an array of tables `[[key]]`; empty when the key is absent.
-pub(super) fn tables<'a, 'i>(
-    cx: &Ctx<'_>,
-    root: &Tbl<'a, 'i>,
-    key: &str,
-) -> PResult<Vec<Tbl<'a, 'i>>> {
+/// How an entry of `[[key]]` is named in messages: `flush 3`, or `flush 3 (morning-upload)`
+/// when it has a `name` (`transport 2 (dialup)`).
+fn entry_label(key: &str, number: usize, t: &DeTable<'_>) -> String {
+    match t.get("name").map(|v| v.get_ref()) {
+        Some(DeValue::String(name)) if !name.trim().is_empty() => {
+            format!("{key} {number} ({})", clip(name))
+        }
+        _ => format!("{key} {number}"),
+    }
+}
+
+/// The sub-tables of an array of tables `[[key]]`, each named by [`entry_label`]; empty when
+/// the key is absent. A sub-value that is not a table is recorded as an error and left out.
+pub(super) fn tables<'a, 'i>(cx: &Ctx<'_>, root: &Tbl<'a, 'i>, key: &str) -> Vec<Tbl<'a, 'i>> {
     let Some(v) = root.get(key) else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
     let what = format!("[[{key}]]");
     match v.get_ref() {
         DeValue::Array(items) => items
             .iter()
             .enumerate()
-            .map(|(i, item)| match item.get_ref() {
-                DeValue::Table(t) => Ok(Tbl {
+            .filter_map(|(i, item)| match item.get_ref() {
+                DeValue::Table(t) => Some(Tbl {
                     table: t,
-                    path: format!("{key}[{i}]"),
+                    path: entry_label(key, i + 1, t),
                     span: item.span(),
                     what: what.clone(),
                 }),
-                _ => Err(cx.wrong(
-                    &format!("{key}[{i}]"),
-                    item,
-                    &format!("a table (written as a {what} section)"),
-                )),
+                _ => {
+                    cx.report(cx.wrong(
+                        &format!("{key} {}", i + 1),
+                        item,
+                        &format!("a table (written as a {what} section)"),
+                    ));
+                    None
+                }
             })
             .collect(),
-        DeValue::Table(_) => Err(cx.wrong(
-            key,
-            v,
-            &format!("{what} sections (an array of tables); write {what} instead of [{key}]"),
-        )),
-        _ => Err(cx.wrong(key, v, &format!("{what} sections"))),
+        DeValue::Table(_) => {
+            cx.report(cx.wrong(
+                key,
+                v,
+                &format!("{what} sections (an array of tables); write {what} instead of [{key}]"),
+            ));
+            Vec::new()
+        }
+        _ => {
+            cx.report(cx.wrong(key, v, &format!("{what} sections")));
+            Vec::new()
+        }
     }
 }
 
-/// A plain table `[key]`, if present.
-pub(super) fn table<'a, 'i>(
-    cx: &Ctx<'_>,
-    root: &Tbl<'a, 'i>,
-    key: &str,
-) -> PResult<Option<Tbl<'a, 'i>>> {
-    let Some(v) = root.get(key) else {
-        return Ok(None);
-    };
+/// A plain table `[key]`, if present and a table (else the error is recorded).
+pub(super) fn table<'a, 'i>(cx: &Ctx<'_>, root: &Tbl<'a, 'i>, key: &str) -> Option<Tbl<'a, 'i>> {
+    let v = root.get(key)?;
     match v.get_ref() {
-        DeValue::Table(t) => Ok(Some(Tbl {
+        DeValue::Table(t) => Some(Tbl {
             table: t,
             path: root.key(key),
             span: v.span(),
             what: format!("[{key}]"),
-        })),
-        _ => Err(cx.wrong(&root.key(key), v, &format!("a [{key}] table"))),
+        }),
+        _ => {
+            cx.report(cx.wrong(&root.key(key), v, &format!("a [{key}] table")));
+            None
+        }
     }
 }
 
@@ -282,7 +369,7 @@ pub(super) fn unsigned(cx: &Ctx<'_>, key: &str, v: &Val<'_>, what: &str) -> PRes
     }
 }
 
-fn too_large(cx: &Ctx<'_>, key: &str, v: &Val<'_>, what: &str) -> ScenarioError {
+fn too_large(cx: &Ctx<'_>, key: &str, v: &Val<'_>, what: &str) -> Diagnostic {
     cx.invalid(
         key,
         v,
@@ -368,19 +455,17 @@ pub(super) fn duration_expecting(
 
 /// Parses a duration, with our own message when it is not one.
 pub(super) fn duration_text(text: &str) -> Result<Micros, String> {
-    parse_duration(text).map_err(|e| match e {
-        DurationError::Syntax { reason, .. } => {
-            format!("expected {DURATION}, found \"{}\" ({reason})", clip(text))
-        }
-        DurationError::SubMicrosecond(_) => format!(
+    durations::parse(text).map_err(|e| match e {
+        DurationError::SubMicrosecond => format!(
             "expected a whole number of microseconds, found \"{}\", which has a remainder \
              finer than a microsecond (virtual time is exact to the microsecond)",
             clip(text)
         ),
-        DurationError::Overflow(_) => format!(
+        DurationError::Overflow => format!(
             "expected a duration that fits in 64 bits of microseconds, found \"{}\" (too long)",
             clip(text)
         ),
+        why => format!("expected {DURATION}, found \"{}\": {why}", clip(text)),
     })
 }
 
@@ -428,7 +513,7 @@ pub(super) fn dist(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<Dist> {
         span: v.span(),
         what: "a distribution".to_string(),
     };
-    tbl.check_keys(cx, DIST_KEYS)?;
+    tbl.check_keys(cx, DIST_KEYS);
     match (tbl.get("uniform"), tbl.get("exp")) {
         (Some(_), Some(_)) => {
             let k = tbl.key_of("exp").map_or(v.span(), |k| k.span());
@@ -441,35 +526,48 @@ pub(super) fn dist(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<Dist> {
         }
         (None, None) => Err(cx.invalid(key, v, format!("expected {DIST}, found an empty table"))),
         (None, Some(mean)) => duration(cx, &tbl.key("exp"), mean).map(Dist::Exp),
-        (Some(bounds), None) => {
-            let k = tbl.key("uniform");
-            let expected = "two durations [low, high], like [\"10ms\", \"50ms\"]";
-            let DeValue::Array(items) = bounds.get_ref() else {
-                return Err(cx.wrong(&k, bounds, expected));
-            };
-            if items.len() != 2 {
-                return Err(cx.invalid(
-                    &k,
-                    bounds,
-                    format!("expected {expected}, found {}", describe(bounds.get_ref())),
-                ));
-            }
-            let lo = duration(cx, &format!("{k}[0]"), &items[0])?;
-            let hi = duration(cx, &format!("{k}[1]"), &items[1])?;
-            if lo > hi {
-                return Err(cx.invalid(
-                    &k,
-                    bounds,
-                    format!(
-                        "expected the low bound first (low <= high), found [\"{}\", \"{}\"]",
-                        format_duration(lo),
-                        format_duration(hi)
-                    ),
-                ));
-            }
-            Ok(Dist::Uniform(lo, hi))
-        }
+        (Some(bounds), None) => uniform(cx, &tbl.key("uniform"), bounds),
     }
+}
+
+/// The bounds of `{uniform = [low, high]}`.
+fn uniform(cx: &Ctx<'_>, k: &str, bounds: &Val<'_>) -> PResult<Dist> {
+    let expected = "two durations [low, high], like [\"10ms\", \"50ms\"]";
+    let DeValue::Array(items) = bounds.get_ref() else {
+        return Err(cx.wrong(k, bounds, expected));
+    };
+    if items.len() != 2 {
+        return Err(cx.invalid(
+            k,
+            bounds,
+            format!("expected {expected}, found {}", describe(bounds.get_ref())),
+        ));
+    }
+    let lo = duration(cx, &item_key(k, 0), &items[0]);
+    let hi = duration(cx, &item_key(k, 1), &items[1]);
+    let (lo, hi) = match (lo, hi) {
+        (Ok(lo), Ok(hi)) => (lo, hi),
+        (Err(e), hi) => {
+            // Both bounds may be wrong: report the second too.
+            if let Err(second) = hi {
+                cx.report(second);
+            }
+            return Err(e);
+        }
+        (_, Err(e)) => return Err(e),
+    };
+    if lo > hi {
+        return Err(cx.invalid(
+            k,
+            bounds,
+            format!(
+                "expected the low bound first (low <= high), found [\"{}\", \"{}\"]",
+                format_duration(lo),
+                format_duration(hi)
+            ),
+        ));
+    }
+    Ok(Dist::Uniform(lo, hi))
 }
 
 /// The names scenario files use for the flush flags, in bit order.
@@ -487,15 +585,24 @@ const FLAGS: &str =
      bits like 0x12";
 
 /// Flush flags: names and raw bits in a list, one name, or one integer of raw bits. Raw bits
-/// may include unknown ones on purpose (`MAPI_E_UNKNOWN_FLAGS` is a result users test).
+/// may include unknown ones on purpose (`MAPI_E_UNKNOWN_FLAGS` is a result users test). Every
+/// bad item of a list is reported; the first is returned.
 pub(super) fn flags(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<FlushFlags> {
     match v.get_ref() {
         DeValue::Array(items) => {
             let mut bits = 0u32;
+            let mut first_error = None;
             for (i, item) in items.iter().enumerate() {
-                bits |= flag_item(cx, &format!("{key}[{i}]"), item)?;
+                match flag_item(cx, &item_key(key, i), item) {
+                    Ok(b) => bits |= b,
+                    Err(e) if first_error.is_none() => first_error = Some(e),
+                    Err(e) => cx.report(e),
+                }
             }
-            Ok(FlushFlags::from_bits_retain(bits))
+            match first_error {
+                Some(e) => Err(e),
+                None => Ok(FlushFlags::from_bits_retain(bits)),
+            }
         }
         DeValue::String(_) | DeValue::Integer(_) => {
             flag_item(cx, key, v).map(FlushFlags::from_bits_retain)
@@ -623,7 +730,7 @@ pub(super) fn probability(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<f64> 
     }
 }
 
-/// A string naming a transport of `names`; returns that transport.
+/// A string naming a transport of `names`; returns its index.
 pub(super) fn transport_ref(
     cx: &Ctx<'_>,
     key: &str,
@@ -640,7 +747,7 @@ pub(super) fn transport_ref(
         return Ok(TransportId::new(i));
     }
     let candidates = || extra.into_iter().chain(names.iter().copied());
-    let hint = match closest(text, candidates()) {
+    let hint = match suggest(text, candidates()) {
         Some(c) => format!("did you mean \"{c}\"?"),
         None => format!("expected {}", list(candidates())),
     };

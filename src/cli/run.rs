@@ -1,0 +1,125 @@
+//! `spoolsim run`: one scenario, its report, and the files that show the run over time.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::output::{report_color, warn};
+use super::source::{is_stdin, load_source};
+use super::{CliError, Format};
+use crate::report::{jsonl, plot, text, timeline, Outcome, Provenance};
+use crate::scenario::parse::duration::parse_duration;
+use crate::scenario::{run, RunOptions};
+use crate::sim::time::DAY;
+
+/// Arguments of `spoolsim run`.
+#[derive(Debug, clap::Args, Default)]
+pub(crate) struct RunArgs {
+    /// The scenario file, or - for standard input (default: the built-in office day).
+    file: Option<PathBuf>,
+    /// Override the scenario's seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Override the scenario's horizon, e.g. "2h".
+    #[arg(long)]
+    until: Option<String>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the event trace, one JSON object per line (- for standard output; the report
+    /// then goes to standard error).
+    #[arg(long, value_name = "FILE.jsonl")]
+    trace: Option<PathBuf>,
+    /// Write a Chrome trace-event timeline (open it in Perfetto).
+    #[arg(long, value_name = "FILE.json")]
+    timeline: Option<PathBuf>,
+    /// Write an SVG plot of queue depths over virtual time.
+    #[arg(long, value_name = "FILE.svg")]
+    plot: Option<PathBuf>,
+}
+
+/// A file to write, buffered.
+fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, CliError> {
+    std::fs::File::create(path)
+        .map(std::io::BufWriter::new)
+        .map_err(|e| CliError::Input(format!("{}: cannot write: {e}", path.display())))
+}
+
+/// `--until`, checked as a scenario's `until` is.
+fn until(text: Option<&str>) -> Result<Option<u64>, CliError> {
+    let Some(u) = text else { return Ok(None) };
+    let until = parse_duration(u).map_err(|e| CliError::Input(format!("--until: {e}")))?;
+    if until > 365 * DAY {
+        return Err(CliError::Input(
+            "--until: the horizon may not pass 365 days".into(),
+        ));
+    }
+    Ok(Some(until))
+}
+
+/// Writes the files `a` asks for: the trace (to a file, or to standard output for `-`), the
+/// timeline and the plot.
+fn write_files(a: &RunArgs, outcome: &Outcome, provenance: &Provenance) -> Result<(), CliError> {
+    if let Some(path) = &a.trace {
+        let failed = |e: std::io::Error| CliError::Input(format!("{}: {e}", path.display()));
+        if is_stdin(path) {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) ends the trace early; that is not an error of the run.
+            let _ = jsonl::write_trace_with(&outcome.run, Some(provenance), &mut out)
+                .and_then(|_| out.flush());
+        } else {
+            let mut w = create(path)?;
+            jsonl::write_trace_with(&outcome.run, Some(provenance), &mut w)
+                .and_then(|_| w.flush())
+                .map_err(failed)?;
+        }
+    }
+    if let Some(path) = &a.timeline {
+        let mut w = create(path)?;
+        timeline::write_timeline(&outcome.run, &mut w)
+            .and_then(|_| w.flush())
+            .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+    }
+    if let Some(path) = &a.plot {
+        plot::write_svg(&outcome.run, path)
+            .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+    }
+    Ok(())
+}
+
+/// `spoolsim run` (and `spoolsim` alone, with the defaults).
+pub(crate) fn cmd_run(a: RunArgs) -> Result<(), CliError> {
+    // Options first: a usage error shows before anything about the scenario.
+    let until = until(a.until.as_deref())?;
+    let loaded = load_source(a.file.as_deref())?;
+    warn(&loaded.parsed);
+    let full = a.trace.is_some() || a.timeline.is_some() || a.plot.is_some();
+    let opts = RunOptions {
+        seed: a.seed,
+        until,
+        full_trace: full,
+    };
+    let scenario = &loaded.parsed.scenario;
+    let outcome = Outcome::new(scenario, run(scenario, &opts));
+    let provenance = Provenance::new(&loaded.text, outcome.run.seed, Vec::new());
+    write_files(&a, &outcome, &provenance)?;
+    // With the trace on standard output, the report goes to standard error.
+    let to_stderr = a.trace.as_deref().is_some_and(is_stdin);
+    let report = match a.format {
+        Format::Text => text::render(&outcome, report_color(to_stderr)),
+        Format::Json => {
+            let json = outcome.to_json_with(&provenance);
+            serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
+        }
+    };
+    // A closed pipe (e.g. `| head`) is not an error of the run.
+    let _ = if to_stderr {
+        std::io::stderr().lock().write_all(report.as_bytes())
+    } else {
+        std::io::stdout().lock().write_all(report.as_bytes())
+    };
+    if outcome.passed() {
+        Ok(())
+    } else {
+        Err(CliError::Failed)
+    }
+}
