@@ -24,6 +24,12 @@ pub(crate) struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     format: CheckFormat,
+    /// Worker threads (default: the number of CPUs); the output is the same whatever it is.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    jobs: Option<u32>,
+    /// Rewrite each file's failing [expect] values with what its run produced.
+    #[arg(long)]
+    bless: bool,
 }
 
 /// One scenario's verdict.
@@ -115,17 +121,20 @@ pub(crate) fn cmd_check(a: CheckArgs) -> Result<(), CliError> {
         a.paths
     };
     let files = collect(&paths)?;
-    // Text lines go out as each scenario finishes, so a slow one never hides the others.
-    let verdicts: Vec<Verdict> = files
-        .iter()
-        .map(|f| {
-            let v = check_one(f);
-            if a.format == CheckFormat::Text {
-                print_line(&v);
-            }
-            v
-        })
-        .collect();
+    let jobs = super::ordered::jobs(a.jobs);
+    if a.bless {
+        return super::bless::cmd_bless(&files, jobs, a.format == CheckFormat::Text);
+    }
+    // Text lines go out in file order as soon as each scenario and those before it finish.
+    let mut verdicts: Vec<Verdict> = Vec::with_capacity(files.len());
+    let (count, each) = (files.len() as u64, |k: u64| check_one(&files[k as usize]));
+    super::ordered::for_each_in_order(jobs, count, each, |_, v| {
+        if a.format == CheckFormat::Text {
+            print_line(&v);
+        }
+        verdicts.push(v);
+    })
+    .map_err(|e| CliError::Input(format!("--jobs {jobs}: cannot start the workers: {e}")))?;
     let passed = verdicts
         .iter()
         .filter(|v| matches!(&v.result, Ok(f) if f.is_empty()))

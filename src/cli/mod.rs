@@ -4,7 +4,11 @@
 //! or usage (2 outranks 1). Nothing here panics on user input.
 
 mod bench;
+mod bless;
 mod check;
+mod diff;
+mod fmt;
+mod ordered;
 mod sweep;
 
 use std::io::{IsTerminal, Write};
@@ -55,6 +59,8 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Combine the JSON outputs of `sweep --shard I/N` into what the unsharded sweep prints.
     Merge(sweep::MergeArgs),
+    /// Compare two runs (scenarios or traces): the metrics that differ and where they part.
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Debug, clap::Args, Default)]
@@ -123,6 +129,7 @@ pub fn main(live_bytes: Option<fn() -> i64>) -> ExitCode {
         }
         Some(Command::Sweep(a)) => sweep::cmd_sweep(a),
         Some(Command::Merge(a)) => sweep::cmd_merge(a),
+        Some(Command::Diff(a)) => diff::cmd_diff(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
