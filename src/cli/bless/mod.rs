@@ -88,7 +88,12 @@ fn verify(new_text: &str, name: &str, old: &Scenario, outcome: &Outcome) -> Resu
     let again = parse_scenario(new_text, name).map_err(|e| internal(&e.to_string()))?;
     let mut a = again.scenario;
     let mut b = old.clone();
-    let metrics = |s: &Scenario| s.expect.iter().map(|e| e.metric.clone()).collect::<Vec<_>>();
+    let metrics = |s: &Scenario| {
+        s.expect
+            .iter()
+            .map(|e| e.metric.clone())
+            .collect::<Vec<_>>()
+    };
     if metrics(&a) != metrics(&b) {
         return Err(internal("has other expectations"));
     }
@@ -107,10 +112,9 @@ fn verify(new_text: &str, name: &str, old: &Scenario, outcome: &Outcome) -> Resu
 /// Writes `text` to `path` through a temporary file beside it, so that an interrupted write
 /// never leaves half a file; the file keeps its permissions.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let name = path.file_name().map_or_else(
-        || "scenario".into(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let name = path
+        .file_name()
+        .map_or_else(|| "scenario".into(), |n| n.to_string_lossy().into_owned());
     let tmp = path.with_file_name(format!(".{name}.bless-{}", std::process::id()));
     let written = std::fs::write(&tmp, text)
         .and_then(|_| std::fs::metadata(path))

@@ -188,7 +188,8 @@ mod tests {
 
     #[test]
     fn words_and_passing_checks() {
-        let text = "[expect]\n\"latency.outbound.p50\" = \"1s\"\n\"flush.2.returned_at\" = \"1s\"\n";
+        let text =
+            "[expect]\n\"latency.outbound.p50\" = \"1s\"\n\"flush.2.returned_at\" = \"1s\"\n";
         let mut pass = failing("flush.2.returned_at", Value::Never);
         pass.pass = true;
         let checks = vec![failing("latency.outbound.p50", Value::None), pass];

@@ -149,10 +149,7 @@ fn metric_table(diffs: &[MetricDiff]) -> String {
 fn events_text(d: &Diff) -> String {
     let e = &d.events;
     let Some(p) = &e.parting else {
-        return format!(
-            "events: identical ({} events)\n",
-            thousands(e.left_events)
-        );
+        return format!("events: identical ({} events)\n", thousands(e.left_events));
     };
     let width = thousands(p.event).len();
     let mut out = format!("events: the runs part at event {}", thousands(p.event));
@@ -168,8 +165,14 @@ fn events_text(d: &Diff) -> String {
     }
     let end = |side: &Side| format!("(the trace of {} has ended)", side.file);
     let at = thousands(p.event);
-    let left = p.left.as_ref().map_or_else(|| end(&d.left), Json::to_string);
-    let right = p.right.as_ref().map_or_else(|| end(&d.right), Json::to_string);
+    let left = p
+        .left
+        .as_ref()
+        .map_or_else(|| end(&d.left), Json::to_string);
+    let right = p
+        .right
+        .as_ref()
+        .map_or_else(|| end(&d.right), Json::to_string);
     out += &format!("  - {at:>width$}  {left}\n  + {at:>width$}  {right}\n");
     out += &format!(
         "  (left: {} events, right: {})\n",
@@ -181,11 +184,7 @@ fn events_text(d: &Diff) -> String {
 
 /// The text report: both sides, the differing metrics, the first parting, a verdict.
 fn to_text(d: &Diff) -> String {
-    let mut out = format!(
-        "left:  {}\nright: {}\n\n",
-        d.left.label(),
-        d.right.label()
-    );
+    let mut out = format!("left:  {}\nright: {}\n\n", d.left.label(), d.right.label());
     match &d.metrics {
         None => out += "metrics: not compared (a trace has events only)\n",
         Some(m) if m.is_empty() => out += "metrics: identical\n",
