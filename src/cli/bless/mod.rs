@@ -57,13 +57,18 @@ fn bless_one(path: &Path) -> Blessing {
     };
     let scenario = &parsed.scenario;
     let outcome = Outcome::new(scenario, run(scenario, &RunOptions::default()));
+    decide(&text, &name, scenario, &outcome)
+}
+
+/// The blessing of `text` (the file `name`, which parsed to `scenario`) given its run.
+fn decide(text: &str, name: &str, scenario: &Scenario, outcome: &Outcome) -> Blessing {
     if !outcome.conserved {
         return Blessing::Refused(format!(
             "mail was lost, so its results are not blessed: {}",
             outcome.conservation
         ));
     }
-    let (new_text, changes) = match rewrite(&text, &outcome.checks) {
+    let (new_text, changes) = match rewrite(text, &outcome.checks) {
         Ok(r) => r,
         Err(e) => return Blessing::Refused(e.to_string()),
     };
@@ -73,7 +78,7 @@ fn bless_one(path: &Path) -> Blessing {
             changes,
         };
     }
-    if let Err(why) = verify(&new_text, &name, scenario, &outcome) {
+    if let Err(why) = verify(&new_text, name, scenario, outcome) {
         return Blessing::Refused(why);
     }
     Blessing::Blessed {
@@ -203,5 +208,64 @@ pub(crate) fn cmd_bless(files: &[PathBuf], jobs: usize, text_format: bool) -> Re
         )))
     } else {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "name = \"t\"\n[[transport]]\nname = \"lan\"\nkind = \"lan\"\n\
+                        address_types = [\"SMTP\"]\n[[mail]]\nat = \"0s\"\nto = \"SMTP:a@b\"\n\
+                        [expect]\ndelivered = 3 # wrong\n";
+
+    fn outcome() -> (Scenario, Outcome) {
+        let s = parse_scenario(TEXT, "t.toml").unwrap().scenario;
+        let o = Outcome::new(&s, run(&s, &RunOptions::default()));
+        (s, o)
+    }
+
+    #[test]
+    fn a_conserved_run_is_blessed() {
+        let (s, o) = outcome();
+        match decide(TEXT, "t.toml", &s, &o) {
+            Blessing::Blessed {
+                text: Some(t),
+                changes,
+            } => {
+                assert_eq!(t, TEXT.replace("delivered = 3", "delivered = 1"));
+                assert_eq!(changes.len(), 1);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_run_that_lost_mail_is_refused() {
+        let (s, mut o) = outcome();
+        o.conserved = false;
+        match decide(TEXT, "t.toml", &s, &o) {
+            Blessing::Refused(why) => {
+                assert!(why.starts_with("mail was lost"), "{why}");
+                assert!(why.contains("conservation:"), "{why}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_rewrite_that_would_not_hold_is_refused() {
+        let (s, o) = outcome();
+        // A text whose expectation differs from the scenario's: the check after rewriting
+        // catches it rather than writing a file that fails.
+        let other = TEXT.replace("[[mail]]", "[[mail]]\ncount = 2\n[[mail]]");
+        let why = verify(
+            &other.replace("delivered = 3", "delivered = 1"),
+            "t",
+            &s,
+            &o,
+        )
+        .unwrap_err();
+        assert!(why.contains("a spoolsim bug"), "{why}");
     }
 }

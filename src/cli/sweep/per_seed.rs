@@ -149,7 +149,7 @@ pub(crate) const SHARD_ROWS_KEY: &str = "spoolsim_shard_rows";
 
 /// Where rows go.
 enum Sink {
-    Csv(csv::Writer<BufWriter<File>>),
+    Csv(Box<csv::Writer<BufWriter<File>>>),
     Jsonl(BufWriter<File>),
 }
 
@@ -180,7 +180,7 @@ impl RowWriter {
                 if shard.is_none_or(|s| s.runs > 0) {
                     c.write_record(columns.header()).map_err(|e| fail(&e))?;
                 }
-                Sink::Csv(c)
+                Sink::Csv(Box::new(c))
             }
             RowFormat::Jsonl => Sink::Jsonl(out),
         };
