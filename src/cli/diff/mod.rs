@@ -31,7 +31,9 @@ pub(crate) struct DiffArgs {
     /// The left side: a scenario file, or a trace written by `spoolsim run --trace`.
     left: PathBuf,
     /// The right side: a scenario file, or a trace.
-    right: Option<PathBuf>,
+    // With overrides, `diff FILE --set ...` will compare FILE with itself changed: RIGHT then
+    // becomes optional, and the right side is FILE loaded with the overrides.
+    right: PathBuf,
     /// Run both scenarios with this seed (default: each its own).
     #[arg(long)]
     seed: Option<u64>,
@@ -85,15 +87,8 @@ fn diff(left: Side, right: Side, context: usize) -> Result<Diff, CliError> {
 
 /// `spoolsim diff LEFT RIGHT [--seed N] [--context N] [--format text|json]`.
 pub(crate) fn cmd_diff(a: DiffArgs) -> Result<(), CliError> {
-    let Some(right) = &a.right else {
-        return Err(CliError::Input(
-            "diff compares two sides: spoolsim diff LEFT RIGHT, each a scenario file or a \
-             trace written by `spoolsim run --trace`"
-                .into(),
-        ));
-    };
     let left = Side::load(&a.left, a.seed)?;
-    let right = Side::load(right, a.seed)?;
+    let right = Side::load(&a.right, a.seed)?;
     let d = diff(left, right, a.context)?;
     let text = match a.format {
         Format::Text => to_text(&d),
