@@ -82,6 +82,22 @@ fn a_blessed_file_passes_check_and_keeps_every_other_byte() {
     assert_eq!(String::from_utf8(read(&file)).unwrap(), expected);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_still_points_at_the_blessed_file() {
+    let dir = Scratch::new("bless-link");
+    let target = dir.write("real/s.toml", SUITE_FILE);
+    let link = dir.path("link.toml");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = spoolsim(&["check", "--bless", &link]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(code(&spoolsim(&["check", &target])), 0);
+}
+
 #[test]
 fn windows_line_endings_survive_a_blessing() {
     let dir = Scratch::new("bless-crlf");

@@ -115,8 +115,10 @@ fn verify(new_text: &str, name: &str, old: &Scenario, outcome: &Outcome) -> Resu
 }
 
 /// Writes `text` to `path` through a temporary file beside it, so that an interrupted write
-/// never leaves half a file; the file keeps its permissions.
+/// never leaves half a file; the file keeps its permissions, and a symbolic link keeps
+/// pointing at it (the file it points at is the one rewritten).
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let path = &std::fs::canonicalize(path)?;
     let name = path
         .file_name()
         .map_or_else(|| "scenario".into(), |n| n.to_string_lossy().into_owned());
