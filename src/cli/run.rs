@@ -58,14 +58,22 @@ fn until(text: Option<&str>) -> Result<Option<u64>, CliError> {
     Ok(Some(until))
 }
 
-/// Writes the files `a` asks for: the trace (to a file, or to standard output for `-`), the
-/// timeline and the plot.
+/// Writes the files `a` asks for: the plot (of `window`, if given), the trace (to a file, or
+/// to standard output for `-`) and the timeline.
 fn write_files(
     a: &RunArgs,
     outcome: &Outcome,
     provenance: &Provenance,
     window: Option<plot::PlotWindow>,
 ) -> Result<(), CliError> {
+    // The plot first: a window that misses the run stops everything before a file is written.
+    if let Some(path) = &a.plot {
+        let opts = plot::PlotOptions { window };
+        plot::write_svg_with(&outcome.run, &opts, path).map_err(|e| match e {
+            plot::PlotError::Window(_) => CliError::Input(e.to_string()),
+            _ => CliError::Input(format!("{}: {e}", path.display())),
+        })?;
+    }
     if let Some(path) = &a.trace {
         let failed = |e: std::io::Error| CliError::Input(format!("{}: {e}", path.display()));
         if is_stdin(path) {
@@ -85,13 +93,6 @@ fn write_files(
         timeline::write_timeline(&outcome.run, &mut w)
             .and_then(|_| w.flush())
             .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
-    }
-    if let Some(path) = &a.plot {
-        let opts = plot::PlotOptions { window };
-        plot::write_svg_with(&outcome.run, &opts, path).map_err(|e| match e {
-            plot::PlotError::Window(_) => CliError::Input(e.to_string()),
-            _ => CliError::Input(format!("{}: {e}", path.display())),
-        })?;
     }
     Ok(())
 }

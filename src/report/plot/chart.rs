@@ -101,7 +101,7 @@ pub(crate) fn nice_step(len: f64, max: usize) -> f64 {
 
 /// `v` rounded up to a multiple of [`nice_step`] for `v` in `max` parts: the top of an axis.
 pub(crate) fn nice_top(v: f64, max: usize) -> f64 {
-    if !(v > 0.0) {
+    if v.is_nan() || v <= 0.0 {
         return 1.0;
     }
     let step = nice_step(v, max);

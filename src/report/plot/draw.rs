@@ -174,7 +174,7 @@ fn overview(svg: &mut Svg, m: &Model, f: &Frame) {
     svg.group("overview");
     let y = f.top - 9.0;
     svg.text((X0, y), "whole run", Font::new(12.0, C_TEXT).bold());
-    let note_x = super::layout::text_end(X0, "whole run", 12.0) + 10.0;
+    let note_x = X0 + super::svg::text_width("whole run", 12.0) * 1.12 + 10.0;
     let text = "all outbound queues together; the stretch shown above is shaded";
     svg.text((note_x, y), text, Font::new(11.0, C_MUTED));
     let view = View::new(0, m.span, X0, X1);

@@ -364,6 +364,9 @@ mod tests {
             ],
         };
         let svg = render_line_plot(&p);
+        if let Ok(dir) = std::env::var("SPOOLSIM_PLOT_DIR") {
+            std::fs::write(std::path::Path::new(&dir).join("sweep-lines.svg"), &svg).unwrap();
+        }
         assert_eq!(svg.matches(r#"<g class="panel metric">"#).count(), 2);
         assert!(
             svg.contains("15 s") && svg.contains("1 min"),

@@ -82,7 +82,7 @@ pub(super) struct Panels {
 fn percent(share: f64) -> String {
     let p = share * 100.0;
     match p {
-        p if p == 0.0 => "0%".into(),
+        0.0 => "0%".into(),
         p if p < 0.1 => "<0.1%".into(),
         p if p < 10.0 => format!("{p:.1}%"),
         p => format!("{p:.0}%"),
@@ -296,7 +296,8 @@ fn header(svg: &mut Svg, frame: &Frame, name: &str, color: &'static str, stats: 
     let y = frame.top - 11.0;
     let font = Font::new(12.0, color).bold();
     svg.text((frame.x0, y), name, font);
-    let x = super::layout::text_end(frame.x0, name, 12.0) + 10.0;
+    // Bold text is about a tenth wider than the estimate for plain text.
+    let x = frame.x0 + super::svg::text_width(name, 12.0) * 1.12 + 10.0;
     svg.text((x, y), stats, Font::new(11.0, C_MUTED));
 }
 

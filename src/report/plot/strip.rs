@@ -10,7 +10,7 @@
 //! size depends on the picture's width and not on the run's length.
 
 use super::chart::Frame;
-use super::layout::{clip, text_end, View, LANE_H, MIN_W, X1};
+use super::layout::{clip, text_end, View, LANE_H, MIN_W, X0, X1};
 use super::marks::{cross, diamond, dot, tick, tri_down, tri_up};
 use super::palette::{
     C_CONNECT, C_DIALLING, C_ERR, C_LINE_UP, C_MUTED, C_OK, C_PENDING, C_PROMPT, C_STRIP, C_TEXT,
@@ -84,8 +84,9 @@ pub(super) struct CallMark {
     pub ret: (f64, bool),
     /// Where its asynchronous work ended (or the view does), and whether that end is in view.
     pub done: Option<(f64, bool)>,
-    /// Whether its label fits after it.
-    pub show_label: bool,
+    /// Where its label goes, if it fits: its anchor point, and whether it ends there (written
+    /// before the call, at the right edge) rather than starts there.
+    pub label_at: Option<(f64, bool)>,
 }
 
 /// A run of pixel columns in one colour.
@@ -289,16 +290,37 @@ fn place_calls(
             call: (x_call, view.inside(f.call)),
             ret: (x_ret, f.ret.is_some() && view.inside(ret_t)),
             done,
-            show_label: false,
+            label_at: None,
         });
     }
-    for i in 0..calls.len() {
-        let next = (i + 1..calls.len())
-            .find(|&j| calls[j].lane == calls[i].lane)
-            .map_or(f64::INFINITY, |j| spans[j].0);
-        calls[i].show_label = spans[i].1 < next && spans[i].1 <= X1 + 12.0;
-    }
+    place_labels(&mut calls, &spans);
     (calls, lane_end.len())
+}
+
+/// Each call's label after it where it fits before the next call in its lane; else before it
+/// where it fits after the previous one (a call at the right edge); else none.
+fn place_labels(calls: &mut [CallMark], spans: &[(f64, f64)]) {
+    let lanes = calls.iter().map(|c| c.lane + 1).max().unwrap_or(0);
+    // Per lane, the right end of what is drawn so far.
+    let mut right = vec![f64::NEG_INFINITY; lanes];
+    for i in 0..calls.len() {
+        let lane = calls[i].lane;
+        let next = (i + 1..calls.len())
+            .find(|&j| calls[j].lane == lane)
+            .map_or(f64::INFINITY, |j| spans[j].0);
+        let (x0, x_label) = spans[i];
+        let marks_end = calls[i].done.map_or(calls[i].ret.0, |d| d.0) + 5.0;
+        let width = x_label - (marks_end + 4.0);
+        if x_label < next && x_label <= X1 + 12.0 {
+            calls[i].label_at = Some((marks_end + 4.0, false));
+            right[lane] = x_label;
+        } else if x0 - 4.0 - width > right[lane].max(X0) + 4.0 {
+            calls[i].label_at = Some((x0 - 4.0, true));
+            right[lane] = marks_end;
+        } else {
+            right[lane] = right[lane].max(marks_end);
+        }
+    }
 }
 
 /// The lane for a call whose marks start at pixel `x0`, given each lane's (end of marks, end of
@@ -576,13 +598,11 @@ fn draw_call(svg: &mut Svg, c: &CallMark, top: f64) {
     let color = c.outcome.color();
     svg.group_titled("call", &c.tip);
     svg.line((c.call.0, cy), (c.ret.0, cy), Stroke::new(color, 5.0));
-    let mut right = c.ret.0;
     if let Some((xd, inside)) = c.done {
         svg.line((c.ret.0, cy), (xd, cy), Stroke::new(color, 1.5).faded(0.6));
         if inside {
             tick(svg, xd, cy, 4.0, Stroke::new(color, 1.0));
         }
-        right = xd;
     }
     if c.call.1 {
         tri_down(svg, c.call.0, cy, color);
@@ -590,8 +610,14 @@ fn draw_call(svg: &mut Svg, c: &CallMark, top: f64) {
     if c.ret.1 {
         tri_up(svg, c.ret.0, cy, color);
     }
-    if c.show_label {
-        svg.text((right + 9.0, cy), &c.label, Font::new(LABEL_SIZE, C_TEXT));
+    if let Some((x, before)) = c.label_at {
+        let font = Font::new(LABEL_SIZE, C_TEXT);
+        let font = if before {
+            font.anchored(Anchor::End)
+        } else {
+            font
+        };
+        svg.text((x, cy), &c.label, font);
     }
     svg.end();
 }
