@@ -102,7 +102,10 @@ fn value_ticks(kind: &ValueKind, lo: f64, max: f64) -> (f64, Vec<(f64, String)>)
             let top = ticks.last().copied().unwrap_or(top) as f64;
             (
                 top,
-                ticks.into_iter().map(|t| (t as f64, human(t))).collect(),
+                ticks
+                    .into_iter()
+                    .map(|t| (t as f64, duration_label(t as f64)))
+                    .collect(),
             )
         }
         ValueKind::Choices(names) => {
@@ -311,12 +314,18 @@ fn draw_legend(svg: &mut Svg, p: &LinePlot, top: f64) {
             .iter()
             .any(|s| s.points.iter().any(|q| q.hi > q.lo))
     });
-    let text = if banded {
-        "line: median of the seeds; band: least to largest"
+    let lines: &[&str] = if banded {
+        &["line: the median of the seeds", "band: least to largest"]
     } else {
-        "one run per point"
+        &["one run per point"]
     };
-    svg.text((x, y + 4.0), text, Font::new(11.0, C_MUTED));
+    for (k, text) in lines.iter().enumerate() {
+        svg.text(
+            (x, y + 4.0 + 16.0 * k as f64),
+            text,
+            Font::new(11.0, C_MUTED),
+        );
+    }
 }
 
 /// A legend label cut to fit the legend column.
@@ -373,6 +382,7 @@ mod tests {
             "duration ticks"
         );
         assert!(svg.contains("parallel") && svg.contains("median"));
+        assert!(!svg.contains(">0 µs<"), "zero is written 0");
         assert_eq!(render_line_plot(&p), svg, "deterministic");
         let choices = LinePlot {
             x_kind: ValueKind::Choices(vec!["profile".into(), "parallel".into()]),
