@@ -182,6 +182,57 @@ fn trace_plot_and_timeline_files() {
     assert!(tl["traceEvents"].as_array().is_some_and(|e| !e.is_empty()));
 }
 
+/// `--plot-window FROM..TO` draws a stretch of the run; a window that is not one is a usage
+/// error (exit 2) that says why, and nothing is written.
+#[test]
+fn plot_window_draws_a_stretch_and_refuses_bad_windows() {
+    let dir = std::env::temp_dir().join(format!("spoolsim-window-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg = dir.join("w.svg");
+    let run = |w: &str| {
+        spoolsim(&[
+            "run",
+            "sim-scenarios/office-day.toml",
+            "-q",
+            "--plot",
+            svg.to_str().unwrap(),
+            "--plot-window",
+            w,
+        ])
+    };
+    let o = run("2h..4h");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains(">2:00</text>") && text.contains(">4:00</text>"));
+    assert!(text.contains(r#"<g class="overview">"#));
+    std::fs::remove_file(&svg).unwrap();
+    for (w, why) in [
+        ("4h..2h", "FROM must come before TO"),
+        ("2h..2h", "FROM must come before TO"),
+        ("2h", "is not FROM..TO"),
+        ("2x..4h", "\"2x\""),
+        ("10h..12h", "the run ends at 9h"),
+    ] {
+        let o = run(w);
+        assert_eq!(o.status.code(), Some(2), "{w}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("--plot-window") && err.contains(why),
+            "{w}: {err}"
+        );
+        assert!(!svg.exists(), "{w}: a plot was written");
+    }
+    // A window needs a plot to draw.
+    let o = spoolsim(&[
+        "run",
+        "sim-scenarios/office-day.toml",
+        "--plot-window",
+        "2h..4h",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--plot"), "{}", stderr(&o));
+}
+
 #[test]
 fn a_failed_expectation_exits_1_and_names_the_metric() {
     let p = temp(

@@ -1,6 +1,6 @@
 //! `spoolsim sweep` and `spoolsim merge`, through the built binary: output independent of
-//! `--jobs`, shards that merge back to the unsharded bytes, failed seeds with their rerun
-//! commands, exact statistics, and exit code 2 for every kind of bad input.
+//! `--jobs`, shards that merge back to the unsharded bytes, failures grouped by expectation
+//! with their rerun commands, exact statistics, and exit code 2 for every kind of bad input.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -265,63 +265,86 @@ fn merge_refuses_shards_that_are_not_one_sweep() {
 }
 
 #[test]
-fn failed_seeds_are_listed_with_their_rerun_command() {
+fn failures_are_grouped_by_expectation_with_a_rerun_command() {
     let dir = Scratch::new("failed");
     let file = dir.write("s.toml", &scenario(r#""latency.outbound.p50" = "<= 1s""#));
-    let o = spoolsim(&["sweep", &file, "--seeds", "1..30"]);
+
+    // The JSON lists every failed seed, each with its failures and command.
+    let o = spoolsim(&["sweep", &file, "--seeds", "1..30", "--format", "json"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
-    let text = stdout(&o);
-    let failed: Vec<&str> = text.lines().filter(|l| l.starts_with("seed ")).collect();
+    let j = json(&o);
+    let seeds: Vec<u64> = j["failed_seeds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_u64().unwrap())
+        .collect();
     assert!(
-        !failed.is_empty() && failed.len() < 30,
-        "the expectation should fail for some seeds only:\n{text}"
+        !seeds.is_empty() && seeds.len() < 30,
+        "the expectation should fail for some seeds only: {seeds:?}"
     );
-    assert!(!text.contains("failed seeds: none"));
-    let last = text.lines().last().unwrap();
+    let listed = j["failures"].as_array().unwrap();
+    assert_eq!(listed.len(), seeds.len());
+    let first = seeds[0];
+    let cmd = format!("spoolsim run {file} --seed {first}");
+    assert_eq!(listed[0]["seed"], first);
+    assert_eq!(listed[0]["rerun"], cmd.as_str());
+    let why = listed[0]["failures"][0].as_str().unwrap();
+    assert!(
+        why.starts_with("latency.outbound.p50: expected <= 1s, got "),
+        "{why}"
+    );
+    assert_eq!(j["failed"], seeds.len());
+    assert_eq!(j["passed"], 30 - seeds.len());
+    let groups = j["failure_groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 1, "{groups:?}");
     assert_eq!(
-        last,
-        format!("{} passed, {} failed", 30 - failed.len(), failed.len())
+        groups[0]["expectation"],
+        "latency.outbound.p50: expected <= 1s"
     );
-    for line in &failed {
-        assert!(
-            line.contains("latency.outbound.p50: expected <= 1s, got"),
-            "{line}"
-        );
-    }
-    // The rerun command of the first failed seed reproduces the failure; a passing seed passes.
-    let first = failed[0];
-    let seed: u64 = first["seed ".len()..first.find(':').unwrap()]
-        .parse()
-        .unwrap();
-    let cmd = format!("spoolsim run {file} --seed {seed}");
-    assert!(first.ends_with(&format!(" — rerun: {cmd}")), "{first}");
-    let rerun = spoolsim(&["run", &file, "--seed", &seed.to_string()]);
-    assert_eq!(code(&rerun), 1);
-    let passing = (1..=30u64)
-        .find(|s| !failed.iter().any(|l| l.starts_with(&format!("seed {s}:"))))
-        .unwrap();
+    assert_eq!(groups[0]["seeds"], seeds.len());
+    assert_eq!(groups[0]["example"]["seed"], first);
+    assert_eq!(groups[0]["example"]["rerun"], cmd.as_str());
+
+    // The text gives the expectation once, with the count, the first seed and its rerun.
+    let o = spoolsim(&["sweep", &file, "--seeds", "1..30"]);
+    assert_eq!(code(&o), 1);
+    let text = stdout(&o);
+    assert!(text.contains("\nfailed seeds, by expectation:\n"), "{text}");
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("  latency.outbound.p50"))
+        .collect();
+    assert_eq!(lines.len(), 1, "one line for the expectation:\n{text}");
+    let got = why.split_once(", ").unwrap().1;
+    let count = if seeds.len() == 1 {
+        "1 seed fails, seed".to_string()
+    } else if seeds.len() <= 10 {
+        let all: Vec<String> = seeds.iter().map(u64::to_string).collect();
+        format!("{} seeds fail ({}), e.g. seed", seeds.len(), all.join(", "))
+    } else {
+        format!("{} seeds fail, e.g. seed", seeds.len())
+    };
+    assert_eq!(
+        lines[0],
+        format!("  latency.outbound.p50: expected <= 1s — {count} {first}: {got}; rerun: {cmd}")
+    );
+    assert!(!text.lines().any(|l| l.starts_with("seed ")), "{text}");
+    assert_eq!(
+        text.lines().last().unwrap(),
+        format!("{} passed, {} failed", 30 - seeds.len(), seeds.len())
+    );
+
+    // The rerun command reproduces the failure; a passing seed passes.
+    assert_eq!(
+        code(&spoolsim(&["run", &file, "--seed", &first.to_string()])),
+        1
+    );
+    let passing = (1..=30u64).find(|s| !seeds.contains(s)).unwrap();
     assert_eq!(
         code(&spoolsim(&["run", &file, "--seed", &passing.to_string()])),
         0
     );
-
-    // The JSON lists the same seeds, each with its failures and command.
-    let o = spoolsim(&["sweep", &file, "--seeds", "1..30", "--format", "json"]);
-    assert_eq!(code(&o), 1);
-    let j = json(&o);
-    let seeds = j["failed_seeds"].as_array().unwrap();
-    assert_eq!(seeds.len(), failed.len());
-    assert_eq!(seeds[0], seed);
-    let listed = j["failures"].as_array().unwrap();
-    assert_eq!(listed.len(), failed.len());
-    assert_eq!(listed[0]["seed"], seed);
-    assert_eq!(listed[0]["rerun"], cmd.as_str());
-    assert!(listed[0]["failures"][0]
-        .as_str()
-        .unwrap()
-        .starts_with("latency.outbound.p50"));
-    assert_eq!(j["failed"], failed.len());
-    assert_eq!(j["passed"], 30 - failed.len());
 }
 
 #[test]
@@ -482,9 +505,9 @@ fn the_office_day_sweeps() {
     let f = f.strip_suffix(" failed").unwrap();
     assert_eq!(p.parse::<u32>().unwrap() + f.parse::<u32>().unwrap(), 20);
     assert_eq!(code(&o) == 1, f != "0");
-    for l in text.lines().filter(|l| l.starts_with("seed ")) {
+    for l in text.lines().filter(|l| l.contains(" — ")) {
         assert!(
-            l.contains("— rerun: spoolsim run sim-scenarios/office-day.toml --seed "),
+            l.contains("; rerun: spoolsim run sim-scenarios/office-day.toml --seed "),
             "{l}"
         );
     }

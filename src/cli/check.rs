@@ -36,6 +36,12 @@ pub(crate) struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     format: CheckFormat,
+    /// Worker threads (default: the number of CPUs); the output is the same whatever it is.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    jobs: Option<u32>,
+    /// Rewrite each file's failing [expect] values with what its run produced.
+    #[arg(long)]
+    bless: bool,
 }
 
 /// A scenario to check.
@@ -122,6 +128,25 @@ fn items(paths: Vec<PathBuf>) -> Result<Vec<Item>, CliError> {
         .iter()
         .map(|(file, text)| Item::Builtin(file, text))
         .collect())
+}
+
+/// The files `--bless` may rewrite: real files only, never standard input or the built-in
+/// library (which lives in the binary).
+fn blessable(items: &[Item]) -> Result<Vec<PathBuf>, CliError> {
+    items
+        .iter()
+        .map(|item| match item {
+            Item::Path(p) if p.as_os_str() != "-" => Ok(p.clone()),
+            Item::Path(_) => Err(CliError::Input(
+                "--bless rewrites files in place; it cannot bless standard input (-)".into(),
+            )),
+            Item::Builtin(..) => Err(CliError::Input(
+                "--bless rewrites files in place, and the built-in library is part of the binary: \
+                 bless a folder of scenario files instead"
+                    .into(),
+            )),
+        })
+        .collect()
 }
 
 /// The input errors of a file, one line each (the first carries the file's place).
@@ -259,17 +284,21 @@ fn junit(verdicts: &[Verdict]) -> String {
 /// `spoolsim check [PATH...]`.
 pub(crate) fn cmd_check(a: CheckArgs) -> Result<(), CliError> {
     let items = items(a.paths)?;
-    // Text lines go out as each scenario finishes, so a slow one never hides the others.
-    let verdicts: Vec<Verdict> = items
-        .iter()
-        .map(|item| {
-            let v = check_one(item);
-            if a.format == CheckFormat::Text {
-                print_line(&v);
-            }
-            v
-        })
-        .collect();
+    let jobs = super::ordered::jobs(a.jobs);
+    if a.bless {
+        let files = blessable(&items)?;
+        return super::bless::cmd_bless(&files, jobs, a.format == CheckFormat::Text);
+    }
+    // Text lines go out in file order as soon as each scenario and those before it finish.
+    let mut verdicts: Vec<Verdict> = Vec::with_capacity(items.len());
+    let (count, each) = (items.len() as u64, |k: u64| check_one(&items[k as usize]));
+    super::ordered::for_each_in_order(jobs, count, each, |_, v| {
+        if a.format == CheckFormat::Text {
+            print_line(&v);
+        }
+        verdicts.push(v);
+    })
+    .map_err(|e| CliError::Input(format!("--jobs {jobs}: cannot start the workers: {e}")))?;
     let count = |f: fn(&Status) -> bool| verdicts.iter().filter(|v| f(&v.status)).count();
     let passed = count(|s| matches!(s, Status::Pass));
     let failed = count(|s| matches!(s, Status::Fail(_)));

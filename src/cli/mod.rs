@@ -6,9 +6,13 @@
 //! panics on user input.
 
 mod bench;
+mod bless;
 mod check;
+mod diff;
 mod example;
+mod fmt;
 mod generate;
+mod ordered;
 mod output;
 mod run;
 mod source;
@@ -66,6 +70,8 @@ enum Command {
     },
     /// Print the man page (roff).
     Man,
+    /// Compare two runs (scenarios or traces): the metrics that differ and where they part.
+    Diff(diff::DiffArgs),
 }
 
 /// A command's failure, with its exit code.
@@ -115,6 +121,7 @@ pub fn main(live_bytes: Option<fn() -> i64>) -> ExitCode {
         Some(Command::Schema) => generate::schema(),
         Some(Command::Completions { shell }) => generate::completions(shell),
         Some(Command::Man) => generate::man(),
+        Some(Command::Diff(a)) => diff::cmd_diff(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

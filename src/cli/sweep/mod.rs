@@ -2,21 +2,28 @@
 //!
 //! One seed shows one possible day; a range shows the distribution, and the seeds where an
 //! expectation breaks. Runs are independent (each builds its own single-threaded runtime), so
-//! they go to a rayon pool, one run per task. Each worker folds its runs into a small tally as
-//! they finish, so 10,000 seeds never hold 10,000 reports, and the final summary is built
-//! from sorted histograms and seed-ordered maps ([`stats`]): the output is byte-identical for any `--jobs`.
+//! they go to worker threads, which hand each run back in position order (`ordered`); each is
+//! folded into a small tally and, with `--per-seed`, written as a row ([`per_seed`]) at once,
+//! so 10,000 seeds never hold 10,000 reports. The summary is built from sorted histograms and
+//! seed-ordered maps ([`stats`]), and failures are grouped by expectation ([`failures`]): the
+//! output and the rows are byte-identical for any `--jobs`.
 //!
 //! `--shard I/N` runs the seeds at positions `I-1`, `I-1+N`, ... of the range, so a CI matrix
 //! or an array job can spread a sweep over machines; `--shard auto` takes `I/N` from the batch
 //! engine's environment ([`engine`]). A shard prints its histograms as well as its
 //! percentiles; `merge` ([`merge`]) reads shard files one at a time, checks that they are of one
 //! scenario, seed range, override set and version, do not overlap and cover the range, adds
-//! their histograms and prints exactly what the unsharded sweep prints.
+//! their histograms and prints exactly what the unsharded sweep prints. A shard's row file
+//! starts with a line describing the shard, and `merge --per-seed` ([`rows_merge`]) interleaves
+//! the shards' rows back into the unsharded sweep's file.
 
 mod engine;
+mod failures;
 mod grid;
 mod merge;
+mod per_seed;
 mod report;
+mod rows_merge;
 mod shard;
 mod stats;
 
@@ -25,13 +32,15 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 
+use super::ordered::{for_each_in_order, jobs};
 use super::{load, warn, CliError, Format};
 use crate::report::Outcome;
+use crate::scenario::metrics::Metrics;
 use crate::scenario::{run, RunOptions, Scenario};
 use engine::{Assignment, Engine};
 use grid::{parse_seeds, Grid, SeedRange};
+use per_seed::{Columns, Row, RowWriter, ShardRows};
 use report::Report;
 use shard::{parse_shard_arg, Shard, ShardArg};
 use stats::Tally;
@@ -55,18 +64,25 @@ pub(crate) struct SweepArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Also write one row per run to this file: CSV for .csv, JSON lines for .jsonl.
+    #[arg(long, value_name = "FILE.csv|FILE.jsonl")]
+    per_seed: Option<PathBuf>,
 }
 
 /// Arguments of `spoolsim merge`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct MergeArgs {
     /// Outputs of `spoolsim sweep --shard I/N --format json`, one per file, in any order;
-    /// they are read one at a time.
+    /// they are read one at a time. With --per-seed: the shards' row files.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Join the shards' row files (written by `sweep --shard I/N --per-seed`) into OUT, the
+    /// file the unsharded sweep writes, instead of merging their summaries.
+    #[arg(long, value_name = "OUT")]
+    per_seed: Option<PathBuf>,
 }
 
 /// A 64-bit FNV-1a hash of the scenario file: stable across platforms and versions of Rust.
@@ -93,9 +109,29 @@ fn progress(len: u64) -> ProgressBar {
     pb
 }
 
-/// Runs one seed and adds it to `tally`. A run that panics (a bug, never the user's input)
-/// becomes a failed seed instead of taking the other seeds down with it.
-fn run_seed(tally: &mut Tally, scenario: &Scenario, seed: u64) {
+/// What one run came to: its metrics (none if it panicked) and its failures.
+#[derive(Debug)]
+struct RunRecord {
+    seed: u64,
+    metrics: Option<Metrics>,
+    failures: Vec<String>,
+}
+
+impl RunRecord {
+    /// Adds the run to `tally`.
+    fn tally(&self, tally: &mut Tally) {
+        let numbers = self
+            .metrics
+            .iter()
+            .flat_map(|m| m.0.iter())
+            .filter_map(|(k, v)| v.as_number().map(|n| (k.as_str(), n)));
+        tally.add(self.seed, numbers, self.failures.clone());
+    }
+}
+
+/// Runs one seed. A run that panics (a bug, never the user's input) becomes a failed seed
+/// instead of taking the other seeds down with it.
+fn run_seed(scenario: &Scenario, seed: u64) -> RunRecord {
     let opts = RunOptions {
         seed: Some(seed),
         until: None,
@@ -110,12 +146,11 @@ fn run_seed(tally: &mut Tally, scenario: &Scenario, seed: u64) {
             if failures.is_empty() && !o.passed() {
                 failures.push("failed".into());
             }
-            let numbers = o
-                .metrics
-                .0
-                .iter()
-                .filter_map(|(k, v)| v.as_number().map(|n| (k.as_str(), n)));
-            tally.add(seed, numbers, failures);
+            RunRecord {
+                seed,
+                metrics: Some(o.metrics),
+                failures,
+            }
         }
         Err(panic) => {
             let msg = panic
@@ -123,7 +158,11 @@ fn run_seed(tally: &mut Tally, scenario: &Scenario, seed: u64) {
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "no message".into());
-            tally.add(seed, [], vec![format!("the run panicked: {msg}")]);
+            RunRecord {
+                seed,
+                metrics: None,
+                failures: vec![format!("the run panicked: {msg}")],
+            }
         }
     }
 }
@@ -157,7 +196,39 @@ fn assignment(arg: Option<ShardArg>) -> Result<Option<Assignment>, CliError> {
     }
 }
 
-/// `spoolsim sweep FILE --seeds A..B [--jobs N] [--shard I/N|auto] [--format text|json]`.
+/// The `--per-seed` file, created before anything runs so that a bad path fails at once.
+fn row_writer(
+    a: &SweepArgs,
+    report: &Report,
+    scenario: &Scenario,
+    grid: Grid,
+    runs: u64,
+) -> Result<Option<RowWriter>, CliError> {
+    let Some(path) = &a.per_seed else {
+        return Ok(None);
+    };
+    let shard = report.shard.as_ref().map(|s| ShardRows {
+        spoolsim: report::VERSION.to_string(),
+        scenario: report.scenario.clone(),
+        file: report.file.clone(),
+        fingerprint: report.fingerprint.clone(),
+        overrides: report.overrides.clone(),
+        from: grid.seeds.from,
+        to: grid.seeds.to,
+        points: grid.points,
+        index: s.shard.index,
+        of: s.shard.of,
+        runs,
+        format: per_seed::RowFormat::of(path).unwrap_or(per_seed::RowFormat::Csv),
+    });
+    let columns = Columns::new(scenario, Vec::new());
+    RowWriter::create(path, columns, shard.as_ref())
+        .map(Some)
+        .map_err(CliError::Input)
+}
+
+/// `spoolsim sweep FILE --seeds A..B [--jobs N] [--shard I/N|auto] [--format text|json]
+/// [--per-seed FILE]`.
 pub(crate) fn cmd_sweep(a: SweepArgs) -> Result<(), CliError> {
     let assigned = assignment(a.shard)?;
     let parsed = load(Some(&a.file))?;
@@ -169,28 +240,7 @@ pub(crate) fn cmd_sweep(a: SweepArgs) -> Result<(), CliError> {
     let total = grid.len().unwrap_or(0);
     let shard = assigned.as_ref().map_or(Shard::WHOLE, |s| s.shard);
     let count = shard.len(total);
-    let jobs = match a.jobs {
-        Some(j) => j as usize,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .thread_name(|i| format!("sweep-{i}"))
-        .build()
-        .map_err(|e| CliError::Input(format!("--jobs {jobs}: cannot start the workers: {e}")))?;
-    let bar = progress(count);
-    let tally = pool.install(|| {
-        (0..count)
-            .into_par_iter()
-            .fold(Tally::default, |mut t, k| {
-                run_seed(&mut t, scenario, grid.run_at(shard.nth(k)).seed);
-                bar.inc(1);
-                t
-            })
-            .reduce(Tally::default, Tally::merge)
-    });
-    bar.finish_and_clear();
-    let report = Report {
+    let mut report = Report {
         scenario: scenario.name.clone(),
         file: a.file.display().to_string(),
         fingerprint: fingerprint(&bytes),
@@ -198,14 +248,60 @@ pub(crate) fn cmd_sweep(a: SweepArgs) -> Result<(), CliError> {
         from: grid.seeds.from,
         to: grid.seeds.to,
         shard: assigned,
-        summary: tally.finish(),
+        summary: Default::default(),
     };
+    let mut rows = row_writer(&a, &report, scenario, grid, count)?;
+    let jobs = jobs(a.jobs);
+    let bar = progress(count);
+    let mut tally = Tally::default();
+    let mut row_error = None;
+    // Runs are handed back in position order, so the tally and the rows never depend on --jobs.
+    for_each_in_order(
+        jobs,
+        count,
+        |k| run_seed(scenario, grid.run_at(shard.nth(k)).seed),
+        |_, record| {
+            record.tally(&mut tally);
+            if let (Some(w), None) = (&mut rows, &row_error) {
+                let row = Row {
+                    seed: record.seed,
+                    set: &[],
+                    metrics: record.metrics.as_ref(),
+                    passed: record.failures.is_empty(),
+                };
+                row_error = w.write(&row).err();
+            }
+            bar.inc(1);
+        },
+    )
+    .map_err(|e| CliError::Input(format!("--jobs {jobs}: cannot start the workers: {e}")))?;
+    bar.finish_and_clear();
+    if let Some(w) = rows {
+        let finished = row_error.map_or_else(|| w.finish(), Err);
+        if let (Err(e), Some(path)) = (finished, &a.per_seed) {
+            return Err(CliError::Input(format!(
+                "{}: cannot write: {e}",
+                path.display()
+            )));
+        }
+    }
+    report.summary = tally.finish();
     print(&report, a.format)
 }
 
 /// `spoolsim merge FILE... [--format text|json]`: the shards' outputs combined into what the
 /// unsharded sweep prints.
 pub(crate) fn cmd_merge(a: MergeArgs) -> Result<(), CliError> {
+    if let Some(out) = &a.per_seed {
+        let runs =
+            rows_merge::merge_rows(out, &a.files).map_err(|e| CliError::Input(e.to_string()))?;
+        eprintln!(
+            "merged {} row files into {} ({runs} rows)",
+            a.files.len(),
+            out.display()
+        );
+        return Ok(());
+    }
     let report = merge::merge_files(&a.files).map_err(|e| CliError::Input(e.to_string()))?;
     print(&report, a.format)
 }

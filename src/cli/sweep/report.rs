@@ -10,7 +10,9 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value as Json};
 
 use super::engine::Assignment;
+use super::failures::{group, Group, LISTED};
 use super::stats::Summary;
+use crate::cli::fmt::thousands;
 use crate::sim::time::format_compact;
 
 /// A sweep's (or a shard's) result, ready to print.
@@ -136,16 +138,35 @@ impl Report {
         out.push('\n');
         if s.failed.is_empty() {
             out += "failed seeds: none\n";
+        } else {
+            out += "failed seeds, by expectation:\n";
         }
-        for (seed, failures) in &s.failed {
-            let first = failures.first().map_or("failed".into(), |f| one_line(f));
-            out += &format!(
-                "seed {seed}: {first} — rerun: {}\n",
-                rerun(&self.file, *seed)
-            );
+        for g in group(&s.failed) {
+            out += &format!("  {}\n", self.group_line(&g));
         }
         out += &format!("\n{} passed, {} failed\n", self.passed(), s.failed.len());
         out
+    }
+
+    /// One failing expectation: `ndr: expected 1 — 1,234 seeds fail, e.g. seed 17: got 0;
+    /// rerun: ...`, naming the seeds themselves when there are few.
+    fn group_line(&self, g: &Group) -> String {
+        let first = g.seeds.first().copied().unwrap_or_default();
+        let mut line = format!("{} — ", one_line(&g.expectation));
+        if g.count == 1 {
+            line += &format!("1 seed fails, seed {first}");
+        } else {
+            line += &format!("{} seeds fail", thousands(g.count));
+            if g.count <= LISTED as u64 {
+                let seeds: Vec<String> = g.seeds.iter().map(u64::to_string).collect();
+                line += &format!(" ({})", seeds.join(", "));
+            }
+            line += &format!(", e.g. seed {first}");
+        }
+        if let Some(got) = &g.got {
+            line += &format!(": {}", one_line(got));
+        }
+        line + &format!("; rerun: {}", rerun(&self.file, first))
     }
 
     /// The JSON report, with its provenance (spoolsim version, a hash of the scenario file,
@@ -206,6 +227,18 @@ impl Report {
             .collect();
         o.insert("failed_seeds".into(), seeds.into());
         o.insert("failures".into(), failed.into());
+        let groups: Vec<Json> = group(&s.failed)
+            .iter()
+            .map(|g| {
+                let first = g.seeds.first().copied().unwrap_or_default();
+                json!({
+                    "expectation": g.expectation,
+                    "seeds": g.count,
+                    "example": {"seed": first, "got": g.got, "rerun": rerun(&self.file, first)},
+                })
+            })
+            .collect();
+        o.insert("failure_groups".into(), groups.into());
         Json::Object(o)
     }
 

@@ -1,9 +1,9 @@
 //! Exact, order-independent statistics over many seeds.
 //!
 //! A sweep of 10,000 seeds must not keep 10,000 reports, and its output must not depend on
-//! which worker finished first, nor on how the seeds were split across machines. So each
-//! worker folds its runs into a [`Tally`] (per metric, the raw numbers; per failed seed, its
-//! failures), tallies are merged by concatenation, and [`Tally::finish`] sorts everything into
+//! which worker finished first, nor on how the seeds were split across machines. So runs are
+//! folded, one by one as they come back, into a [`Tally`] (per metric, the raw numbers; per
+//! failed seed, its failures), and [`Tally::finish`] sorts everything into
 //! a [`Summary`] whose metrics are `{value: count}` histograms. A histogram is the whole
 //! multiset of values, so min, max and every nearest-rank percentile follow from it exactly,
 //! and histograms add: `merge` sums the shards' histograms one shard at a time in a
@@ -195,7 +195,7 @@ impl SummarySum {
     }
 }
 
-/// The running tally of one worker: cheap to add to, cheap to merge.
+/// The running tally of a sweep: cheap to add to.
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
     runs: u64,
@@ -225,22 +225,7 @@ impl Tally {
         }
     }
 
-    /// Merges two tallies of disjoint seeds.
-    pub(crate) fn merge(mut self, other: Tally) -> Tally {
-        self.runs += other.runs;
-        for (name, mut s) in other.samples {
-            match self.samples.get_mut(&name) {
-                Some(mine) => mine.append(&mut s),
-                None => {
-                    self.samples.insert(name, s);
-                }
-            }
-        }
-        self.failed.extend(other.failed);
-        self
-    }
-
-    /// The summary; the same whatever order the seeds were added and merged in.
+    /// The summary; the same whatever order the seeds were added in.
     pub(crate) fn finish(self) -> Summary {
         Summary {
             runs: self.runs,

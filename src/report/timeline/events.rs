@@ -193,35 +193,26 @@ impl Builder<'_> {
         if let Some((s, inb)) = open.phases.insert(key, (ts, inbound)) {
             let (flush, transport) = key;
             let args = json!({"flush": self.label(flush)});
-            self.phase(transport, flush, inb, (s, ts), args);
+            self.phase(transport, inb, (s, ts), args);
         }
     }
 
-    /// A transport's part of a flush ended: its phase's slice, or an instant-long one if no
-    /// phase was seen.
+    /// A transport's part of a flush ended: its phase's slice, or an instant if no phase was
+    /// seen.
     fn part_end(&mut self, open: &mut Open, ts: Micros, key: (FlushId, TransportId), args: Value) {
-        let (flush, transport) = key;
+        let transport = key.1;
         match open.phases.remove(&key) {
-            Some((s, inb)) => self.phase(transport, flush, inb, (s, ts), args),
+            Some((s, inb)) => self.phase(transport, inb, (s, ts), args),
             None => {
-                let name = format!("{} part", self.label(flush));
                 let pid = transport_pid(transport.index());
-                self.span(pid, "flush phases", name, "flush", (ts, ts), args);
+                self.span(pid, "flush phases", "part end", "flush", (ts, ts), args);
             }
         }
     }
 
     /// A flush phase's slice on its transport.
-    fn phase(
-        &mut self,
-        t: TransportId,
-        flush: FlushId,
-        inbound: bool,
-        period: (Micros, Micros),
-        args: Value,
-    ) {
-        let dir = if inbound { "download" } else { "upload" };
-        let name = format!("{} {dir}", self.label(flush));
+    fn phase(&mut self, t: TransportId, inbound: bool, period: (Micros, Micros), args: Value) {
+        let name = if inbound { "inbound" } else { "outbound" };
         let pid = transport_pid(t.index());
         self.span(pid, "flush phases", name, "flush", period, args);
     }
@@ -237,20 +228,13 @@ impl Builder<'_> {
     /// A dial prompt's slice.
     fn prompt(&mut self, t: TransportId, period: (Micros, Micros), args: Value) {
         let pid = transport_pid(t.index());
-        self.span(
-            pid,
-            "dial prompts",
-            "dial prompt".into(),
-            "ui",
-            period,
-            args,
-        );
+        self.span(pid, "dial prompts", "prompt", "ui", period, args);
     }
 
     /// The line came up: dialling ends, the line-up period begins.
     fn connected(&mut self, open: &mut Open, ts: Micros, t: TransportId) {
         if let Some(s) = open.dials.remove(&t) {
-            self.line(t, "dialling", (s, ts), json!({}));
+            self.line(t, "dial", (s, ts), json!({}));
         }
         open.lines.insert(t, ts);
     }
@@ -265,7 +249,7 @@ impl Builder<'_> {
     /// A slice on the transport's line track.
     fn line(&mut self, t: TransportId, name: &str, period: (Micros, Micros), args: Value) {
         let pid = transport_pid(t.index());
-        self.span(pid, "line", name.into(), "line", period, args);
+        self.span(pid, "line", name, "line", period, args);
     }
 
     /// A fault: a dropped line is an instant; a crash or offline spell lasts its `down` time
@@ -282,7 +266,7 @@ impl Builder<'_> {
         };
         let until = ts.saturating_add(down).min(self.end.max(ts));
         let args = json!({"down_us": down});
-        self.span(pid, "faults", name.into(), "fault", (ts, until), args);
+        self.span(pid, "faults", name, "fault", (ts, until), args);
     }
 
     /// A progress indicator shown by a status object, on its process.
@@ -300,7 +284,7 @@ impl Builder<'_> {
         let end = self.end;
         for ((flush, transport), (s, inb)) in open.phases {
             let args = json!({"flush": self.label(flush), "part_result": "pending"});
-            self.phase(transport, flush, inb, (s, end), args);
+            self.phase(transport, inb, (s, end), args);
         }
         for (transport, v) in open.prompts {
             for (s, f) in v {
@@ -308,7 +292,7 @@ impl Builder<'_> {
             }
         }
         for (transport, s) in open.dials {
-            self.line(transport, "dialling", (s, end), json!({}));
+            self.line(transport, "dial", (s, end), json!({}));
         }
         for (transport, s) in open.lines {
             self.line(transport, "line up", (s, end), json!({"hung_up": false}));
