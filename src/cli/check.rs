@@ -310,7 +310,9 @@ pub(crate) fn cmd_check(a: CheckArgs) -> Result<(), CliError> {
         println!("overrides: {}", overrides.join(", "));
     }
     let set = &a.set.set;
-    let (count, each) = (items.len() as u64, |k: u64| check_one(&items[k as usize], set));
+    let (count, each) = (items.len() as u64, |k: u64| {
+        check_one(&items[k as usize], set)
+    });
     super::ordered::for_each_in_order(jobs, count, each, |_, v| {
         if a.format == CheckFormat::Text {
             print_line(&v);

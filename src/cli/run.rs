@@ -108,10 +108,9 @@ pub(crate) fn cmd_run(a: RunArgs) -> Result<(), CliError> {
     // With the trace on standard output, the report goes to standard error.
     let to_stderr = a.trace.as_deref().is_some_and(is_stdin);
     let report = match a.format {
-        Format::Text => with_overrides_line(
-            text::render(&outcome, report_color(to_stderr)),
-            &overrides,
-        ),
+        Format::Text => {
+            with_overrides_line(text::render(&outcome, report_color(to_stderr)), &overrides)
+        }
         Format::Json => {
             let json = outcome.to_json_with(&provenance);
             serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"

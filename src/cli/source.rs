@@ -77,7 +77,11 @@ pub(crate) fn diagnostics(e: &ScenarioError, text: &str) -> CliError {
 
 /// Parses `text`, named `name`, with `overrides` applied; an error is rendered, ready to
 /// print.
-pub(crate) fn parse(name: String, text: String, overrides: &[Override]) -> Result<Loaded, CliError> {
+pub(crate) fn parse(
+    name: String,
+    text: String,
+    overrides: &[Override],
+) -> Result<Loaded, CliError> {
     match parse_scenario_with(&text, &name, overrides) {
         Ok(parsed) => Ok(Loaded { name, text, parsed }),
         Err(e) => Err(diagnostics(&e, &text)),

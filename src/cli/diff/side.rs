@@ -87,6 +87,7 @@ impl Side {
         }
         let (name, text) = read_text(path).map_err(|e| diagnostics(&e, ""))?;
         let loaded = parse(name, text, overrides)?;
+        warn(&loaded.parsed);
         Ok(Self::run(file, &loaded, seed, overrides))
     }
 
@@ -106,6 +107,11 @@ impl Side {
         let (name, text) = read_text(path).map_err(|e| diagnostics(&e, ""))?;
         let left = parse(name.clone(), text.clone(), &[])?;
         let right = parse(name, text, overrides)?;
+        // The file's own warnings once; the right side's only where its overrides add some.
+        warn(&left.parsed);
+        for w in right.parsed.warnings.iter().filter(|w| w.set.is_some()) {
+            crate::cli::output::warning(&w.to_string());
+        }
         Ok((
             Self::run(file.clone(), &left, seed, &[]),
             Self::run(file, &right, seed, overrides),
@@ -114,7 +120,6 @@ impl Side {
 
     /// A scenario side: `loaded` run with its full trace.
     fn run(file: String, loaded: &Loaded, seed: Option<u64>, overrides: &[Override]) -> Side {
-        warn(&loaded.parsed);
         let opts = RunOptions {
             seed,
             until: None,

@@ -227,7 +227,8 @@ impl Reference {
             ));
         }
         if s.columns != self.columns {
-            let show = |c: &Option<Vec<String>>| c.as_ref().map_or("every metric".into(), |c| c.join(","));
+            let show =
+                |c: &Option<Vec<String>>| c.as_ref().map_or("every metric".into(), |c| c.join(","));
             return Some(format!(
                 "other --metric choices: {} vs {}",
                 show(&s.columns),
@@ -297,7 +298,9 @@ impl<'a> Merger<'a> {
             .iter()
             .try_fold(1usize, |n, a| n.checked_mul(a.values.len()))
             .filter(|&n| n >= 1 && n <= MAX_POINTS)
-            .ok_or_else(|| MergeError::invalid(path, "its --vary lists make no or too many points"))?;
+            .ok_or_else(|| {
+                MergeError::invalid(path, "its --vary lists make no or too many points")
+            })?;
         let grid = Grid {
             points: points as u64,
             seeds: SeedRange { from, to },
@@ -414,7 +417,10 @@ impl<'a> Merger<'a> {
         if s.points.len() as u64 != points {
             return Err(MergeError::invalid(
                 &self.files[i],
-                format!("lists {} points, but the sweep has {points}", s.points.len()),
+                format!(
+                    "lists {} points, but the sweep has {points}",
+                    s.points.len()
+                ),
             ));
         }
         let per_point = self.reference.grid.seeds.len();

@@ -169,10 +169,9 @@ impl RunRecord {
                 tally.add(self.seed, numbers, failures);
             }
             None => {
-                let numbers = m
-                    .0
-                    .iter()
-                    .filter_map(|(k, v)| Some((k.as_str(), v.as_number()?)));
+                let numbers =
+                    m.0.iter()
+                        .filter_map(|(k, v)| Some((k.as_str(), v.as_number()?)));
                 tally.add(self.seed, numbers, failures);
             }
         }
@@ -401,7 +400,10 @@ pub(crate) fn cmd_sweep(a: SweepArgs) -> Result<(), CliError> {
         count,
         |k| {
             let run = grid.run_at(shard.nth(k));
-            (run.point, run_seed(&scenarios[run.point as usize], run.seed))
+            (
+                run.point,
+                run_seed(&scenarios[run.point as usize], run.seed),
+            )
         },
         |_, (point, record)| {
             record.tally(&mut tallies[point as usize], columns.as_deref());

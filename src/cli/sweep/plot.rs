@@ -233,8 +233,12 @@ fn header(root: &Area, r: &Report) -> Result<(), String> {
         .pos(Pos::new(HPos::Left, VPos::Center));
     root.draw(&Text::new(title, (24, 20), bold))
         .map_err(draw_err)?;
-    root.draw(&Text::new(sub, (24, 44), text_style(14.0, MUTED, HPos::Left)))
-        .map_err(draw_err)?;
+    root.draw(&Text::new(
+        sub,
+        (24, 44),
+        text_style(14.0, MUTED, HPos::Left),
+    ))
+    .map_err(draw_err)?;
     if r.axes.len() < 2 {
         return Ok(());
     }
@@ -389,7 +393,8 @@ pub(crate) fn render(r: &Report) -> Result<String, String> {
 
 /// Draws the report of a `--vary` sweep into `path`.
 pub(crate) fn write(r: &Report, path: &Path) -> Result<(), CliError> {
-    let fail = |e: String| CliError::Input(format!("{}: cannot draw the plot: {e}", path.display()));
+    let fail =
+        |e: String| CliError::Input(format!("{}: cannot draw the plot: {e}", path.display()));
     let svg = render(r).map_err(fail)?;
     std::fs::write(path, svg)
         .map_err(|e| CliError::Input(format!("{}: cannot write: {e}", path.display())))

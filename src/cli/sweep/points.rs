@@ -10,8 +10,8 @@
 use std::collections::BTreeSet;
 
 use super::vary::{Vary, MAX_POINTS};
-use crate::cli::source::diagnostics;
 use crate::cli::output::warning;
+use crate::cli::source::diagnostics;
 use crate::cli::CliError;
 use crate::scenario::error::ScenarioError;
 use crate::scenario::metric_names::{canonical, check_metric_name, metric_kind, MetricKind};
@@ -109,9 +109,14 @@ fn warn_once(parsed: &Parsed, seen: &mut BTreeSet<String>) {
 /// The metrics a `--vary` sweep shows by default: deliveries, non-delivery reports, the
 /// outbound latency's median and 99th percentile, and when every flush and procedure returned.
 pub(crate) fn default_metrics(s: &Scenario) -> Vec<String> {
-    let mut m: Vec<String> = ["delivered", "ndr", "latency.outbound.p50", "latency.outbound.p99"]
-        .map(String::from)
-        .to_vec();
+    let mut m: Vec<String> = [
+        "delivered",
+        "ndr",
+        "latency.outbound.p50",
+        "latency.outbound.p99",
+    ]
+    .map(String::from)
+    .to_vec();
     m.extend((1..=s.flushes.len()).map(|n| format!("flush.{n}.returned_at")));
     m.extend((1..=s.procedures.len()).map(|n| format!("procedure.{n}.returned_at")));
     m
@@ -168,7 +173,10 @@ mod tests {
         let set = [Override::parse_set("transport.lan.retry=1m").unwrap()];
         let v = |arg: &str| parse_vary(arg).unwrap();
         assert!(check_paths(&set, &[v("transport.lan.retry=1m,2m")]).is_err());
-        let twice = [v("spooler.flush_order=profile"), v("spooler.flush_order=parallel")];
+        let twice = [
+            v("spooler.flush_order=profile"),
+            v("spooler.flush_order=parallel"),
+        ];
         assert!(check_paths(&[], &twice).is_err());
         assert!(check_paths(&set, &[v("transport.lan.failure_rate=0,1")]).is_ok());
     }

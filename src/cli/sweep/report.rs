@@ -492,7 +492,10 @@ mod tests {
             rerun("my dir/it's.toml", &[], 4),
             r"spoolsim run 'my dir/it'\''s.toml' --seed 4"
         );
-        let sets = ["until=1h 30m".to_string(), "spooler.flush_order=parallel".into()];
+        let sets = [
+            "until=1h 30m".to_string(),
+            "spooler.flush_order=parallel".into(),
+        ];
         assert_eq!(
             rerun("a.toml", &sets, 5),
             "spoolsim run a.toml --set 'until=1h 30m' --set spooler.flush_order=parallel --seed 5"

@@ -174,7 +174,13 @@ fn differs(d: &ShardRows, r: &ShardRows) -> Option<String> {
             d.spoolsim, r.spoolsim
         ));
     }
-    let hash = |d: &ShardRows| (d.scenario.clone(), d.fingerprint.clone(), d.scenario_sha256.clone());
+    let hash = |d: &ShardRows| {
+        (
+            d.scenario.clone(),
+            d.fingerprint.clone(),
+            d.scenario_sha256.clone(),
+        )
+    };
     if hash(d) != hash(r) {
         return Some(format!(
             "another scenario: `{}` ({}) vs `{}` ({})",

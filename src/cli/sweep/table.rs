@@ -123,7 +123,10 @@ fn point_values(r: &Report, point: usize) -> Vec<String> {
 fn legend(r: &Report) -> String {
     let seeds = r.to - r.from + 1;
     if seeds == 1 {
-        format!("one run per point, seed {}; times rounded (--format json: exact)\n", r.from)
+        format!(
+            "one run per point, seed {}; times rounded (--format json: exact)\n",
+            r.from
+        )
     } else {
         format!(
             "each cell: the median over {seeds} seeds (min–max where they differ); times \

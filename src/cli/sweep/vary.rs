@@ -98,9 +98,7 @@ fn split(list: &str) -> Result<Vec<String>, String> {
     }
     items.push(list[start..].trim().to_string());
     if quote.is_some() || depth != 0 {
-        return Err(format!(
-            "`{list}`: a quote, bracket or brace is not closed"
-        ));
+        return Err(format!("`{list}`: a quote, bracket or brace is not closed"));
     }
     if let Some(k) = items.iter().position(String::is_empty) {
         return Err(format!(
@@ -145,7 +143,8 @@ impl Decimal {
 
     /// The mantissa at a larger `scale`.
     fn at(self, scale: u32) -> Option<i128> {
-        self.mantissa.checked_mul(10i128.checked_pow(scale - self.scale)?)
+        self.mantissa
+            .checked_mul(10i128.checked_pow(scale - self.scale)?)
     }
 
     /// `mantissa / 10^scale` written without trailing zeros: `0`, `0.05`, `-1.5`, `20`.
@@ -177,7 +176,9 @@ fn range(item: &str) -> Result<Option<Vec<String>>, String> {
         None => (rest, None),
     };
     let numbers = Decimal::parse(a).zip(Decimal::parse(b));
-    let durations = parse_duration(a.trim()).ok().zip(parse_duration(b.trim()).ok());
+    let durations = parse_duration(a.trim())
+        .ok()
+        .zip(parse_duration(b.trim()).ok());
     if numbers.is_none() && durations.is_none() {
         return Ok(None);
     }
@@ -267,8 +268,12 @@ mod tests {
             values("description=\"a, b\",'c, d'"),
             ["\"a, b\"", "'c, d'"]
         );
-        assert!(parse_vary("description=a,,b").unwrap_err().contains("empty"));
-        assert!(parse_vary("description=\"a").unwrap_err().contains("not closed"));
+        assert!(parse_vary("description=a,,b")
+            .unwrap_err()
+            .contains("empty"));
+        assert!(parse_vary("description=\"a")
+            .unwrap_err()
+            .contains("not closed"));
     }
 
     #[test]
@@ -322,8 +327,20 @@ mod tests {
     #[test]
     fn decimals_read_and_show_without_trailing_zeros() {
         let d = |t: &str| Decimal::parse(t);
-        assert_eq!(d("0.050"), Some(Decimal { mantissa: 50, scale: 3 }));
-        assert_eq!(d("-1.5"), Some(Decimal { mantissa: -15, scale: 1 }));
+        assert_eq!(
+            d("0.050"),
+            Some(Decimal {
+                mantissa: 50,
+                scale: 3
+            })
+        );
+        assert_eq!(
+            d("-1.5"),
+            Some(Decimal {
+                mantissa: -15,
+                scale: 1
+            })
+        );
         for bad in ["", ".5", "5.", "1e3", "0x1", "1.2.3", "--1"] {
             assert_eq!(d(bad), None, "{bad}");
         }
