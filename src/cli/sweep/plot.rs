@@ -21,7 +21,7 @@ use super::report::{is_time, Report};
 use super::table::short_time;
 use super::vary::Vary;
 use crate::cli::CliError;
-use crate::sim::time::parse_duration;
+use crate::sim::time::{format_compact, format_duration, parse_duration};
 
 /// The most lines one panel may have.
 pub(crate) const MAX_LINES: usize = 10;
@@ -280,6 +280,32 @@ fn y_range(lines: &[Line], time: bool) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
+/// How finely [`short_time`] shows a time near `us`, in microseconds.
+fn short_resolution(us: f64) -> f64 {
+    match us.abs() {
+        v if v < 1e3 => 1.0,
+        v if v < 1e4 => 10.0,
+        v if v < 1e5 => 100.0,
+        v if v < 1e6 => 1e3,
+        v if v < 1e7 => 1e4,
+        v if v < 6e7 => 1e5,
+        _ => 1e6,
+    }
+}
+
+/// A time label fine enough for ticks `step` microseconds apart near `top`: rounded where
+/// that still tells the ticks apart, else to the millisecond, else exact.
+fn time_label(us: f64, step: f64, top: f64) -> String {
+    let t = us.max(0.0).round() as u64;
+    if step >= short_resolution(top) {
+        short_time(t)
+    } else if step >= 1e3 || top < 1e6 {
+        format_compact(t)
+    } else {
+        format_duration(t)
+    }
+}
+
 /// One metric's panel, drawn in `area` of `root`.
 fn panel(root: &Area, area: &Area, r: &Report, name: &str, x: &XAxis) -> Result<(), String> {
     let time = is_time(name);
@@ -291,9 +317,11 @@ fn panel(root: &Area, area: &Area, r: &Report, name: &str, x: &XAxis) -> Result<
         (p.1, p.2, p.3) = (p.1 / unit, p.2 / unit, p.3 / unit);
     }
     let (x0, x1) = x.range();
+    // About the distance between two of the six ticks.
+    let (step, top) = ((y1 - y0) / 8.0, y0.abs().max(y1.abs()));
     let fmt_y = move |v: &f64| {
         if time {
-            short_time((v * unit).max(0.0).round() as u64)
+            time_label(v * unit, step, top)
         } else {
             trim_number(*v)
         }
@@ -428,6 +456,10 @@ mod tests {
         assert_eq!(words.label(1.0), "parallel");
         assert_eq!(words.label(0.5), "");
         assert_eq!(time_unit(45e6), 1e6);
+        // Ticks a second apart near an hour show seconds; a millisecond apart, milliseconds.
+        assert_eq!(time_label(3_683e6, 10e6, 3_700e6), "1h01m23s");
+        assert_eq!(time_label(3_683.531e6, 1e5, 3_700e6), "1h01m23.531s");
+        assert_eq!(time_label(3_683_531_899.0, 100.0, 3_700e6), "1h 1m 23s 531ms 899us");
         assert_eq!(time_unit(4.0 * 3_600e6), 60e6);
         assert_eq!(trim_number(0.1 + 0.2), "0.3");
         assert_eq!(trim_number(-0.0), "0");
