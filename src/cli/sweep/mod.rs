@@ -9,7 +9,7 @@
 //! seed-ordered maps ([`stats`]), and failures are grouped by expectation ([`failures`]): the
 //! output and the rows are byte-identical for any `--jobs`.
 //!
-//! `--shard I/N` runs the seeds at positions `I-1`, `I-1+N`, ... of the range, so a CI matrix
+//! `--shard I/N` takes the runs at positions `I-1`, `I-1+N`, ... of the sweep, so a CI matrix
 //! or an array job can spread a sweep over machines; `--shard auto` takes `I/N` from the batch
 //! engine's environment ([`engine`]). A shard prints its histograms as well as its
 //! percentiles; `merge` ([`merge`]) reads shard files one at a time, checks that they are of one
@@ -64,7 +64,7 @@ use vary::{parse_vary, Vary};
 /// Arguments of `spoolsim sweep`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct SweepArgs {
-    /// The scenario file.
+    /// The scenario file, or - for standard input.
     file: PathBuf,
     /// The seeds to run, A to B inclusive, e.g. 1..10000 (with --vary, default: the
     /// scenario's own seed).
@@ -73,8 +73,8 @@ pub(crate) struct SweepArgs {
     /// Worker threads (default: the available parallelism). The output does not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     jobs: Option<u32>,
-    /// Run only shard I of N (1-based): the seeds at positions I-1, I-1+N, ... of the range;
-    /// `auto` takes I/N from the batch engine (SPOOLSIM_SHARD, a Kubernetes Indexed Job, a
+    /// Run only shard I of N (1-based): the runs at positions I-1, I-1+N, ... of the sweep
+    /// (numbered point by point, seed by seed); `auto` takes I/N from the batch engine (SPOOLSIM_SHARD, a Kubernetes Indexed Job, a
     /// Slurm job array). Combine the shards' `--format json` outputs with `spoolsim merge`.
     #[arg(long, value_name = "I/N|auto", value_parser = parse_shard_arg)]
     shard: Option<ShardArg>,
