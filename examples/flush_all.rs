@@ -11,6 +11,7 @@ use spoolsim::mapi::tags::{PR_DISPLAY_NAME, PR_ENTRYID, PR_RESOURCE_TYPE};
 use spoolsim::mapi::{hr_query_all_rows, FlushFlags, MapiTable, SPropValue, SRestriction};
 use spoolsim::report::Outcome;
 use spoolsim::scenario::{run_with, RunOptions};
+use spoolsim::sim::TransportId;
 
 fn main() {
     let scenario = profile();
@@ -63,7 +64,7 @@ fn main() {
             "{} 7. released the status object, the table and the SRowSet",
             at(c.now())
         );
-        for t in 0..3 {
+        for t in TransportId::all(3) {
             let obj = session.transport_status(t).expect("transport");
             let code = obj
                 .get_props(&[spoolsim::mapi::tags::PR_STATUS_CODE])
@@ -89,6 +90,6 @@ fn main() {
     );
 }
 
-fn scenario_name(t: u16) -> &'static str {
-    ["lan", "dialup", "legacy"][t as usize]
+fn scenario_name(t: TransportId) -> &'static str {
+    ["lan", "dialup", "legacy"][t.index()]
 }

@@ -8,8 +8,8 @@
 mod setup;
 
 use setup::{at, profile};
+use spoolsim::client::procedures::open_spooler;
 use spoolsim::mapi::constants::{MAPI_TRANSPORT_PROVIDER, RELOP_EQ, STATUS_FLUSH_QUEUES};
-use spoolsim::mapi::procedures::open_spooler;
 use spoolsim::mapi::tags::{PR_DISPLAY_NAME, PR_ENTRYID, PR_RESOURCE_METHODS, PR_RESOURCE_TYPE};
 use spoolsim::mapi::{hr_query_all_rows, FlushFlags, MapiTable, SPropValue, SRestriction};
 use spoolsim::report::Outcome;

@@ -1,5 +1,6 @@
 //! The `spoolsim` command-line tool; see `spoolsim --help`.
 #![forbid(unsafe_code)]
+#![warn(clippy::too_many_lines)]
 
 use std::alloc::System;
 

@@ -94,7 +94,7 @@ fn help_on_every_command_and_a_version() {
 }
 
 #[test]
-fn json_has_every_metric_of_the_contract() {
+fn json_has_every_documented_metric() {
     let p = temp("good.toml", GOOD);
     let o = spoolsim(&["run", p.to_str().unwrap(), "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -180,6 +180,57 @@ fn trace_plot_and_timeline_files() {
     let tl: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&timeline).unwrap()).unwrap();
     assert!(tl["traceEvents"].as_array().is_some_and(|e| !e.is_empty()));
+}
+
+/// `--plot-window FROM..TO` draws a stretch of the run; a window that is not one is a usage
+/// error (exit 2) that says why, and nothing is written.
+#[test]
+fn plot_window_draws_a_stretch_and_refuses_bad_windows() {
+    let dir = std::env::temp_dir().join(format!("spoolsim-window-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg = dir.join("w.svg");
+    let run = |w: &str| {
+        spoolsim(&[
+            "run",
+            "sim-scenarios/office-day.toml",
+            "-q",
+            "--plot",
+            svg.to_str().unwrap(),
+            "--plot-window",
+            w,
+        ])
+    };
+    let o = run("2h..4h");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains(">2:00</text>") && text.contains(">4:00</text>"));
+    assert!(text.contains(r#"<g class="overview">"#));
+    std::fs::remove_file(&svg).unwrap();
+    for (w, why) in [
+        ("4h..2h", "FROM must come before TO"),
+        ("2h..2h", "FROM must come before TO"),
+        ("2h", "is not FROM..TO"),
+        ("2x..4h", "\"2x\""),
+        ("10h..12h", "the run ends at 9h"),
+    ] {
+        let o = run(w);
+        assert_eq!(o.status.code(), Some(2), "{w}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("--plot-window") && err.contains(why),
+            "{w}: {err}"
+        );
+        assert!(!svg.exists(), "{w}: a plot was written");
+    }
+    // A window needs a plot to draw.
+    let o = spoolsim(&[
+        "run",
+        "sim-scenarios/office-day.toml",
+        "--plot-window",
+        "2h..4h",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--plot"), "{}", stderr(&o));
 }
 
 #[test]

@@ -157,8 +157,16 @@ fn names_answer_in_expectations_reports_json_and_the_trace() {
     ]);
     let tl = std::fs::read_to_string(&timeline).unwrap();
     assert!(
-        tl.contains("flush.1 (morning-upload) FlushQueues"),
+        tl.contains(r#""name":"flush.1 (morning-upload)""#),
         "no name in the timeline"
+    );
+    // And the plot, by its name alone.
+    let plot = dir("named").join("p.svg");
+    spoolsim(&["run", p.to_str().unwrap(), "--plot", plot.to_str().unwrap()]);
+    let svg = std::fs::read_to_string(&plot).unwrap();
+    assert!(
+        svg.contains(">morning-upload</text>"),
+        "no name in the plot"
     );
 }
 

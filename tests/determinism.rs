@@ -37,7 +37,7 @@ fn same_seed_same_bytes_different_seed_different_bytes() {
 }
 
 #[test]
-fn the_trace_is_in_the_contracts_order() {
+fn the_trace_is_in_the_documented_order() {
     let s = parse_scenario(OFFICE_DAY, "office-day.toml")
         .unwrap()
         .scenario;
@@ -48,7 +48,7 @@ fn the_trace_is_in_the_contracts_order() {
             ..Default::default()
         },
     );
-    let keys: Vec<_> = r.trace.events.iter().map(|e| e.key).collect();
+    let keys: Vec<_> = r.trace.events().iter().map(|e| e.key).collect();
     assert!(keys.windows(2).all(|w| w[0] <= w[1]));
     // The first line carries the format version; every line is a JSON object with t_us.
     let mut out = Vec::new();

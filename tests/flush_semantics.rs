@@ -1,4 +1,4 @@
-//! The rules of contract section 3, each pinned to exact virtual times.
+//! The flush rules of `docs/semantics.md`, each pinned to exact virtual times.
 
 mod common;
 use common::*;

@@ -5,15 +5,15 @@
 mod common;
 use common::*;
 
+use spoolsim::client::session::{Session, StatusTable};
 use spoolsim::mapi::constants::*;
-use spoolsim::mapi::session::{Session, StatusTable};
-use spoolsim::mapi::status::entry_id;
 use spoolsim::mapi::tags::*;
 use spoolsim::mapi::{
     hr_query_all_rows, HResult, MapiTable, PropValue, SPropValue, SRestriction, SRowSet,
     SSortOrder, SSortOrderSet, TablePosition,
 };
 use spoolsim::scenario::{run_with, RunOptions};
+use spoolsim::spooler::status::entry_id;
 
 /// Subsystem, address book, spooler, then transports lan (row 3), dialup (4), legacy (5).
 const PROFILE: &str = r#"

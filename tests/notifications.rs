@@ -6,14 +6,15 @@ use common::*;
 
 use spoolsim::mapi::constants::*;
 use spoolsim::mapi::notify::QUEUE_CAPACITY;
-use spoolsim::mapi::status::entry_id;
 use spoolsim::mapi::tags::*;
 use spoolsim::mapi::{
     hr_query_all_rows, FlushFlags, HResult, MapiTable, SPropValue, SRestriction, SSortOrder,
     SSortOrderSet, TableNotification,
 };
 use spoolsim::scenario::{run_with, RunOptions};
-use spoolsim::sim::trace::EventKind;
+use spoolsim::sim::TransportId;
+use spoolsim::spooler::status::entry_id;
+use spoolsim::trace::EventKind;
 use tokio_stream::StreamExt;
 
 /// Three LAN transports with nothing to send: every flush still opens and closes both phases
@@ -94,7 +95,7 @@ fn a_reader_ten_thousand_changes_behind_gets_one_reload_and_continues() {
     // The reader that kept up saw every change, in order, as the trace records them.
     let truth: Vec<(u64, u16, u32)> = run
         .trace
-        .events
+        .events()
         .iter()
         .filter_map(|e| match e.kind {
             EventKind::StatusChange { row, code } => Some((e.key.t, row, code)),
@@ -152,7 +153,7 @@ fn advise_and_unadvise_connections() {
         let mut other = session.get_status_table(0).unwrap();
         assert_eq!(other.unadvise(first), Err(HResult::MAPI_E_NOT_FOUND));
         c.sleep_until(10 * SECOND).await;
-        let a = session.transport_status(0).unwrap();
+        let a = session.transport_status(TransportId(0)).unwrap();
         a.flush_queues(0, None, FlushFlags::UPLOAD).await;
         // The ended connection's stream is over and received nothing.
         let ended: Vec<_> = ended.collect().await;
@@ -194,7 +195,7 @@ fn notifications_follow_restriction_and_columns() {
             .unwrap();
         let (_, mut notes) = table.advise(fnevTableModified).unwrap();
         c.sleep_until(10 * SECOND).await;
-        let b = session.transport_status(1).unwrap();
+        let b = session.transport_status(TransportId(1)).unwrap();
         b.flush_queues(0, None, FlushFlags::UPLOAD | FlushFlags::DOWNLOAD)
             .await;
         let first = drain(&mut notes);
@@ -253,7 +254,7 @@ fn notifications_carry_the_position_in_a_sorted_view() {
         table.sort_table(Some(by_code), 0).unwrap();
         let (_, mut notes) = table.advise(fnevTableModified).unwrap();
         c.sleep_until(10 * SECOND).await;
-        let c_obj = session.transport_status(2).unwrap();
+        let c_obj = session.transport_status(TransportId(2)).unwrap();
         c_obj
             .flush_queues(0, None, FlushFlags::UPLOAD | FlushFlags::DOWNLOAD)
             .await;

@@ -9,12 +9,13 @@ mod common;
 use common::trace_rules::{causal_violations, missing_results, uncovered};
 use proptest::prelude::*;
 use spoolsim::mapi::FlushFlags;
+use spoolsim::model::*;
 use spoolsim::report::jsonl::write_trace;
 use spoolsim::report::Outcome;
-use spoolsim::scenario::model::*;
 use spoolsim::scenario::{run, RunOptions};
 use spoolsim::sim::rng::Dist;
 use spoolsim::sim::time::{DAY, HOUR, MINUTE, SECOND};
+use spoolsim::sim::TransportId;
 
 fn dist(max: u64) -> impl Strategy<Value = Dist> {
     prop_oneof![
@@ -130,7 +131,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 }
                 for (t, at, count, every) in incoming {
                     s.incoming.push(IncomingSpec {
-                        transport: t,
+                        transport: TransportId::new(t),
                         at,
                         count,
                         every,
@@ -141,9 +142,10 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     let via = if via == n {
                         Via::Spooler
                     } else {
-                        Via::Transport(via)
+                        Via::Transport(TransportId::new(via))
                     };
-                    let target = (via == Via::Spooler && target < n).then_some(target);
+                    let target =
+                        (via == Via::Spooler && target < n).then(|| TransportId::new(target));
                     // Mostly valid flags, sometimes an unknown bit.
                     let bits = if bits == 0x3f {
                         bits | 0x100
@@ -180,7 +182,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         [FaultKind::Crash, FaultKind::Offline, FaultKind::DropLine][kind as usize];
                     s.faults.push(FaultSpec {
                         at,
-                        transport: t,
+                        transport: TransportId::new(t),
                         kind,
                         down: Some(down * MINUTE),
                     });

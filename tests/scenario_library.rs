@@ -1,5 +1,5 @@
 //! The regression scenario library in `sim-scenarios/`: every scenario's expectations were
-//! derived by hand from the contract (`scenario-format.md`, section 3), so `spoolsim check`
+//! derived by hand from the rules of `docs/semantics.md`, so `spoolsim check`
 //! over the directory must pass; and `check` must report a wrong expectation precisely.
 
 use std::io::Read;

@@ -4,15 +4,16 @@
 
 use proptest::prelude::*;
 use spoolsim::mapi::FlushFlags;
-use spoolsim::scenario::metric_names::{all_metric_names, check_metric_name};
-use spoolsim::scenario::model::{
+use spoolsim::model::{
     CmpOp, ExpectValue, Expectation, FaultKind, FaultSpec, FlushOrder, FlushSpec, IncomingSpec,
     MailSpec, ProcedureKind, ProcedureSpec, RasConfig, Scenario, Schedule, SpoolerConfig,
     TransportConfig, TransportKind, UiAnswer, Via,
 };
+use spoolsim::scenario::metric_names::{all_metric_names, check_metric_name};
 use spoolsim::scenario::parse::*;
 use spoolsim::sim::rng::Dist;
 use spoolsim::sim::time::{DAY, HOUR, MILLISECOND, MINUTE, SECOND};
+use spoolsim::sim::TransportId;
 
 const FULL: &str = r#"name = "flush-dialup-no-ui"
 description = "A LAN and a dial-up line, flushed in every way"
@@ -200,7 +201,7 @@ fn full_scenario_parses_into_exact_model() {
             },
         ],
         incoming: vec![IncomingSpec {
-            transport: 1,
+            transport: TransportId(1),
             at: 0,
             count: 20,
             every: Dist::Uniform(MINUTE, 5 * MINUTE),
@@ -209,14 +210,14 @@ fn full_scenario_parses_into_exact_model() {
             FlushSpec {
                 at: 10 * MINUTE,
                 via: Via::Spooler,
-                target: Some(1),
+                target: Some(TransportId(1)),
                 flags: flags(&[FlushFlags::UPLOAD, FlushFlags::NO_UI]),
                 order: 0,
                 name: None,
             },
             FlushSpec {
                 at: 11 * MINUTE,
-                via: Via::Transport(0),
+                via: Via::Transport(TransportId(0)),
                 target: None,
                 flags: FlushFlags::from_bits_retain(0x104),
                 order: 0,
@@ -250,19 +251,19 @@ fn full_scenario_parses_into_exact_model() {
         faults: vec![
             FaultSpec {
                 at: 12 * MINUTE,
-                transport: 0,
+                transport: TransportId(0),
                 kind: FaultKind::Crash,
                 down: Some(5 * MINUTE),
             },
             FaultSpec {
                 at: 20 * MINUTE,
-                transport: 0,
+                transport: TransportId(0),
                 kind: FaultKind::Offline,
                 down: Some(90 * SECOND),
             },
             FaultSpec {
                 at: 25 * MINUTE,
-                transport: 1,
+                transport: TransportId(1),
                 kind: FaultKind::DropLine,
                 down: None,
             },
@@ -368,7 +369,7 @@ at = "2s"
     let lan = TransportConfig::lan("lan", &["SMTP"]);
     let ras = TransportConfig::ras("dialup", &["X400"]);
     assert_eq!(s.transports, vec![lan.clone(), ras.clone()]);
-    // The contract's table, spelled out.
+    // The defaults of docs/scenario-format.md, spelled out.
     assert_eq!(lan.per_message, Dist::Fixed(0));
     assert_eq!(
         (lan.send, lan.receive),
@@ -408,7 +409,7 @@ at = "2s"
     assert_eq!(
         s.incoming,
         vec![IncomingSpec {
-            transport: 1,
+            transport: TransportId(1),
             at: 2 * SECOND,
             count: 1,
             every: Dist::Fixed(0)

@@ -4,13 +4,14 @@
 mod common;
 use common::*;
 
+use spoolsim::client::procedures;
 use spoolsim::mapi::constants::*;
-use spoolsim::mapi::procedures;
 use spoolsim::mapi::tags::*;
 use spoolsim::mapi::{hr_query_all_rows, FlushFlags, HResult, MapiTable, SPropValue, SRestriction};
 use spoolsim::report::Outcome;
 use spoolsim::scenario::{run_with, RunOptions};
-use spoolsim::sim::trace::Origin;
+use spoolsim::sim::TransportId;
+use spoolsim::trace::Origin;
 use tokio_stream::StreamExt;
 
 const PROFILE: &str = r#"
@@ -182,7 +183,7 @@ fn status_codes_are_live_during_a_flush_and_notified() {
         let table = session.get_status_table(0).unwrap();
         let notes = table.notifications();
         c.sleep_until(10_000_000).await;
-        let lan = session.transport_status(0).unwrap();
+        let lan = session.transport_status(TransportId(0)).unwrap();
         let watcher = {
             let c = c.clone();
             let session = session.clone();
@@ -206,7 +207,7 @@ fn status_codes_are_live_during_a_flush_and_notified() {
             .await;
         let during = watcher.await.unwrap();
         let after = session
-            .transport_status(0)
+            .transport_status(TransportId(0))
             .unwrap()
             .get_props(&[PR_STATUS_CODE])
             .unwrap()[0]
@@ -237,7 +238,7 @@ fn status_codes_are_live_during_a_flush_and_notified() {
             (12_000_000, STATUS_AVAILABLE),
         ]
     );
-    assert_eq!(run.trace.counts[0].delivered, 2);
+    assert_eq!(run.trace.counts()[0].delivered, 2);
 }
 
 #[test]
@@ -263,19 +264,19 @@ fn seed_procedure_2_falls_back_to_the_spooler_for_a_transport_without_flush() {
     let calls = spoolsim::scenario::metrics::flushes(&r);
     let o = Outcome::new(&s, r);
     assert_eq!(calls.len(), 3);
-    use spoolsim::sim::trace::Object;
+    use spoolsim::trace::Object;
     assert_eq!(
         (calls[0].object, calls[0].target),
-        (Object::Transport(0), None)
+        (Object::Transport(TransportId(0)), None)
     );
     assert_eq!(
         (calls[1].object, calls[1].target),
-        (Object::Transport(1), None)
+        (Object::Transport(TransportId(1)), None)
     );
     // The legacy transport lacks STATUS_FLUSH_QUEUES: the spooler with its entry id.
     assert_eq!(
         (calls[2].object, calls[2].target),
-        (Object::Spooler, Some(2))
+        (Object::Spooler, Some(TransportId(2)))
     );
     assert!(calls.iter().all(|c| c.origin == Origin::Procedure(1)));
     assert_eq!(calls[2].returned.unwrap().0, 51_000_000);

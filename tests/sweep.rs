@@ -256,7 +256,7 @@ fn merge_refuses_shards_that_are_not_one_sweep() {
             .replacen("\"runs\":5", "\"runs\":6", 1);
     let tampered = dir.write("tampered.json", &tampered);
     let err = refused(vec![tampered, two[1].clone()], "tampered");
-    assert!(err.contains("ran 6 seeds"), "{err}");
+    assert!(err.contains("ran 6 runs"), "{err}");
     refused(vec![dir.write("bad.json", "{\"shard\": 3}")], "garbage");
     refused(
         vec![dir.0.join("nope.json").display().to_string()],
@@ -382,7 +382,7 @@ fn bad_input_exits_2_with_a_message() {
     assert_eq!(code(&o), 2);
 }
 
-/// Nearest-rank percentile of unsorted samples, as the contract defines it.
+/// Nearest-rank percentile of unsorted samples, as `docs/metrics.md` defines it.
 fn nearest_rank(samples: &[i64], p: usize) -> i64 {
     let mut s = samples.to_vec();
     s.sort_unstable();
@@ -391,7 +391,7 @@ fn nearest_rank(samples: &[i64], p: usize) -> i64 {
 }
 
 #[test]
-fn json_has_the_contracts_fields_and_exact_statistics() {
+fn json_has_the_documented_fields_and_exact_statistics() {
     let dir = Scratch::new("json");
     let file = dir.write("s.toml", &scenario(""));
     let o = spoolsim(&["sweep", &file, "--seeds", "11..22", "--format", "json"]);

@@ -12,11 +12,12 @@ mod common;
 use common::trace_rules::{causal_violations, missing_results, uncovered};
 use proptest::prelude::*;
 use spoolsim::mapi::FlushFlags;
+use spoolsim::model::*;
 use spoolsim::report::Outcome;
-use spoolsim::scenario::model::*;
 use spoolsim::scenario::{run, RunOptions};
 use spoolsim::sim::rng::Dist;
 use spoolsim::sim::time::{Micros, MINUTE, SECOND};
+use spoolsim::sim::TransportId;
 
 /// Durations: `0s` and exact multiples of one another.
 const TIES: [Micros; 6] = [0, 5 * SECOND, 10 * SECOND, 20 * SECOND, MINUTE, 2 * MINUTE];
@@ -146,7 +147,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                         [FaultKind::Crash, FaultKind::Offline, FaultKind::DropLine][kind as usize];
                     s.faults.push(FaultSpec {
                         at,
-                        transport: t,
+                        transport: TransportId::new(t),
                         kind,
                         down: Some(down),
                     });
@@ -168,7 +169,7 @@ fn add_traffic(s: &mut Scenario, mail: Vec<Traffic>, incoming: Vec<Traffic>) {
     }
     for (t, at, count, every) in incoming {
         s.incoming.push(IncomingSpec {
-            transport: t,
+            transport: TransportId::new(t),
             at,
             count,
             every: Dist::Fixed(every),
@@ -187,9 +188,9 @@ fn add_calls(
         let via = if via == n {
             Via::Spooler
         } else {
-            Via::Transport(via)
+            Via::Transport(TransportId::new(via))
         };
-        let target = (via == Via::Spooler && target < n).then_some(target);
+        let target = (via == Via::Spooler && target < n).then(|| TransportId::new(target));
         s.flushes.push(FlushSpec {
             at,
             via,

@@ -3,14 +3,12 @@
 //! named, and what is written when a transport is unknown.
 
 use spoolsim::mapi::HResult;
+use spoolsim::model::{FaultKind, UiAnswer};
 use spoolsim::report::jsonl::{event_json, write_trace};
 use spoolsim::scenario::builtin::OFFICE_DAY;
-use spoolsim::scenario::model::{FaultKind, UiAnswer};
 use spoolsim::scenario::{parse_scenario, run, RunOptions};
-use spoolsim::sim::trace::{
-    Actor, Event, EventKind, NdrReason, Object, Origin, ProcStep, NO_TRANSPORT,
-};
-use spoolsim::sim::Key;
+use spoolsim::sim::{FlushId, Key, MsgId, TransportId};
+use spoolsim::trace::{Actor, Event, EventKind, NdrReason, Object, Origin, ProcStep};
 
 fn names() -> Vec<String> {
     vec!["lan".to_string(), "dialup".to_string()]
@@ -35,81 +33,83 @@ fn message_events() {
     let cases = [
         (
             EventKind::Submit {
-                msg: 7,
-                transport: 1,
+                msg: MsgId(7),
+                transport: Some(TransportId(1)),
                 size: 2048,
             },
             r#""event":"submit","msg":7,"transport":"dialup","size":2048"#,
         ),
         (
             EventKind::Submit {
-                msg: 8,
-                transport: NO_TRANSPORT,
+                msg: MsgId(8),
+                transport: None,
                 size: 1,
             },
             r#""event":"submit","msg":8,"transport":null,"size":1"#,
         ),
         (
             EventKind::HandOff {
-                transport: 0,
+                transport: TransportId(0),
                 count: 3,
             },
             r#""event":"hand_off","transport":"lan","count":3"#,
         ),
         (
             EventKind::Deliver {
-                msg: 7,
-                transport: 1,
+                msg: MsgId(7),
+                transport: TransportId(1),
                 latency: 250,
             },
             r#""event":"deliver","msg":7,"transport":"dialup","latency_us":250"#,
         ),
         (
             EventKind::Ndr {
-                msg: 8,
-                transport: NO_TRANSPORT,
+                msg: MsgId(8),
+                transport: None,
                 reason: NdrReason::NoTransport,
             },
             r#""event":"ndr","msg":8,"transport":null,"reason":"notransport""#,
         ),
         (
             EventKind::Ndr {
-                msg: 9,
-                transport: 0,
+                msg: MsgId(9),
+                transport: Some(TransportId(0)),
                 reason: NdrReason::Expired,
             },
             r#""event":"ndr","msg":9,"transport":"lan","reason":"expired""#,
         ),
         (
             EventKind::AttemptFailed {
-                msg: 9,
-                transport: 0,
+                msg: MsgId(9),
+                transport: TransportId(0),
                 inbound: true,
             },
             r#""event":"attempt_failed","msg":9,"transport":"lan","direction":"inbound""#,
         ),
         (
             EventKind::Arrive {
-                msg: 2,
-                transport: 1,
+                msg: MsgId(2),
+                transport: TransportId(1),
             },
             r#""event":"arrive","msg":2,"transport":"dialup""#,
         ),
         (
             EventKind::Receive {
-                msg: 2,
-                transport: 1,
+                msg: MsgId(2),
+                transport: TransportId(1),
                 latency: 9,
             },
             r#""event":"receive","msg":2,"transport":"dialup","latency_us":9"#,
         ),
         (
-            EventKind::Poll { transport: 0 },
+            EventKind::Poll {
+                transport: TransportId(0),
+            },
             r#""event":"poll","transport":"lan""#,
         ),
         (
             EventKind::ScheduledSend {
-                transport: 0,
+                transport: TransportId(0),
                 count: 0,
             },
             r#""event":"scheduled_send","transport":"lan","count":0"#,
@@ -125,9 +125,9 @@ fn flush_events() {
     let cases = [
         (
             EventKind::FlushCall {
-                flush: 4,
+                flush: FlushId(4),
                 object: Object::Spooler,
-                target: Some(1),
+                target: Some(TransportId(1)),
                 flags: 0x22,
                 origin: Origin::Flush(2),
             },
@@ -138,7 +138,7 @@ fn flush_events() {
         ),
         (
             EventKind::FlushCall {
-                flush: 5,
+                flush: FlushId(5),
                 object: Object::Other(0),
                 target: None,
                 flags: 0,
@@ -151,9 +151,9 @@ fn flush_events() {
         ),
         (
             EventKind::FlushCall {
-                flush: 6,
+                flush: FlushId(6),
                 object: Object::Other(1),
-                target: Some(NO_TRANSPORT),
+                target: Some(TransportId(u16::MAX)),
                 flags: 0x100,
                 origin: Origin::Procedure(3),
             },
@@ -164,30 +164,30 @@ fn flush_events() {
         ),
         (
             EventKind::FlushReturn {
-                flush: 4,
+                flush: FlushId(4),
                 result: HResult::MAPI_E_USER_CANCEL,
             },
             r#""event":"flush_return","flush":4,"result":"MAPI_E_USER_CANCEL""#,
         ),
         (
             EventKind::FlushComplete {
-                flush: 4,
+                flush: FlushId(4),
                 outcome: HResult::S_OK,
             },
             r#""event":"flush_complete","flush":4,"outcome":"S_OK""#,
         ),
         (
             EventKind::PhaseBegin {
-                flush: 4,
-                transport: 0,
+                flush: FlushId(4),
+                transport: TransportId(0),
                 inbound: false,
             },
             r#""event":"phase_begin","flush":4,"transport":"lan","direction":"outbound""#,
         ),
         (
             EventKind::PartEnd {
-                flush: 4,
-                transport: 0,
+                flush: FlushId(4),
+                transport: TransportId(0),
                 result: HResult::S_OK,
                 delivered: 2,
                 received: 1,
@@ -199,8 +199,8 @@ fn flush_events() {
         ),
         (
             EventKind::PartOpen {
-                flush: 4,
-                transport: 1,
+                flush: FlushId(4),
+                transport: TransportId(1),
                 delivered: 0,
                 received: 5,
             },
@@ -208,14 +208,14 @@ fn flush_events() {
         ),
         (
             EventKind::ProgressUi {
-                flush: 4,
-                object: Object::Transport(1),
+                flush: FlushId(4),
+                object: Object::Transport(TransportId(1)),
             },
             r#""event":"progress_ui","flush":4,"object":"dialup""#,
         ),
         (
             EventKind::ProgressUi {
-                flush: 4,
+                flush: FlushId(4),
                 object: Object::Other(5),
             },
             r#""event":"progress_ui","flush":4,"object":"row5""#,
@@ -230,48 +230,54 @@ fn flush_events() {
 fn line_and_fault_events() {
     let cases = [
         (
-            Actor::Transport(1),
+            Actor::Transport(TransportId(1)),
             EventKind::Prompt {
-                transport: 1,
-                flush: Some(3),
+                transport: TransportId(1),
+                flush: Some(FlushId(3)),
             },
             r#""event":"ui_prompt","transport":"dialup","flush":3"#,
         ),
         (
-            Actor::Transport(1),
+            Actor::Transport(TransportId(1)),
             EventKind::Prompt {
-                transport: 1,
+                transport: TransportId(1),
                 flush: None,
             },
             r#""event":"ui_prompt","transport":"dialup","flush":null"#,
         ),
         (
-            Actor::User(1),
+            Actor::User(TransportId(1)),
             EventKind::Answer {
-                transport: 1,
+                transport: TransportId(1),
                 answer: UiAnswer::Cancel,
             },
             r#""event":"ui_answer","transport":"dialup","answer":"cancel""#,
         ),
         (
-            Actor::Transport(1),
-            EventKind::Dial { transport: 1 },
+            Actor::Transport(TransportId(1)),
+            EventKind::Dial {
+                transport: TransportId(1),
+            },
             r#""event":"dial","transport":"dialup""#,
         ),
         (
-            Actor::Transport(1),
-            EventKind::Connected { transport: 1 },
+            Actor::Transport(TransportId(1)),
+            EventKind::Connected {
+                transport: TransportId(1),
+            },
             r#""event":"connect","transport":"dialup""#,
         ),
         (
-            Actor::Transport(1),
-            EventKind::HangUp { transport: 1 },
+            Actor::Transport(TransportId(1)),
+            EventKind::HangUp {
+                transport: TransportId(1),
+            },
             r#""event":"hang_up","transport":"dialup""#,
         ),
         (
             Actor::Runner,
             EventKind::Fault {
-                transport: 0,
+                transport: TransportId(0),
                 kind: FaultKind::Crash,
                 down: 60_000_000,
             },
@@ -280,7 +286,7 @@ fn line_and_fault_events() {
         (
             Actor::Runner,
             EventKind::Fault {
-                transport: 0,
+                transport: TransportId(0),
                 kind: FaultKind::Offline,
                 down: 5,
             },
@@ -289,7 +295,7 @@ fn line_and_fault_events() {
         (
             Actor::Runner,
             EventKind::Fault {
-                transport: 1,
+                transport: TransportId(1),
                 kind: FaultKind::DropLine,
                 down: 0,
             },
@@ -297,7 +303,9 @@ fn line_and_fault_events() {
         ),
         (
             Actor::Runner,
-            EventKind::Restart { transport: 0 },
+            EventKind::Restart {
+                transport: TransportId(0),
+            },
             r#""event":"restart","transport":"lan""#,
         ),
         (Actor::Runner, EventKind::RunEnd, r#""event":"run_end""#),
@@ -306,8 +314,11 @@ fn line_and_fault_events() {
         let name = actor.name(&names());
         assert_eq!(line(actor, kind), expect(&name, rest));
     }
-    assert_eq!(Actor::User(1).name(&names()), "user:dialup");
-    assert_eq!(Actor::Transport(0).name(&names()), "transport:lan");
+    assert_eq!(Actor::User(TransportId(1)).name(&names()), "user:dialup");
+    assert_eq!(
+        Actor::Transport(TransportId(0)).name(&names()),
+        "transport:lan"
+    );
 }
 
 #[test]
@@ -383,16 +394,20 @@ fn status_and_procedure_events() {
 
 #[test]
 fn unknown_transports_are_null_or_made_up_names() {
-    let kind = EventKind::Dial { transport: 9 };
+    let kind = EventKind::Dial {
+        transport: TransportId(9),
+    };
     assert_eq!(
-        line(Actor::Transport(9), kind),
+        line(Actor::Transport(TransportId(9)), kind),
         expect("transport:transport9", r#""event":"dial","transport":null"#)
     );
     // Serialized outside any run's names, no transport is known.
     let e = Event {
         key: Key::default(),
-        actor: Actor::Transport(0),
-        kind: EventKind::Poll { transport: 0 },
+        actor: Actor::Transport(TransportId(0)),
+        kind: EventKind::Poll {
+            transport: TransportId(0),
+        },
     };
     assert_eq!(
         serde_json::to_string(&e).unwrap(),
@@ -416,11 +431,11 @@ fn a_written_trace_is_its_header_and_one_line_per_event() {
     write_trace(&r, &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), r.trace.events.len() + 1);
+    assert_eq!(lines.len(), r.trace.events().len() + 1);
     let header: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
     assert_eq!(header["trace_format"], 1);
     assert_eq!(header["transports"], serde_json::json!(r.transport_names));
-    for (l, e) in lines[1..].iter().zip(&r.trace.events) {
+    for (l, e) in lines[1..].iter().zip(r.trace.events()) {
         let v = event_json(&r.transport_names, e).unwrap();
         assert_eq!(*l, v.to_string());
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();

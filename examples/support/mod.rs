@@ -1,9 +1,10 @@
 //! The profile both examples use: a LAN transport, a dial-up transport whose modem prompts,
 //! and an old LAN transport without `STATUS_FLUSH_QUEUES`, each with mail queued.
 
-use spoolsim::scenario::model::{IncomingSpec, MailSpec, Scenario, Schedule, TransportConfig};
+use spoolsim::model::{IncomingSpec, MailSpec, Scenario, Schedule, TransportConfig};
 use spoolsim::sim::rng::Dist;
 use spoolsim::sim::time::{format_compact, Micros, SECOND};
+use spoolsim::sim::TransportId;
 
 pub fn profile() -> Scenario {
     let mut s = Scenario::new("example");
@@ -31,7 +32,7 @@ pub fn profile() -> Scenario {
         });
     }
     s.incoming.push(IncomingSpec {
-        transport: 1,
+        transport: TransportId(1),
         at: 0,
         count: 2,
         every: Dist::Fixed(0),

@@ -5,7 +5,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::spooler::queue::QueuedMsg;
+use crate::protocol::QueuedMsg;
+use crate::sim::MsgId;
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -17,7 +18,7 @@ fn runtime() -> tokio::runtime::Runtime {
 
 fn msg(i: u64) -> QueuedMsg {
     QueuedMsg {
-        id: i as u32,
+        id: MsgId(i as u32),
         submitted_at: i,
         size: 2048,
     }

@@ -11,14 +11,15 @@ pub mod baseline;
 use std::time::{Duration, Instant};
 
 use crate::mapi::{FlushFlags, HResult};
-use crate::scenario::model::{
+use crate::model::{
     FlushSpec, IncomingSpec, MailSpec, ProcedureKind, ProcedureSpec, RasConfig, Scenario, Schedule,
     TransportConfig, TransportKind, UiAnswer, Via,
 };
+use crate::protocol::QueuedMsg;
 use crate::scenario::{run, run_with, RunOptions};
 use crate::sim::rng::Dist;
 use crate::sim::time::{Micros, DAY, HOUR, MILLISECOND, MINUTE, SECOND};
-use crate::spooler::queue::QueuedMsg;
+use crate::sim::TransportId;
 
 /// `t` LAN transports that move mail only when flushed and take no time per message.
 pub fn drain_scenario(transports: usize) -> Scenario {
@@ -47,7 +48,7 @@ pub fn drain(n: u64, transports: usize, inbound: bool) -> Duration {
         for i in 0..transports {
             let k = share(n, transports, i);
             if inbound {
-                c.session().spooler().arrive(i as u16, k as u32);
+                c.session().spooler().arrive(TransportId::new(i), k as u32);
             } else {
                 c.submit(&format!("T{i}:bench"), k, 2048);
             }
@@ -75,7 +76,10 @@ pub fn drain(n: u64, transports: usize, inbound: bool) -> Duration {
 pub fn flush_roundtrip(k: u64) -> Duration {
     let s = drain_scenario(1);
     let (_, out) = run_with(&s, &RunOptions::default(), move |c| async move {
-        let lan = c.session().transport_status(0).expect("one transport");
+        let lan = c
+            .session()
+            .transport_status(TransportId(0))
+            .expect("one transport");
         let flags = FlushFlags::UPLOAD | FlushFlags::NO_UI;
         let start = Instant::now();
         for _ in 0..k {
@@ -131,7 +135,7 @@ pub fn sim_day_scenario(mails: u64, transports: usize) -> Scenario {
         });
         let inbound = count / 2;
         s.incoming.push(IncomingSpec {
-            transport: i,
+            transport: TransportId::new(i),
             at: 0,
             count: inbound,
             every: Dist::Exp((DAY / inbound.max(1)).max(1)),

@@ -8,8 +8,9 @@ use super::overrides::{with_overrides_line, SetArgs};
 use super::source::{is_stdin, load_source};
 use super::{CliError, Format};
 use crate::report::{jsonl, plot, text, timeline, Outcome, Provenance};
+use crate::scenario::parse::duration::parse_duration;
 use crate::scenario::{run, RunOptions};
-use crate::sim::time::{parse_duration, DAY};
+use crate::sim::time::DAY;
 
 /// Arguments of `spoolsim run`.
 #[derive(Debug, clap::Args, Default)]
@@ -37,6 +38,9 @@ pub(crate) struct RunArgs {
     /// Write an SVG plot of queue depths over virtual time.
     #[arg(long, value_name = "FILE.svg")]
     plot: Option<PathBuf>,
+    /// Draw only this stretch of the run in the plot, e.g. "2h..4h" (durations from the start).
+    #[arg(long, value_name = "FROM..TO", requires = "plot")]
+    plot_window: Option<String>,
 }
 
 /// A file to write, buffered.
@@ -58,9 +62,22 @@ fn until(text: Option<&str>) -> Result<Option<u64>, CliError> {
     Ok(Some(until))
 }
 
-/// Writes the files `a` asks for: the trace (to a file, or to standard output for `-`), the
-/// timeline and the plot.
-fn write_files(a: &RunArgs, outcome: &Outcome, provenance: &Provenance) -> Result<(), CliError> {
+/// Writes the files `a` asks for: the plot (of `window`, if given), the trace (to a file, or
+/// to standard output for `-`) and the timeline.
+fn write_files(
+    a: &RunArgs,
+    outcome: &Outcome,
+    provenance: &Provenance,
+    window: Option<plot::PlotWindow>,
+) -> Result<(), CliError> {
+    // The plot first: a window that misses the run stops everything before a file is written.
+    if let Some(path) = &a.plot {
+        let opts = plot::PlotOptions { window };
+        plot::write_svg_with(&outcome.run, &opts, path).map_err(|e| match e {
+            plot::PlotError::Window(_) => CliError::Input(e.to_string()),
+            _ => CliError::Input(format!("{}: {e}", path.display())),
+        })?;
+    }
     if let Some(path) = &a.trace {
         let failed = |e: std::io::Error| CliError::Input(format!("{}: {e}", path.display()));
         if is_stdin(path) {
@@ -81,10 +98,6 @@ fn write_files(a: &RunArgs, outcome: &Outcome, provenance: &Provenance) -> Resul
             .and_then(|_| w.flush())
             .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
     }
-    if let Some(path) = &a.plot {
-        plot::write_svg(&outcome.run, path)
-            .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
-    }
     Ok(())
 }
 
@@ -92,6 +105,12 @@ fn write_files(a: &RunArgs, outcome: &Outcome, provenance: &Provenance) -> Resul
 pub(crate) fn cmd_run(a: RunArgs) -> Result<(), CliError> {
     // Options first: a usage error shows before anything about the scenario.
     let until = until(a.until.as_deref())?;
+    let window = a
+        .plot_window
+        .as_deref()
+        .map(plot::PlotWindow::parse)
+        .transpose()
+        .map_err(|e| CliError::Input(format!("--plot-window {e}")))?;
     let loaded = load_source(a.file.as_deref(), &a.set.set)?;
     warn(&loaded.parsed);
     let full = a.trace.is_some() || a.timeline.is_some() || a.plot.is_some();
@@ -104,7 +123,7 @@ pub(crate) fn cmd_run(a: RunArgs) -> Result<(), CliError> {
     let outcome = Outcome::new(scenario, run(scenario, &opts));
     let overrides = a.set.recorded();
     let provenance = Provenance::new(&loaded.text, outcome.run.seed, overrides.clone());
-    write_files(&a, &outcome, &provenance)?;
+    write_files(&a, &outcome, &provenance, window)?;
     // With the trace on standard output, the report goes to standard error.
     let to_stderr = a.trace.as_deref().is_some_and(is_stdin);
     let report = match a.format {

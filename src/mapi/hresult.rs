@@ -183,6 +183,27 @@ impl std::error::Error for HResult {}
 /// The result of a simulated MAPI call: the value, or the failing `HRESULT`.
 pub type MapiResult<T> = Result<T, HResult>;
 
+/// How the results of the parts of one piece of work combine into one: all `S_OK` → `S_OK`;
+/// some failed → `MAPI_W_PARTIAL_COMPLETION`; all failed → the first failure, in the order
+/// given. The spooler combines a flush's transport parts this way, and the flush-each
+/// procedure its calls, so the two always agree.
+pub fn combine(results: impl IntoIterator<Item = HResult>) -> HResult {
+    let mut ok = 0;
+    let mut first_err = None;
+    for r in results {
+        if r == HResult::S_OK {
+            ok += 1;
+        } else if first_err.is_none() {
+            first_err = Some(r);
+        }
+    }
+    match (ok, first_err) {
+        (_, None) => HResult::S_OK,
+        (0, Some(e)) => e,
+        (_, Some(_)) => HResult::MAPI_W_PARTIAL_COMPLETION,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::HResult::*;
@@ -240,5 +261,19 @@ mod tests {
         assert!(MAPI_E_CALL_FAILED.is_error());
         let as_error: Box<dyn std::error::Error> = Box::new(MAPI_E_NOT_ME);
         assert_eq!(as_error.to_string(), "MAPI_E_NOT_ME");
+    }
+
+    #[test]
+    fn combine_follows_the_documented_rule() {
+        assert_eq!(combine([S_OK, S_OK]), S_OK);
+        assert_eq!(
+            combine([S_OK, MAPI_E_USER_CANCEL]),
+            MAPI_W_PARTIAL_COMPLETION
+        );
+        assert_eq!(
+            combine([MAPI_E_NETWORK_ERROR, MAPI_E_USER_CANCEL]),
+            MAPI_E_NETWORK_ERROR
+        );
+        assert_eq!(combine([]), S_OK);
     }
 }

@@ -9,16 +9,13 @@ pub mod constants;
 pub mod flags;
 pub mod hresult;
 pub mod notify;
-pub mod procedures;
 pub mod props;
 pub mod restriction;
-pub mod session;
-pub mod status;
 pub mod table;
 pub mod tags;
 
 pub use flags::FlushFlags;
-pub use hresult::{HResult, MapiResult};
+pub use hresult::{combine, HResult, MapiResult};
 pub use notify::{Notifications, TableNotification};
 pub use props::{EntryId, PropValue, SPropValue, SRow, SRowSet};
 pub use restriction::{SPropertyRestriction, SRestriction};

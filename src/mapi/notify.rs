@@ -32,7 +32,6 @@ use tokio_stream::Stream;
 
 use super::constants::{TABLE_RELOAD, TABLE_ROW_ADDED, TABLE_ROW_DELETED, TABLE_ROW_MODIFIED};
 use super::props::{SPropValue, SRow};
-use super::status::StatusStore;
 use super::table::TableView;
 use super::tags::PR_INSTANCE_KEY;
 use crate::sim::Micros;
@@ -213,6 +212,14 @@ pub(crate) struct Sink {
     pub(crate) queue: Arc<Queue>,
 }
 
+/// Whoever keeps the `Advise` registrations a [`Notifications`] receiver belongs to (the status
+/// store): told when the receiver is dropped, so that the registration ends with it.
+pub trait Registrations: Send + Sync + std::fmt::Debug {
+    /// Ends connection `connection`: its queue is emptied and its reader's stream ends.
+    /// Whether the connection was still registered.
+    fn end_advise(&self, connection: u32) -> bool;
+}
+
 /// The receiving end of an `Advise` connection on the status table: a stream of
 /// [`TableNotification`]s in the order the changes happened, with at most one `TABLE_RELOAD`
 /// where the reader fell more than [`QUEUE_CAPACITY`] notifications behind.
@@ -225,12 +232,12 @@ pub(crate) struct Sink {
 pub struct Notifications {
     connection: u32,
     queue: Arc<Queue>,
-    store: Arc<StatusStore>,
+    store: Arc<dyn Registrations>,
 }
 
 impl Notifications {
     /// Wraps a registration the store has just made.
-    pub(crate) fn new(connection: u32, queue: Arc<Queue>, store: Arc<StatusStore>) -> Self {
+    pub(crate) fn new(connection: u32, queue: Arc<Queue>, store: Arc<dyn Registrations>) -> Self {
         Notifications {
             connection,
             queue,

@@ -6,10 +6,10 @@
 //! knows about pixels or file formats.
 
 use crate::mapi::HResult;
-use crate::scenario::model::UiAnswer;
+use crate::model::{FaultKind, UiAnswer};
 use crate::scenario::RunResult;
-use crate::sim::trace::{EventKind, FlushId, Object, Origin, NO_TRANSPORT};
-use crate::sim::Micros;
+use crate::sim::{FlushId, Micros, TransportId};
+use crate::trace::{EventKind, Object, Origin};
 
 /// A step function: `(time, value from that time on)`, starting from 0 at time 0, one entry per
 /// instant at which the value changed (changes within one instant are collapsed to their net
@@ -64,30 +64,35 @@ impl Levels {
             inbox: Vec::new(),
             full: run.trace.is_full(),
         };
-        let ok = |t: u16| t != NO_TRANSPORT && (t as usize) < n;
-        for e in &run.trace.events {
+        let ok = |t: TransportId| t.index() < n;
+        for e in run.trace.events() {
             let t = e.key.t;
             match e.kind {
-                EventKind::Submit { transport, .. } if ok(transport) => {
-                    let i = transport as usize;
+                EventKind::Submit {
+                    transport: Some(transport),
+                    ..
+                } if ok(transport) => {
+                    let i = transport.index();
                     out_level[i] += 1;
                     step_push(&mut lv.outbound[i], t, out_level[i]);
                 }
-                EventKind::Deliver { transport, .. } | EventKind::Ndr { transport, .. }
-                    if ok(transport) =>
-                {
-                    let i = transport as usize;
+                EventKind::Deliver { transport, .. }
+                | EventKind::Ndr {
+                    transport: Some(transport),
+                    ..
+                } if ok(transport) => {
+                    let i = transport.index();
                     out_level[i] -= 1;
                     step_push(&mut lv.outbound[i], t, out_level[i]);
                 }
                 EventKind::Arrive { transport, .. } if ok(transport) => {
-                    let i = transport as usize;
+                    let i = transport.index();
                     in_level[i] += 1;
                     lv.any_arrival[i] = true;
                     step_push(&mut lv.inbound[i], t, in_level[i]);
                 }
                 EventKind::Receive { transport, .. } if ok(transport) => {
-                    let i = transport as usize;
+                    let i = transport.index();
                     in_level[i] -= 1;
                     step_push(&mut lv.inbound[i], t, in_level[i]);
                     inbox += 1;
@@ -147,7 +152,7 @@ pub(crate) struct FlushSpan {
     /// The status object called.
     pub object: Object,
     /// `lpTargetTransport`, resolved.
-    pub target: Option<u16>,
+    pub target: Option<TransportId>,
     /// Raw flag bits.
     pub flags: u32,
     /// When it returned, and what.
@@ -159,18 +164,28 @@ pub(crate) struct FlushSpan {
 }
 
 impl FlushSpan {
-    /// `flush.N`, `proc.N` or `api.ID`, followed by the entry's name in brackets where it has
-    /// one: `flush.1 (morning-upload)`.
-    pub(crate) fn label(&self) -> String {
-        let id = match self.origin {
+    /// `flush.N`, `proc.N` or `api.ID`: the call's number.
+    pub(crate) fn number(&self) -> String {
+        match self.origin {
             Origin::Flush(n) => format!("flush.{n}"),
             Origin::Procedure(n) => format!("proc.{n}"),
             Origin::Api => format!("api.{}", self.id),
-        };
-        match &self.name {
-            Some(name) => format!("{id} ({name})"),
-            None => id,
         }
+    }
+
+    /// The call's number followed by the entry's name in brackets where it has one:
+    /// `flush.1 (morning-upload)`.
+    pub(crate) fn label(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{} ({name})", self.number()),
+            None => self.number(),
+        }
+    }
+
+    /// The entry's name where it has one, else the call's number: what a picture writes
+    /// beside the call.
+    pub(crate) fn short_label(&self) -> String {
+        self.name.clone().unwrap_or_else(|| self.number())
     }
 }
 
@@ -195,11 +210,23 @@ pub(crate) fn flush_spans(run: &RunResult) -> Vec<FlushSpan> {
 /// A period that may still be open at the end of the run.
 pub(crate) type Span = (Micros, Option<Micros>);
 
+/// A dial prompt: when it was shown, the flush call that caused it (if one did), and when and
+/// how it was answered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PromptLog {
+    /// When it was shown.
+    pub at: Micros,
+    /// The call that caused it.
+    pub flush: Option<FlushId>,
+    /// When and how it was answered.
+    pub answer: Option<(Micros, UiAnswer)>,
+}
+
 /// What one transport's dial-up line did.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct LineLog {
-    /// Prompts: shown at, answered at and how.
-    pub prompts: Vec<(Micros, Option<(Micros, UiAnswer)>)>,
+    /// Prompts, in the order shown.
+    pub prompts: Vec<PromptLog>,
     /// Dialling: from `Dial` to `Connected`.
     pub dials: Vec<Span>,
     /// The line up: from `Connected` to `HangUp`.
@@ -210,22 +237,26 @@ pub(crate) struct LineLog {
 pub(crate) fn line_logs(run: &RunResult) -> Vec<LineLog> {
     let n = run.transport_names.len();
     let mut v = vec![LineLog::default(); n];
-    for e in &run.trace.events {
+    for e in run.trace.events() {
         let t = e.key.t;
         let tr = match e.kind {
             EventKind::Prompt { transport, .. }
             | EventKind::Answer { transport, .. }
             | EventKind::Dial { transport }
             | EventKind::Connected { transport }
-            | EventKind::HangUp { transport } => transport as usize,
+            | EventKind::HangUp { transport } => transport.index(),
             _ => continue,
         };
         let Some(l) = v.get_mut(tr) else { continue };
         match e.kind {
-            EventKind::Prompt { .. } => l.prompts.push((t, None)),
+            EventKind::Prompt { flush, .. } => l.prompts.push(PromptLog {
+                at: t,
+                flush,
+                answer: None,
+            }),
             EventKind::Answer { answer, .. } => {
-                if let Some(p) = l.prompts.iter_mut().rev().find(|p| p.1.is_none()) {
-                    p.1 = Some((t, answer));
+                if let Some(p) = l.prompts.iter_mut().rev().find(|p| p.answer.is_none()) {
+                    p.answer = Some((t, answer));
                 }
             }
             EventKind::Dial { .. } => l.dials.push((t, None)),
@@ -246,6 +277,40 @@ pub(crate) fn line_logs(run: &RunResult) -> Vec<LineLog> {
     v
 }
 
+/// The faults that struck one transport.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FaultLog {
+    /// Crashed or offline spells: the kind, and from when to when (cut at the end of the run).
+    pub down: Vec<(FaultKind, Micros, Micros)>,
+    /// When its dial-up line dropped.
+    pub drops: Vec<Micros>,
+}
+
+/// Per transport, the faults that struck it; a spell ends `down` after it struck, or at `end`.
+pub(crate) fn fault_logs(run: &RunResult, end: Micros) -> Vec<FaultLog> {
+    let mut v = vec![FaultLog::default(); run.transport_names.len()];
+    for e in run.trace.events() {
+        if let EventKind::Fault {
+            transport,
+            kind,
+            down,
+        } = e.kind
+        {
+            let Some(l) = v.get_mut(transport.index()) else {
+                continue;
+            };
+            let t = e.key.t;
+            match kind {
+                FaultKind::DropLine => l.drops.push(t),
+                _ => l
+                    .down
+                    .push((kind, t, t.saturating_add(down).min(end.max(t)))),
+            }
+        }
+    }
+    v
+}
+
 /// A transport's name, or a made-up one for an index outside the run's list.
 pub(crate) fn transport_name(run: &RunResult, t: usize) -> String {
     run.transport_names
@@ -256,7 +321,7 @@ pub(crate) fn transport_name(run: &RunResult, t: usize) -> String {
 
 /// The time the picture (and the timeline) ends: the run's end, or a later event's time.
 pub(crate) fn span_end(run: &RunResult) -> Micros {
-    let last = run.trace.events.last().map_or(0, |e| e.key.t);
+    let last = run.trace.events().last().map_or(0, |e| e.key.t);
     run.end_time.max(last)
 }
 

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 use super::provenance::Provenance;
 use crate::scenario::RunResult;
-use crate::sim::trace::{with_transport_names, Event, EventKind, Origin};
+use crate::trace::{with_transport_names, Event, EventKind, Origin};
 
 /// The version of the trace format written on the first line.
 pub const TRACE_FORMAT: u32 = 1;
@@ -49,7 +49,7 @@ pub fn write_trace_with(
     }
     writeln!(out, "{header}")?;
     with_transport_names(&run.transport_names, || {
-        for e in &run.trace.events {
+        for e in run.trace.events() {
             match (e.kind, run.call_names.name(origin_of(e))) {
                 (EventKind::FlushCall { .. }, Some(name)) => {
                     let mut v = serde_json::to_value(e)?;

@@ -11,13 +11,13 @@ use std::fmt::Write;
 
 use anstyle::{AnsiColor, Effects, Style};
 
+use crate::model::{FlushSpec, ProcedureSpec, Via, DEFAULT_HORIZON};
 use crate::scenario::expect::expected_text;
 use crate::scenario::metrics::{flushes, FlushInfo, Value};
-use crate::scenario::model::{FlushSpec, ProcedureSpec, Via, DEFAULT_HORIZON};
 use crate::sim::format_duration;
 use crate::sim::time::format_compact;
-use crate::sim::trace::Origin;
 use crate::sim::Micros;
+use crate::trace::Origin;
 
 use super::Outcome;
 
@@ -145,7 +145,7 @@ fn transport_table(s: &mut String, o: &Outcome) {
             metric(o, &format!("latency.outbound.{n}.max")),
         );
     }
-    let unroutable = run.trace.unroutable;
+    let unroutable = run.trace.unroutable();
     if unroutable > 0 {
         let _ = writeln!(
             s,
@@ -270,10 +270,10 @@ impl CallTable<'_> {
         let names = &self.o.run.transport_names;
         let via = match f.via {
             Via::Spooler => match f.target {
-                Some(t) => format!("spooler → {}", names[t]),
+                Some(t) => format!("spooler → {}", names[t.index()]),
                 None => "spooler".to_string(),
             },
-            Via::Transport(t) => names[t].clone(),
+            Via::Transport(t) => names[t.index()].clone(),
         };
         let ui = self
             .calls
@@ -313,7 +313,7 @@ impl CallTable<'_> {
         {
             let target = c
                 .target
-                .map_or(String::new(), |t| format!(" → {}", names[t as usize]));
+                .map_or(String::new(), |t| format!(" → {}", names[t.index()]));
             let returned = c.returned.map_or("pending".to_string(), |(t, r)| {
                 format!("{r} at {}", format_compact(t))
             });

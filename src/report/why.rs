@@ -8,11 +8,11 @@
 //! it. Calls that ended in `S_OK` get no line.
 
 use crate::mapi::{FlushFlags, HResult};
+use crate::model::{FaultKind, TransportConfig, UiAnswer};
 use crate::scenario::metrics::{flushes, FlushInfo, Value};
-use crate::scenario::model::{FaultKind, TransportConfig, UiAnswer};
 use crate::sim::time::format_compact;
-use crate::sim::trace::{EventKind, Object, Origin};
-use crate::sim::Micros;
+use crate::sim::{Micros, TransportId};
+use crate::trace::{EventKind, Object, Origin};
 
 use super::Outcome;
 
@@ -64,16 +64,16 @@ impl Facts<'_> {
         is_ok("result") && is_ok("outcome")
     }
 
-    fn name(&self, t: u16) -> &str {
+    fn name(&self, t: TransportId) -> &str {
         self.o
             .run
             .transport_names
-            .get(usize::from(t))
+            .get(t.index())
             .map_or("a transport", |s| s.as_str())
     }
 
-    fn config(&self, t: u16) -> Option<&TransportConfig> {
-        self.o.scenario.transports.get(usize::from(t))
+    fn config(&self, t: TransportId) -> Option<&TransportConfig> {
+        self.o.scenario.transports.get(t.index())
     }
 
     /// How a call is named: `flush.2 (upload)`, `procedure.1's call`, `a program's call`.
@@ -143,9 +143,10 @@ impl Facts<'_> {
         let covers = |f: &FlushInfo| match (f.object, f.target) {
             (Object::Spooler, None) => None,
             (Object::Spooler, Some(t)) | (Object::Transport(t), _) => Some(t),
-            (Object::Other(_), _) => Some(u16::MAX),
+            (Object::Other(_), _) => Some(TransportId(u16::MAX)),
         };
-        let overlap = |a: Option<u16>, b: Option<u16>| a.is_none() || b.is_none() || a == b;
+        let overlap =
+            |a: Option<TransportId>, b: Option<TransportId>| a.is_none() || b.is_none() || a == b;
         let running = self.calls.iter().find(|d| {
             d.id != c.id
                 && d.called_at <= c.called_at
@@ -177,7 +178,7 @@ impl Facts<'_> {
             .o
             .run
             .trace
-            .events
+            .events()
             .iter()
             .filter_map(|e| match e.kind {
                 EventKind::PartEnd {
@@ -199,7 +200,7 @@ impl Facts<'_> {
     }
 
     /// Why transport `t`'s part of call `c` ended with `result` at `end`.
-    fn part(&self, c: &FlushInfo, t: u16, result: HResult, end: Micros) -> String {
+    fn part(&self, c: &FlushInfo, t: TransportId, result: HResult, end: Micros) -> String {
         let name = self.name(t);
         match result {
             HResult::MAPI_E_USER_CANCEL => {
@@ -216,11 +217,11 @@ impl Facts<'_> {
     }
 
     /// When the user last answered `t`'s prompt with `cancel`, at or before `end`.
-    fn answer_before(&self, t: u16, end: Micros) -> Option<Micros> {
+    fn answer_before(&self, t: TransportId, end: Micros) -> Option<Micros> {
         self.o
             .run
             .trace
-            .events
+            .events()
             .iter()
             .rev()
             .find_map(|e| match e.kind {
@@ -233,8 +234,8 @@ impl Facts<'_> {
     }
 
     /// What made `t`'s work fail between `from` and `to`: a fault, or failed attempts.
-    fn network_cause(&self, t: u16, from: Micros, to: Micros) -> String {
-        let events = &self.o.run.trace.events;
+    fn network_cause(&self, t: TransportId, from: Micros, to: Micros) -> String {
+        let events = self.o.run.trace.events();
         let fault = events.iter().find_map(|e| match e.kind {
             EventKind::Fault {
                 transport,
@@ -292,7 +293,7 @@ impl Facts<'_> {
             .o
             .run
             .trace
-            .events
+            .events()
             .iter()
             .filter_map(|e| match e.kind {
                 EventKind::PartOpen {
@@ -310,11 +311,11 @@ impl Facts<'_> {
     }
 
     /// What transport `t` was doing at the end of the run.
-    fn still(&self, t: u16, end: Micros) -> String {
+    fn still(&self, t: TransportId, end: Micros) -> String {
         let name = self.name(t);
         let mut prompt = None;
         let mut dialling = None;
-        for e in &self.o.run.trace.events {
+        for e in self.o.run.trace.events() {
             match e.kind {
                 EventKind::Prompt { transport, .. } if transport == t => prompt = Some(e.key.t),
                 EventKind::Answer { transport, .. } if transport == t => prompt = None,

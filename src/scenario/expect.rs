@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 
 use super::metric_names::canonical;
 use super::metrics::{Metrics, Value};
-use super::model::{CmpOp, ExpectValue, Expectation, Scenario};
+use crate::model::{CmpOp, ExpectValue, Expectation, Scenario};
 use crate::sim::format_duration;
 
 /// The outcome of one expectation.

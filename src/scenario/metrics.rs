@@ -6,12 +6,11 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::mapi::HResult;
+use crate::mapi::{combine, HResult};
 use crate::sim::samples::{Samples, Summary};
 use crate::sim::time::format_compact;
-use crate::sim::trace::{EventKind, FlushId, Object, Origin};
-use crate::sim::{format_duration, Micros};
-use crate::spooler::combine;
+use crate::sim::{format_duration, FlushId, Micros, TransportId};
+use crate::trace::{EventKind, Object, Origin, ProcStep};
 
 use super::runner::RunResult;
 
@@ -86,7 +85,7 @@ pub struct FlushInfo {
     /// The status object called.
     pub object: Object,
     /// `lpTargetTransport`, resolved.
-    pub target: Option<u16>,
+    pub target: Option<TransportId>,
     /// Raw flags.
     pub flags: u32,
     /// When it was called.
@@ -108,7 +107,7 @@ pub struct FlushInfo {
 /// Every flush call of a run, in call order.
 pub fn flushes(run: &RunResult) -> Vec<FlushInfo> {
     let mut by_id: BTreeMap<FlushId, FlushInfo> = BTreeMap::new();
-    for e in &run.trace.events {
+    for e in run.trace.events() {
         let t = e.key.t;
         match e.kind {
             EventKind::FlushCall {
@@ -237,7 +236,7 @@ fn latency(m: &mut Metrics, prefix: &str, samples: &Samples) {
 fn object_name(run: &RunResult, o: Object) -> String {
     match o {
         Object::Spooler => "spooler".into(),
-        Object::Transport(t) => run.transport_names[t as usize].clone(),
+        Object::Transport(t) => run.transport_names[t.index()].clone(),
         Object::Other(r) => format!("row{r}"),
     }
 }
@@ -279,13 +278,32 @@ fn call_metrics(m: &mut Metrics, prefix: &str, calls: &[&FlushInfo]) {
 /// `[[flush]]` entries and `n_procedures` `[[procedure]]` entries.
 pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metrics {
     let mut m = Metrics::default();
+    traffic_metrics(&mut m, run);
+    latency_metrics(&mut m, run);
+    progress_ui_metrics(&mut m, run);
+    let calls = flushes(run);
+    for n in 1..=n_flushes as u32 {
+        let mine: Vec<&FlushInfo> = calls
+            .iter()
+            .filter(|c| c.origin == Origin::Flush(n))
+            .collect();
+        call_metrics(&mut m, &format!("flush.{n}"), &mine);
+    }
+    for n in 1..=n_procedures as u32 {
+        procedure_metrics(&mut m, run, &calls, n);
+    }
+    m
+}
+
+/// Where the mail went, per transport and in all, with the conservation check (`lost`),
+/// prompts, connects and the end time.
+fn traffic_metrics(m: &mut Metrics, run: &RunResult) {
     let rec = &run.trace;
-    let names = &run.transport_names;
     let mut tot = [0u64; 8];
     let mut prompts_total = 0;
     let mut connects_total = 0;
-    for (t, name) in names.iter().enumerate() {
-        let c = rec.counts[t];
+    for (t, name) in run.transport_names.iter().enumerate() {
+        let c = rec.counts()[t];
         let e = run.transports[t];
         m.count(format!("delivered.{name}"), c.delivered);
         m.count(format!("received.{name}"), c.received);
@@ -310,8 +328,8 @@ pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metric
         connects_total += c.connects;
     }
     let [submitted, delivered, ndr, queued_out, in_flight, arrived, received, queued_in] = tot;
-    let submitted = submitted + rec.unroutable;
-    let ndr = ndr + rec.unroutable;
+    let submitted = submitted + rec.unroutable();
+    let ndr = ndr + rec.unroutable();
     m.count("submitted", submitted);
     m.count("delivered", delivered);
     m.count("received", received);
@@ -326,26 +344,30 @@ pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metric
     m.count("ui_prompts", prompts_total);
     m.count("connects", connects_total);
     m.0.insert("end_time".into(), Value::Time(run.end_time));
+}
 
+/// Outbound and inbound latencies, per transport and in all.
+fn latency_metrics(m: &mut Metrics, run: &RunResult) {
     let mut all_out = Samples::default();
     let mut all_in = Samples::default();
-    for (t, name) in names.iter().enumerate() {
-        let l = &rec.latencies[t];
+    for (l, name) in run.trace.latencies().iter().zip(&run.transport_names) {
         all_out.append(&l.outbound);
         all_in.append(&l.inbound);
-        latency(&mut m, &format!("latency.outbound.{name}"), &l.outbound);
-        latency(&mut m, &format!("latency.inbound.{name}"), &l.inbound);
+        latency(m, &format!("latency.outbound.{name}"), &l.outbound);
+        latency(m, &format!("latency.inbound.{name}"), &l.inbound);
     }
-    latency(&mut m, "latency.outbound", &all_out);
-    latency(&mut m, "latency.inbound", &all_in);
+    latency(m, "latency.outbound", &all_out);
+    latency(m, "latency.inbound", &all_in);
+}
 
-    let calls = flushes(run);
+/// Progress indicators shown, per status object and in all.
+fn progress_ui_metrics(m: &mut Metrics, run: &RunResult) {
     let mut ui: BTreeMap<String, u64> = BTreeMap::new();
     ui.insert("spooler".into(), 0);
-    for name in names {
+    for name in &run.transport_names {
         ui.insert(name.clone(), 0);
     }
-    for e in &rec.events {
+    for e in run.trace.events() {
         if let EventKind::ProgressUi { object, .. } = e.kind {
             *ui.entry(object_name(run, object)).or_default() += 1;
         }
@@ -354,38 +376,33 @@ pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metric
     for (o, n) in ui {
         m.count(format!("progress_ui.{o}"), n);
     }
-    for n in 1..=n_flushes as u32 {
-        let mine: Vec<&FlushInfo> = calls
-            .iter()
-            .filter(|c| c.origin == Origin::Flush(n))
-            .collect();
-        call_metrics(&mut m, &format!("flush.{n}"), &mine);
+}
+
+/// `[[procedure]]` number `n`: its calls combined, or, when it made none (no rows matched, or
+/// a step failed), the result its last step gave.
+fn procedure_metrics(m: &mut Metrics, run: &RunResult, calls: &[FlushInfo], n: u32) {
+    let mine: Vec<&FlushInfo> = calls
+        .iter()
+        .filter(|c| c.origin == Origin::Procedure(n))
+        .collect();
+    let prefix = format!("procedure.{n}");
+    call_metrics(m, &prefix, &mine);
+    if !mine.is_empty() {
+        return;
     }
-    for n in 1..=n_procedures as u32 {
-        let mine: Vec<&FlushInfo> = calls
-            .iter()
-            .filter(|c| c.origin == Origin::Procedure(n))
-            .collect();
-        let prefix = format!("procedure.{n}");
-        call_metrics(&mut m, &prefix, &mine);
-        if mine.is_empty() {
-            // A procedure that made no call (no rows matched, or a step failed) still ends.
-            let done = rec.events.iter().find_map(|e| match e.kind {
-                EventKind::Procedure {
-                    procedure,
-                    step: crate::sim::trace::ProcStep::Done(r),
-                } if procedure == n => Some((e.key.t, r)),
-                _ => None,
-            });
-            if let Some((t, r)) = done {
-                m.0.insert(format!("{prefix}.result"), Value::Result(r));
-                m.0.insert(format!("{prefix}.outcome"), Value::Result(r));
-                m.0.insert(format!("{prefix}.returned_at"), Value::Time(t));
-                m.0.insert(format!("{prefix}.completed_at"), Value::Time(t));
-            }
-        }
+    let done = run.trace.events().iter().find_map(|e| match e.kind {
+        EventKind::Procedure {
+            procedure,
+            step: ProcStep::Done(r),
+        } if procedure == n => Some((e.key.t, r)),
+        _ => None,
+    });
+    if let Some((t, r)) = done {
+        m.0.insert(format!("{prefix}.result"), Value::Result(r));
+        m.0.insert(format!("{prefix}.outcome"), Value::Result(r));
+        m.0.insert(format!("{prefix}.returned_at"), Value::Time(t));
+        m.0.insert(format!("{prefix}.completed_at"), Value::Time(t));
     }
-    m
 }
 
 #[cfg(test)]

@@ -8,19 +8,16 @@
 //! own notion of time never reaches a result: all times come from the calendar.
 
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use crate::mapi::procedures;
-use crate::mapi::session::Session;
-use crate::mapi::status::{self, StatusStore};
-use crate::scenario::metric_names::CallNames;
-use crate::scenario::model::{ProcedureKind, Scenario, Via, DEFAULT_HORIZON};
-use crate::sim::trace::{with_run_names, ProcStep};
-use crate::sim::{
-    Actor, Class, Clock, Dist, EventKind, Key, Micros, Origin, Recorder, SimRng, Stream, Target,
-    CREATED,
-};
+use crate::client::program::ClientLog;
+use crate::client::{procedures, Client, Session};
+use crate::model::{ProcedureKind, Scenario, Via, DEFAULT_HORIZON};
+use crate::protocol::TransportCmd;
+use crate::sim::{Class, Clock, Dist, Key, Micros, SimRng, Stream, Target, TransportId, CREATED};
+use crate::spooler::status::{self, StatusStore};
 use crate::spooler::{SpoolerHandle, SpoolerState};
+use crate::trace::{with_run_names, Actor, CallNames, EventKind, Origin, ProcStep, Recorder};
 use crate::transport::{TransportHandle, TransportState};
 
 /// How to run a scenario.
@@ -66,60 +63,6 @@ pub struct RunResult {
     pub inbox: u64,
 }
 
-/// A client program running inside the simulation: it sees the session and virtual time.
-#[derive(Debug, Clone)]
-pub struct Client {
-    session: Session,
-    clock: Clock,
-    log: ClientLog,
-}
-
-impl Client {
-    /// The MAPI session.
-    pub fn session(&self) -> &Session {
-        &self.session
-    }
-
-    /// The current virtual time.
-    pub fn now(&self) -> Micros {
-        self.clock.now()
-    }
-
-    /// Waits until virtual time `t` (at once if it has passed), ordered as a scripted flush.
-    pub async fn sleep_until(&self, t: Micros) {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        self.clock
-            .schedule(t, Class::Client, CREATED, Target::Client(tx));
-        let _ = rx.await;
-    }
-
-    /// Submits `count` messages of `size` bytes to `to` (`TYPE:address`).
-    pub fn submit(&self, to: &str, count: u64, size: u64) {
-        let ty = to.split_once(':').map_or(to, |(t, _)| t);
-        self.session.spooler().submit(ty, count, size);
-    }
-
-    /// Records a procedure step in the trace.
-    pub fn step(&self, procedure: u32, step: ProcStep) {
-        self.log.record(procedure, step);
-    }
-}
-
-/// The trace sink shared by client tasks (their events are rare, so a lock is fine).
-#[derive(Debug, Clone)]
-struct ClientLog {
-    rec: Arc<Mutex<Recorder>>,
-    clock: Clock,
-}
-
-impl ClientLog {
-    fn record(&self, procedure: u32, step: ProcStep) {
-        let key = self.clock.key_now();
-        let mut rec = self.rec.lock().unwrap_or_else(|e| e.into_inner());
-        rec.record(key, Actor::Client, EventKind::Procedure { procedure, step });
-    }
-}
-
 /// Runs `scenario` to its end.
 pub fn run(scenario: &Scenario, opts: &RunOptions) -> RunResult {
     run_with(scenario, opts, |_| async {}).0
@@ -148,12 +91,310 @@ where
     })
 }
 
+/// A scripted action waiting for its turn in the calendar.
 enum Script {
-    Mail { spec: usize, left: u64, rng: SimRng },
-    Incoming { spec: usize, left: u64, rng: SimRng },
+    /// `[[mail]]` number `.0` (from 0), with what is left of it.
+    Mail(Traffic),
+    /// `[[incoming]]`, likewise.
+    Incoming(Traffic),
+    /// `[[flush]]` number `.0` (from 0).
     Flush(usize),
+    /// `[[procedure]]` number `.0` (from 0).
     Procedure(usize),
+    /// `[[fault]]` number `.0` (from 0).
     Fault(usize),
+}
+
+/// A traffic block under way: which one, how many messages are still to come, and the random
+/// stream their spacings are drawn from.
+struct Traffic {
+    spec: usize,
+    left: u64,
+    rng: SimRng,
+}
+
+impl Traffic {
+    /// Takes the messages due `now` (consecutive spacings of zero), drawing each spacing;
+    /// returns how many and when the next one is due.
+    fn take_batch(&mut self, every: &Dist, now: Micros) -> (u64, Micros) {
+        let mut batch = 0;
+        let mut next = now;
+        while self.left > 0 && next == now {
+            batch += 1;
+            self.left -= 1;
+            next = now.saturating_add(every.sample(&mut self.rng));
+        }
+        (batch, next)
+    }
+}
+
+/// One run under way: its actors, its script and the calendar that drives them.
+struct Run<'s> {
+    scenario: &'s Scenario,
+    horizon: Micros,
+    clock: Clock,
+    spooler: SpoolerHandle,
+    transports: Vec<TransportHandle>,
+    session: Session,
+    log: ClientLog,
+    full: bool,
+    /// Scripted actions, by the index their calendar entries carry.
+    script: Vec<Script>,
+}
+
+impl<'s> Run<'s> {
+    /// Starts the actors of `scenario` on the current runtime: the spooler, then its
+    /// transports in profile order.
+    fn start(scenario: &'s Scenario, seed: u64, horizon: Micros, full: bool) -> Self {
+        let clock = Clock::new();
+        let n = scenario.transports.len();
+        let store = Arc::new(StatusStore::new(scenario, clock.clone()));
+        let spooler = SpoolerHandle::spawn(
+            SpoolerState::new(scenario, clock.clone(), full),
+            store.clone(),
+        );
+        let transports: Vec<TransportHandle> = TransportId::all(n)
+            .zip(&scenario.transports)
+            .map(|(id, cfg)| {
+                let state = TransportState::new(id, cfg, seed, clock.clone(), n, full);
+                TransportHandle::spawn(state, Arc::new(spooler.clone()))
+            })
+            .collect();
+        spooler.attach(transports.clone());
+        let session = Session::new(spooler.clone(), store, clock.clone());
+        let log = ClientLog::new(clock.clone(), n, full);
+        Run {
+            scenario,
+            horizon,
+            clock,
+            spooler,
+            transports,
+            session,
+            log,
+            full,
+            script: Vec::new(),
+        }
+    }
+
+    /// Lays out the script: one calendar entry per scripted action, in file order within each
+    /// kind; traffic blocks chain their next batch as they go. An action after the horizon
+    /// never happens.
+    fn lay_out_script(&mut self, seed: u64) {
+        let s = self.scenario;
+        for (i, m) in s.mail.iter().enumerate().filter(|(_, m)| m.count > 0) {
+            let rng = SimRng::new(seed, Stream::Mail(i as u32));
+            let traffic = Traffic {
+                spec: i,
+                left: m.count,
+                rng,
+            };
+            self.add(m.at, Class::Mail, i, Script::Mail(traffic));
+        }
+        // A scenario built in code may name a transport that does not exist (files are
+        // validated): such actions are skipped rather than allowed to panic an actor.
+        let exists = |t: TransportId| t.index() < s.transports.len();
+        let incoming = s.incoming.iter().enumerate();
+        for (i, m) in incoming.filter(|(_, m)| m.count > 0 && exists(m.transport)) {
+            let rng = SimRng::new(seed, Stream::Incoming(i as u32));
+            let traffic = Traffic {
+                spec: i,
+                left: m.count,
+                rng,
+            };
+            self.add(m.at, Class::Incoming, i, Script::Incoming(traffic));
+        }
+        for (i, f) in s
+            .faults
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| exists(f.transport))
+        {
+            self.add(f.at, Class::Fault, i, Script::Fault(i));
+        }
+        // Flushes and procedures at one instant run in file order between them.
+        for (i, f) in s.flushes.iter().enumerate() {
+            self.add(f.at, Class::Client, f.order as usize, Script::Flush(i));
+        }
+        for (i, p) in s.procedures.iter().enumerate() {
+            self.add(p.at, Class::Client, p.order as usize, Script::Procedure(i));
+        }
+    }
+
+    /// Puts scripted action `item` in the calendar at `at`, unless that is after the horizon.
+    fn add(&mut self, at: Micros, class: Class, idx: usize, item: Script) {
+        if at <= self.horizon {
+            let target = Target::Script(self.script.len() as u32);
+            self.clock.schedule(at, class, idx as u32, target);
+            self.script.push(item);
+        }
+    }
+
+    /// Hands every calendar entry to its target in the calendar's order, waiting after each
+    /// until every task is parked, until the horizon, or (without one) until nothing is left
+    /// to do. Returns when the run ended.
+    async fn drive(&mut self, until: Option<Micros>) -> Micros {
+        loop {
+            self.clock.wait_idle().await;
+            if until.is_none() && !self.clock.has_scripted() && self.quiet().await {
+                return self.clock.now();
+            }
+            match self.clock.peek() {
+                Some(k) if k.t <= self.horizon => {}
+                // Nothing more can happen, or the horizon is reached.
+                _ => return self.horizon,
+            }
+            let (key, target) = self.clock.pop().expect("peeked");
+            self.wake(key.t, target);
+        }
+    }
+
+    /// Whether the spooler has nothing left to move or flush.
+    async fn quiet(&self) -> bool {
+        let liveness = self.spooler.liveness().await;
+        liveness.is_some_and(|l| l.is_quiet())
+    }
+
+    /// Wakes the target of a calendar entry due `now`.
+    fn wake(&mut self, now: Micros, target: Target) {
+        match target {
+            Target::Spooler(tok) => self.spooler.wake(tok),
+            Target::Transport(t, tok) => self.transports[t.index()].send(TransportCmd::Wake(tok)),
+            Target::Client(tx) => {
+                self.clock.client_woken();
+                let _ = tx.send(());
+            }
+            Target::Script(s) => self.act(s as usize, now),
+        }
+    }
+
+    /// Carries out scripted action `s`, due `now`.
+    fn act(&mut self, s: usize, now: Micros) {
+        match self.script[s] {
+            Script::Mail(_) => self.mail(s, now),
+            Script::Incoming(_) => self.incoming(s, now),
+            Script::Flush(i) => self.flush(i),
+            Script::Procedure(i) => self.procedure(i),
+            Script::Fault(i) => self.fault(i),
+        }
+    }
+
+    /// The next batch of a `[[mail]]` block: the client submits it.
+    fn mail(&mut self, s: usize, now: Micros) {
+        let Script::Mail(traffic) = &mut self.script[s] else {
+            return;
+        };
+        let m = &self.scenario.mail[traffic.spec];
+        let (batch, next) = traffic.take_batch(&m.every, now);
+        self.session
+            .spooler()
+            .submit(m.address_type(), batch, m.size);
+        if traffic.left > 0 && next <= self.horizon {
+            let idx = traffic.spec as u32;
+            self.clock
+                .schedule(next, Class::Mail, idx, Target::Script(s as u32));
+        }
+    }
+
+    /// The next batch of an `[[incoming]]` block: it arrives at the transport's remote end.
+    fn incoming(&mut self, s: usize, now: Micros) {
+        let Script::Incoming(traffic) = &mut self.script[s] else {
+            return;
+        };
+        let m = &self.scenario.incoming[traffic.spec];
+        let (batch, next) = traffic.take_batch(&m.every, now);
+        // The parser caps a scenario at 10,000,000 messages, well inside a u32.
+        let batch = u32::try_from(batch).unwrap_or(u32::MAX);
+        self.session.spooler().arrive(m.transport, batch);
+        if traffic.left > 0 && next <= self.horizon {
+            let idx = traffic.spec as u32;
+            self.clock
+                .schedule(next, Class::Incoming, idx, Target::Script(s as u32));
+        }
+    }
+
+    /// `[[flush]]` number `i`: a client task calls `FlushQueues` on the status object.
+    fn flush(&self, i: usize) {
+        let f = &self.scenario.flushes[i];
+        let obj = match f.via {
+            Via::Spooler => Some(self.session.spooler_status()),
+            Via::Transport(t) => self.session.transport_status(t),
+        };
+        let target = f.target.map(|t| status::entry_id(status::transport_row(t)));
+        let flags = f.flags;
+        let origin = Origin::Flush(i as u32 + 1);
+        if let Some(obj) = obj {
+            self.clock.client_woken();
+            tokio::spawn(async move {
+                obj.flush_queues_as(0, target.as_ref(), flags, origin).await;
+            });
+        }
+    }
+
+    /// `[[fault]]` number `i` strikes its transport.
+    fn fault(&self, i: usize) {
+        let f = &self.scenario.faults[i];
+        let down = f.down.unwrap_or(0);
+        self.session.spooler().fault(f.transport, f.kind, down);
+    }
+
+    /// `[[procedure]]` number `i`: a client task runs it step by step.
+    fn procedure(&self, i: usize) {
+        let p = &self.scenario.procedures[i];
+        let n = i as u32 + 1;
+        let (kind, flags) = (p.kind, p.flags);
+        let session = self.session.clone();
+        let log = self.log.clone();
+        self.clock.client_woken();
+        tokio::spawn(async move {
+            let mut step = |s: ProcStep| log.record(n, s);
+            let origin = Origin::Procedure(n);
+            match kind {
+                ProcedureKind::FlushAll => {
+                    procedures::flush_all(&session, flags, origin, &mut step).await
+                }
+                ProcedureKind::FlushEach => {
+                    procedures::flush_each(&session, flags, origin, &mut step).await
+                }
+            };
+        });
+    }
+
+    /// Settles every actor at `end_time` and collects what each holds: the merged trace, in
+    /// the calendar's order, where each transport's mail stands, and the inbox.
+    async fn finish(self, end_time: Micros) -> (Recorder, Vec<TransportEnd>, u64) {
+        self.clock.set_current(Key {
+            t: end_time,
+            class: Class::Client as u8,
+            idx: CREATED,
+            seq: 0,
+        });
+        let n = self.transports.len();
+        let mut trace = Recorder::new(n, self.full);
+        let mut ends = vec![TransportEnd::default(); n];
+        let mut open = Vec::new();
+        for (h, end) in self.transports.iter().zip(&mut ends) {
+            if let Some(f) = h.finish().await {
+                open.extend(f.open);
+                trace.merge(f.rec);
+                end.queued_outbound += f.queued;
+                end.in_flight = f.in_flight;
+                end.queued_inbound = f.remote_waiting;
+            }
+        }
+        self.clock.wait_idle().await;
+        let mut inbox = 0;
+        if let Some(f) = self.spooler.finish(open).await {
+            trace.merge(f.rec);
+            for (end, q) in ends.iter_mut().zip(f.queued) {
+                end.queued_outbound += q;
+            }
+            inbox = f.inbox;
+        }
+        trace.merge(self.log.take());
+        trace.record(self.clock.key_now(), Actor::Runner, EventKind::RunEnd);
+        trace.sort();
+        (trace, ends, inbox)
+    }
 }
 
 async fn drive<F, Fut>(
@@ -169,187 +410,23 @@ where
     let seed = opts.seed.unwrap_or(scenario.seed);
     let until = opts.until.or(scenario.until);
     let horizon = until.unwrap_or(DEFAULT_HORIZON);
-    let clock = Clock::new();
-    let n = scenario.transports.len();
-    let full = opts.full_trace;
-
-    let store = Arc::new(StatusStore::new(scenario, clock.clone()));
-    let spooler = SpoolerHandle::spawn(
-        SpoolerState::new(scenario, clock.clone(), full),
-        store.clone(),
-    );
-    let transports: Vec<TransportHandle> = scenario
-        .transports
-        .iter()
-        .enumerate()
-        .map(|(i, cfg)| {
-            let state = TransportState::new(i as u16, cfg, seed, clock.clone(), n, full);
-            TransportHandle::spawn(state, i as u16, spooler.clone())
-        })
-        .collect();
-    spooler.attach(transports.clone());
-
-    let session = Session::new(spooler.clone(), store, clock.clone());
-    let log = ClientLog {
-        rec: Arc::new(Mutex::new(Recorder::new(n, full))),
-        clock: clock.clone(),
-    };
-
-    // The script: one calendar entry per pending action; traffic blocks chain their next batch.
-    // An action after the horizon never happens.
-    let mut script: Vec<Script> = Vec::new();
-    {
-        let mut add = |at: Micros, class: Class, idx: usize, item: Script| {
-            if at <= horizon {
-                clock.schedule(at, class, idx as u32, Target::Script(script.len() as u32));
-                script.push(item);
-            }
-        };
-        for (i, m) in scenario
-            .mail
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| m.count > 0)
-        {
-            let rng = SimRng::new(seed, Stream::Mail(i as u32));
-            add(
-                m.at,
-                Class::Mail,
-                i,
-                Script::Mail {
-                    spec: i,
-                    left: m.count,
-                    rng,
-                },
-            );
-        }
-        // A scenario built in code may name a transport that does not exist (files are
-        // validated): such actions are skipped rather than allowed to panic an actor.
-        let exists = |t: usize| t < scenario.transports.len();
-        for (i, m) in scenario
-            .incoming
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| m.count > 0 && exists(m.transport))
-        {
-            let rng = SimRng::new(seed, Stream::Incoming(i as u32));
-            add(
-                m.at,
-                Class::Incoming,
-                i,
-                Script::Incoming {
-                    spec: i,
-                    left: m.count,
-                    rng,
-                },
-            );
-        }
-        for (i, f) in scenario.faults.iter().enumerate() {
-            if exists(f.transport) {
-                add(f.at, Class::Fault, i, Script::Fault(i));
-            }
-        }
-        // Flushes and procedures at one instant run in file order between them.
-        for (i, f) in scenario.flushes.iter().enumerate() {
-            add(f.at, Class::Client, f.order as usize, Script::Flush(i));
-        }
-        for (i, p) in scenario.procedures.iter().enumerate() {
-            add(p.at, Class::Client, p.order as usize, Script::Procedure(i));
-        }
-    }
+    let mut run = Run::start(scenario, seed, horizon, opts.full_trace);
+    run.lay_out_script(seed);
 
     // From here on the run handles events: the client program starting at time 0 first, as a
     // scripted client would, so whatever it causes at 0 is written after it.
-    clock.set_current(Key {
+    run.clock.set_current(Key {
         t: 0,
         class: Class::Client as u8,
         idx: CREATED,
         seq: 0,
     });
+    let program = Client::new(run.session.clone(), run.clock.clone(), run.log.clone());
+    run.clock.client_woken();
+    let user = tokio::spawn(client(program));
 
-    let client_ctx = Client {
-        session: session.clone(),
-        clock: clock.clone(),
-        log: log.clone(),
-    };
-    clock.client_woken();
-    let user = tokio::spawn(client(client_ctx));
-
-    let end_time = loop {
-        clock.wait_idle().await;
-        if until.is_none() && !clock.has_scripted() {
-            if let Some(l) = spooler.liveness().await {
-                if l.is_quiet() {
-                    break clock.now();
-                }
-            }
-        }
-        match clock.peek() {
-            Some(k) if k.t <= horizon => {}
-            // Nothing more can happen, or the horizon is reached.
-            _ => break horizon,
-        }
-        let (key, target) = clock.pop().expect("peeked");
-        match target {
-            Target::Spooler(tok) => spooler.wake(tok),
-            Target::Transport(i, tok) => {
-                transports[i as usize].send(crate::transport::TransportCmd::Wake(tok))
-            }
-            Target::Client(tx) => {
-                clock.client_woken();
-                let _ = tx.send(());
-            }
-            Target::Script(s) => {
-                let s = s as usize;
-                act(
-                    &mut script[s],
-                    s,
-                    key,
-                    scenario,
-                    horizon,
-                    &clock,
-                    &session,
-                    &log,
-                );
-            }
-        }
-    };
-
-    // Settle everything at the end time and collect what each actor holds.
-    clock.set_current(Key {
-        t: end_time,
-        class: Class::Client as u8,
-        idx: CREATED,
-        seq: 0,
-    });
-    let mut trace = Recorder::new(n, full);
-    let mut ends = vec![TransportEnd::default(); n];
-    let mut open = Vec::new();
-    for (t, h) in transports.iter().enumerate() {
-        if let Some(f) = h.finish().await {
-            open.extend(f.open.iter().map(|&(fl, d, r)| (t as u16, fl, d, r)));
-            trace.merge(f.rec);
-            ends[t].queued_outbound += f.queued;
-            ends[t].in_flight = f.in_flight;
-            ends[t].queued_inbound = f.remote_waiting;
-        }
-    }
-    clock.wait_idle().await;
-    let mut inbox = 0;
-    if let Some(f) = spooler.finish(open).await {
-        trace.merge(f.rec);
-        for (t, q) in f.queued.into_iter().enumerate() {
-            ends[t].queued_outbound += q;
-        }
-        inbox = f.inbox;
-    }
-    let client_rec = std::mem::replace(
-        &mut *log.rec.lock().unwrap_or_else(|e| e.into_inner()),
-        Recorder::new(0, false),
-    );
-    trace.merge(client_rec);
-    trace.record(clock.key_now(), Actor::Runner, EventKind::RunEnd);
-    trace.sort();
+    let end_time = run.drive(until).await;
+    let (trace, transports, inbox) = run.finish(end_time).await;
     let output = if user.is_finished() {
         user.await.ok()
     } else {
@@ -361,112 +438,10 @@ where
         seed,
         end_time,
         trace,
-        transports: ends,
+        transports,
         transport_names: scenario.transports.iter().map(|t| t.name.clone()).collect(),
         call_names: CallNames::of(scenario),
         inbox,
     };
     (result, output)
-}
-
-/// Takes the messages of a traffic block due `now` (consecutive spacings of zero), drawing each
-/// spacing; returns how many and when the next one is due.
-fn take_batch(left: &mut u64, every: &Dist, rng: &mut SimRng, now: Micros) -> (u64, Micros) {
-    let mut batch = 0;
-    let mut next = now;
-    while *left > 0 && next == now {
-        batch += 1;
-        *left -= 1;
-        next = now.saturating_add(every.sample(rng));
-    }
-    (batch, next)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn act(
-    item: &mut Script,
-    index: usize,
-    key: Key,
-    scenario: &Scenario,
-    horizon: Micros,
-    clock: &Clock,
-    session: &Session,
-    log: &ClientLog,
-) {
-    let now = key.t;
-    match item {
-        Script::Mail { spec, left, rng } => {
-            let m = &scenario.mail[*spec];
-            let (batch, next) = take_batch(left, &m.every, rng, now);
-            session.spooler().submit(m.address_type(), batch, m.size);
-            if *left > 0 && next <= horizon {
-                clock.schedule(
-                    next,
-                    Class::Mail,
-                    *spec as u32,
-                    Target::Script(index as u32),
-                );
-            }
-        }
-        Script::Incoming { spec, left, rng } => {
-            let m = &scenario.incoming[*spec];
-            let (batch, next) = take_batch(left, &m.every, rng, now);
-            // The parser caps a scenario at 10,000,000 messages, well inside a u32.
-            session
-                .spooler()
-                .arrive(m.transport as u16, u32::try_from(batch).unwrap_or(u32::MAX));
-            if *left > 0 && next <= horizon {
-                clock.schedule(
-                    next,
-                    Class::Incoming,
-                    *spec as u32,
-                    Target::Script(index as u32),
-                );
-            }
-        }
-        Script::Flush(i) => {
-            let f = &scenario.flushes[*i];
-            let obj = match f.via {
-                Via::Spooler => Some(session.spooler_status()),
-                Via::Transport(t) => session.transport_status(t as u16),
-            };
-            let target = f
-                .target
-                .map(|t| status::entry_id(status::transport_row(t as u16)));
-            let flags = f.flags;
-            let origin = Origin::Flush(*i as u32 + 1);
-            if let Some(obj) = obj {
-                clock.client_woken();
-                tokio::spawn(async move {
-                    obj.flush_queues_as(0, target.as_ref(), flags, origin).await;
-                });
-            }
-        }
-        Script::Fault(i) => {
-            let f = &scenario.faults[*i];
-            session
-                .spooler()
-                .fault(f.transport as u16, f.kind, f.down.unwrap_or(0));
-        }
-        Script::Procedure(i) => {
-            let p = &scenario.procedures[*i];
-            let n = *i as u32 + 1;
-            let (kind, flags) = (p.kind, p.flags);
-            let session = session.clone();
-            let log = log.clone();
-            clock.client_woken();
-            tokio::spawn(async move {
-                let mut step = |s: ProcStep| log.record(n, s);
-                let origin = Origin::Procedure(n);
-                match kind {
-                    ProcedureKind::FlushAll => {
-                        procedures::flush_all(&session, flags, origin, &mut step).await
-                    }
-                    ProcedureKind::FlushEach => {
-                        procedures::flush_each(&session, flags, origin, &mut step).await
-                    }
-                };
-            });
-        }
-    }
 }

@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::oneshot;
 
+use super::ids::TransportId;
 use super::time::Micros;
 
 /// Event classes, in the order ties at one instant are settled.
@@ -64,13 +65,25 @@ pub struct Key {
     pub seq: u64,
 }
 
+/// What an actor asked to be woken for, handed back to it when the entry is due: a kind of
+/// wake-up the actor defines, and a number that goes with it (the transport a spooler timer is
+/// for; the generation of a transport's plan, so that a wake-up armed before the plan changed
+/// is recognised as stale).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WakeToken {
+    /// The kind of wake-up, in the actor's own numbering.
+    pub kind: u8,
+    /// What goes with it.
+    pub value: u64,
+}
+
 /// Who a calendar entry wakes.
 #[derive(Debug)]
 pub enum Target {
     /// The spooler actor, with a token it chose.
-    Spooler(u64),
+    Spooler(WakeToken),
     /// A transport actor, with a token it chose.
-    Transport(u32, u64),
+    Transport(TransportId, WakeToken),
     /// A scripted action of the runner's script, by position.
     Script(u32),
     /// A client task waiting for a virtual time.
@@ -351,15 +364,29 @@ impl Clock {
 mod tests {
     use super::*;
 
+    fn token(value: u64) -> WakeToken {
+        WakeToken { kind: 0, value }
+    }
+
     #[test]
     fn pops_in_the_documented_order() {
         let c = Clock::new();
         c.schedule(10, Class::Client, 0, Target::Script(0));
         c.schedule(10, Class::Mail, 1, Target::Script(1));
-        c.schedule(10, Class::Completion, 3, Target::Transport(3, 0));
-        c.schedule(10, Class::Completion, 1, Target::Transport(1, 0));
+        c.schedule(
+            10,
+            Class::Completion,
+            3,
+            Target::Transport(TransportId(3), token(0)),
+        );
+        c.schedule(
+            10,
+            Class::Completion,
+            1,
+            Target::Transport(TransportId(1), token(0)),
+        );
         c.schedule(5, Class::Client, 0, Target::Script(2));
-        c.schedule(10, Class::Timer, 0, Target::Spooler(0));
+        c.schedule(10, Class::Timer, 0, Target::Spooler(token(0)));
         let order: Vec<(u64, u8, u32)> = std::iter::from_fn(|| c.pop())
             .map(|(k, _)| (k.t, k.class, k.idx))
             .collect();
@@ -387,14 +414,24 @@ mod tests {
     fn an_entry_created_at_its_instant_goes_after_its_class_and_never_before_its_creator() {
         let c = Clock::new();
         // Waiting at 10: a completion of transport 5, a lifetime timer, a scripted flush.
-        c.schedule(10, Class::Completion, 5, Target::Transport(5, 0));
-        c.schedule(10, Class::Lifetime, 0, Target::Spooler(0));
+        c.schedule(
+            10,
+            Class::Completion,
+            5,
+            Target::Transport(TransportId(5), token(0)),
+        );
+        c.schedule(10, Class::Lifetime, 0, Target::Spooler(token(0)));
         c.schedule(10, Class::Client, 0, Target::Script(0));
         let (first, _) = c.pop().unwrap();
         assert_eq!((first.class, first.idx), (Class::Completion as u8, 5));
         // Created while it is handled: a completion of transport 0 goes after the completions
         // already waiting (none left here) yet before the timer, whatever its transport.
-        c.schedule(10, Class::Completion, 0, Target::Transport(0, 1));
+        c.schedule(
+            10,
+            Class::Completion,
+            0,
+            Target::Transport(TransportId(0), token(1)),
+        );
         assert_eq!(c.peek().map(|k| (k.class, k.idx)), Some((1, CREATED)));
         assert_eq!(c.pop().unwrap().0.class, Class::Completion as u8);
         assert!(!c.lifetimes_fired());
@@ -405,7 +442,12 @@ mod tests {
         let during_call = c.key_now();
         // The call creates a completion: handled next, but under the call's key, so whatever
         // it records sorts after what the call recorded.
-        c.schedule(10, Class::Completion, 3, Target::Transport(3, 2));
+        c.schedule(
+            10,
+            Class::Completion,
+            3,
+            Target::Transport(TransportId(3), token(2)),
+        );
         let (done, _) = c.pop().unwrap();
         assert_eq!((done.class, done.idx), (call.class, call.idx));
         assert!(c.key_now() > during_call);
@@ -447,9 +489,9 @@ mod tests {
     #[test]
     fn never_schedules_in_the_past() {
         let c = Clock::new();
-        c.schedule(50, Class::Timer, 0, Target::Spooler(1));
+        c.schedule(50, Class::Timer, 0, Target::Spooler(token(1)));
         c.pop();
-        c.schedule(20, Class::Timer, 0, Target::Spooler(2));
+        c.schedule(20, Class::Timer, 0, Target::Spooler(token(2)));
         assert_eq!(c.peek().unwrap().t, 50);
     }
 }

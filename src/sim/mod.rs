@@ -1,12 +1,13 @@
-//! The machinery of simulated time: the calendar, seeded randomness and the event trace.
+//! The machinery of simulated time: virtual time, the ordered calendar, seeded randomness,
+//! exact latency samples, and the ids every layer above names things by.
 
 pub mod calendar;
+pub mod ids;
 pub mod rng;
 pub mod samples;
 pub mod time;
-pub mod trace;
 
-pub use calendar::{Class, Clock, Key, Target, CREATED};
+pub use calendar::{Class, Clock, Key, Target, WakeToken, CREATED};
+pub use ids::{FlushId, MsgId, TransportId};
 pub use rng::{Dist, SimRng, Stream};
-pub use time::{format_duration, parse_duration, Micros};
-pub use trace::{Actor, Event, EventKind, FlushId, Object, Origin, Recorder};
+pub use time::{format_duration, Micros};

@@ -1,9 +1,9 @@
 //! Exact latency samples, run-length encoded.
 //!
-//! The contract's percentiles are nearest-rank over the exact values, so samples cannot be
-//! bucketed. But a batch delivered at one instant after being queued at one instant has one
-//! latency repeated thousands of times; storing runs of equal consecutive values keeps the
-//! drain's per-message bookkeeping to a compare and an increment, with no memory traffic.
+//! Latency percentiles are nearest-rank over the exact values (`docs/metrics.md`), so samples
+//! cannot be bucketed. But a batch delivered at one instant after being queued at one instant
+//! has one latency repeated thousands of times; storing runs of equal consecutive values keeps
+//! the drain's per-message bookkeeping to a compare and an increment, with no memory traffic.
 
 use super::time::Micros;
 

@@ -7,19 +7,22 @@
 
 pub mod queue;
 pub mod state;
+pub mod status;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::mapi::status::StatusStore;
 use crate::mapi::{EntryId, FlushFlags, HResult};
-use crate::scenario::model::FaultKind;
-use crate::sim::{Clock, FlushId, Micros, Object, Origin, Recorder};
-use crate::transport::{Report, TransportHandle};
+use crate::model::FaultKind;
+use crate::protocol::{OpenPhase, Report, ReportSink};
+use crate::sim::{Clock, FlushId, Micros, TransportId, WakeToken};
+use crate::trace::{Object, Origin, Recorder};
+use crate::transport::TransportHandle;
+use status::StatusStore;
 
-pub use state::{combine, Effect, Liveness, PhaseDone, Settled, SpoolerState};
+pub use state::{Effect, Liveness, SpoolerState};
 
 #[derive(Debug)]
 enum SpoolerMsg {
@@ -36,19 +39,19 @@ enum SpoolerMsg {
         size: u64,
     },
     Arrive {
-        transport: u16,
+        transport: TransportId,
         count: u32,
     },
-    Report(u16, Report),
-    Wake(u64),
+    Report(TransportId, Report),
+    Wake(WakeToken),
     Fault {
-        transport: u16,
+        transport: TransportId,
         kind: FaultKind,
         down: Micros,
     },
     Liveness(oneshot::Sender<Liveness>),
     Attach(Vec<TransportHandle>),
-    Finish(Vec<(u16, FlushId, u32, u32)>, oneshot::Sender<SpoolerFinal>),
+    Finish(Vec<OpenPhase>, oneshot::Sender<SpoolerFinal>),
 }
 
 /// What the spooler holds at the end of a run.
@@ -95,29 +98,28 @@ impl SpoolerHandle {
         self.send(SpoolerMsg::Attach(transports));
     }
 
-    /// `IMAPIStatus::FlushQueues` on `object`; resolves when the call returns. Also gives the
-    /// call's id, which names it in the trace.
+    /// `IMAPIStatus::FlushQueues` on `object`; resolves when the call returns, with the call's
+    /// id (which names it in the trace) and its result. `None` when the spooler is gone: the
+    /// run is being torn down around the call.
     pub async fn flush_queues(
         &self,
         object: Object,
         target: Option<EntryId>,
         flags: FlushFlags,
         origin: Origin,
-    ) -> (FlushId, Option<HResult>) {
+    ) -> Option<(FlushId, HResult)> {
         let (reply, rx) = oneshot::channel();
-        if !self.send(SpoolerMsg::Flush {
+        let sent = self.send(SpoolerMsg::Flush {
             object,
             target,
             flags,
             origin,
             reply,
-        }) {
-            return (0, None);
+        });
+        if !sent {
+            return None;
         }
-        match rx.await {
-            Ok((id, r)) => (id, Some(r)),
-            Err(_) => (0, None),
-        }
+        rx.await.ok()
     }
 
     /// The client submits `count` messages of `size` bytes to an address of `address_type`.
@@ -130,12 +132,12 @@ impl SpoolerHandle {
     }
 
     /// `count` inbound messages arrive at transport `transport`'s remote end now.
-    pub fn arrive(&self, transport: u16, count: u32) {
+    pub fn arrive(&self, transport: TransportId, count: u32) {
         self.send(SpoolerMsg::Arrive { transport, count });
     }
 
     /// A scripted fault strikes `transport` now, for `down` (crash and offline).
-    pub fn fault(&self, transport: u16, kind: FaultKind, down: Micros) {
+    pub fn fault(&self, transport: TransportId, kind: FaultKind, down: Micros) {
         self.send(SpoolerMsg::Fault {
             transport,
             kind,
@@ -143,13 +145,8 @@ impl SpoolerHandle {
         });
     }
 
-    /// A transport reports.
-    pub fn report(&self, transport: u16, r: Report) {
-        self.send(SpoolerMsg::Report(transport, r));
-    }
-
     /// A calendar wake-up the spooler asked for.
-    pub fn wake(&self, token: u64) {
+    pub fn wake(&self, token: WakeToken) {
         self.send(SpoolerMsg::Wake(token));
     }
 
@@ -163,9 +160,8 @@ impl SpoolerHandle {
     }
 
     /// Stops the spooler and takes its final state. `open` lists the transports' flush phases
-    /// still running, `(transport, flush, delivered, received)`, so flushes cut short by the
-    /// end of the run report what they moved.
-    pub async fn finish(&self, open: Vec<(u16, FlushId, u32, u32)>) -> Option<SpoolerFinal> {
+    /// still running, so flushes cut short by the end of the run report what they moved.
+    pub async fn finish(&self, open: Vec<OpenPhase>) -> Option<SpoolerFinal> {
         let (tx, rx) = oneshot::channel();
         if !self.send(SpoolerMsg::Finish(open, tx)) {
             return None;
@@ -174,15 +170,50 @@ impl SpoolerHandle {
     }
 }
 
+impl ReportSink for SpoolerHandle {
+    /// A transport reports: the report queues for the spooler like any other message.
+    fn report(&self, from: TransportId, report: Report) {
+        self.send(SpoolerMsg::Report(from, report));
+    }
+}
+
+/// The actor: the state machine, and what it needs to carry out its effects.
+struct Shell {
+    state: SpoolerState,
+    store: Arc<StatusStore>,
+    transports: Vec<TransportHandle>,
+    /// The callers of `FlushQueues` calls that have not returned yet.
+    replies: BTreeMap<FlushId, oneshot::Sender<(FlushId, HResult)>>,
+    clock: Clock,
+}
+
 async fn run(
-    mut state: SpoolerState,
+    state: SpoolerState,
     mut rx: mpsc::UnboundedReceiver<SpoolerMsg>,
     store: Arc<StatusStore>,
 ) {
-    let mut transports: Vec<TransportHandle> = Vec::new();
-    let mut replies: BTreeMap<FlushId, oneshot::Sender<(FlushId, HResult)>> = BTreeMap::new();
     let clock = state.clock().clone();
+    let mut shell = Shell {
+        state,
+        store,
+        transports: Vec::new(),
+        replies: BTreeMap::new(),
+        clock,
+    };
     while let Some(msg) = rx.recv().await {
+        let more = shell.handle(msg);
+        shell.carry_out_effects();
+        shell.clock.handled();
+        if !more {
+            return;
+        }
+    }
+}
+
+impl Shell {
+    /// Feeds one message to the state machine; whether the actor goes on.
+    fn handle(&mut self, msg: SpoolerMsg) -> bool {
+        let state = &mut self.state;
         match msg {
             SpoolerMsg::Flush {
                 object,
@@ -192,7 +223,7 @@ async fn run(
                 reply,
             } => {
                 // The id is known before the state machine can answer, so register first.
-                replies.insert(state.peek_flush_id(), reply);
+                self.replies.insert(state.peek_flush_id(), reply);
                 state.flush_call(object, target.as_ref(), flags, origin);
             }
             SpoolerMsg::Submit {
@@ -201,8 +232,7 @@ async fn run(
                 size,
             } => state.submit(&address_type, count, size),
             SpoolerMsg::Arrive { transport, count } => state.arrive(transport, count),
-            SpoolerMsg::Report(t, Report::Settled(s)) => state.settled(t, s),
-            SpoolerMsg::Report(t, Report::PhaseDone(d)) => state.phase_done(t, d),
+            SpoolerMsg::Report(t, r) => state.report(t, r),
             SpoolerMsg::Wake(tok) => state.wake(tok),
             SpoolerMsg::Fault {
                 transport,
@@ -212,52 +242,56 @@ async fn run(
             SpoolerMsg::Liveness(tx) => {
                 let _ = tx.send(state.liveness());
             }
-            SpoolerMsg::Attach(t) => transports = t,
+            SpoolerMsg::Attach(t) => self.transports = t,
             SpoolerMsg::Finish(open, tx) => {
                 state.cut_at_end(&open);
                 let queued = state.queued();
                 let inbox = state.inbox();
                 let rec = std::mem::replace(&mut state.rec, Recorder::new(0, false));
                 let _ = tx.send(SpoolerFinal { rec, queued, inbox });
-                clock.handled();
-                return;
+                return false;
             }
         }
-        // Effects can produce more effects (a crash's reports are fed straight back).
-        while !state.effects.is_empty() {
-            let effects: Vec<Effect> = state.effects.drain(..).collect();
+        true
+    }
+
+    /// Carries out the state machine's effects, and those they cause in turn (a crash's
+    /// reports are fed straight back).
+    fn carry_out_effects(&mut self) {
+        while !self.state.effects.is_empty() {
+            let effects: Vec<Effect> = self.state.effects.drain(..).collect();
             for e in effects {
-                match e {
-                    Effect::Transport(t, cmd) => {
-                        if let Some(h) = transports.get(t as usize) {
-                            h.send(cmd);
-                        }
-                    }
-                    Effect::Reply(id, r) => {
-                        if let Some(tx) = replies.remove(&id) {
-                            clock.client_woken();
-                            let _ = tx.send((id, r));
-                        }
-                    }
-                    Effect::Status(row, code) => store.set_code(row, code),
-                    Effect::Crash(t) => {
-                        if let Some(h) = transports.get(t as usize) {
-                            for r in h.crash() {
-                                match r {
-                                    Report::Settled(s) => state.settled(t, s),
-                                    Report::PhaseDone(d) => state.phase_done(t, d),
-                                }
-                            }
-                        }
-                    }
-                    Effect::Restart(t) => {
-                        if let Some(h) = transports.get(t as usize) {
-                            h.restart();
-                        }
+                self.carry_out(e);
+            }
+        }
+    }
+
+    fn carry_out(&mut self, effect: Effect) {
+        match effect {
+            Effect::Transport(t, cmd) => {
+                if let Some(h) = self.transports.get(t.index()) {
+                    h.send(cmd);
+                }
+            }
+            Effect::Reply(id, r) => {
+                if let Some(tx) = self.replies.remove(&id) {
+                    self.clock.client_woken();
+                    let _ = tx.send((id, r));
+                }
+            }
+            Effect::Status(row, code) => self.store.set_code(row, code),
+            Effect::Crash(t) => {
+                if let Some(h) = self.transports.get(t.index()) {
+                    for r in h.crash() {
+                        self.state.report(t, r);
                     }
                 }
             }
+            Effect::Restart(t) => {
+                if let Some(h) = self.transports.get(t.index()) {
+                    h.restart();
+                }
+            }
         }
-        clock.handled();
     }
 }

@@ -1,26 +1,12 @@
 //! The spooler's per-transport outbound queue: ready mail, and mail waiting out a back-off.
 //!
-//! A queued message is 24 bytes of ids and times, never a payload: the contract's payload is a
-//! size. Ready mail is a `VecDeque` that can be handed to a transport whole, without copying.
+//! Ready mail is a [`Batch`] that can be handed to a transport whole, without copying; each
+//! [`QueuedMsg`] in it is 16 bytes of ids and times.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
-use crate::sim::Micros;
-
-/// One outbound message as the spooler and transports see it: 16 bytes. The count of failed
-/// attempts, which only retried mail needs, lives in the spooler's side table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QueuedMsg {
-    /// Submission time.
-    pub submitted_at: Micros,
-    /// Message id, unique in the run.
-    pub id: u32,
-    /// Size in bytes (at most 4 GiB - 1).
-    pub size: u32,
-}
-
-/// A batch of outbound messages handed over at once.
-pub type Batch = VecDeque<QueuedMsg>;
+use crate::protocol::{Batch, QueuedMsg};
+use crate::sim::{Micros, MsgId};
 
 /// The outbound queue of one transport.
 #[derive(Debug, Default)]
@@ -28,7 +14,7 @@ pub struct OutboundQueue {
     /// Mail ready to be moved, oldest first.
     pub ready: Batch,
     /// Mail waiting out a retry back-off, keyed by (due time, id).
-    pub deferred: BTreeMap<(Micros, u32), QueuedMsg>,
+    pub deferred: BTreeMap<(Micros, MsgId), QueuedMsg>,
 }
 
 impl OutboundQueue {
@@ -82,15 +68,10 @@ mod tests {
 
     fn msg(id: u32) -> QueuedMsg {
         QueuedMsg {
-            id,
+            id: MsgId(id),
             submitted_at: 0,
             size: 0,
         }
-    }
-
-    #[test]
-    fn a_queued_message_is_16_bytes() {
-        assert_eq!(std::mem::size_of::<QueuedMsg>(), 16);
     }
 
     #[test]
@@ -106,11 +87,14 @@ mod tests {
     #[test]
     fn releases_due_mail_in_due_order() {
         let mut q = OutboundQueue::default();
-        q.deferred.insert((20, 2), msg(2));
-        q.deferred.insert((10, 1), msg(1));
-        q.deferred.insert((30, 3), msg(3));
+        q.deferred.insert((20, MsgId(2)), msg(2));
+        q.deferred.insert((10, MsgId(1)), msg(1));
+        q.deferred.insert((30, MsgId(3)), msg(3));
         q.release_due(20);
-        assert_eq!(q.ready.iter().map(|m| m.id).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(
+            q.ready.iter().map(|m| m.id).collect::<Vec<_>>(),
+            vec![MsgId(1), MsgId(2)]
+        );
         assert_eq!(q.next_due(), Some(30));
         q.release_all();
         assert_eq!(q.len(), 3);

@@ -2,83 +2,41 @@
 //!
 //! Everything the spooler decides is decided here, synchronously, in `&mut self` methods that
 //! take one input and push [`Effect`]s, so unit tests can drive it without a runtime. The actor
-//! shell in `super::actor` only moves messages between channels and this struct.
+//! shell in [`super`] only moves messages between channels and this struct. Mail, timers,
+//! faults and transports' reports are handled in this file; `FlushQueues` calls in `flush`.
 
 use std::collections::BTreeMap;
 
 use crate::mapi::constants::{
     STATUS_AVAILABLE, STATUS_FAILURE, STATUS_INBOUND_FLUSH, STATUS_OFFLINE, STATUS_OUTBOUND_FLUSH,
 };
-use crate::mapi::status::{self, transport_row};
-use crate::mapi::{EntryId, FlushFlags, HResult};
-use crate::scenario::model::{FaultKind, FlushOrder, Scenario, Schedule, SpoolerConfig};
-use crate::sim::trace::{NdrReason, NO_TRANSPORT};
-use crate::sim::{
-    Actor, Class, Clock, EventKind, FlushId, Micros, Object, Origin, Recorder, Target,
+use crate::mapi::{combine, EntryId, FlushFlags, HResult};
+use crate::model::{FaultKind, FlushOrder, Scenario, Schedule, SpoolerConfig};
+use crate::protocol::{
+    FailedAttempt, OpenPhase, PhaseDone, QueuedMsg, Report, Settled, TransportCmd,
 };
+use crate::sim::{Class, Clock, FlushId, Micros, MsgId, Target, TransportId, WakeToken};
+use crate::trace::{Actor, EventKind, NdrReason, Object, Origin, Recorder};
 
-use super::queue::{backoff, Batch, OutboundQueue, QueuedMsg};
-use crate::transport::TransportCmd;
+use super::queue::{backoff, OutboundQueue};
+use super::status::{self, transport_row};
+
+mod flush;
+use flush::FlushRun;
 
 /// What the shell must do after the state machine handled an input.
 #[derive(Debug)]
 pub enum Effect {
     /// Send a command to transport `.0`.
-    Transport(u16, TransportCmd),
+    Transport(TransportId, TransportCmd),
     /// Answer the `FlushQueues` call `.0` with `.1`.
     Reply(FlushId, HResult),
     /// Publish a new `PR_STATUS_CODE` for status-table row `.0`.
     Status(u16, u32),
     /// Kill transport `.0`'s actor and feed back the reports it leaves.
-    Crash(u16),
+    Crash(TransportId),
     /// Start a fresh actor for crashed transport `.0`.
-    Restart(u16),
-}
-
-/// A transport's report of work it settled, sent to the spooler at its checkpoints.
-#[derive(Debug, Default)]
-pub struct Settled {
-    /// Outbound messages delivered.
-    pub delivered: u32,
-    /// Outbound messages that got an NDR inside the transport (lifetime over before their turn).
-    pub expired: u32,
-    /// Outbound attempts that failed, with the time each failed.
-    pub failed: Vec<(QueuedMsg, Micros)>,
-    /// Outbound messages handed over but never started (a cancelled prompt, a crash).
-    pub returned: Batch,
-    /// Inbound messages downloaded into the inbox.
-    pub received: u32,
-}
-
-/// How a transport's flush phase ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PhaseDone {
-    /// The flush.
-    pub flush: FlushId,
-    /// Inbound or outbound phase.
-    pub inbound: bool,
-    /// `S_OK`, or why it was cut short.
-    pub result: HResult,
-    /// Messages delivered during the phase.
-    pub delivered: u32,
-    /// Messages received during the phase.
-    pub received: u32,
-    /// Whether any attempt during the phase failed.
-    pub failed: bool,
-}
-
-impl PhaseDone {
-    /// A phase that ended the moment it began, having moved nothing.
-    pub fn at_once(flush: FlushId, inbound: bool, result: HResult) -> Self {
-        PhaseDone {
-            flush,
-            inbound,
-            result,
-            delivered: 0,
-            received: 0,
-            failed: false,
-        }
-    }
+    Restart(TransportId),
 }
 
 /// Whether anything is still to be moved or flushed, for the end-of-run rule.
@@ -99,12 +57,48 @@ impl Liveness {
     }
 }
 
-const TIMER_SEND: u64 = 1;
-const TIMER_POLL: u64 = 2;
-const TIMER_RETRY: u64 = 3;
-const TIMER_LIFETIME: u64 = 4;
-const TIMER_RESTART: u64 = 5;
-const TIMER_ONLINE: u64 = 6;
+/// What a spooler timer is for: the kind of its [`WakeToken`], whose value is the transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Timer {
+    /// A periodic transport's scheduled send.
+    Send = 1,
+    /// A periodic transport's scheduled poll.
+    Poll,
+    /// The end of the earliest back-off of an immediate transport's mail.
+    Retry,
+    /// The earliest lifetime of mail queued for a transport runs out.
+    Lifetime,
+    /// A crashed transport starts again.
+    Restart,
+    /// An offline spell ends.
+    Online,
+}
+
+impl Timer {
+    const ALL: [Timer; 6] = [
+        Timer::Send,
+        Timer::Poll,
+        Timer::Retry,
+        Timer::Lifetime,
+        Timer::Restart,
+        Timer::Online,
+    ];
+
+    /// The token of this timer for transport `t`.
+    fn token(self, t: TransportId) -> WakeToken {
+        WakeToken {
+            kind: self as u8,
+            value: u64::from(t.0),
+        }
+    }
+
+    /// The timer and transport a token names.
+    fn of(tok: WakeToken) -> Option<(Timer, TransportId)> {
+        let timer = Timer::ALL.into_iter().find(|&k| k as u8 == tok.kind)?;
+        let t = u16::try_from(tok.value).ok()?;
+        Some((timer, TransportId(t)))
+    }
+}
 
 /// Whether a transport is working.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,10 +108,6 @@ enum Health {
     Crashed(Micros),
     /// Attempts fail until the given time.
     Offline(Micros),
-}
-
-fn token(kind: u64, transport: u16) -> u64 {
-    (kind << 32) | u64::from(transport)
 }
 
 /// What the spooler knows of one transport.
@@ -145,36 +135,7 @@ struct Slot {
     /// The earliest armed retry timer.
     retry_armed: Option<Micros>,
     /// Failed attempts of messages that have failed at least once, by id.
-    attempts: BTreeMap<u32, u32>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PartState {
-    Waiting,
-    Outbound,
-    Inbound,
-    Ended,
-}
-
-#[derive(Debug)]
-struct Part {
-    transport: u16,
-    state: PartState,
-    delivered: u32,
-    received: u32,
-    failed: bool,
-    result: HResult,
-}
-
-#[derive(Debug)]
-struct FlushRun {
-    /// Whether its events are kept: always in a full trace; in a counting trace only for
-    /// scripted calls, whose metrics need them (an API caller has the call's result).
-    traced: bool,
-    flags: FlushFlags,
-    asynchronous: bool,
-    parts: Vec<Part>,
-    covers_spooler: bool,
+    attempts: BTreeMap<MsgId, u32>,
 }
 
 /// The spooler's whole state.
@@ -186,8 +147,8 @@ pub struct SpoolerState {
     flushes: BTreeMap<FlushId, FlushRun>,
     next_flush: FlushId,
     spooler_busy: Option<FlushId>,
-    next_msg: u32,
-    next_remote: u32,
+    next_msg: MsgId,
+    next_remote: MsgId,
     inbox: u64,
     /// The spooler's trace.
     pub rec: Recorder,
@@ -231,10 +192,10 @@ impl SpoolerState {
             clock,
             slots,
             flushes: BTreeMap::new(),
-            next_flush: 1,
+            next_flush: FlushId(1),
             spooler_busy: None,
-            next_msg: 0,
-            next_remote: 0,
+            next_msg: MsgId(0),
+            next_remote: MsgId(0),
             inbox: 0,
             rec,
             effects: Vec::new(),
@@ -244,23 +205,14 @@ impl SpoolerState {
     }
 
     fn arm_schedules(&mut self) {
-        for (i, slot) in self.slots.iter().enumerate() {
-            let i = i as u16;
+        for (t, slot) in TransportId::all(self.slots.len()).zip(&self.slots) {
             if let Schedule::Every(d) = slot.send {
-                self.clock.schedule(
-                    d,
-                    Class::Timer,
-                    u32::from(i),
-                    Target::Spooler(token(TIMER_SEND, i)),
-                );
+                let target = Target::Spooler(Timer::Send.token(t));
+                self.clock.schedule(d, Class::Timer, t.into(), target);
             }
             if let Schedule::Every(d) = slot.receive {
-                self.clock.schedule(
-                    d,
-                    Class::Timer,
-                    u32::from(i),
-                    Target::Spooler(token(TIMER_POLL, i)),
-                );
+                let target = Target::Spooler(Timer::Poll.token(t));
+                self.clock.schedule(d, Class::Timer, t.into(), target);
             }
         }
     }
@@ -268,14 +220,6 @@ impl SpoolerState {
     fn record(&mut self, kind: EventKind) {
         let key = self.clock.key_now();
         self.rec.record(key, Actor::Spooler, kind);
-    }
-
-    /// Records an event of flush `id` if that flush is traced.
-    fn record_flush(&mut self, id: FlushId, kind: EventKind) {
-        let traced = self.flushes.get(&id).is_none_or(|r| r.traced);
-        if traced {
-            self.record(kind);
-        }
     }
 
     /// The run's clock.
@@ -312,8 +256,8 @@ impl SpoolerState {
     }
 
     /// The status code of transport `t`'s row.
-    pub fn status_code(&self, t: u16) -> u32 {
-        self.slots[t as usize].code
+    pub fn status_code(&self, t: TransportId) -> u32 {
+        self.slots[t.index()].code
     }
 
     // ----- traffic ---------------------------------------------------------------------------
@@ -326,72 +270,58 @@ impl SpoolerState {
                 .iter()
                 .any(|a| a.eq_ignore_ascii_case(address_type))
         });
-        let Some(t) = route else {
-            for _ in 0..count {
-                let msg = self.next_id();
+        // The parser caps a scenario at 10,000,000 messages, well inside a u32.
+        let count = u32::try_from(count).unwrap_or(u32::MAX);
+        let first = self.next_msg;
+        self.next_msg = first.plus(count);
+        let Some(i) = route else {
+            for msg in first.run(count) {
                 self.record(EventKind::Submit {
                     msg,
-                    transport: NO_TRANSPORT,
+                    transport: None,
                     size,
                 });
                 self.record(EventKind::Ndr {
                     msg,
-                    transport: NO_TRANSPORT,
+                    transport: None,
                     reason: NdrReason::NoTransport,
                 });
             }
             return;
         };
-        let t16 = t as u16;
-        let slot_ready = &mut self.slots[t].queue.ready;
-        slot_ready.reserve(count as usize);
-        let first = self.next_msg;
-        self.next_msg = self.next_msg.wrapping_add(count as u32);
-        let full = self.rec.is_full();
-        for k in 0..count as u32 {
-            self.slots[t].queue.ready.push_back(QueuedMsg {
-                id: first + k,
-                submitted_at: now,
-                size: u32::try_from(size).unwrap_or(u32::MAX),
-            });
-        }
-        if full {
-            for k in 0..count as u32 {
-                self.record(EventKind::Submit {
-                    msg: first + k,
-                    transport: t16,
-                    size,
-                });
-            }
-        } else {
-            self.rec.counts[t].submitted += count;
-        }
-        self.arm_lifetime(t16, now + self.slots[t].lifetime);
+        let t = TransportId::new(i);
+        let ready = &mut self.slots[i].queue.ready;
+        ready.reserve(count as usize);
+        let size32 = u32::try_from(size).unwrap_or(u32::MAX);
+        ready.extend(first.run(count).map(|id| QueuedMsg {
+            id,
+            submitted_at: now,
+            size: size32,
+        }));
+        let clock = &self.clock;
+        let msgs = first.run(count);
+        self.rec
+            .submitted(Actor::Spooler, t, msgs, size, || clock.key_now());
+        self.arm_lifetime(t, now + self.slots[i].lifetime);
         // Hand-offs never disturb a flush: a phase's coverage is fixed by the marker it put in
         // the transport's pipeline, and later mail queues up behind it.
-        if self.slots[t].send == Schedule::Immediate {
-            self.hand_ready(t16, None);
+        if self.slots[i].send == Schedule::Immediate {
+            self.hand_ready(t, None);
         }
-    }
-
-    fn next_id(&mut self) -> u32 {
-        let id = self.next_msg;
-        self.next_msg = self.next_msg.wrapping_add(1);
-        id
     }
 
     /// `count` inbound messages arrive at transport `t`'s remote end.
-    pub fn arrive(&mut self, t: u16, count: u32) {
+    pub fn arrive(&mut self, t: TransportId, count: u32) {
         let first = self.next_remote;
-        self.next_remote = self.next_remote.wrapping_add(count);
-        self.slots[t as usize].remote_waiting += u64::from(count);
+        self.next_remote = first.plus(count);
+        self.slots[t.index()].remote_waiting += u64::from(count);
         self.effects
             .push(Effect::Transport(t, TransportCmd::Arrive { first, count }));
     }
 
     /// Hands transport `t` its whole ready queue (possibly empty), tagged with a flush.
-    fn hand_ready(&mut self, t: u16, flush: Option<FlushId>) -> usize {
-        let slot = &mut self.slots[t as usize];
+    fn hand_ready(&mut self, t: TransportId, flush: Option<FlushId>) -> usize {
+        let slot = &mut self.slots[t.index()];
         if matches!(slot.health, Health::Crashed(_)) {
             return 0;
         }
@@ -415,16 +345,17 @@ impl SpoolerState {
     // ----- timers ----------------------------------------------------------------------------
 
     /// A calendar entry for the spooler fired.
-    pub fn wake(&mut self, tok: u64) {
-        let kind = tok >> 32;
-        let t = tok as u16;
+    pub fn wake(&mut self, tok: WakeToken) {
+        let Some((timer, t)) = Timer::of(tok) else {
+            return;
+        };
         let now = self.clock.now();
-        let i = t as usize;
-        match kind {
-            TIMER_SEND => {
+        let i = t.index();
+        match timer {
+            Timer::Send => {
                 if let Schedule::Every(d) = self.slots[i].send {
                     self.clock
-                        .schedule(now + d, Class::Timer, u32::from(t), Target::Spooler(tok));
+                        .schedule(now + d, Class::Timer, t.into(), Target::Spooler(tok));
                 }
                 self.slots[i].queue.release_due(now);
                 let n = self.slots[i].queue.ready.len() as u32;
@@ -434,10 +365,10 @@ impl SpoolerState {
                 });
                 self.hand_ready(t, None);
             }
-            TIMER_POLL => {
+            Timer::Poll => {
                 if let Schedule::Every(d) = self.slots[i].receive {
                     self.clock
-                        .schedule(now + d, Class::Timer, u32::from(t), Target::Spooler(tok));
+                        .schedule(now + d, Class::Timer, t.into(), Target::Spooler(tok));
                 }
                 self.record(EventKind::Poll { transport: t });
                 let up = !matches!(self.slots[i].health, Health::Crashed(_));
@@ -446,7 +377,7 @@ impl SpoolerState {
                         .push(Effect::Transport(t, TransportCmd::Download { flush: None }));
                 }
             }
-            TIMER_RETRY => {
+            Timer::Retry => {
                 self.slots[i].retry_armed = None;
                 if self.slots[i].send == Schedule::Immediate {
                     self.slots[i].queue.release_due(now);
@@ -456,11 +387,11 @@ impl SpoolerState {
                     self.arm_retry(t, due);
                 }
             }
-            TIMER_LIFETIME => {
+            Timer::Lifetime => {
                 self.slots[i].lifetime_armed = None;
                 self.expire(t);
             }
-            TIMER_RESTART if self.slots[i].health == Health::Crashed(now) => {
+            Timer::Restart if self.slots[i].health == Health::Crashed(now) => {
                 self.record(EventKind::Restart { transport: t });
                 self.slots[i].health = Health::Up;
                 self.effects.push(Effect::Restart(t));
@@ -471,7 +402,7 @@ impl SpoolerState {
                     self.hand_ready(t, None);
                 }
             }
-            TIMER_ONLINE if self.slots[i].health == Health::Offline(now) => {
+            Timer::Online if self.slots[i].health == Health::Offline(now) => {
                 self.slots[i].health = Health::Up;
                 let code = self.slots[i].code & !STATUS_OFFLINE | STATUS_AVAILABLE;
                 self.set_code(t, code);
@@ -482,20 +413,20 @@ impl SpoolerState {
 
     /// Retries are timed only for immediate transports; a periodic one retries at its next
     /// tick and an on-demand one only when forced.
-    fn arm_retry(&mut self, t: u16, due: Micros) {
-        if self.slots[t as usize].send == Schedule::Immediate {
-            self.arm(t, due, TIMER_RETRY);
+    fn arm_retry(&mut self, t: TransportId, due: Micros) {
+        if self.slots[t.index()].send == Schedule::Immediate {
+            self.arm(t, due, Timer::Retry);
         }
     }
 
-    fn arm_lifetime(&mut self, t: u16, expiry: Micros) {
-        self.arm(t, expiry, TIMER_LIFETIME);
+    fn arm_lifetime(&mut self, t: TransportId, expiry: Micros) {
+        self.arm(t, expiry, Timer::Lifetime);
     }
 
     /// Arms transport `t`'s retry or lifetime timer at `at`, unless it already fires earlier.
-    fn arm(&mut self, t: u16, at: Micros, kind: u64) {
-        let slot = &mut self.slots[t as usize];
-        let armed = if kind == TIMER_RETRY {
+    fn arm(&mut self, t: TransportId, at: Micros, kind: Timer) {
+        let slot = &mut self.slots[t.index()];
+        let armed = if kind == Timer::Retry {
             &mut slot.retry_armed
         } else {
             &mut slot.lifetime_armed
@@ -504,20 +435,20 @@ impl SpoolerState {
             return;
         }
         *armed = Some(at);
-        let class = if kind == TIMER_LIFETIME {
+        let class = if kind == Timer::Lifetime {
             Class::Lifetime
         } else {
             Class::Timer
         };
-        self.clock
-            .schedule(at, class, u32::from(t), Target::Spooler(token(kind, t)));
+        let target = Target::Spooler(kind.token(t));
+        self.clock.schedule(at, class, t.into(), target);
     }
 
     /// NDRs every message queued for `t` whose lifetime is over, and re-arms for the next one
     /// (possibly at this very instant, when a completion is being handled: the lifetime timer
     /// then fires after it).
-    fn expire(&mut self, t: u16) {
-        let i = t as usize;
+    fn expire(&mut self, t: TransportId) {
+        let i = t.index();
         let lifetime = self.slots[i].lifetime;
         let clock = &self.clock;
         let alive = |m: &QueuedMsg| !clock.lifetime_over(m.submitted_at.saturating_add(lifetime));
@@ -541,7 +472,7 @@ impl SpoolerState {
             self.slots[i].attempts.remove(&msg);
             self.record(EventKind::Ndr {
                 msg,
-                transport: t,
+                transport: Some(t),
                 reason: NdrReason::Expired,
             });
         }
@@ -559,9 +490,20 @@ impl SpoolerState {
 
     // ----- faults ----------------------------------------------------------------------------
 
+    /// Sets transport `t`'s `PR_STATUS_CODE`, publishing it when it changed.
+    fn set_code(&mut self, t: TransportId, code: u32) {
+        let slot = &mut self.slots[t.index()];
+        if slot.code != code {
+            slot.code = code;
+            let row = transport_row(t);
+            self.record(EventKind::StatusChange { row, code });
+            self.effects.push(Effect::Status(row, code));
+        }
+    }
+
     /// `PR_STATUS_CODE` of transport `t` when no flush phase runs on it.
-    fn idle_code(&self, t: u16) -> u32 {
-        let slot = &self.slots[t as usize];
+    fn idle_code(&self, t: TransportId) -> u32 {
+        let slot = &self.slots[t.index()];
         match slot.health {
             Health::Up => slot.base_code,
             Health::Crashed(_) => (slot.base_code & !STATUS_AVAILABLE) | STATUS_FAILURE,
@@ -570,14 +512,14 @@ impl SpoolerState {
     }
 
     /// A scripted fault strikes transport `t` now.
-    pub fn fault(&mut self, t: u16, kind: FaultKind, down: Micros) {
+    pub fn fault(&mut self, t: TransportId, kind: FaultKind, down: Micros) {
         self.record(EventKind::Fault {
             transport: t,
             kind,
             down,
         });
         let now = self.clock.now();
-        let i = t as usize;
+        let i = t.index();
         let until = now.saturating_add(down);
         match kind {
             FaultKind::Crash => {
@@ -588,12 +530,9 @@ impl SpoolerState {
                 let code = self.idle_code(t);
                 self.set_code(t, code);
                 self.effects.push(Effect::Crash(t));
-                self.clock.schedule(
-                    until,
-                    Class::Completion,
-                    u32::from(t),
-                    Target::Spooler(token(TIMER_RESTART, t)),
-                );
+                let target = Target::Spooler(Timer::Restart.token(t));
+                self.clock
+                    .schedule(until, Class::Completion, t.into(), target);
             }
             FaultKind::Offline => {
                 if matches!(self.slots[i].health, Health::Crashed(_)) {
@@ -608,12 +547,8 @@ impl SpoolerState {
                 self.set_code(t, code);
                 self.effects
                     .push(Effect::Transport(t, TransportCmd::Offline(until)));
-                self.clock.schedule(
-                    until,
-                    Class::Timer,
-                    u32::from(t),
-                    Target::Spooler(token(TIMER_ONLINE, t)),
-                );
+                let target = Target::Spooler(Timer::Online.token(t));
+                self.clock.schedule(until, Class::Timer, t.into(), target);
             }
             FaultKind::DropLine => {
                 if !matches!(self.slots[i].health, Health::Crashed(_)) {
@@ -625,25 +560,30 @@ impl SpoolerState {
     }
 
     /// Whether transport `t`'s actor is down.
-    pub fn is_crashed(&self, t: u16) -> bool {
-        matches!(self.slots[t as usize].health, Health::Crashed(_))
+    pub fn is_crashed(&self, t: TransportId) -> bool {
+        matches!(self.slots[t.index()].health, Health::Crashed(_))
     }
 
     /// Whether transport `t` is crashed or offline: a flush part that meets it ends at once.
-    fn is_down(&self, t: u16) -> bool {
-        self.slots[t as usize].health != Health::Up
+    fn is_down(&self, t: TransportId) -> bool {
+        self.slots[t.index()].health != Health::Up
     }
 
     // ----- reports from transports -----------------------------------------------------------
 
+    /// Transport `t` reports.
+    pub fn report(&mut self, t: TransportId, r: Report) {
+        match r {
+            Report::Settled(s) => self.settled(t, s),
+            Report::PhaseDone(d) => self.phase_done(t, d),
+        }
+    }
+
     /// Transport `t` settled some work.
-    pub fn settled(&mut self, t: u16, s: Settled) {
-        let i = t as usize;
+    pub fn settled(&mut self, t: TransportId, s: Settled) {
+        let i = t.index();
         let slot = &mut self.slots[i];
-        slot.handed -= u64::from(s.delivered)
-            + u64::from(s.expired)
-            + s.failed.len() as u64
-            + s.returned.len() as u64;
+        slot.handed -= s.outbound();
         slot.remote_waiting -= u64::from(s.received);
         self.inbox += u64::from(s.received);
         // Mail handed over but never started goes back where it was: the front of the queue,
@@ -655,11 +595,11 @@ impl SpoolerState {
         if returned {
             self.expire(t);
         }
-        for (m, failed_at) in s.failed {
+        for FailedAttempt { msg: m, at } in s.failed {
             let slot = &mut self.slots[i];
             let attempts = slot.attempts.entry(m.id).or_insert(0);
             *attempts += 1;
-            let due = failed_at + backoff(slot.retry, slot.max_retry, *attempts);
+            let due = at + backoff(slot.retry, slot.max_retry, *attempts);
             slot.queue.deferred.insert((due, m.id), m);
             let expiry = m.submitted_at.saturating_add(slot.lifetime);
             if self.clock.lifetime_over(expiry) {
@@ -673,378 +613,15 @@ impl SpoolerState {
             }
         }
     }
-
-    // ----- flushes ---------------------------------------------------------------------------
-
-    /// A client called `FlushQueues` on `object`. Returns the call's id; its answer comes as an
-    /// [`Effect::Reply`], now or when the work ends.
-    pub fn flush_call(
-        &mut self,
-        object: Object,
-        target: Option<&EntryId>,
-        flags: FlushFlags,
-        origin: Origin,
-    ) -> FlushId {
-        let id = self.next_flush;
-        self.next_flush += 1;
-        let resolved = target.and_then(status::row_of_entry_id).and_then(|row| {
-            row.checked_sub(transport_row(0))
-                .filter(|&t| (t as usize) < self.slots.len())
-        });
-        let traced = self.rec.is_full() || origin != Origin::Api;
-        let call = EventKind::FlushCall {
-            flush: id,
-            object,
-            target: resolved,
-            flags: flags.bits(),
-            origin,
-        };
-        match self.check(object, target, resolved, flags) {
-            Err(result) => {
-                if traced {
-                    self.record(call);
-                    self.record(EventKind::FlushReturn { flush: id, result });
-                    self.record(EventKind::FlushComplete {
-                        flush: id,
-                        outcome: result,
-                    });
-                }
-                self.effects.push(Effect::Reply(id, result));
-            }
-            Ok(covered) => {
-                if traced {
-                    self.record(call);
-                }
-                self.accept(id, object, covered, flags, traced)
-            }
-        }
-        id
-    }
-
-    /// The documented checks, in order; on success the transports the call covers and whether
-    /// it covers the spooler itself.
-    fn check(
-        &self,
-        object: Object,
-        target: Option<&EntryId>,
-        resolved: Option<u16>,
-        flags: FlushFlags,
-    ) -> Result<(Vec<u16>, bool), HResult> {
-        if flags.unknown_bits() != 0 {
-            return Err(HResult::MAPI_E_UNKNOWN_FLAGS);
-        }
-        if !flags.outbound() && !flags.inbound() {
-            return Err(HResult::MAPI_E_INVALID_PARAMETER);
-        }
-        let (covered, covers_spooler) = match object {
-            Object::Other(_) => return Err(HResult::MAPI_E_NO_SUPPORT),
-            Object::Transport(t) => {
-                if !self.slots[t as usize].supports_flush {
-                    return Err(HResult::MAPI_E_NO_SUPPORT);
-                }
-                if target.is_some() {
-                    // lpTargetTransport is reserved on a transport's own status object.
-                    return Err(HResult::MAPI_E_INVALID_PARAMETER);
-                }
-                (vec![t], false)
-            }
-            Object::Spooler => match (target, resolved) {
-                (None, _) => ((0..self.slots.len() as u16).collect(), true),
-                (Some(_), Some(t)) => (vec![t], false),
-                (Some(_), None) => return Err(HResult::MAPI_E_INVALID_ENTRYID),
-            },
-        };
-        let busy = (covers_spooler && self.spooler_busy.is_some())
-            || covered
-                .iter()
-                .any(|&t| self.slots[t as usize].busy.is_some());
-        if busy {
-            return Err(HResult::MAPI_E_BUSY);
-        }
-        Ok((covered, covers_spooler))
-    }
-
-    fn accept(
-        &mut self,
-        id: FlushId,
-        object: Object,
-        (covered, covers_spooler): (Vec<u16>, bool),
-        flags: FlushFlags,
-        traced: bool,
-    ) {
-        let honors = match object {
-            Object::Spooler => self.config.honors_no_ui,
-            Object::Transport(t) => self.slots[t as usize].honors_no_ui,
-            Object::Other(_) => true,
-        };
-        if !(flags.contains(FlushFlags::NO_UI) && honors) {
-            self.record(EventKind::ProgressUi { flush: id, object });
-        }
-        if covers_spooler {
-            self.spooler_busy = Some(id);
-        }
-        for &t in &covered {
-            self.slots[t as usize].busy = Some(id);
-        }
-        let asynchronous = object == Object::Spooler && flags.contains(FlushFlags::ASYNC_OK);
-        let parts = covered
-            .iter()
-            .map(|&t| Part {
-                transport: t,
-                state: PartState::Waiting,
-                delivered: 0,
-                received: 0,
-                failed: false,
-                result: HResult::S_OK,
-            })
-            .collect();
-        self.flushes.insert(
-            id,
-            FlushRun {
-                traced,
-                flags,
-                asynchronous,
-                parts,
-                covers_spooler,
-            },
-        );
-        if asynchronous {
-            self.record_flush(
-                id,
-                EventKind::FlushReturn {
-                    flush: id,
-                    result: HResult::S_OK,
-                },
-            );
-            self.effects.push(Effect::Reply(id, HResult::S_OK));
-        }
-        let start_all = self.config.flush_order == FlushOrder::Parallel;
-        let n = covered.len();
-        for p in 0..n {
-            if !self.flushes.contains_key(&id) {
-                break;
-            }
-            let waiting = self.flushes[&id].parts[p].state == PartState::Waiting;
-            if waiting && (start_all || !self.any_part_running(id)) {
-                self.begin_part(id, p);
-            }
-        }
-        self.finish_if_done(id);
-    }
-
-    fn any_part_running(&self, id: FlushId) -> bool {
-        self.flushes[&id]
-            .parts
-            .iter()
-            .any(|p| matches!(p.state, PartState::Outbound | PartState::Inbound))
-    }
-
-    fn begin_part(&mut self, id: FlushId, p: usize) {
-        let flags = self.flushes[&id].flags;
-        self.begin_phase(id, p, !flags.outbound());
-    }
-
-    fn set_code(&mut self, t: u16, code: u32) {
-        let slot = &mut self.slots[t as usize];
-        if slot.code != code {
-            slot.code = code;
-            let row = transport_row(t);
-            self.record(EventKind::StatusChange { row, code });
-            self.effects.push(Effect::Status(row, code));
-        }
-    }
-
-    /// A phase of flush `id` begins on part `p`'s transport. One rule for both directions: it
-    /// ends at once when the transport is down (`MAPI_E_NETWORK_ERROR`) or nothing is covered
-    /// (`S_OK`); otherwise the transport gets a marker after the covered work and reports the
-    /// phase done when its pipeline reaches it.
-    fn begin_phase(&mut self, id: FlushId, p: usize, inbound: bool) {
-        let run = self.flushes.get_mut(&id).expect("flush under way");
-        run.parts[p].state = if inbound {
-            PartState::Inbound
-        } else {
-            PartState::Outbound
-        };
-        let force = run.flags.contains(FlushFlags::FORCE);
-        let t = run.parts[p].transport;
-        self.record(EventKind::PhaseBegin {
-            flush: id,
-            transport: t,
-            inbound,
-        });
-        if self.is_down(t) {
-            let done = PhaseDone::at_once(id, inbound, HResult::MAPI_E_NETWORK_ERROR);
-            self.phase_done(t, done);
-            return;
-        }
-        let flushing = if inbound {
-            STATUS_INBOUND_FLUSH
-        } else {
-            STATUS_OUTBOUND_FLUSH
-        };
-        let base = self.idle_code(t);
-        self.set_code(t, base | flushing);
-        if !self.covers_any(t, inbound, force) {
-            // Nothing covered: the phase ends at once, without a round trip.
-            self.phase_done(t, PhaseDone::at_once(id, inbound, HResult::S_OK));
-        } else if inbound {
-            let cmd = TransportCmd::Download { flush: Some(id) };
-            self.effects.push(Effect::Transport(t, cmd));
-        } else {
-            self.hand_ready(t, Some(id));
-        }
-    }
-
-    /// Whether a phase beginning now on transport `t` covers anything: mail waiting at its
-    /// remote end (inbound), or mail queued for it or handed over and not settled (outbound),
-    /// which first takes back mail whose back-off is over (all of it with `FLUSH_FORCE`).
-    fn covers_any(&mut self, t: u16, inbound: bool, force: bool) -> bool {
-        let now = self.clock.now();
-        let slot = &mut self.slots[t as usize];
-        if inbound {
-            return slot.remote_waiting > 0;
-        }
-        if force {
-            slot.queue.release_all();
-        } else {
-            slot.queue.release_due(now);
-        }
-        !slot.queue.ready.is_empty() || slot.handed > 0
-    }
-
-    /// Transport `t` finished (or was cut short in) its phase of flush `d.flush`.
-    pub fn phase_done(&mut self, t: u16, d: PhaseDone) {
-        let Some(run) = self.flushes.get_mut(&d.flush) else {
-            return;
-        };
-        let Some(p) = run.parts.iter().position(|p| p.transport == t) else {
-            return;
-        };
-        let part = &mut run.parts[p];
-        part.delivered += d.delivered;
-        part.received += d.received;
-        part.failed |= d.failed;
-        let inbound_next = !d.inbound && run.flags.inbound() && d.result == HResult::S_OK;
-        if d.result != HResult::S_OK {
-            part.result = d.result;
-        } else if part.failed {
-            part.result = HResult::MAPI_E_NETWORK_ERROR;
-        }
-        let base = self.idle_code(t);
-        self.set_code(t, base);
-        if inbound_next {
-            self.begin_phase(d.flush, p, true);
-            return;
-        }
-        let run = self.flushes.get_mut(&d.flush).expect("flush under way");
-        let part = &mut run.parts[p];
-        part.state = PartState::Ended;
-        let (result, delivered, received) = (part.result, part.delivered, part.received);
-        self.record_flush(
-            d.flush,
-            EventKind::PartEnd {
-                flush: d.flush,
-                transport: t,
-                result,
-                delivered,
-                received,
-            },
-        );
-        // Profile order: the next waiting part starts now.
-        if self.config.flush_order == FlushOrder::Profile {
-            let next = self.flushes[&d.flush]
-                .parts
-                .iter()
-                .position(|p| p.state == PartState::Waiting);
-            if let Some(next) = next {
-                self.begin_part(d.flush, next);
-            }
-        }
-        self.finish_if_done(d.flush);
-    }
-
-    /// The run ends with flushes still running: record, per part not yet ended, what it moved
-    /// so far (`open` gives the transports' open phases: transport, flush, delivered, received).
-    pub fn cut_at_end(&mut self, open: &[(u16, FlushId, u32, u32)]) {
-        let mut cuts = Vec::new();
-        for (&id, run) in &self.flushes {
-            for p in run.parts.iter().filter(|p| p.state != PartState::Ended) {
-                let (mut d, mut r) = (p.delivered, p.received);
-                for &(t, f, od, or) in open {
-                    if t == p.transport && f == id {
-                        d += od;
-                        r += or;
-                    }
-                }
-                cuts.push(EventKind::PartOpen {
-                    flush: id,
-                    transport: p.transport,
-                    delivered: d,
-                    received: r,
-                });
-            }
-        }
-        for c in cuts {
-            self.record(c);
-        }
-    }
-
-    fn finish_if_done(&mut self, id: FlushId) {
-        let Some(run) = self.flushes.get(&id) else {
-            return;
-        };
-        if run.parts.iter().any(|p| p.state != PartState::Ended) {
-            return;
-        }
-        let run = self.flushes.remove(&id).expect("present");
-        let outcome = combine(run.parts.iter().map(|p| p.result));
-        if run.covers_spooler {
-            self.spooler_busy = None;
-        }
-        for p in &run.parts {
-            self.slots[p.transport as usize].busy = None;
-        }
-        if run.traced {
-            self.record(EventKind::FlushComplete { flush: id, outcome });
-        }
-        if !run.asynchronous {
-            if run.traced {
-                self.record(EventKind::FlushReturn {
-                    flush: id,
-                    result: outcome,
-                });
-            }
-            self.effects.push(Effect::Reply(id, outcome));
-        }
-    }
-}
-
-/// The spooler's rule for combining parts' results: all `S_OK` → `S_OK`; some failed →
-/// `MAPI_W_PARTIAL_COMPLETION`; all failed → the first failure in profile order.
-pub fn combine(results: impl IntoIterator<Item = HResult>) -> HResult {
-    let mut ok = 0;
-    let mut first_err = None;
-    for r in results {
-        if r == HResult::S_OK {
-            ok += 1;
-        } else if first_err.is_none() {
-            first_err = Some(r);
-        }
-    }
-    match (ok, first_err) {
-        (_, None) => HResult::S_OK,
-        (0, Some(e)) => e,
-        (_, Some(_)) => HResult::MAPI_W_PARTIAL_COMPLETION,
-    }
 }
 
 #[cfg(test)]
 mod tests {
     //! The spooler driven synchronously: no runtime, no actors, just inputs and effects.
     use super::*;
-    use crate::mapi::status::entry_id;
-    use crate::scenario::model::TransportConfig;
+    use crate::model::TransportConfig;
     use crate::sim::Key;
+    use crate::spooler::status::entry_id;
 
     fn spooler() -> SpoolerState {
         let mut s = Scenario::new("unit");
@@ -1068,22 +645,24 @@ mod tests {
         });
     }
 
-    fn replies(s: &mut SpoolerState) -> Vec<(FlushId, HResult)> {
+    /// The answers given, by call number.
+    fn replies(s: &mut SpoolerState) -> Vec<(u32, HResult)> {
         s.effects
             .drain(..)
             .filter_map(|e| match e {
-                Effect::Reply(id, r) => Some((id, r)),
+                Effect::Reply(id, r) => Some((id.0, r)),
                 _ => None,
             })
             .collect()
     }
 
-    fn uploads(s: &mut SpoolerState) -> Vec<(u16, usize, Option<FlushId>)> {
+    /// The batches handed over: transport, how many messages, and the flush by number.
+    fn uploads(s: &mut SpoolerState) -> Vec<(u16, usize, Option<u32>)> {
         s.effects
             .drain(..)
             .filter_map(|e| match e {
                 Effect::Transport(t, TransportCmd::Upload { msgs, flush }) => {
-                    Some((t, msgs.len(), flush))
+                    Some((t.0, msgs.len(), flush.map(|f| f.0)))
                 }
                 _ => None,
             })
@@ -1099,8 +678,13 @@ mod tests {
         s.flush_call(Object::Spooler, None, bad, Origin::Api);
         s.flush_call(Object::Spooler, None, FlushFlags::NO_UI, Origin::Api);
         // No direction outranks no support.
-        s.flush_call(Object::Transport(1), None, FlushFlags::NO_UI, Origin::Api);
-        s.flush_call(Object::Transport(1), None, UP, Origin::Api);
+        s.flush_call(
+            Object::Transport(TransportId(1)),
+            None,
+            FlushFlags::NO_UI,
+            Origin::Api,
+        );
+        s.flush_call(Object::Transport(TransportId(1)), None, UP, Origin::Api);
         s.flush_call(Object::Other(0), None, UP, Origin::Api);
         s.flush_call(Object::Spooler, Some(&entry_id(1)), UP, Origin::Api);
         assert_eq!(
@@ -1142,16 +726,16 @@ mod tests {
         assert_eq!(replies(&mut s), vec![(2, HResult::MAPI_E_BUSY)]);
         at(&s, 3);
         s.settled(
-            0,
+            TransportId(0),
             Settled {
                 delivered: 3,
                 ..Settled::default()
             },
         );
         s.phase_done(
-            0,
+            TransportId(0),
             PhaseDone {
-                flush: 1,
+                flush: FlushId(1),
                 inbound: false,
                 result: HResult::S_OK,
                 delivered: 3,
@@ -1161,16 +745,16 @@ mod tests {
         );
         assert_eq!(uploads(&mut s), vec![(1, 2, Some(1))]);
         s.settled(
-            1,
+            TransportId(1),
             Settled {
                 delivered: 2,
                 ..Settled::default()
             },
         );
         s.phase_done(
-            1,
+            TransportId(1),
             PhaseDone {
-                flush: 1,
+                flush: FlushId(1),
                 inbound: false,
                 result: HResult::S_OK,
                 delivered: 2,
@@ -1195,14 +779,17 @@ mod tests {
             Origin::Flush(1),
         );
         let effects: Vec<Effect> = s.effects.drain(..).collect();
-        assert!(matches!(effects.last(), Some(Effect::Transport(0, _))));
+        assert!(matches!(
+            effects.last(),
+            Some(Effect::Transport(TransportId(0), _))
+        ));
         assert!(effects
             .iter()
-            .any(|e| matches!(e, Effect::Reply(1, HResult::S_OK))));
+            .any(|e| matches!(e, Effect::Reply(FlushId(1), HResult::S_OK))));
         s.phase_done(
-            0,
+            TransportId(0),
             PhaseDone {
-                flush: 1,
+                flush: FlushId(1),
                 inbound: false,
                 result: HResult::MAPI_E_USER_CANCEL,
                 delivered: 0,
@@ -1211,9 +798,9 @@ mod tests {
             },
         );
         s.phase_done(
-            1,
+            TransportId(1),
             PhaseDone {
-                flush: 1,
+                flush: FlushId(1),
                 inbound: false,
                 result: HResult::S_OK,
                 delivered: 1,
@@ -1223,7 +810,7 @@ mod tests {
         );
         // The call already returned: no second reply, but the completion is traced.
         assert!(replies(&mut s).is_empty());
-        let outcome = s.rec.events.iter().find_map(|e| match e.kind {
+        let outcome = s.rec.events().iter().find_map(|e| match e.kind {
             EventKind::FlushComplete { outcome, .. } => Some(outcome),
             _ => None,
         });
@@ -1234,25 +821,25 @@ mod tests {
     fn a_failed_attempt_waits_out_its_backoff_and_force_covers_it() {
         let mut s = spooler();
         s.submit("A", 1, 1);
-        s.flush_call(Object::Transport(0), None, UP, Origin::Api);
+        s.flush_call(Object::Transport(TransportId(0)), None, UP, Origin::Api);
         uploads(&mut s);
         at(&s, 10);
         let m = QueuedMsg {
-            id: 0,
+            id: MsgId(0),
             submitted_at: 0,
             size: 1,
         };
         s.settled(
-            0,
+            TransportId(0),
             Settled {
-                failed: vec![(m, 10)],
+                failed: vec![FailedAttempt { msg: m, at: 10 }],
                 ..Settled::default()
             },
         );
         s.phase_done(
-            0,
+            TransportId(0),
             PhaseDone {
-                flush: 1,
+                flush: FlushId(1),
                 inbound: false,
                 result: HResult::S_OK,
                 delivered: 0,
@@ -1262,11 +849,11 @@ mod tests {
         );
         assert_eq!(replies(&mut s), vec![(1, HResult::MAPI_E_NETWORK_ERROR)]);
         // A plain flush skips mail in its back-off: nothing to cover, done at once.
-        s.flush_call(Object::Transport(0), None, UP, Origin::Api);
+        s.flush_call(Object::Transport(TransportId(0)), None, UP, Origin::Api);
         assert_eq!(replies(&mut s), vec![(2, HResult::S_OK)]);
         // FLUSH_FORCE tries it now.
         s.flush_call(
-            Object::Transport(0),
+            Object::Transport(TransportId(0)),
             None,
             UP | FlushFlags::FORCE,
             Origin::Api,
@@ -1279,7 +866,7 @@ mod tests {
         let mut s = spooler();
         s.slots[0].lifetime = 10;
         s.submit("A", 1, 1);
-        s.flush_call(Object::Transport(0), None, UP, Origin::Api);
+        s.flush_call(Object::Transport(TransportId(0)), None, UP, Origin::Api);
         uploads(&mut s);
         // The attempt fails as it completes at 10, the instant its lifetime runs out: that
         // completion comes before the lifetime timer, which gives the NDR right after it.
@@ -1290,18 +877,18 @@ mod tests {
             seq: 0,
         });
         let m = QueuedMsg {
-            id: 0,
+            id: MsgId(0),
             submitted_at: 0,
             size: 1,
         };
         s.settled(
-            0,
+            TransportId(0),
             Settled {
-                failed: vec![(m, 10)],
+                failed: vec![FailedAttempt { msg: m, at: 10 }],
                 ..Settled::default()
             },
         );
-        let ndrs = |s: &SpoolerState| s.rec.counts[0].ndr;
+        let ndrs = |s: &SpoolerState| s.rec.counts()[0].ndr;
         assert_eq!(ndrs(&s), 0);
         assert_eq!(s.queued(), vec![1, 0]);
         let mut fired = false;
@@ -1314,20 +901,5 @@ mod tests {
         assert!(fired, "the lifetime timer at 10 gave the NDR");
         assert_eq!(ndrs(&s), 1);
         assert_eq!(s.queued(), vec![0, 0]);
-    }
-
-    #[test]
-    fn combine_follows_the_documented_rule() {
-        use HResult::*;
-        assert_eq!(combine([S_OK, S_OK]), S_OK);
-        assert_eq!(
-            combine([S_OK, MAPI_E_USER_CANCEL]),
-            MAPI_W_PARTIAL_COMPLETION
-        );
-        assert_eq!(
-            combine([MAPI_E_NETWORK_ERROR, MAPI_E_USER_CANCEL]),
-            MAPI_E_NETWORK_ERROR
-        );
-        assert_eq!(combine([]), S_OK);
     }
 }

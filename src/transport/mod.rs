@@ -2,7 +2,9 @@
 //!
 //! Each transport is an actor task that runs a loop over an mpsc receiver and feeds its
 //! [`state::TransportState`]; the spooler and the runner hold cheap [`TransportHandle`] clones.
-//! Commands carry whole batches of mail, never one message per send.
+//! Commands carry whole batches of mail, never one message per send. What a transport is told
+//! and what it reports are the [`crate::protocol`]; it reports to whatever [`ReportSink`] it was
+//! started with, so nothing here knows the spooler.
 //!
 //! The state lives behind the handle rather than inside the task so that a *crash* can be
 //! real: the task is aborted mid-batch, and the spooler settles what it had handed over from
@@ -18,42 +20,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
-use crate::sim::{Clock, FlushId, Recorder};
-use crate::spooler::queue::Batch;
-use crate::spooler::SpoolerHandle;
+use crate::protocol::{OpenPhase, Report, ReportSink, TransportCmd};
+use crate::sim::{Clock, TransportId};
+use crate::trace::Recorder;
 
-pub use state::{Report, TransportState};
-
-/// A command from the spooler (or the calendar) to a transport.
-#[derive(Debug)]
-pub enum TransportCmd {
-    /// Move these outbound messages, after everything handed over before them. With a flush,
-    /// report that flush's outbound phase done once they (and all before them) are settled.
-    Upload {
-        /// The batch, oldest first.
-        msgs: Batch,
-        /// The flush whose phase this is, if any.
-        flush: Option<FlushId>,
-    },
-    /// Download everything waiting at the remote end when this command's turn comes.
-    Download {
-        /// The flush whose phase this is, if any.
-        flush: Option<FlushId>,
-    },
-    /// Inbound mail with ids `first..first + count` arrived at the remote end now.
-    Arrive {
-        /// First remote message id.
-        first: u32,
-        /// How many.
-        count: u32,
-    },
-    /// An offline spell until the given time: attempts starting before then fail.
-    Offline(crate::sim::Micros),
-    /// A dial-up line drops.
-    DropLine,
-    /// A calendar wake-up the transport asked for.
-    Wake(u64),
-}
+pub use state::TransportState;
 
 /// What a transport holds at the end of a run.
 #[derive(Debug)]
@@ -66,18 +37,18 @@ pub struct TransportFinal {
     pub in_flight: u64,
     /// Inbound messages at its remote end or being downloaded.
     pub remote_waiting: u64,
-    /// Flush phases still open, with what each moved so far: `(flush, delivered, received)`.
-    pub open: Vec<(FlushId, u32, u32)>,
+    /// Flush phases still open, with what each moved so far.
+    pub open: Vec<OpenPhase>,
 }
 
 #[derive(Debug)]
 struct Inner {
-    idx: u16,
+    id: TransportId,
     state: Arc<Mutex<TransportState>>,
     tx: Mutex<Option<mpsc::UnboundedSender<TransportCmd>>>,
     task: Mutex<Option<AbortHandle>>,
     alive: AtomicBool,
-    spooler: SpoolerHandle,
+    reports: Arc<dyn ReportSink>,
     clock: Clock,
 }
 
@@ -92,17 +63,17 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl TransportHandle {
-    /// Starts the actor for `state` on the current runtime, reporting to `spooler`.
-    pub fn spawn(state: TransportState, idx: u16, spooler: SpoolerHandle) -> TransportHandle {
+    /// Starts the actor for `state` on the current runtime, reporting to `reports`.
+    pub fn spawn(state: TransportState, reports: Arc<dyn ReportSink>) -> TransportHandle {
         let clock = state.clock().clone();
         let h = TransportHandle {
             inner: Arc::new(Inner {
-                idx,
+                id: state.id(),
                 state: Arc::new(Mutex::new(state)),
                 tx: Mutex::new(None),
                 task: Mutex::new(None),
                 alive: AtomicBool::new(false),
-                spooler,
+                reports,
                 clock,
             }),
         };
@@ -114,9 +85,9 @@ impl TransportHandle {
         let (tx, rx) = mpsc::unbounded_channel();
         let task = tokio::spawn(run(
             self.inner.state.clone(),
-            self.inner.idx,
+            self.inner.id,
             rx,
-            self.inner.spooler.clone(),
+            self.inner.reports.clone(),
             self.inner.clock.clone(),
         ));
         *lock(&self.inner.tx) = Some(tx);
@@ -193,19 +164,19 @@ impl TransportHandle {
 
 async fn run(
     state: Arc<Mutex<TransportState>>,
-    idx: u16,
+    id: TransportId,
     mut rx: mpsc::UnboundedReceiver<TransportCmd>,
-    spooler: SpoolerHandle,
+    reports: Arc<dyn ReportSink>,
     clock: Clock,
 ) {
     while let Some(cmd) = rx.recv().await {
-        let reports: Vec<Report> = {
+        let settled: Vec<Report> = {
             let mut st = lock(&state);
             st.handle(cmd);
             st.reports.drain(..).collect()
         };
-        for r in reports {
-            spooler.report(idx, r);
+        for r in settled {
+            reports.report(id, r);
         }
         clock.handled();
     }

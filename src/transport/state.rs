@@ -8,29 +8,21 @@
 //! in between arithmetically, stamping each delivery with its exact time. Even work of zero
 //! duration completes through the calendar, so it comes after what was already due at that
 //! instant and is written after what caused it. A fault or the end of the run settles the batch
-//! at "now" and returns what never started.
+//! at "now" and returns what never started. Settling itself is in `settle`.
 
 use std::collections::VecDeque;
 
 use crate::mapi::HResult;
-use crate::scenario::model::{RasConfig, TransportConfig, UiAnswer};
-use crate::sim::trace::NdrReason;
-use crate::sim::{
-    Actor, Class, Clock, Dist, EventKind, FlushId, Key, Micros, Recorder, SimRng, Stream, Target,
+use crate::model::{RasConfig, TransportConfig, UiAnswer};
+use crate::protocol::{
+    Batch, FailedAttempt, OpenPhase, PhaseDone, QueuedMsg, Report, Settled, TransportCmd,
 };
-use crate::spooler::queue::{Batch, QueuedMsg};
-use crate::spooler::{PhaseDone, Settled};
+use crate::sim::{
+    Class, Clock, Dist, FlushId, Key, Micros, MsgId, SimRng, Stream, Target, TransportId, WakeToken,
+};
+use crate::trace::{Actor, EventKind, NdrReason, Recorder};
 
-use super::TransportCmd;
-
-/// What a transport reports back to the spooler.
-#[derive(Debug)]
-pub enum Report {
-    /// Work settled since the last report.
-    Settled(Settled),
-    /// A flush phase ended.
-    PhaseDone(PhaseDone),
-}
+mod settle;
 
 /// A unit of queued work.
 #[derive(Debug)]
@@ -79,7 +71,7 @@ struct Upload {
 #[derive(Debug)]
 struct Download {
     /// `(remote id, arrival time)` of each covered message.
-    msgs: Vec<(u32, Micros)>,
+    msgs: Vec<(MsgId, Micros)>,
     /// When the batch started.
     began: Micros,
     plan: Vec<Step>,
@@ -164,18 +156,19 @@ enum Line {
     Up,
 }
 
-/// What a calendar wake-up of this transport is for.
-const WAKE_CHECKPOINT: u64 = 1;
-const WAKE_ANSWER: u64 = 2;
-const WAKE_CONNECTED: u64 = 3;
-const WAKE_HANGUP: u64 = 4;
+/// What a calendar wake-up of this transport is for (the [`WakeToken`]'s kind; its value is
+/// the generation of the plan it was armed under).
+const WAKE_CHECKPOINT: u8 = 1;
+const WAKE_ANSWER: u8 = 2;
+const WAKE_CONNECTED: u8 = 3;
+const WAKE_HANGUP: u8 = 4;
 /// Not tied to a generation: the scan it triggers is always safe.
-const WAKE_EXPIRE: u64 = 5;
+const WAKE_EXPIRE: u8 = 5;
 
 /// One transport's whole state.
 #[derive(Debug)]
 pub struct TransportState {
-    idx: u16,
+    id: TransportId,
     per_message: Dist,
     failure_rate: f64,
     lifetime: Micros,
@@ -186,7 +179,7 @@ pub struct TransportState {
     pub rec: Recorder,
     work: VecDeque<(Work, Totals)>,
     active: Option<(Active, Totals)>,
-    remote: VecDeque<(u32, Micros)>,
+    remote: VecDeque<(MsgId, Micros)>,
     line: Line,
     /// Generation of wake-ups; a wake-up with an older generation is stale.
     generation: u64,
@@ -201,9 +194,9 @@ pub struct TransportState {
 }
 
 impl TransportState {
-    /// The state of transport `idx` configured by `cfg`.
+    /// The state of transport `id` configured by `cfg`.
     pub fn new(
-        idx: u16,
+        id: TransportId,
         cfg: &TransportConfig,
         seed: u64,
         clock: Clock,
@@ -211,12 +204,12 @@ impl TransportState {
         full: bool,
     ) -> Self {
         TransportState {
-            idx,
+            id,
             per_message: cfg.per_message,
             failure_rate: cfg.failure_rate,
             lifetime: cfg.lifetime,
             ras: cfg.ras_config().copied(),
-            rng: SimRng::new(seed, Stream::Transport(u32::from(idx))),
+            rng: SimRng::new(seed, Stream::Transport(id.into())),
             clock,
             rec: Recorder::new(transports, full),
             work: VecDeque::new(),
@@ -238,17 +231,22 @@ impl TransportState {
 
     fn record(&mut self, kind: EventKind) {
         let key = self.clock.key_now();
-        self.rec.record(key, Actor::Transport(self.idx), kind);
+        self.rec.record(key, Actor::Transport(self.id), kind);
     }
 
-    fn wake_at(&mut self, t: Micros, what: u64) {
-        let tok = (self.generation << 8) | what;
-        self.clock.schedule(
-            t,
-            Class::Completion,
-            u32::from(self.idx),
-            Target::Transport(u32::from(self.idx), tok),
-        );
+    fn wake_at(&mut self, t: Micros, kind: u8) {
+        let tok = WakeToken {
+            kind,
+            value: self.generation,
+        };
+        let target = Target::Transport(self.id, tok);
+        self.clock
+            .schedule(t, Class::Completion, self.id.into(), target);
+    }
+
+    /// Which transport this is.
+    pub fn id(&self) -> TransportId {
+        self.id
     }
 
     /// Handles one command from the spooler.
@@ -272,23 +270,11 @@ impl TransportState {
             TransportCmd::Arrive { first, count } => {
                 let now = self.clock.now();
                 self.remote.reserve(count as usize);
-                self.remote
-                    .extend((0..count).map(|k| (first.wrapping_add(k), now)));
-                if self.rec.is_full() {
-                    for k in 0..count {
-                        let key = self.clock.key_now();
-                        self.rec.record(
-                            key,
-                            Actor::Transport(self.idx),
-                            EventKind::Arrive {
-                                msg: first.wrapping_add(k),
-                                transport: self.idx,
-                            },
-                        );
-                    }
-                } else {
-                    self.rec.counts[self.idx as usize].arrived += u64::from(count);
-                }
+                self.remote.extend(first.run(count).map(|m| (m, now)));
+                let clock = &self.clock;
+                let msgs = first.run(count);
+                self.rec
+                    .arrived(Actor::Transport(self.id), self.id, msgs, || clock.key_now());
             }
             TransportCmd::Offline(until) => self.offline(until),
             TransportCmd::DropLine => self.drop_line(),
@@ -298,30 +284,24 @@ impl TransportState {
     }
 
     fn flush_reports(&mut self) {
-        let p = &self.pending;
-        if p.delivered > 0
-            || p.expired > 0
-            || p.received > 0
-            || !p.failed.is_empty()
-            || !p.returned.is_empty()
-        {
+        if !self.pending.is_empty() {
             let s = std::mem::take(&mut self.pending);
             // Settled reports go first: a phase's end must never overtake its deliveries.
             self.reports.insert(0, Report::Settled(s));
         }
     }
 
-    fn wake(&mut self, tok: u64) {
-        if tok == WAKE_EXPIRE {
+    fn wake(&mut self, tok: WakeToken) {
+        if tok.kind == WAKE_EXPIRE {
             self.expiry_armed = None;
             self.expire_waiting();
             self.pump();
             return;
         }
-        if tok >> 8 != self.generation {
+        if tok.value != self.generation {
             return; // a wake-up armed before something changed the plan
         }
-        match tok & 0xff {
+        match tok.kind {
             WAKE_CHECKPOINT => {
                 self.settle();
                 self.pump();
@@ -329,18 +309,14 @@ impl TransportState {
             WAKE_ANSWER => self.answer(),
             WAKE_CONNECTED => {
                 self.line = Line::Up;
-                self.record(EventKind::Connected {
-                    transport: self.idx,
-                });
+                self.record(EventKind::Connected { transport: self.id });
                 self.pump();
             }
             WAKE_HANGUP
                 if self.line == Line::Up && self.active.is_none() && self.work.is_empty() =>
             {
                 self.line = Line::Down;
-                self.record(EventKind::HangUp {
-                    transport: self.idx,
-                });
+                self.record(EventKind::HangUp { transport: self.id });
             }
             _ => {}
         }
@@ -352,9 +328,9 @@ impl TransportState {
         let key = self.clock.key_now();
         self.rec.record(
             key,
-            Actor::User(self.idx),
+            Actor::User(self.id),
             EventKind::Answer {
-                transport: self.idx,
+                transport: self.id,
                 answer: ras.ui,
             },
         );
@@ -370,9 +346,7 @@ impl TransportState {
 
     fn dial(&mut self, ras: RasConfig) {
         self.line = Line::Dialing;
-        self.record(EventKind::Dial {
-            transport: self.idx,
-        });
+        self.record(EventKind::Dial { transport: self.id });
         let at = self.clock.now() + ras.connect;
         self.wake_at(at, WAKE_CONNECTED);
     }
@@ -441,7 +415,7 @@ impl TransportState {
                     } else {
                         self.line = Line::Prompting;
                         self.record(EventKind::Prompt {
-                            transport: self.idx,
+                            transport: self.id,
                             flush,
                         });
                         if ras.ui != UiAnswer::Ignore {
@@ -521,7 +495,7 @@ impl TransportState {
         };
         // The counting fast path keeps no plan per message when nothing can take time or fail;
         // it settles by the same rules as the planned path.
-        let burst = self.instant() && !self.rec.is_full();
+        let burst = self.instant() && self.rec.settles_in_bulk();
         let active = match w {
             Work::Upload { msgs, flush } if burst => Active::Burst(Burst {
                 start,
@@ -548,7 +522,7 @@ impl TransportState {
                 })
             }
             Work::Download { flush } => {
-                let msgs: Vec<(u32, Micros)> = self.remote.drain(..).collect();
+                let msgs: Vec<(MsgId, Micros)> = self.remote.drain(..).collect();
                 let plan = self.plan(start, msgs.iter().map(|_| None));
                 Active::Download(Download {
                     msgs,
@@ -576,185 +550,6 @@ impl TransportState {
         if let Some(at) = at {
             self.wake_at(at, WAKE_CHECKPOINT);
         }
-    }
-
-    /// Settles every attempt that has completed by now: the batch ends when all have (its
-    /// flush phase, if any, is done), and otherwise arms its next checkpoint.
-    fn settle(&mut self) {
-        let Some((mut active, snap)) = self.active.take() else {
-            return;
-        };
-        let now = self.clock.now();
-        let finished = match &mut active {
-            Active::Upload(u) => self.settle_upload(u, now),
-            Active::Download(d) => self.settle_download(d, now),
-            Active::Burst(b) => {
-                self.settle_burst(b);
-                true
-            }
-        };
-        if !finished {
-            self.active = Some((active, snap));
-            self.arm_checkpoint();
-            return;
-        }
-        let (flush, inbound) = match active {
-            Active::Upload(u) => (u.flush, false),
-            Active::Download(d) => (d.flush, true),
-            Active::Burst(b) => (b.flush, matches!(b.work, BurstWork::Download(_))),
-        };
-        if let Some(f) = flush {
-            self.phase_done(f, inbound, HResult::S_OK, snap);
-        }
-    }
-
-    /// Settles the outbound attempts of `u` that ended by `now`; whether all have.
-    fn settle_upload(&mut self, u: &mut Upload, now: Micros) -> bool {
-        let idx = self.idx;
-        while u.done < u.plan.len() && u.plan[u.done].end <= now {
-            let step = u.plan[u.done];
-            let m = u.msgs[u.done];
-            let key = self.settle_key(&step, u.began);
-            let kind = match step.outcome {
-                Outcome::Ok => {
-                    self.totals.delivered += 1;
-                    self.pending.delivered += 1;
-                    EventKind::Deliver {
-                        msg: m.id,
-                        transport: idx,
-                        latency: step.end - m.submitted_at,
-                    }
-                }
-                Outcome::Failed | Outcome::Cut => {
-                    self.totals.failed += 1;
-                    self.pending.failed.push((m, step.end));
-                    EventKind::AttemptFailed {
-                        msg: m.id,
-                        transport: idx,
-                        inbound: false,
-                    }
-                }
-                Outcome::Expired => {
-                    self.pending.expired += 1;
-                    self.expired_ndr(m.id, step.start);
-                    u.done += 1;
-                    continue;
-                }
-                Outcome::Gone => {
-                    u.done += 1;
-                    continue;
-                }
-            };
-            self.rec.record(key, Actor::Transport(idx), kind);
-            u.done += 1;
-        }
-        u.done == u.plan.len()
-    }
-
-    /// Settles the downloads of `d` that ended by `now`; whether all have. A failed download
-    /// stays at the remote end for the next poll or flush.
-    fn settle_download(&mut self, d: &mut Download, now: Micros) -> bool {
-        let idx = self.idx;
-        while d.done < d.plan.len() && d.plan[d.done].end <= now {
-            let step = d.plan[d.done];
-            let (msg, arrived) = d.msgs[d.done];
-            let key = self.settle_key(&step, d.began);
-            let kind = if matches!(step.outcome, Outcome::Failed | Outcome::Cut) {
-                self.totals.failed += 1;
-                self.remote.push_front((msg, arrived));
-                EventKind::AttemptFailed {
-                    msg,
-                    transport: idx,
-                    inbound: true,
-                }
-            } else {
-                self.totals.received += 1;
-                self.pending.received += 1;
-                EventKind::Receive {
-                    msg,
-                    transport: idx,
-                    latency: step.end - arrived,
-                }
-            };
-            self.rec.record(key, Actor::Transport(idx), kind);
-            d.done += 1;
-        }
-        d.done == d.plan.len()
-    }
-
-    /// Settles a burst: every attempt completed at the instant it started, and mail whose
-    /// lifetime had run out by then gets its NDR, as the planned path would decide.
-    fn settle_burst(&mut self, b: &mut Burst) {
-        let at = b.start.at;
-        let i = self.idx as usize;
-        let n = match &mut b.work {
-            BurstWork::Upload(msgs) => {
-                // One pass records the latencies and counts the mail whose lifetime had run out
-                // (the spooler's timer gives those their NDR before handing mail over, so a
-                // second pass is almost never needed).
-                let (start, lifetime) = (b.start, self.lifetime);
-                let late =
-                    |m: &QueuedMsg| start.too_late(m.submitted_at.saturating_add(lifetime), at);
-                let lat = &mut self.rec.latencies[i].outbound;
-                let mut expired = 0u64;
-                for m in msgs.iter() {
-                    if late(m) {
-                        expired += 1;
-                    } else {
-                        lat.push(at - m.submitted_at);
-                    }
-                }
-                if expired > 0 {
-                    for m in msgs.iter().filter(|m| late(m)) {
-                        self.expired_ndr(m.id, m.submitted_at.saturating_add(lifetime));
-                    }
-                    self.pending.expired += expired as u32;
-                }
-                let delivered = msgs.len() as u64 - expired;
-                msgs.clear();
-                self.rec.counts[i].delivered += delivered;
-                self.totals.delivered += delivered;
-                delivered
-            }
-            BurstWork::Download(n) => {
-                let n = (*n).min(self.remote.len());
-                let lat = &mut self.rec.latencies[i].inbound;
-                for (_, arrived) in self.remote.drain(..n) {
-                    lat.push(at - arrived);
-                }
-                self.rec.counts[i].received += n as u64;
-                self.totals.received += n as u64;
-                self.pending.received += n as u32;
-                return;
-            }
-        };
-        self.pending.delivered += n as u32;
-    }
-
-    /// The trace key of an attempt of a batch that began at `began`, settled now. One whose end
-    /// was known before this instant was due at its own place; one that completes at the
-    /// instant its batch began (it took no time) or that a fault cut short now was created by
-    /// what is being handled, and follows it.
-    fn settle_key(&self, step: &Step, began: Micros) -> Key {
-        let idx = u32::from(self.idx);
-        if step.end > began && step.outcome != Outcome::Cut {
-            self.clock.due_key(step.end, Class::Completion, idx)
-        } else {
-            self.clock.key_at(step.end, Class::Completion, idx)
-        }
-    }
-
-    /// Records the NDR of outbound message `msg`, whose lifetime ran out at `expiry`.
-    fn expired_ndr(&mut self, msg: u32, expiry: Micros) {
-        let key = self
-            .clock
-            .key_at(expiry, Class::Lifetime, u32::from(self.idx));
-        let kind = EventKind::Ndr {
-            msg,
-            transport: self.idx,
-            reason: NdrReason::Expired,
-        };
-        self.rec.record(key, Actor::Transport(self.idx), kind);
     }
 
     /// Takes the attempts of the batch under way that have not started out of it, as a work
@@ -831,9 +626,7 @@ impl TransportState {
         }
         self.line = Line::Down;
         self.generation += 1;
-        self.record(EventKind::HangUp {
-            transport: self.idx,
-        });
+        self.record(EventKind::HangUp { transport: self.id });
         if let Some(rest) = self.interrupt() {
             self.work.push_front(rest);
         }
@@ -855,19 +648,19 @@ impl TransportState {
     }
 
     /// Inbound mail arrives while the actor is down: the remote end keeps it.
-    pub fn arrive(&mut self, first: u32, count: u32) {
+    pub fn arrive(&mut self, first: MsgId, count: u32) {
         self.handle(TransportCmd::Arrive { first, count });
     }
 
-    /// Flush phases still open at the end of the run, with what each has moved so far:
-    /// `(flush, delivered, received)`.
-    pub fn open_phases(&self) -> Vec<(FlushId, u32, u32)> {
+    /// Flush phases still open at the end of the run, with what each has moved so far.
+    pub fn open_phases(&self) -> Vec<OpenPhase> {
         let t = self.totals;
-        let since = |snap: &Totals| {
-            (
-                (t.delivered - snap.delivered) as u32,
-                (t.received - snap.received) as u32,
-            )
+        let transport = self.id;
+        let since = |flush: FlushId, snap: &Totals| OpenPhase {
+            transport,
+            flush,
+            delivered: (t.delivered - snap.delivered) as u32,
+            received: (t.received - snap.received) as u32,
         };
         let mut open = Vec::new();
         if let Some((a, snap)) = &self.active {
@@ -877,14 +670,12 @@ impl TransportState {
                 Active::Burst(b) => b.flush,
             };
             if let Some(f) = flush {
-                let (d, r) = since(snap);
-                open.push((f, d, r));
+                open.push(since(f, snap));
             }
         }
         for (w, snap) in &self.work {
             if let Some(f) = w.flush() {
-                let (d, r) = since(snap);
-                open.push((f, d, r));
+                open.push(since(f, snap));
             }
         }
         open
@@ -943,12 +734,13 @@ impl TransportState {
         if let Some(at) = next {
             if self.expiry_armed.is_none_or(|a| at < a || a <= now) {
                 self.expiry_armed = Some(at);
-                self.clock.schedule(
-                    at,
-                    Class::Lifetime,
-                    u32::from(self.idx),
-                    Target::Transport(u32::from(self.idx), WAKE_EXPIRE),
-                );
+                let tok = WakeToken {
+                    kind: WAKE_EXPIRE,
+                    value: 0,
+                };
+                let target = Target::Transport(self.id, tok);
+                self.clock
+                    .schedule(at, Class::Lifetime, self.id.into(), target);
             }
         }
     }

@@ -5,8 +5,8 @@ pub mod trace_rules;
 
 use spoolsim::report::Outcome;
 use spoolsim::scenario::metrics::Value;
+use spoolsim::scenario::parse::duration::parse_duration;
 use spoolsim::scenario::{parse_scenario, run, RunOptions, Scenario};
-use spoolsim::sim::parse_duration;
 
 /// Parses an inline scenario, panicking with the error if it is invalid.
 pub fn scenario(toml: &str) -> Scenario {

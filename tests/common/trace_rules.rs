@@ -6,13 +6,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use spoolsim::mapi::{FlushFlags, HResult};
+use spoolsim::model::{FaultKind, Scenario, UiAnswer};
 use spoolsim::report::Outcome;
 use spoolsim::scenario::metrics::Value;
-use spoolsim::scenario::model::{FaultKind, Scenario, UiAnswer};
 use spoolsim::scenario::RunResult;
-use spoolsim::sim::trace::{Actor, Event, EventKind, FlushId, Object, Origin};
-use spoolsim::sim::Micros;
+use spoolsim::sim::{FlushId, Micros, MsgId, TransportId};
 use spoolsim::spooler::queue::backoff;
+use spoolsim::trace::{Actor, Event, EventKind, Object, Origin};
 
 /// Where a rule broke: the event's position in the trace, its time and what went wrong.
 fn at(i: usize, e: &Event, what: impl std::fmt::Display) -> String {
@@ -33,17 +33,17 @@ struct CallSeen {
     synchronous: bool,
     returned: bool,
     completed: bool,
-    begun: BTreeSet<u16>,
-    ended: BTreeSet<u16>,
+    begun: BTreeSet<TransportId>,
+    ended: BTreeSet<TransportId>,
     /// Per transport, its deliveries and receipts counted when the part began.
-    moved_at_begin: BTreeMap<u16, (u64, u64)>,
+    moved_at_begin: BTreeMap<TransportId, (u64, u64)>,
 }
 
 /// Everything the causal walk keeps.
 #[derive(Debug, Default)]
 struct Causes {
-    submitted: BTreeSet<u32>,
-    arrived: BTreeSet<u32>,
+    submitted: BTreeSet<MsgId>,
+    arrived: BTreeSet<MsgId>,
     handed: Vec<u64>,
     settled: Vec<u64>,
     delivered: Vec<u64>,
@@ -69,7 +69,7 @@ pub fn causal_violations(s: &Scenario, run: &RunResult) -> Vec<String> {
         ..Causes::default()
     };
     let mut v = Vec::new();
-    for (i, e) in run.trace.events.iter().enumerate() {
+    for (i, e) in run.trace.events().iter().enumerate() {
         if let Some(what) = traffic_cause(&mut c, e).or_else(|| line_cause(s, &mut c, e)) {
             v.push(at(i, e, what));
         }
@@ -89,7 +89,7 @@ fn traffic_cause(c: &mut Causes, e: &Event) -> Option<String> {
         EventKind::Arrive { msg, .. } => {
             c.arrived.insert(msg);
         }
-        EventKind::HandOff { transport, count } => c.handed[transport as usize] += u64::from(count),
+        EventKind::HandOff { transport, count } => c.handed[transport.index()] += u64::from(count),
         EventKind::Deliver { msg, transport, .. }
         | EventKind::AttemptFailed {
             msg,
@@ -97,7 +97,7 @@ fn traffic_cause(c: &mut Causes, e: &Event) -> Option<String> {
             inbound: false,
         } => {
             if let EventKind::Deliver { .. } = e.kind {
-                c.delivered[transport as usize] += 1;
+                c.delivered[transport.index()] += 1;
             }
             return settled_cause(c, msg, transport);
         }
@@ -106,8 +106,8 @@ fn traffic_cause(c: &mut Causes, e: &Event) -> Option<String> {
                 return Some(format!("NDR of message {msg} before its submission"));
             }
             // An NDR written by a transport is of mail handed to it.
-            if let Actor::Transport(_) = e.actor {
-                return settled_cause(c, msg, transport);
+            if let (Actor::Transport(_), Some(t)) = (e.actor, transport) {
+                return settled_cause(c, msg, t);
             }
         }
         EventKind::Receive { msg, transport, .. }
@@ -117,7 +117,7 @@ fn traffic_cause(c: &mut Causes, e: &Event) -> Option<String> {
             inbound: true,
         } => {
             if let EventKind::Receive { .. } = e.kind {
-                c.received[transport as usize] += 1;
+                c.received[transport.index()] += 1;
             }
             if !c.arrived.contains(&msg) {
                 return Some(format!("download of message {msg} before it arrived"));
@@ -128,11 +128,11 @@ fn traffic_cause(c: &mut Causes, e: &Event) -> Option<String> {
     None
 }
 
-fn settled_cause(c: &mut Causes, msg: u32, transport: u16) -> Option<String> {
+fn settled_cause(c: &mut Causes, msg: MsgId, transport: TransportId) -> Option<String> {
     if !c.submitted.contains(&msg) {
         return Some(format!("message {msg} settled before its submission"));
     }
-    let t = transport as usize;
+    let t = transport.index();
     c.settled[t] += 1;
     (c.settled[t] > c.handed[t]).then(|| {
         format!(
@@ -151,10 +151,8 @@ fn line_cause(s: &Scenario, c: &mut Causes, e: &Event) -> Option<String> {
         EventKind::Connected { transport } => (transport, 3),
         _ => return None,
     };
-    let unattended = s.transports[t as usize]
-        .ras_config()
-        .is_some_and(|r| r.unattended);
-    let line = &mut c.lines[t as usize];
+    let unattended = s.transport(t).ras_config().is_some_and(|r| r.unattended);
+    let line = &mut c.lines[t.index()];
     match (step, e.kind) {
         (0, _) => line.prompt_open = true,
         (1, EventKind::Answer { answer, .. }) => {
@@ -222,7 +220,7 @@ fn flush_cause(c: &mut Causes, e: &Event) -> Option<String> {
                 return Some(format!("a phase of flush {flush} after it ended"));
             }
             call.begun.insert(transport);
-            let t = transport as usize;
+            let t = transport.index();
             call.moved_at_begin
                 .entry(transport)
                 .or_insert((delivered[t], received[t]));
@@ -253,7 +251,7 @@ fn flush_cause(c: &mut Causes, e: &Event) -> Option<String> {
 fn part_end_cause(
     call: &mut CallSeen,
     flush: FlushId,
-    transport: u16,
+    transport: TransportId,
     (d, r): (u32, u32),
     (delivered, received): (&[u64], &[u64]),
 ) -> Option<String> {
@@ -268,7 +266,7 @@ fn part_end_cause(
         ));
     }
     call.ended.insert(transport);
-    let t = transport as usize;
+    let t = transport.index();
     let (d0, r0) = call.moved_at_begin[&transport];
     let (seen_d, seen_r) = (delivered[t] - d0, received[t] - r0);
     (seen_d < u64::from(d) || seen_r < u64::from(r)).then(|| {
@@ -282,7 +280,7 @@ fn part_end_cause(
 /// One outbound message as the trace shows it.
 #[derive(Debug, Clone, Copy)]
 struct MsgSeen {
-    transport: u16,
+    transport: Option<TransportId>,
     done: bool,
     failures: u32,
     last_failure: Micros,
@@ -292,8 +290,8 @@ struct MsgSeen {
 /// fault cut it short (it began on a down transport, or a fault struck while it ran).
 #[derive(Debug, Default)]
 struct PartSeen {
-    outbound: BTreeSet<u32>,
-    inbound: BTreeSet<u32>,
+    outbound: BTreeSet<MsgId>,
+    inbound: BTreeSet<MsgId>,
     cut: bool,
 }
 
@@ -309,24 +307,24 @@ struct HealthSeen {
 /// Everything the coverage walk keeps.
 #[derive(Debug, Default)]
 struct Coverage {
-    outbound: BTreeMap<u32, MsgSeen>,
+    outbound: BTreeMap<MsgId, MsgSeen>,
     /// Remote id → (transport, received).
-    inbound: BTreeMap<u32, (u16, bool)>,
+    inbound: BTreeMap<MsgId, (TransportId, bool)>,
     force: BTreeMap<FlushId, bool>,
-    parts: BTreeMap<(FlushId, u16), PartSeen>,
-    health: BTreeMap<u16, HealthSeen>,
+    parts: BTreeMap<(FlushId, TransportId), PartSeen>,
+    health: BTreeMap<TransportId, HealthSeen>,
 }
 
 impl Coverage {
     /// Whether transport `t` is down at `now`, by the faults and restarts written so far.
-    fn down(&self, t: u16, now: Micros) -> bool {
+    fn down(&self, t: TransportId, now: Micros) -> bool {
         self.health
             .get(&t)
             .is_some_and(|h| h.crashed || h.offline_until.is_some_and(|u| now <= u))
     }
 
     /// A fault strikes `t` now, lasting until `until`: every part open on it is cut short.
-    fn fault(&mut self, t: u16, kind: FaultKind, until: Micros) {
+    fn fault(&mut self, t: TransportId, kind: FaultKind, until: Micros) {
         let h = self.health.entry(t).or_default();
         match kind {
             FaultKind::Crash => h.crashed = true,
@@ -342,10 +340,10 @@ impl Coverage {
 
     /// A phase of `flush` begins on `t` at `now`: it covers the mail queued for `t` and not in
     /// its back-off (unless forced), or the mail waiting at `t`'s remote end.
-    fn begin(&mut self, s: &Scenario, flush: FlushId, t: u16, inbound: bool, now: Micros) {
+    fn begin(&mut self, s: &Scenario, flush: FlushId, t: TransportId, inbound: bool, now: Micros) {
         let force = self.force.get(&flush).copied().unwrap_or(false);
-        let cfg = &s.transports[t as usize];
-        let covered: BTreeSet<u32> = if inbound {
+        let cfg = s.transport(t);
+        let covered: BTreeSet<MsgId> = if inbound {
             self.inbound
                 .iter()
                 .filter(|(_, &(tt, received))| tt == t && !received)
@@ -354,7 +352,7 @@ impl Coverage {
         } else {
             self.outbound
                 .iter()
-                .filter(|(_, m)| m.transport == t && !m.done)
+                .filter(|(_, m)| m.transport == Some(t) && !m.done)
                 .filter(|(_, m)| {
                     force
                         || m.failures == 0
@@ -374,7 +372,7 @@ impl Coverage {
     }
 
     /// Message `msg` on `t` was attempted or given an NDR: no open part waits for it any more.
-    fn attempted(&mut self, t: u16, msg: u32, inbound: bool) {
+    fn attempted(&mut self, t: TransportId, msg: MsgId, inbound: bool) {
         for ((_, pt), part) in self.parts.iter_mut() {
             if *pt == t {
                 if inbound {
@@ -393,7 +391,7 @@ impl Coverage {
 pub fn uncovered(s: &Scenario, run: &RunResult) -> Vec<String> {
     let mut c = Coverage::default();
     let mut v = Vec::new();
-    for (i, e) in run.trace.events.iter().enumerate() {
+    for (i, e) in run.trace.events().iter().enumerate() {
         let now = e.key.t;
         match e.kind {
             EventKind::Submit { msg, transport, .. } => {
@@ -408,11 +406,21 @@ pub fn uncovered(s: &Scenario, run: &RunResult) -> Vec<String> {
             EventKind::Arrive { msg, transport } => {
                 c.inbound.insert(msg, (transport, false));
             }
-            EventKind::Deliver { msg, transport, .. } | EventKind::Ndr { msg, transport, .. } => {
+            EventKind::Deliver { msg, transport, .. }
+            | EventKind::Ndr {
+                msg,
+                transport: Some(transport),
+                ..
+            } => {
                 if let Some(m) = c.outbound.get_mut(&msg) {
                     m.done = true;
                 }
                 c.attempted(transport, msg, false);
+            }
+            EventKind::Ndr { msg, .. } => {
+                if let Some(m) = c.outbound.get_mut(&msg) {
+                    m.done = true;
+                }
             }
             EventKind::AttemptFailed {
                 msg,
@@ -479,7 +487,7 @@ pub fn missing_results(o: &Outcome) -> Vec<String> {
     let mut origins: BTreeMap<FlushId, Origin> = BTreeMap::new();
     let mut procedures: BTreeMap<u32, (usize, usize, Micros)> = BTreeMap::new();
     let mut v = Vec::new();
-    for e in &o.run.trace.events {
+    for e in o.run.trace.events() {
         match e.kind {
             EventKind::FlushCall { flush, origin, .. } => {
                 origins.insert(flush, origin);

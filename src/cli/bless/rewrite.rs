@@ -137,7 +137,7 @@ pub(crate) fn rewrite(text: &str, checks: &[Check]) -> Result<(String, Vec<Chang
 mod tests {
     use super::*;
     use crate::mapi::HResult;
-    use crate::scenario::model::{CmpOp, ExpectValue, Expectation};
+    use crate::model::{CmpOp, ExpectValue, Expectation};
 
     fn failing(metric: &str, actual: Value) -> Check {
         Check {

@@ -17,7 +17,7 @@ use crate::report::jsonl::{event_json, TRACE_FORMAT};
 use crate::report::Outcome;
 use crate::scenario::parse::Override;
 use crate::scenario::{run, RunOptions};
-use crate::sim::Event;
+use crate::trace::Event;
 
 /// What a side is made of.
 #[derive(Debug)]
@@ -207,7 +207,7 @@ impl Side {
         Ok(match &self.source {
             Source::Run(o) => Events::Run {
                 names: &o.run.transport_names,
-                events: o.run.trace.events.iter(),
+                events: o.run.trace.events().iter(),
             },
             Source::Trace { path, .. } => {
                 let mut lines = open_lines(path)?;

@@ -113,9 +113,9 @@ mod tests {
 
     #[test]
     fn the_real_failure_text_splits() {
+        use crate::model::{CmpOp, ExpectValue, Expectation};
         use crate::scenario::expect::check;
         use crate::scenario::metrics::{Metrics, Value};
-        use crate::scenario::model::{CmpOp, ExpectValue, Expectation};
         let mut m = Metrics::default();
         m.0.insert("ndr".into(), Value::Count(0));
         let e = Expectation {

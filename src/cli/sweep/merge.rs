@@ -297,7 +297,7 @@ impl<'a> Merger<'a> {
         let points = axes
             .iter()
             .try_fold(1usize, |n, a| n.checked_mul(a.values.len()))
-            .filter(|&n| n >= 1 && n <= MAX_POINTS)
+            .filter(|n| (1..=MAX_POINTS).contains(n))
             .ok_or_else(|| {
                 MergeError::invalid(path, "its --vary lists make no or too many points")
             })?;

@@ -8,8 +8,9 @@
 //! checked as a `--set` of the same path would be, so a mistake in the list is a usage error
 //! that names the value.
 
+use crate::scenario::parse::duration::parse_duration;
 use crate::scenario::parse::Override;
-use crate::sim::time::{format_duration, parse_duration};
+use crate::sim::time::format_duration;
 
 /// The most values one `--vary` may list (a range included) and the most points a sweep may
 /// have: more rows than anyone reads, and a bound on what is built before the first run.

@@ -9,7 +9,7 @@ use crate::sim::time::{DAY, HOUR, MILLISECOND, MINUTE, SECOND};
 use crate::sim::Micros;
 
 /// A duration in at most two human units: `250 ms`, `1 min 13 s`, `5 d 0 h`.
-pub(super) fn human(us: Micros) -> String {
+pub(crate) fn human(us: Micros) -> String {
     let two = |a: u64, ua: &str, b: u64, ub: &str| {
         if b == 0 {
             format!("{a} {ua}")
@@ -33,7 +33,7 @@ pub(super) fn human(us: Micros) -> String {
 
 /// The time unit of an axis.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Unit {
+pub(crate) struct Unit {
     /// What tick labels call it.
     pub name: &'static str,
     /// Its length in microseconds.
@@ -41,7 +41,7 @@ pub(super) struct Unit {
 }
 
 /// The unit for an axis `len` microseconds long.
-pub(super) fn unit_for(len: Micros) -> Unit {
+pub(crate) fn unit_for(len: Micros) -> Unit {
     let (name, us) = match len {
         s if s <= 2 * MILLISECOND => ("µs", 1),
         s if s <= 2 * SECOND => ("ms", MILLISECOND),
@@ -59,7 +59,7 @@ pub(super) fn unit_for(len: Micros) -> Unit {
 /// How an axis labels its ticks: a number of units from 0, or (for a window that starts late
 /// in the run) a clock time `[Nd ]h:mm[:ss[.mmm]]`.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Axis {
+pub(crate) struct Axis {
     /// The unit of the axis's coordinates.
     pub unit: Unit,
     /// Whether ticks show clock times.
@@ -67,7 +67,7 @@ pub(super) struct Axis {
 }
 
 /// The label of the tick at `v` units.
-pub(super) fn tick_label(v: f64, a: Axis) -> String {
+pub(crate) fn tick_label(v: f64, a: Axis) -> String {
     if a.clock {
         return clock(((v * a.unit.us).round().max(0.0)) as Micros, a.unit);
     }
@@ -79,6 +79,68 @@ pub(super) fn tick_label(v: f64, a: Axis) -> String {
         s.trim_end_matches('0').to_string()
     };
     format!("{num} {}", a.unit.name)
+}
+
+/// Steps between time ticks, shortest first: round numbers of each unit.
+const TIME_STEPS: [Micros; 40] = [
+    1,
+    2,
+    5,
+    10,
+    20,
+    50,
+    100,
+    200,
+    500,
+    MILLISECOND,
+    2 * MILLISECOND,
+    5 * MILLISECOND,
+    10 * MILLISECOND,
+    20 * MILLISECOND,
+    50 * MILLISECOND,
+    100 * MILLISECOND,
+    200 * MILLISECOND,
+    500 * MILLISECOND,
+    SECOND,
+    2 * SECOND,
+    5 * SECOND,
+    10 * SECOND,
+    15 * SECOND,
+    30 * SECOND,
+    MINUTE,
+    2 * MINUTE,
+    5 * MINUTE,
+    10 * MINUTE,
+    15 * MINUTE,
+    30 * MINUTE,
+    HOUR,
+    2 * HOUR,
+    3 * HOUR,
+    6 * HOUR,
+    12 * HOUR,
+    DAY,
+    2 * DAY,
+    7 * DAY,
+    14 * DAY,
+    30 * DAY,
+];
+
+/// Ticks at round times from `lo` to `hi`, at most `max` of them (more for an axis longer than
+/// 30 days times `max`): every multiple of the shortest round step that keeps within `max`.
+pub(crate) fn time_ticks(lo: Micros, hi: Micros, max: usize) -> Vec<Micros> {
+    let len = hi.saturating_sub(lo).max(1);
+    let max = max.max(2) as u64;
+    let step = TIME_STEPS
+        .iter()
+        .copied()
+        .find(|&s| len / s < max)
+        .unwrap_or(30 * DAY);
+    let first = lo.div_ceil(step).saturating_mul(step);
+    (0..)
+        .map(|k: u64| first.saturating_add(k.saturating_mul(step)))
+        .take_while(|&t| t <= hi)
+        .take(1000)
+        .collect()
 }
 
 /// `t` as a clock time, as precise as the unit `u` needs.
@@ -95,7 +157,7 @@ fn clock(t: Micros, u: Unit) -> String {
         "ms" => format!("{h}:{m:02}:{s:02}.{ms:03}"),
         "s" => format!("{h}:{m:02}:{s:02}"),
         "min" => format!("{h}:{m:02}"),
-        "h" => format!("{h} h"),
+        "h" => format!("{h}:00"),
         _ => return format!("{d} d"),
     };
     if d > 0 {
@@ -132,5 +194,11 @@ mod tests {
         assert_eq!(human(1_500 * MILLISECOND), "1.5 s");
         assert_eq!(human(0), "0 µs");
         assert_eq!(human(7), "7 µs");
+        assert_eq!(time_ticks(0, 9 * HOUR, 10).len(), 10);
+        assert_eq!(time_ticks(0, 9 * HOUR, 10)[1], HOUR);
+        let w = time_ticks(2 * HOUR + 1, 4 * HOUR, 10);
+        assert_eq!(w[0], 2 * HOUR + 15 * MINUTE);
+        assert_eq!(time_ticks(0, 365 * DAY, 10)[1], 30 * DAY);
+        assert_eq!(time_ticks(5, 8, 10), vec![5, 6, 7, 8]);
     }
 }

@@ -1,31 +1,180 @@
-//! Everything the picture shows, decided before anything is drawn: which part of the run the
-//! chart shows, which lane each flush call and dial-up line gets in the event strip, which
-//! labels fit, what the legend lists and what the subtitle says.
+//! Everything the picture shows, decided before anything is drawn: which stretch of the run it
+//! shows, how that stretch maps to pixel columns, what the event strip and the panels hold, and
+//! what the subtitle says.
 //!
 //! Deciding all of it first keeps the drawing code a plain walk over a [`Model`], and lets the
-//! layout reason in pixels (so labels never overlap) without drawing anything twice.
+//! layout reason in pixels (so labels never overlap, and a flush is never thinner than a few
+//! pixels) without drawing anything twice.
 
-use plotters::style::RGBColor;
-
-use super::axis::human;
-use super::geometry::{clip, text_w, View, LANE_H, LEGEND_W, STRIP_TOP, WIDTH};
-use super::palette::{C_ERR, C_OK, C_PENDING, C_WARN};
-use super::series::{lines, Chart, SeriesKind};
-use crate::report::analysis::{
-    flush_spans, line_logs, span_end, transport_name, FlushSpan, Levels, LineLog,
-};
-use crate::scenario::model::UiAnswer;
+use super::axis::{human, unit_for, Axis};
+use super::columns::bounds;
+use super::panels::Panels;
+use super::strip::Strip;
+use super::svg::text_width;
+use super::window::{PlotWindow, WindowError};
+use crate::report::analysis::{flush_spans, span_end, FlushSpan, Levels};
 use crate::scenario::RunResult;
 use crate::sim::time::MILLISECOND;
-use crate::sim::trace::EventKind;
 use crate::sim::Micros;
+use crate::trace::EventKind;
 
-/// Flush lanes in the event strip; more calls than fit share them.
-const MAX_FLUSH_LANES: usize = 3;
-/// Dial-up lanes in the event strip; beyond this the rest share an "others" lane.
-const MAX_DIAL_LANES: usize = 5;
+/// The picture's width in pixels.
+pub(super) const WIDTH: f64 = 1200.0;
+/// The left edge of the time axis (lane names and y labels go left of it).
+pub(super) const X0: f64 = 104.0;
+/// The legend's column at the right.
+pub(super) const LEGEND_W: f64 = 262.0;
+/// The right edge of the time axis.
+pub(super) const X1: f64 = WIDTH - LEGEND_W - 14.0;
+/// The height of one lane of the event strip.
+pub(super) const LANE_H: f64 = 22.0;
+/// The narrowest a flush call, prompt, connect or fault is drawn, in pixels.
+pub(super) const MIN_W: f64 = 4.0;
 /// A quiet stretch longer than this share of the run makes the chart show the busy part.
 const QUIET_SHARE: f64 = 0.5;
+
+/// `s`, cut to at most `max` characters with an ellipsis.
+pub(super) fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut c: String = s.chars().take(max.saturating_sub(1)).collect();
+        c.push('…');
+        c
+    }
+}
+
+/// The right end of `s` written from `x` at font size `size`.
+pub(super) fn text_end(x: f64, s: &str, size: f64) -> f64 {
+    x + text_width(s, size)
+}
+
+/// The stretch of virtual time the picture shows, and where its times fall.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct View {
+    /// Its first instant.
+    pub lo: Micros,
+    /// Its last instant (after `lo`).
+    pub hi: Micros,
+    /// How its time axis is labelled.
+    pub axis: Axis,
+    /// Its left pixel.
+    pub x0: f64,
+    /// Its right pixel.
+    pub x1: f64,
+}
+
+impl View {
+    /// The view from `lo` to `hi` (at least one microsecond long) between pixels `x0` and `x1`.
+    pub(super) fn new(lo: Micros, hi: Micros, x0: f64, x1: f64) -> View {
+        let lo = lo.min(Micros::MAX - 1);
+        let hi = hi.max(lo + 1);
+        View {
+            lo,
+            hi,
+            axis: Axis {
+                unit: unit_for(hi - lo),
+                clock: lo > 0,
+            },
+            x0,
+            x1,
+        }
+    }
+
+    /// The pixel of `t` (not clamped).
+    pub(super) fn px(&self, t: Micros) -> f64 {
+        let f = (t as f64 - self.lo as f64) / (self.hi - self.lo) as f64;
+        self.x0 + f * (self.x1 - self.x0)
+    }
+
+    /// The pixel of `t` clamped to the view.
+    pub(super) fn pxc(&self, t: Micros) -> f64 {
+        self.px(t.clamp(self.lo, self.hi))
+    }
+
+    /// Whether the period from `a` to `b` overlaps the view.
+    pub(super) fn shows(&self, a: Micros, b: Micros) -> bool {
+        a <= self.hi && b >= self.lo
+    }
+
+    /// Whether `t` is in the view.
+    pub(super) fn inside(&self, t: Micros) -> bool {
+        t >= self.lo && t <= self.hi
+    }
+
+    /// The boundaries of the view's columns: one per pixel, or per microsecond when the view
+    /// is shorter than it is wide.
+    pub(super) fn bounds(&self) -> Vec<Micros> {
+        bounds(
+            self.lo,
+            self.hi,
+            (self.x1 - self.x0).round().max(1.0) as usize,
+        )
+    }
+
+    /// The pixels of column boundaries.
+    pub(super) fn xs(&self, bounds: &[Micros]) -> Vec<f64> {
+        bounds.iter().map(|&t| self.px(t)).collect()
+    }
+}
+
+/// What the picture is asked to show.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlotOptions {
+    /// Only this stretch of the run (`--plot-window`); by default the whole run, or its busy
+    /// part when a quiet stretch takes most of it.
+    pub window: Option<PlotWindow>,
+}
+
+/// Everything to draw, computed before drawing.
+pub(super) struct Model {
+    /// The scenario and seed.
+    pub title: String,
+    /// What the run amounted to, and which part of it is shown: a line each.
+    pub subtitle: Vec<String>,
+    /// When the run ends.
+    pub span: Micros,
+    /// The stretch the strip and the panels show.
+    pub view: View,
+    /// Whether `view` is less than the whole run (so the whole-run panel is drawn).
+    pub partial: bool,
+    /// The event strip.
+    pub strip: Strip,
+    /// The transport and inbox panels.
+    pub panels: Panels,
+    /// Every flush call, for the whole-run panel.
+    pub flushes: Vec<FlushSpan>,
+    /// The run's levels, for the whole-run panel.
+    pub levels: Levels,
+}
+
+impl Model {
+    /// Lays out the picture of `run`.
+    pub(super) fn build(run: &RunResult, opts: &PlotOptions) -> Result<Model, WindowError> {
+        let span = span_end(run).max(1);
+        let levels = Levels::of(run);
+        let (range, windowed) = match opts.window {
+            Some(w) => (Some(w.within(span)?), true),
+            None => (focus(run, &levels, span), false),
+        };
+        let (lo, hi) = range.unwrap_or((0, span));
+        let view = View::new(lo, hi, X0, X1);
+        let flushes = flush_spans(run);
+        let strip = Strip::build(run, &flushes, view, span);
+        let panels = Panels::build(run, &levels, view, span);
+        Ok(Model {
+            title: format!("{} — seed {}", clip(&run.scenario, 60), run.seed),
+            subtitle: subtitle(run, flushes.len(), range, windowed),
+            span,
+            view,
+            partial: range.is_some(),
+            strip,
+            panels,
+            flushes,
+            levels,
+        })
+    }
+}
 
 /// The busy part of a run, when a quiet stretch takes more than [`QUIET_SHARE`] of it and
 /// almost all activity lies on one side of it: that side, with a little margin.
@@ -34,7 +183,7 @@ fn focus(run: &RunResult, lv: &Levels, span: Micros) -> Option<(Micros, Micros)>
     for s in lv.outbound.iter().chain(&lv.inbound).chain([&lv.inbox]) {
         times.extend(s.iter().map(|&(t, _)| t));
     }
-    times.extend(run.trace.events.iter().filter_map(|e| match e.kind {
+    times.extend(run.trace.events().iter().filter_map(|e| match e.kind {
         EventKind::FlushCall { .. }
         | EventKind::FlushReturn { .. }
         | EventKind::FlushComplete { .. }
@@ -54,11 +203,11 @@ fn focus(run: &RunResult, lv: &Levels, span: Micros) -> Option<(Micros, Micros)>
     }
     times.sort_unstable();
     times.dedup();
-    let mut bounds = Vec::with_capacity(times.len() + 2);
-    bounds.push(0);
-    bounds.extend(times.iter().copied().filter(|&t| t <= span));
-    bounds.push(span);
-    let (a, b) = bounds
+    let mut cuts = Vec::with_capacity(times.len() + 2);
+    cuts.push(0);
+    cuts.extend(times.iter().copied().filter(|&t| t <= span));
+    cuts.push(span);
+    let (a, b) = cuts
         .windows(2)
         .map(|w| (w[0], w[1]))
         .max_by_key(|&(a, b)| (b - a, std::cmp::Reverse(a)))?;
@@ -81,184 +230,15 @@ fn focus(run: &RunResult, lv: &Levels, span: Micros) -> Option<(Micros, Micros)>
     }
 }
 
-/// Flush colour by what the call returned.
-pub(super) fn flush_color(f: &FlushSpan) -> u32 {
-    match f.ret {
-        None => C_PENDING,
-        Some((_, r)) if r.is_error() => C_ERR,
-        Some((_, r)) if r.is_warning() => C_WARN,
-        Some(_) => C_OK,
-    }
-}
-
-/// Where a flush's drawing ends: its return or completion, whichever is later, or the end.
-pub(super) fn flush_end(f: &FlushSpan, span: Micros) -> Micros {
-    match (f.ret, f.done) {
-        (Some((r, _)), Some((d, _))) => r.max(d),
-        _ => span,
-    }
-}
-
-/// A flush call in the event strip.
-pub(super) struct FlushItem {
-    /// The call.
-    pub span: FlushSpan,
-    /// Its lane, from the top.
-    pub lane: usize,
-    /// Whether its label fits after it.
-    pub show_label: bool,
-}
-
-/// A lane of the event strip for one dial-up line, or for several summed.
-pub(super) struct DialLane {
-    /// The transport's name, or "N others".
-    pub label: String,
-    /// What the lines in it did.
-    pub logs: Vec<LineLog>,
-}
-
-/// Which entries the legend lists: only what the picture shows.
-#[derive(Debug, Default)]
-pub(super) struct Legend {
-    /// Flush calls that returned `S_OK`, a warning, an error, or nothing yet.
-    pub results: [bool; 4],
-    /// A dial prompt.
-    pub any_prompt: bool,
-    /// A cancelled dial prompt.
-    pub any_cancel: bool,
-    /// A line that connected.
-    pub any_connect: bool,
-    /// Asynchronous flush work that went on after its call returned.
-    pub any_async: bool,
-}
-
-impl Legend {
-    /// The legend of the flushes and dial lanes in view.
-    fn of(flushes: &[FlushItem], dial_lanes: &[DialLane]) -> Legend {
-        let mut results = [false; 4];
-        for f in flushes {
-            let k = match flush_color(&f.span) {
-                C_OK => 0,
-                C_WARN => 1,
-                C_ERR => 2,
-                _ => 3,
-            };
-            results[k] = true;
-        }
-        let any_async = flushes.iter().any(|f| match (f.span.ret, f.span.done) {
-            (Some((r, _)), Some((d, _))) => d > r,
-            (Some(_), None) => true,
-            _ => false,
-        });
-        let drawn = || dial_lanes.iter().flat_map(|d| d.logs.iter());
-        Legend {
-            results,
-            any_prompt: drawn().any(|l| !l.prompts.is_empty()),
-            any_cancel: drawn().any(|l| {
-                l.prompts
-                    .iter()
-                    .any(|p| matches!(p.1, Some((_, UiAnswer::Cancel))))
-            }),
-            any_connect: drawn().any(|l| !l.ups.is_empty()),
-            any_async,
-        }
-    }
-}
-
-/// Everything to draw, computed before drawing.
-pub(super) struct Model {
-    /// The scenario and seed.
-    pub title: String,
-    /// What the run amounted to, in one line.
-    pub subtitle: String,
-    /// When the run (and so the whole-run panel) ends.
-    pub span: Micros,
-    /// The main chart.
-    pub main: Chart,
-    /// The whole-run panel, when the main chart shows only the busy part.
-    pub overview: Option<Chart>,
-    /// A note across an empty chart, saying why it is empty.
-    pub note: Option<String>,
-    /// Flush calls in view, with their lanes.
-    pub flushes: Vec<FlushItem>,
-    /// Every flush call's time, for the overview.
-    pub flush_calls: Vec<Micros>,
-    /// How many lanes the flush calls take.
-    pub flush_lanes: usize,
-    /// The dial-up lanes, under the flush lanes.
-    pub dial_lanes: Vec<DialLane>,
-    /// Inbound colours, whose lines get dashes.
-    pub dashed: Vec<RGBColor>,
-    /// What the legend lists.
-    pub legend: Legend,
-}
-
-impl Model {
-    /// Lays out the picture of `run`.
-    pub(super) fn build(run: &RunResult) -> Model {
-        let span = span_end(run).max(1);
-        let lv = Levels::of(run);
-        let lines = lines(run, &lv);
-        let focus = focus(run, &lv, span);
-        let view = match focus {
-            Some((lo, hi)) => View::new(lo, hi),
-            None => View::new(0, span),
-        };
-        let dashed = lines
-            .iter()
-            .filter(|l| l.kind == SeriesKind::Inbound)
-            .map(|l| l.color)
-            .collect();
-        let all_flushes = flush_spans(run);
-        let flush_calls: Vec<Micros> = all_flushes.iter().map(|f| f.call).collect();
-        let (flushes, flush_lanes) = place_flushes(all_flushes, view, span);
-        let dial_lanes = dial_lanes(run, view, span);
-        Model {
-            title: format!("{} — seed {}", clip(&run.scenario, 60), run.seed),
-            subtitle: subtitle(run, flush_calls.len(), focus),
-            span,
-            main: Chart::of(&lines, view),
-            overview: focus.map(|_| Chart::of(&lines, View::new(0, span))),
-            note: note(run.transport_names.len(), lv.full),
-            legend: Legend::of(&flushes, &dial_lanes),
-            flushes,
-            flush_calls,
-            flush_lanes,
-            dial_lanes,
-            dashed,
-        }
-    }
-
-    /// Lanes in the event strip.
-    pub(super) fn lanes(&self) -> usize {
-        self.flush_lanes + self.dial_lanes.len()
-    }
-
-    /// The top of the main chart, under the event strip.
-    pub(super) fn plot_top(&self) -> i32 {
-        let lanes = self.lanes() as i32;
-        STRIP_TOP + lanes * LANE_H + if lanes > 0 { 10 } else { 0 }
-    }
-}
-
-/// Why the chart has no lines, if it has none.
-fn note(transports: usize, full: bool) -> Option<String> {
-    if transports == 0 {
-        Some("no transports in this run".to_string())
-    } else if !full {
-        Some(
-            "counting-only run: per-message events were not recorded, so no queue depths"
-                .to_string(),
-        )
-    } else {
-        None
-    }
-}
-
 /// The run in one line: its length, its transports, the mail it moved, its flush calls and
-/// prompts, and which part of it the chart shows.
-fn subtitle(run: &RunResult, flush_calls: usize, focus: Option<(Micros, Micros)>) -> String {
-    let c = run.trace.counts.iter().fold([0u64; 4], |mut a, c| {
+/// prompts, and which part of it the picture shows.
+fn subtitle(
+    run: &RunResult,
+    flush_calls: usize,
+    range: Option<(Micros, Micros)>,
+    windowed: bool,
+) -> Vec<String> {
+    let c = run.trace.counts().iter().fold([0u64; 4], |mut a, c| {
         a[0] += c.submitted;
         a[1] += c.delivered;
         a[2] += c.received;
@@ -266,134 +246,27 @@ fn subtitle(run: &RunResult, flush_calls: usize, focus: Option<(Micros, Micros)>
         a
     });
     let plural = |k: u64, word: &str| format!("{k} {word}{}", if k == 1 { "" } else { "s" });
-    let mut subtitle = format!(
+    let mut lines = vec![format!(
         "{} of virtual time · {} · {} submitted · {} delivered · {} received · {} · {}",
         human(run.end_time),
         plural(run.transport_names.len() as u64, "transport"),
-        c[0] + run.trace.unroutable,
+        c[0] + run.trace.unroutable(),
         c[1],
         c[2],
         plural(flush_calls as u64, "flush call"),
         plural(c[3], "dial prompt"),
-    );
-    if let Some((lo, hi)) = focus {
-        subtitle.push_str(&format!(
-            " · chart shows {}–{}, the whole run is below",
-            if lo == 0 { "0".to_string() } else { human(lo) },
+    )];
+    if let Some((lo, hi)) = range {
+        let from = if lo == 0 { "0".to_string() } else { human(lo) };
+        let why = if windowed {
+            "the window asked for"
+        } else {
+            "the busy part"
+        };
+        lines.push(format!(
+            "showing {why}, {from} to {}; the whole run is at the bottom",
             human(hi)
         ));
     }
-    subtitle
-}
-
-/// A flush call with its lane, before labels are decided.
-struct Placed {
-    span: FlushSpan,
-    lane: usize,
-    /// The left edge of its markers.
-    x0: i32,
-    /// The right edge of its label.
-    x_label: i32,
-}
-
-/// Puts the flush calls in view into lanes; returns them and how many lanes they take.
-///
-/// Each call goes to the first lane where it and its label fit after what is there; else to a
-/// new lane; else where at least its markers fit; else to the lane that frees up first. Then a
-/// label is shown only where it fits before the next call in its lane, so labels never overlap
-/// anything.
-fn place_flushes(all: Vec<FlushSpan>, view: View, span: Micros) -> (Vec<FlushItem>, usize) {
-    // Per lane: (end of the markers, end of the label) of its last call.
-    let mut lane_end: Vec<(i32, i32)> = Vec::new();
-    let mut placed: Vec<Placed> = Vec::new();
-    for f in all {
-        let end_t = flush_end(&f, span);
-        if !view.shows(f.call, end_t) {
-            continue;
-        }
-        let x0 = view.px(f.call.max(view.lo)) - 6;
-        let x_end = view.px(end_t.min(view.hi)) + 6;
-        let x_label = x_end + 2 + text_w(&f.label(), 13.0);
-        let lane = pick_lane(&mut lane_end, x0);
-        let e = &mut lane_end[lane];
-        *e = (e.0.max(x_end), e.1.max(x_label));
-        placed.push(Placed {
-            span: f,
-            lane,
-            x0,
-            x_label,
-        });
-    }
-    let label_limit = WIDTH as i32 - LEGEND_W + 8;
-    let flushes = placed
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let next = placed[i + 1..]
-                .iter()
-                .find(|q| q.lane == p.lane)
-                .map_or(i32::MAX, |q| q.x0);
-            FlushItem {
-                span: p.span.clone(),
-                lane: p.lane,
-                show_label: p.x_label < next && p.x_label <= label_limit,
-            }
-        })
-        .collect();
-    (flushes, lane_end.len())
-}
-
-/// The lane for a call whose markers start at pixel `x0`, given each lane's (end of markers,
-/// end of label); opens a new lane if that is the best place.
-fn pick_lane(lane_end: &mut Vec<(i32, i32)>, x0: i32) -> usize {
-    lane_end
-        .iter()
-        .position(|e| e.1 < x0)
-        .or_else(|| {
-            (lane_end.len() < MAX_FLUSH_LANES).then(|| {
-                lane_end.push((i32::MIN, i32::MIN));
-                lane_end.len() - 1
-            })
-        })
-        .or_else(|| lane_end.iter().position(|e| e.0 < x0))
-        .unwrap_or_else(|| {
-            (0..lane_end.len())
-                .min_by_key(|&l| lane_end[l].0)
-                .unwrap_or(0)
-        })
-}
-
-/// One dial lane per transport whose line did something in view; beyond [`MAX_DIAL_LANES`],
-/// the rest share the last lane.
-fn dial_lanes(run: &RunResult, view: View, span: Micros) -> Vec<DialLane> {
-    let logs = line_logs(run);
-    let in_view = |l: &LineLog| {
-        l.prompts
-            .iter()
-            .any(|p| view.shows(p.0, p.1.map_or(span, |a| a.0)))
-            || l.dials
-                .iter()
-                .chain(&l.ups)
-                .any(|d| view.shows(d.0, d.1.unwrap_or(span)))
-    };
-    let active: Vec<usize> = (0..logs.len()).filter(|&t| in_view(&logs[t])).collect();
-    let own = if active.len() > MAX_DIAL_LANES {
-        MAX_DIAL_LANES - 1
-    } else {
-        active.len()
-    };
-    let mut lanes: Vec<DialLane> = active[..own]
-        .iter()
-        .map(|&t| DialLane {
-            label: clip(&transport_name(run, t), 12),
-            logs: vec![logs[t].clone()],
-        })
-        .collect();
-    if active.len() > own {
-        lanes.push(DialLane {
-            label: format!("{} others", active.len() - own),
-            logs: active[own..].iter().map(|&t| logs[t].clone()).collect(),
-        });
-    }
-    lanes
+    lines
 }

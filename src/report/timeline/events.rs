@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::{transport_pid, Builder, SPOOLER_PID};
-use crate::scenario::model::{FaultKind, UiAnswer};
-use crate::sim::trace::{Event, EventKind, FlushId, NdrReason, Object};
-use crate::sim::Micros;
+use crate::model::{FaultKind, UiAnswer};
+use crate::sim::{FlushId, Micros, TransportId};
+use crate::trace::{Event, EventKind, NdrReason, Object};
 
 /// Per-message instant events (deliveries, receptions, NDRs, failed attempts) are written only
 /// when a run has fewer than this many; above it the counters tell the story.
@@ -54,13 +54,13 @@ impl Instants {
 #[derive(Debug, Default)]
 pub(super) struct Open {
     /// (flush, transport) → (phase start, inbound).
-    phases: BTreeMap<(FlushId, u16), (Micros, bool)>,
+    phases: BTreeMap<(FlushId, TransportId), (Micros, bool)>,
     /// Prompts shown and not answered: when, and the flush that caused them.
-    prompts: BTreeMap<u16, Vec<(Micros, Value)>>,
+    prompts: BTreeMap<TransportId, Vec<(Micros, Value)>>,
     /// Dialling started.
-    dials: BTreeMap<u16, Micros>,
+    dials: BTreeMap<TransportId, Micros>,
     /// Lines up.
-    lines: BTreeMap<u16, Micros>,
+    lines: BTreeMap<TransportId, Micros>,
 }
 
 impl Builder<'_> {
@@ -68,7 +68,7 @@ impl Builder<'_> {
     pub(super) fn event(&mut self, open: &mut Open, e: &Event, show: Instants) {
         let ts = e.key.t;
         let n = self.run.transport_names.len();
-        let ok = |t: u16| (t as usize) < n;
+        let ok = |t: TransportId| t.index() < n;
         match e.kind {
             EventKind::PhaseBegin {
                 flush,
@@ -109,7 +109,7 @@ impl Builder<'_> {
             } if ok(transport) => self.fault(ts, transport, kind, down),
             EventKind::ProgressUi { flush, object } => {
                 let pid = match object {
-                    Object::Transport(t) if ok(t) => transport_pid(t as usize),
+                    Object::Transport(t) if ok(t) => transport_pid(t.index()),
                     _ => SPOOLER_PID,
                 };
                 self.progress_ui(ts, pid, flush);
@@ -123,7 +123,7 @@ impl Builder<'_> {
     fn instant_of(&mut self, e: &Event, show: Instants) {
         let ts = e.key.t;
         let n = self.run.transport_names.len();
-        let pid_of = |t: u16| ((t as usize) < n).then(|| transport_pid(t as usize));
+        let pid_of = |t: TransportId| (t.index() < n).then(|| transport_pid(t.index()));
         let (pid, track, name, args) = match e.kind {
             EventKind::Deliver {
                 msg,
@@ -151,7 +151,7 @@ impl Builder<'_> {
                 transport,
                 reason,
             } if show.messages => (
-                Some(pid_of(transport).unwrap_or(SPOOLER_PID)),
+                Some(transport.and_then(pid_of).unwrap_or(SPOOLER_PID)),
                 "messages",
                 "ndr",
                 json!({"msg": msg, "reason": ndr_reason(reason)}),
@@ -183,45 +183,42 @@ impl Builder<'_> {
     }
 
     /// A phase began; a phase of the same flush already open on the transport ends here.
-    fn phase_begin(&mut self, open: &mut Open, ts: Micros, key: (FlushId, u16), inbound: bool) {
+    fn phase_begin(
+        &mut self,
+        open: &mut Open,
+        ts: Micros,
+        key: (FlushId, TransportId),
+        inbound: bool,
+    ) {
         if let Some((s, inb)) = open.phases.insert(key, (ts, inbound)) {
             let (flush, transport) = key;
             let args = json!({"flush": self.label(flush)});
-            self.phase(transport, flush, inb, (s, ts), args);
+            self.phase(transport, inb, (s, ts), args);
         }
     }
 
-    /// A transport's part of a flush ended: its phase's slice, or an instant-long one if no
-    /// phase was seen.
-    fn part_end(&mut self, open: &mut Open, ts: Micros, key: (FlushId, u16), args: Value) {
-        let (flush, transport) = key;
+    /// A transport's part of a flush ended: its phase's slice, or an instant if no phase was
+    /// seen.
+    fn part_end(&mut self, open: &mut Open, ts: Micros, key: (FlushId, TransportId), args: Value) {
+        let transport = key.1;
         match open.phases.remove(&key) {
-            Some((s, inb)) => self.phase(transport, flush, inb, (s, ts), args),
+            Some((s, inb)) => self.phase(transport, inb, (s, ts), args),
             None => {
-                let name = format!("{} part", self.label(flush));
-                let pid = transport_pid(transport as usize);
-                self.span(pid, "flush phases", name, "flush", (ts, ts), args);
+                let pid = transport_pid(transport.index());
+                self.span(pid, "flush phases", "part end", "flush", (ts, ts), args);
             }
         }
     }
 
     /// A flush phase's slice on its transport.
-    fn phase(
-        &mut self,
-        t: u16,
-        flush: FlushId,
-        inbound: bool,
-        period: (Micros, Micros),
-        args: Value,
-    ) {
-        let dir = if inbound { "download" } else { "upload" };
-        let name = format!("{} {dir}", self.label(flush));
-        let pid = transport_pid(t as usize);
+    fn phase(&mut self, t: TransportId, inbound: bool, period: (Micros, Micros), args: Value) {
+        let name = if inbound { "inbound" } else { "outbound" };
+        let pid = transport_pid(t.index());
         self.span(pid, "flush phases", name, "flush", period, args);
     }
 
     /// The user answered the transport's latest open prompt.
-    fn answer(&mut self, open: &mut Open, ts: Micros, t: u16, answer: UiAnswer) {
+    fn answer(&mut self, open: &mut Open, ts: Micros, t: TransportId, answer: UiAnswer) {
         if let Some((s, f)) = open.prompts.get_mut(&t).and_then(|v| v.pop()) {
             let args = json!({"answer": answer.as_str(), "flush": f});
             self.prompt(t, (s, ts), args);
@@ -229,43 +226,36 @@ impl Builder<'_> {
     }
 
     /// A dial prompt's slice.
-    fn prompt(&mut self, t: u16, period: (Micros, Micros), args: Value) {
-        let pid = transport_pid(t as usize);
-        self.span(
-            pid,
-            "dial prompts",
-            "dial prompt".into(),
-            "ui",
-            period,
-            args,
-        );
+    fn prompt(&mut self, t: TransportId, period: (Micros, Micros), args: Value) {
+        let pid = transport_pid(t.index());
+        self.span(pid, "dial prompts", "prompt", "ui", period, args);
     }
 
     /// The line came up: dialling ends, the line-up period begins.
-    fn connected(&mut self, open: &mut Open, ts: Micros, t: u16) {
+    fn connected(&mut self, open: &mut Open, ts: Micros, t: TransportId) {
         if let Some(s) = open.dials.remove(&t) {
-            self.line(t, "dialling", (s, ts), json!({}));
+            self.line(t, "dial", (s, ts), json!({}));
         }
         open.lines.insert(t, ts);
     }
 
     /// The line dropped after being idle.
-    fn hang_up(&mut self, open: &mut Open, ts: Micros, t: u16) {
+    fn hang_up(&mut self, open: &mut Open, ts: Micros, t: TransportId) {
         if let Some(s) = open.lines.remove(&t) {
             self.line(t, "line up", (s, ts), json!({"hung_up": true}));
         }
     }
 
     /// A slice on the transport's line track.
-    fn line(&mut self, t: u16, name: &str, period: (Micros, Micros), args: Value) {
-        let pid = transport_pid(t as usize);
-        self.span(pid, "line", name.into(), "line", period, args);
+    fn line(&mut self, t: TransportId, name: &str, period: (Micros, Micros), args: Value) {
+        let pid = transport_pid(t.index());
+        self.span(pid, "line", name, "line", period, args);
     }
 
     /// A fault: a dropped line is an instant; a crash or offline spell lasts its `down` time
     /// (cut at the end of the run).
-    fn fault(&mut self, ts: Micros, t: u16, kind: FaultKind, down: Micros) {
-        let pid = transport_pid(t as usize);
+    fn fault(&mut self, ts: Micros, t: TransportId, kind: FaultKind, down: Micros) {
+        let pid = transport_pid(t.index());
         let name = match kind {
             FaultKind::DropLine => {
                 self.instant(pid, "faults", "line dropped", ts, json!({}));
@@ -276,7 +266,7 @@ impl Builder<'_> {
         };
         let until = ts.saturating_add(down).min(self.end.max(ts));
         let args = json!({"down_us": down});
-        self.span(pid, "faults", name.into(), "fault", (ts, until), args);
+        self.span(pid, "faults", name, "fault", (ts, until), args);
     }
 
     /// A progress indicator shown by a status object, on its process.
@@ -294,7 +284,7 @@ impl Builder<'_> {
         let end = self.end;
         for ((flush, transport), (s, inb)) in open.phases {
             let args = json!({"flush": self.label(flush), "part_result": "pending"});
-            self.phase(transport, flush, inb, (s, end), args);
+            self.phase(transport, inb, (s, end), args);
         }
         for (transport, v) in open.prompts {
             for (s, f) in v {
@@ -302,7 +292,7 @@ impl Builder<'_> {
             }
         }
         for (transport, s) in open.dials {
-            self.line(transport, "dialling", (s, end), json!({}));
+            self.line(transport, "dial", (s, end), json!({}));
         }
         for (transport, s) in open.lines {
             self.line(transport, "line up", (s, end), json!({"hung_up": false}));

@@ -34,8 +34,7 @@ pub use events::MAX_INSTANTS;
 use super::analysis::{flush_spans, span_end, transport_name, FlushSpan, Levels};
 use crate::mapi::{FlushFlags, HResult};
 use crate::scenario::RunResult;
-use crate::sim::trace::{FlushId, NO_TRANSPORT};
-use crate::sim::Micros;
+use crate::sim::{FlushId, Micros, TransportId};
 use events::{Instants, Open};
 use threads::Threads;
 
@@ -60,17 +59,26 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    /// A complete slice (`"ph": "X"`) from `start` to `end`, on the first free lane of `track`.
+    /// A complete slice (`"ph": "X"`) from `start` to `end`, on the first free lane of
+    /// `track`; a span of no length is an instant there instead, since a slice of zero length
+    /// at the instant a longer one starts is one that viewers cannot nest.
     fn span(
         &mut self,
         pid: u64,
         track: &'static str,
-        name: String,
+        name: &str,
         cat: &str,
         (start, end): (Micros, Micros),
         args: Value,
     ) {
-        let end = end.max(start);
+        if end <= start {
+            let tid = self.threads.tid(pid, track, 0);
+            self.events.push(json!({
+                "name": name, "cat": cat, "ph": "i", "s": "t", "ts": start,
+                "pid": pid, "tid": tid, "args": args
+            }));
+            return;
+        }
         let tid = self.threads.place(pid, track, start, end);
         self.events.push(json!({
             "name": name, "cat": cat, "ph": "X", "ts": start, "dur": end - start,
@@ -81,10 +89,10 @@ impl Builder<'_> {
     /// An instant (`"ph": "i"`) on the first lane of `track`.
     fn instant(&mut self, pid: u64, track: &'static str, name: &str, ts: Micros, args: Value) {
         let tid = self.threads.tid(pid, track, 0);
-        let cat = if track == "messages" {
-            "message"
-        } else {
-            "schedule"
+        let cat = match track {
+            "messages" => "message",
+            "faults" => "fault",
+            _ => "schedule",
         };
         self.events.push(json!({
             "name": name, "cat": cat, "ph": "i", "s": "t", "ts": ts,
@@ -93,11 +101,10 @@ impl Builder<'_> {
     }
 
     /// A transport's name, or `null` for none or an unknown index.
-    fn transport(&self, t: u16) -> Value {
-        if t == NO_TRANSPORT || t as usize >= self.run.transport_names.len() {
-            Value::Null
-        } else {
-            json!(self.run.transport_names[t as usize])
+    fn transport(&self, t: TransportId) -> Value {
+        match self.run.transport_names.get(t.index()) {
+            Some(name) => json!(name),
+            None => Value::Null,
         }
     }
 
@@ -110,10 +117,14 @@ impl Builder<'_> {
     }
 
     /// A flush call's slice on the spooler, from call to return, and, if its work went on
-    /// after it returned, a second slice from call to completion.
+    /// after it returned, a second slice from call to completion; both named by the call's
+    /// label (`flush.1`, `flush.1 (morning-upload)`), with everything else in `args`.
     fn flush_call(&mut self, f: &FlushSpan) {
         let ret = f.ret.map_or(self.end, |r| r.0);
+        let label = f.label();
         let args = json!({
+            "call": f.number(),
+            "name": f.name,
             "object": f.object.name(&self.run.transport_names),
             "target": f.target.map_or(Value::Null, |t| self.transport(t)),
             "flags": FlushFlags::from_bits_retain(f.flags).to_string(),
@@ -123,19 +134,26 @@ impl Builder<'_> {
             "returned_at_us": at(f.ret),
             "completed_at_us": at(f.done),
         });
-        let (track, name) = ("FlushQueues calls", format!("{} FlushQueues", f.label()));
+        let period = (f.call, ret);
         self.span(
             SPOOLER_PID,
-            track,
-            name,
+            "FlushQueues calls",
+            &label,
             "flush",
-            (f.call, ret),
+            period,
             args.clone(),
         );
         let done = f.done.map_or(self.end, |d| d.0);
         if done > ret {
-            let (track, name) = ("asynchronous flush work", format!("{} work", f.label()));
-            self.span(SPOOLER_PID, track, name, "flush", (f.call, done), args);
+            let period = (f.call, done);
+            self.span(
+                SPOOLER_PID,
+                "asynchronous flush work",
+                &label,
+                "flush",
+                period,
+                args,
+            );
         }
     }
 }
@@ -182,9 +200,9 @@ fn build(run: &RunResult) -> (Vec<Value>, Value) {
     for f in &flushes {
         b.flush_call(f);
     }
-    let show = Instants::of(&run.trace.events);
+    let show = Instants::of(run.trace.events());
     let mut open = Open::default();
-    for e in &run.trace.events {
+    for e in run.trace.events() {
         b.event(&mut open, e, show);
     }
     b.close(open);

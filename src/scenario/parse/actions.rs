@@ -11,14 +11,15 @@ use super::reader::{
     word, Ctx, PResult, Tbl, Val,
 };
 use crate::mapi::FlushFlags;
-use crate::scenario::error::{clip, list, ErrorKind, WarningKind};
-use crate::scenario::metric_names::SPOOLER_OBJECT;
-use crate::scenario::model::{
+use crate::model::{
     FaultKind, FaultSpec, FlushSpec, IncomingSpec, MailSpec, ProcedureKind, ProcedureSpec,
     Scenario, TransportConfig, TransportKind, Via, DEFAULT_HORIZON,
 };
+use crate::scenario::error::{clip, list, ErrorKind, WarningKind};
+use crate::scenario::metric_names::SPOOLER_OBJECT;
 use crate::sim::rng::Dist;
 use crate::sim::time::{format_duration, Micros};
+use crate::sim::TransportId;
 
 /// Keys of `[[mail]]`.
 pub(super) const MAIL_KEYS: &[&str] = &["at", "to", "count", "every", "size"];
@@ -169,7 +170,12 @@ fn unroutable(cx: &Ctx<'_>, key: &str, v: &Val<'_>, spec: &MailSpec, scenario: &
 
 /// A required reference to a transport by name: its index, or `None` after an error. With no
 /// transport at all, a name cannot resolve: only the missing transports are reported.
-fn transport_key(cx: &Ctx<'_>, t: &Tbl<'_, '_>, names: &[&str], expected: &str) -> Option<usize> {
+fn transport_key(
+    cx: &Ctx<'_>,
+    t: &Tbl<'_, '_>,
+    names: &[&str],
+    expected: &str,
+) -> Option<TransportId> {
     let v = cx.soft(t.require(cx, "transport", expected))?;
     if names.is_empty() {
         return None;
@@ -184,7 +190,7 @@ pub(super) fn incoming(cx: &Ctx<'_>, root: &Tbl<'_, '_>, scenario: &Scenario) ->
     for t in tables(cx, root, "incoming") {
         t.check_keys(cx, INCOMING_KEYS);
         let expected = "the name of the transport the mail arrives at";
-        let transport = transport_key(cx, &t, &names, expected).unwrap_or(0);
+        let transport = transport_key(cx, &t, &names, expected).unwrap_or_default();
         out.push(IncomingSpec {
             transport,
             at: at(cx, &t, scenario.until, "incoming mail"),
@@ -262,7 +268,7 @@ impl CallNames {
 }
 
 /// A flush's `via`, and its `target` when it goes to the spooler.
-fn via_and_target(cx: &Ctx<'_>, t: &Tbl<'_, '_>, names: &[&str]) -> (Via, Option<usize>) {
+fn via_and_target(cx: &Ctx<'_>, t: &Tbl<'_, '_>, names: &[&str]) -> (Via, Option<TransportId>) {
     let Some(v) = cx.soft(t.require(cx, "via", "via = \"spooler\" or a transport's name")) else {
         return (Via::Spooler, None);
     };
@@ -431,11 +437,11 @@ pub(super) fn faults(cx: &Ctx<'_>, root: &Tbl<'_, '_>, scenario: &Scenario) -> V
             Some(_) => FaultKind::DropLine,
             None => continue,
         };
-        let tc = transport.map(|i| &scenario.transports[i]);
+        let tc = transport.map(|i| scenario.transport(i));
         let down = kind_v.and_then(|kv| down(cx, &t, kind, kv, tc));
         out.push(FaultSpec {
             at,
-            transport: transport.unwrap_or(0),
+            transport: transport.unwrap_or_default(),
             kind,
             down,
         });

@@ -308,10 +308,45 @@ pub fn parse(text: &str) -> Result<Micros, DurationError> {
     Micros::try_from(nanos / 1_000).map_err(|_| DurationError::Overflow)
 }
 
+/// Why a duration as written was refused: the text, and why in a phrase.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidDuration {
+    /// Not a duration.
+    #[error("`{text}` is not a duration: {reason}")]
+    Syntax {
+        /// The text as written.
+        text: String,
+        /// Why, in a phrase.
+        reason: String,
+    },
+    /// Finer than the simulation's resolution.
+    #[error(
+        "`{0}` has a remainder finer than a microsecond; virtual time is exact to the microsecond"
+    )]
+    SubMicrosecond(String),
+    /// Does not fit in 64 bits of microseconds.
+    #[error("`{0}` is too long")]
+    Overflow(String),
+}
+
+/// Parses a duration as scenario files write it (`"250ms"`, `"1h 30m"`, `"0s"`; months and
+/// years refused) into exact microseconds.
+pub fn parse_duration(text: &str) -> Result<Micros, InvalidDuration> {
+    use DurationError as Why;
+    parse(text).map_err(|e| match e {
+        Why::SubMicrosecond => InvalidDuration::SubMicrosecond(text.to_string()),
+        Why::Overflow => InvalidDuration::Overflow(text.to_string()),
+        why => InvalidDuration::Syntax {
+            text: text.to_string(),
+            reason: why.to_string(),
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::time::{DAY, HOUR, MILLISECOND, MINUTE, SECOND};
+    use crate::sim::time::{format_duration, DAY, HOUR, MILLISECOND, MINUTE, SECOND};
 
     #[test]
     fn reads_what_humantime_reads_except_months_and_years() {
@@ -380,5 +415,44 @@ mod tests {
         for m in [msg("5M"), msg("x"), msg("5 parsecs")] {
             assert!(!m.contains("expected number at"), "{m}");
         }
+    }
+
+    #[test]
+    fn parse_duration_reads_what_files_write() {
+        assert_eq!(parse_duration("250ms").unwrap(), 250 * MILLISECOND);
+        assert_eq!(parse_duration("1h 30m").unwrap(), HOUR + 30 * MINUTE);
+        assert_eq!(parse_duration("0s").unwrap(), 0);
+        assert_eq!(parse_duration("1us").unwrap(), 1);
+        assert_eq!(parse_duration("5d").unwrap(), 5 * DAY);
+    }
+
+    #[test]
+    fn refuses_sub_microsecond_and_garbage() {
+        assert!(matches!(
+            parse_duration("1500ns"),
+            Err(InvalidDuration::SubMicrosecond(_))
+        ));
+        assert!(matches!(
+            parse_duration("soon"),
+            Err(InvalidDuration::Syntax { .. })
+        ));
+    }
+
+    #[test]
+    fn formats_round_trip() {
+        assert_eq!(format_duration(7 * DAY), "7d");
+        assert_eq!(format_duration(5 * DAY + HOUR), "5d 1h");
+        for us in [
+            0,
+            1,
+            999,
+            SECOND,
+            90 * SECOND,
+            DAY + 3 * MILLISECOND,
+            365 * DAY + 1,
+        ] {
+            assert_eq!(parse_duration(&format_duration(us)).unwrap(), us);
+        }
+        assert_eq!(format_duration(90 * SECOND), "1m 30s");
     }
 }

@@ -7,9 +7,9 @@ use toml::de::{DeTable, DeValue};
 
 use super::reader::{describe, duration_text, in_order, int_value, Ctx, PResult, Tbl, Val};
 use crate::mapi::HResult;
+use crate::model::{CmpOp, ExpectValue, Expectation, Scenario};
 use crate::scenario::error::{clip, closest, ErrorKind};
 use crate::scenario::metric_names::{canonical, check_metric_name, metric_kind, MetricKind};
-use crate::scenario::model::{CmpOp, ExpectValue, Expectation, Scenario};
 
 /// The words `[expect]` accepts besides result names.
 pub const SPECIAL_WORDS: &[&str] = &["none", "never", "pending"];

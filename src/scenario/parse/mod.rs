@@ -46,7 +46,7 @@ pub use self::transport::MAX_TRANSPORTS;
 pub use crate::scenario::error::{Diagnostic, ErrorKind, ScenarioError, Warning, WarningKind};
 
 use self::reader::{boolean, duration, string, table, unsigned, word, Ctx, Tbl};
-use crate::scenario::model::{FlushOrder, Scenario, SpoolerConfig};
+use crate::model::{FlushOrder, Scenario, SpoolerConfig};
 use crate::sim::time::{format_duration, Micros, DAY};
 
 /// The most messages (all `[[mail]]` and `[[incoming]]` counts together) a scenario may have.

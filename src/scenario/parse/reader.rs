@@ -20,6 +20,7 @@ use crate::scenario::error::{
 };
 use crate::sim::rng::Dist;
 use crate::sim::time::{format_duration, Micros};
+use crate::sim::TransportId;
 
 /// A spanned TOML value.
 pub(super) type Val<'i> = Spanned<DeValue<'i>>;
@@ -802,14 +803,14 @@ pub(super) fn transport_ref(
     v: &Val<'_>,
     names: &[&str],
     extra: Option<&str>,
-) -> PResult<usize> {
+) -> PResult<TransportId> {
     let expected = match extra {
         Some(e) => format!("\"{e}\" or a transport's name"),
         None => "a transport's name".to_string(),
     };
     let text = string(cx, key, v, &expected)?;
     if let Some(i) = names.iter().position(|n| *n == text) {
-        return Ok(i);
+        return Ok(TransportId::new(i));
     }
     let candidates = || extra.into_iter().chain(names.iter().copied());
     let hint = match suggest(text, candidates()) {

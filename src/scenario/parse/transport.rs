@@ -9,9 +9,9 @@ use super::reader::{
     boolean, dist, duration, duration_expecting, duration_text, item_key, positive_duration,
     probability, raw, string, tables, word, Ctx, PResult, Tbl, Val,
 };
+use crate::model::{RasConfig, Schedule, TransportConfig, UiAnswer};
 use crate::scenario::error::{clip, closest, ErrorKind, WarningKind};
 use crate::scenario::metric_names::SPOOLER_OBJECT;
-use crate::scenario::model::{RasConfig, Schedule, TransportConfig, UiAnswer};
 use crate::sim::time::{format_duration, Micros};
 
 /// Keys of every transport.

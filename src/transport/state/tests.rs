@@ -2,10 +2,10 @@
 //! popped by hand, and the reports and trace the state machine leaves.
 
 use super::*;
-use crate::scenario::model::TransportConfig;
+use crate::model::TransportConfig;
 use crate::sim::time::{DAY, SECOND};
-use crate::sim::{Event, CREATED};
-use crate::spooler::queue::QueuedMsg;
+use crate::sim::CREATED;
+use crate::trace::Event;
 
 const SEED: u64 = 11;
 
@@ -33,7 +33,7 @@ impl Rig {
             idx: CREATED,
             seq: 0,
         });
-        let t = TransportState::new(0, cfg, SEED, clock.clone(), 1, full);
+        let t = TransportState::new(TransportId(0), cfg, SEED, clock.clone(), 1, full);
         Rig {
             clock,
             t,
@@ -60,7 +60,7 @@ impl Rig {
         let msgs = msgs
             .iter()
             .map(|&(id, submitted_at)| QueuedMsg {
-                id,
+                id: MsgId(id),
                 submitted_at,
                 size: 1,
             })
@@ -79,14 +79,14 @@ impl Rig {
 
     /// `(time, what)` of each delivery, NDR and failure the transport wrote, in trace order.
     fn outcomes(&self) -> Vec<(Micros, &'static str, u32)> {
-        let mut ev: Vec<Event> = self.t.rec.events.clone();
+        let mut ev: Vec<Event> = self.t.rec.events().to_vec();
         ev.sort_by_key(|e| e.key);
         ev.iter()
             .filter_map(|e| match e.kind {
-                EventKind::Deliver { msg, .. } => Some((e.key.t, "deliver", msg)),
-                EventKind::Ndr { msg, .. } => Some((e.key.t, "ndr", msg)),
-                EventKind::AttemptFailed { msg, .. } => Some((e.key.t, "failed", msg)),
-                EventKind::Receive { msg, .. } => Some((e.key.t, "receive", msg)),
+                EventKind::Deliver { msg, .. } => Some((e.key.t, "deliver", msg.0)),
+                EventKind::Ndr { msg, .. } => Some((e.key.t, "ndr", msg.0)),
+                EventKind::AttemptFailed { msg, .. } => Some((e.key.t, "failed", msg.0)),
+                EventKind::Receive { msg, .. } => Some((e.key.t, "receive", msg.0)),
                 _ => None,
             })
             .collect()
@@ -184,7 +184,7 @@ fn zero_duration_work_completes_through_the_calendar_after_its_cause() {
         let mut r = Rig::new(&lan(Dist::Fixed(0), DAY), full);
         r.under(5 * SECOND, Class::Client);
         let before = r.clock.key_now();
-        r.upload(&[(0, 0), (1, SECOND)], Some(1));
+        r.upload(&[(0, 0), (1, SECOND)], Some(FlushId(1)));
         // Nothing completes while the call that handed the mail over is handled...
         assert_eq!(r.summary().0, [0; 5], "full = {full}");
         // ...but at this instant, after the completions already due, through a created entry.
@@ -194,13 +194,13 @@ fn zero_duration_work_completes_through_the_calendar_after_its_cause() {
         let (sums, phases) = r.summary();
         assert_eq!(sums, [2, 0, 0, 0, 0], "full = {full}");
         assert_eq!(phases.len(), 1);
-        assert_eq!((phases[0].flush, phases[0].delivered), (1, 2));
+        assert_eq!((phases[0].flush, phases[0].delivered), (FlushId(1), 2));
         // The deliveries are written after the call that caused them, at the same instant.
-        for e in &r.t.rec.events {
+        for e in r.t.rec.events() {
             assert!(e.key > before, "{e:?} sorts before its cause {before:?}");
             assert_eq!(e.key.t, 5 * SECOND);
         }
-        let lat = &r.t.rec.latencies[0].outbound;
+        let lat = &r.t.rec.latencies()[0].outbound;
         assert_eq!(lat.iter().collect::<Vec<_>>(), vec![5 * SECOND, 4 * SECOND]);
     }
 }
@@ -214,10 +214,10 @@ fn a_zero_duration_dial_up_prompts_dials_connects_and_moves_at_one_instant() {
     }
     let mut r = Rig::new(&cfg, true);
     r.under(2 * 60 * SECOND, Class::Client);
-    r.upload(&[(0, 0)], Some(1));
+    r.upload(&[(0, 0)], Some(FlushId(1)));
     r.run_until(2 * 60 * SECOND);
     let kinds: Vec<&str> = {
-        let mut ev = r.t.rec.events.clone();
+        let mut ev = r.t.rec.events().to_vec();
         ev.sort_by_key(|e| e.key);
         ev.iter()
             .map(|e| match e.kind {
@@ -245,15 +245,15 @@ fn a_wake_up_of_an_older_generation_changes_nothing() {
     }
     let mut r = Rig::new(&cfg, true);
     r.under(0, Class::Client);
-    r.upload(&[(0, 0)], Some(1));
+    r.upload(&[(0, 0)], Some(FlushId(1)));
     // The prompt is open; the answer is due at 5 s. A crash at 1 s abandons it.
     r.under(SECOND, Class::Fault);
     r.t.crash();
     r.reports.append(&mut r.t.reports);
-    let events = r.t.rec.events.len();
+    let events = r.t.rec.events().len();
     r.run_until(DAY);
     assert_eq!(
-        r.t.rec.events.len(),
+        r.t.rec.events().len(),
         events,
         "the stale answer wrote nothing"
     );
@@ -263,7 +263,10 @@ fn a_wake_up_of_an_older_generation_changes_nothing() {
     assert_eq!(sums, [0, 0, 0, 0, 1]);
     assert_eq!(phases[0].result, HResult::MAPI_E_NETWORK_ERROR);
     // A token of an older generation is refused even when handed over directly.
-    let stale = ((r.t.generation - 1) << 8) | WAKE_CONNECTED;
+    let stale = WakeToken {
+        kind: WAKE_CONNECTED,
+        value: r.t.generation - 1,
+    };
     r.handle(TransportCmd::Wake(stale));
     assert_eq!(r.t.line, Line::Down);
 }
@@ -324,9 +327,12 @@ fn both_paths(cfg: &TransportConfig, steps: &[Command]) {
             r.run_until(t.saturating_sub(1));
             r.under(t, class);
             match msgs {
-                Some(m) => r.upload(m, Some(t as FlushId)),
+                Some(m) => r.upload(m, Some(FlushId(t as u32))),
                 None => {
-                    r.handle(TransportCmd::Arrive { first: 0, count: 3 });
+                    r.handle(TransportCmd::Arrive {
+                        first: MsgId(0),
+                        count: 3,
+                    });
                     r.handle(TransportCmd::Download { flush: None });
                 }
             }
@@ -335,12 +341,12 @@ fn both_paths(cfg: &TransportConfig, steps: &[Command]) {
     }
     let [full, counting] = &rigs;
     assert_eq!(full.summary(), counting.summary());
-    assert_eq!(full.t.rec.counts, counting.t.rec.counts);
-    assert_eq!(full.t.rec.latencies, counting.t.rec.latencies);
+    assert_eq!(full.t.rec.counts(), counting.t.rec.counts());
+    assert_eq!(full.t.rec.latencies(), counting.t.rec.latencies());
     let ndrs = |r: &Rig| {
-        let mut v: Vec<(Key, u32)> =
+        let mut v: Vec<(Key, MsgId)> =
             r.t.rec
-                .events
+                .events()
                 .iter()
                 .filter_map(|e| match e.kind {
                     EventKind::Ndr { msg, .. } => Some((e.key, msg)),

@@ -7,6 +7,7 @@
 use crate::mapi::FlushFlags;
 use crate::sim::rng::Dist;
 use crate::sim::time::{Micros, DAY, MINUTE, SECOND};
+use crate::sim::TransportId;
 
 /// A whole scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,18 +60,27 @@ impl Scenario {
         }
     }
 
-    /// The index of the transport called `name`.
-    pub fn transport_index(&self, name: &str) -> Option<usize> {
-        self.transports.iter().position(|t| t.name == name)
+    /// The transport called `name`.
+    pub fn transport_index(&self, name: &str) -> Option<TransportId> {
+        let i = self.transports.iter().position(|t| t.name == name)?;
+        Some(TransportId::new(i))
+    }
+
+    /// The transport `t`'s settings.
+    ///
+    /// # Panics
+    /// If the scenario has no such transport.
+    pub fn transport(&self, t: TransportId) -> &TransportConfig {
+        &self.transports[t.index()]
     }
 
     /// The first transport, in file order, that handles `address_type` (case-insensitive).
-    pub fn route(&self, address_type: &str) -> Option<usize> {
-        self.transports.iter().position(|t| {
-            t.address_types
-                .iter()
-                .any(|a| a.eq_ignore_ascii_case(address_type))
-        })
+    pub fn route(&self, address_type: &str) -> Option<TransportId> {
+        let i = self
+            .transports
+            .iter()
+            .position(|t| t.handles(address_type))?;
+        Some(TransportId::new(i))
     }
 
     /// How many outbound messages the scenario submits in all.
@@ -255,6 +265,13 @@ impl TransportConfig {
         }
     }
 
+    /// Whether it handles mail to addresses of `address_type` (compared case-insensitively).
+    pub fn handles(&self, address_type: &str) -> bool {
+        self.address_types
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(address_type))
+    }
+
     /// `"lan"` or `"ras"`.
     pub fn kind_name(&self) -> &'static str {
         match self.kind {
@@ -289,8 +306,8 @@ impl MailSpec {
 /// `[[incoming]]`: mail arriving at a transport's remote end.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncomingSpec {
-    /// The transport's index.
-    pub transport: usize,
+    /// The transport it arrives at.
+    pub transport: TransportId,
     /// When the first message arrives.
     pub at: Micros,
     /// How many messages.
@@ -304,8 +321,8 @@ pub struct IncomingSpec {
 pub enum Via {
     /// The spooler's status object.
     Spooler,
-    /// A transport's own status object, by index.
-    Transport(usize),
+    /// A transport's own status object.
+    Transport(TransportId),
 }
 
 /// `[[flush]]`: one `IMAPIStatus::FlushQueues` call.
@@ -316,7 +333,7 @@ pub struct FlushSpec {
     /// Which status object.
     pub via: Via,
     /// `lpTargetTransport`, only with `via = Spooler`.
-    pub target: Option<usize>,
+    pub target: Option<TransportId>,
     /// Raw flag bits, unknown ones included.
     pub flags: FlushFlags,
     /// Position among all `[[flush]]` and `[[procedure]]` entries in file order, which orders
@@ -376,8 +393,8 @@ pub enum FaultKind {
 pub struct FaultSpec {
     /// When it strikes.
     pub at: Micros,
-    /// The transport's index.
-    pub transport: usize,
+    /// The transport it strikes.
+    pub transport: TransportId,
     /// What happens.
     pub kind: FaultKind,
     /// How long it lasts (crash and offline).

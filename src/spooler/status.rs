@@ -1,4 +1,4 @@
-//! The live rows behind the session's status table.
+//! The live rows behind the session's status table, kept by the spooler.
 //!
 //! MAPI keeps one row per status object: the subsystem, the integrated address book, the
 //! spooler and every active transport. The spooler actor owns the truth about `PR_STATUS_CODE`
@@ -6,16 +6,20 @@
 //! `Advise` connection as a table notification worked out for that connection's view (see
 //! [`crate::mapi::notify`]), as `ModifyStatusRow` does. With no connection, a change costs
 //! nothing beyond storing the new code.
+//!
+//! The store lives with the spooler, not with the MAPI types: its rows are built from the
+//! scenario's transports, and the spooler writes them; the client's session reads them from
+//! above.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::mapi::constants::*;
-use crate::mapi::notify::{notification_for, Notifications, Queue, Sink};
+use crate::mapi::notify::{notification_for, Notifications, Queue, Registrations, Sink};
 use crate::mapi::table::TableView;
 use crate::mapi::tags::*;
 use crate::mapi::{EntryId, SPropValue, SRow};
-use crate::scenario::model::{Scenario, TransportConfig, TransportKind};
-use crate::sim::Clock;
+use crate::model::{Scenario, TransportConfig, TransportKind};
+use crate::sim::{Clock, TransportId};
 
 /// Row of the MAPI subsystem.
 pub const SUBSYSTEM_ROW: u16 = 0;
@@ -24,9 +28,15 @@ pub const ADDRESS_BOOK_ROW: u16 = 1;
 /// Row of the spooler.
 pub const SPOOLER_ROW: u16 = 2;
 
-/// Row of transport `t` (in profile order).
-pub const fn transport_row(t: u16) -> u16 {
-    3 + t
+/// Row of transport `t`: the transports follow the three fixed rows, in profile order.
+pub const fn transport_row(t: TransportId) -> u16 {
+    3 + t.0
+}
+
+/// The transport whose row is `row`, if it is a transport's.
+pub fn transport_of_row(row: u16) -> Option<TransportId> {
+    row.checked_sub(transport_row(TransportId(0)))
+        .map(TransportId)
 }
 
 const ENTRY_MAGIC: &[u8; 8] = b"SPOOLSIM";
@@ -312,6 +322,12 @@ impl StatusStore {
         drop(state);
         sink.queue.close();
         true
+    }
+}
+
+impl Registrations for StatusStore {
+    fn end_advise(&self, connection: u32) -> bool {
+        StatusStore::end_advise(self, connection)
     }
 }
 

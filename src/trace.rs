@@ -18,18 +18,14 @@
 use serde::Serialize;
 
 use crate::mapi::HResult;
-use crate::scenario::metric_names::CallNames;
-use crate::scenario::model::UiAnswer;
+use crate::model::UiAnswer;
+use crate::sim::calendar::Key;
+use crate::sim::samples::Samples;
+use crate::sim::time::Micros;
+use crate::sim::{FlushId, MsgId, TransportId};
 
-use super::calendar::Key;
-use super::samples::Samples;
-use super::time::Micros;
-
-/// Identifies a `FlushQueues` call within a run, in the order the spooler received them.
-pub type FlushId = u32;
-
-/// "No transport": the routing index of mail that no transport handles.
-pub const NO_TRANSPORT: u16 = u16::MAX;
+mod calls;
+pub use calls::CallNames;
 
 /// Who caused an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -40,10 +36,10 @@ pub enum Actor {
     Client,
     /// The spooler actor.
     Spooler,
-    /// A transport actor, by index.
-    Transport(u16),
+    /// A transport actor.
+    Transport(TransportId),
     /// The simulated user in front of a transport's dial prompt.
-    User(u16),
+    User(TransportId),
 }
 
 impl Actor {
@@ -61,8 +57,8 @@ impl Actor {
 }
 
 /// A transport's name, or `transportN` for an index outside `transports`.
-fn transport_label(transports: &[String], t: u16) -> std::borrow::Cow<'_, str> {
-    match transports.get(usize::from(t)) {
+fn transport_label(transports: &[String], t: TransportId) -> std::borrow::Cow<'_, str> {
+    match transports.get(t.index()) {
         Some(name) => name.as_str().into(),
         None => format!("transport{t}").into(),
     }
@@ -74,7 +70,7 @@ pub enum Object {
     /// The spooler's status object.
     Spooler,
     /// A transport's own status object.
-    Transport(u16),
+    Transport(TransportId),
     /// The MAPI subsystem's or address book's status object (flush is not supported there).
     Other(u16),
 }
@@ -140,13 +136,14 @@ pub enum NdrReason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum EventKind {
-    /// The client submitted an outbound message, routed to a transport (or [`NO_TRANSPORT`]).
+    /// The client submitted an outbound message, routed to a transport (`None`: no transport
+    /// handles its address type).
     Submit {
         /// Message id.
-        msg: u32,
+        msg: MsgId,
         /// Routing.
-        #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        #[serde(serialize_with = "json::optional_transport")]
+        transport: Option<TransportId>,
         /// Size in bytes.
         size: u64,
     },
@@ -154,17 +151,17 @@ pub enum EventKind {
     HandOff {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// Messages in the batch.
         count: u32,
     },
     /// An outbound message reached the remote end.
     Deliver {
         /// Message id.
-        msg: u32,
+        msg: MsgId,
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// Submission to delivery.
         #[serde(rename = "latency_us")]
         latency: Micros,
@@ -172,20 +169,20 @@ pub enum EventKind {
     /// A non-delivery report.
     Ndr {
         /// Message id.
-        msg: u32,
-        /// Transport it was routed to, or [`NO_TRANSPORT`].
-        #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        msg: MsgId,
+        /// Transport it was routed to, if any.
+        #[serde(serialize_with = "json::optional_transport")]
+        transport: Option<TransportId>,
         /// Why.
         reason: NdrReason,
     },
     /// An attempt failed; the message waits out its back-off.
     AttemptFailed {
         /// Message id.
-        msg: u32,
+        msg: MsgId,
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// Whether it was a download.
         #[serde(rename = "direction", serialize_with = "json::direction")]
         inbound: bool,
@@ -193,18 +190,18 @@ pub enum EventKind {
     /// Inbound mail arrived at a transport's remote end.
     Arrive {
         /// Remote message id.
-        msg: u32,
+        msg: MsgId,
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
     },
     /// Inbound mail was downloaded into the inbox.
     Receive {
         /// Remote message id.
-        msg: u32,
+        msg: MsgId,
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// Arrival to inbox.
         #[serde(rename = "latency_us")]
         latency: Micros,
@@ -213,13 +210,13 @@ pub enum EventKind {
     Poll {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
     },
     /// A scheduled send ran.
     ScheduledSend {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// Messages handed over.
         count: u32,
     },
@@ -231,8 +228,8 @@ pub enum EventKind {
         #[serde(serialize_with = "json::object")]
         object: Object,
         /// `lpTargetTransport`, resolved.
-        #[serde(serialize_with = "json::target")]
-        target: Option<u16>,
+        #[serde(serialize_with = "json::optional_transport")]
+        target: Option<TransportId>,
         /// Raw flag bits (written as their names and as the number).
         #[serde(flatten, serialize_with = "json::flush_flags")]
         flags: u32,
@@ -262,7 +259,7 @@ pub enum EventKind {
         flush: FlushId,
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// Inbound (download) or outbound (upload).
         #[serde(rename = "direction", serialize_with = "json::direction")]
         inbound: bool,
@@ -273,7 +270,7 @@ pub enum EventKind {
         flush: FlushId,
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// The part's result.
         #[serde(serialize_with = "json::hresult")]
         result: HResult,
@@ -288,7 +285,7 @@ pub enum EventKind {
         flush: FlushId,
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// Messages it delivered.
         delivered: u32,
         /// Messages it received.
@@ -307,7 +304,7 @@ pub enum EventKind {
     Prompt {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// The flush whose work caused it, if any.
         flush: Option<FlushId>,
     },
@@ -316,7 +313,7 @@ pub enum EventKind {
     Answer {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// The answer.
         #[serde(serialize_with = "json::answer")]
         answer: UiAnswer,
@@ -325,29 +322,29 @@ pub enum EventKind {
     Dial {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
     },
     /// The line is up.
     #[serde(rename = "connect")]
     Connected {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
     },
     /// The line dropped after being idle.
     HangUp {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
     },
     /// A scripted fault struck a transport.
     #[serde(serialize_with = "json::fault")]
     Fault {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
         /// What happened.
-        kind: crate::scenario::model::FaultKind,
+        kind: crate::model::FaultKind,
         /// How long it lasts (crash and offline).
         down: Micros,
     },
@@ -355,7 +352,7 @@ pub enum EventKind {
     Restart {
         /// Transport.
         #[serde(serialize_with = "json::transport")]
-        transport: u16,
+        transport: TransportId,
     },
     /// A status-table row's `PR_STATUS_CODE` changed.
     StatusChange {
@@ -459,18 +456,24 @@ pub struct Latencies {
 }
 
 /// An actor's private trace sink.
+///
+/// The state machines tell it what happened — an event, or a whole batch submitted, arrived or
+/// moved at once — and it decides what to keep: counts and latencies always, one event per
+/// message only in a full recorder. So no state machine writes counts itself or asks which
+/// kind of recorder it has, except to choose the counting fast path
+/// ([`Recorder::settles_in_bulk`]). Readers of a finished run use the accessors.
 #[derive(Debug, Clone)]
 pub struct Recorder {
     full: bool,
     to_tracing: bool,
     /// Events kept (all of them in full mode; the rare ones otherwise).
-    pub events: Vec<Event>,
+    events: Vec<Event>,
     /// Per-transport counts, indexed by transport.
-    pub counts: Vec<TransportCounts>,
+    counts: Vec<TransportCounts>,
     /// Per-transport latencies, indexed by transport.
-    pub latencies: Vec<Latencies>,
+    latencies: Vec<Latencies>,
     /// Submitted mail that no transport handles.
-    pub unroutable: u64,
+    unroutable: u64,
 }
 
 impl Recorder {
@@ -486,44 +489,66 @@ impl Recorder {
         }
     }
 
+    /// A full trace of `transports` transports made of `events` as they are, counting nothing:
+    /// a trace read back, or made up to test what reads traces.
+    pub fn from_events(transports: usize, events: Vec<Event>) -> Self {
+        Recorder {
+            events,
+            ..Recorder::new(transports, true)
+        }
+    }
+
     /// Whether per-message events are kept.
     #[inline]
     pub fn is_full(&self) -> bool {
         self.full
     }
 
+    /// Whether a batch whose attempts all complete at once may be settled in bulk, with
+    /// [`Recorder::delivered_together`] and [`Recorder::received_together`], rather than
+    /// attempt by attempt: whenever nobody wants one event per message.
+    #[inline]
+    pub fn settles_in_bulk(&self) -> bool {
+        !self.full
+    }
+
+    /// Whether the events of a `FlushQueues` call made by `origin` are kept: always in a full
+    /// recorder; in a counting one only for scripted calls, whose metrics need them (an API
+    /// caller has the call's result).
+    #[inline]
+    pub fn keeps_calls_from(&self, origin: Origin) -> bool {
+        self.full || origin != Origin::Api
+    }
+
     /// Records an event, updating counts.
     #[inline]
     pub fn record(&mut self, key: Key, actor: Actor, kind: EventKind) {
         match kind {
-            EventKind::Submit { transport, .. } => {
-                if transport == NO_TRANSPORT {
-                    self.unroutable += 1;
-                } else {
-                    self.counts[transport as usize].submitted += 1;
-                }
-            }
+            EventKind::Submit { transport, .. } => match transport {
+                Some(t) => self.counts[t.index()].submitted += 1,
+                None => self.unroutable += 1,
+            },
             EventKind::Deliver {
                 transport, latency, ..
             } => {
-                self.counts[transport as usize].delivered += 1;
-                self.latencies[transport as usize].outbound.push(latency);
+                self.counts[transport.index()].delivered += 1;
+                self.latencies[transport.index()].outbound.push(latency);
             }
             EventKind::Receive {
                 transport, latency, ..
             } => {
-                self.counts[transport as usize].received += 1;
-                self.latencies[transport as usize].inbound.push(latency);
+                self.counts[transport.index()].received += 1;
+                self.latencies[transport.index()].inbound.push(latency);
             }
-            EventKind::Arrive { transport, .. } => self.counts[transport as usize].arrived += 1,
-            EventKind::Ndr { transport, .. } if transport != NO_TRANSPORT => {
-                self.counts[transport as usize].ndr += 1
-            }
+            EventKind::Arrive { transport, .. } => self.counts[transport.index()].arrived += 1,
+            EventKind::Ndr {
+                transport: Some(t), ..
+            } => self.counts[t.index()].ndr += 1,
             EventKind::AttemptFailed { transport, .. } => {
-                self.counts[transport as usize].failed_attempts += 1
+                self.counts[transport.index()].failed_attempts += 1
             }
-            EventKind::Prompt { transport, .. } => self.counts[transport as usize].prompts += 1,
-            EventKind::Connected { transport } => self.counts[transport as usize].connects += 1,
+            EventKind::Prompt { transport, .. } => self.counts[transport.index()].prompts += 1,
+            EventKind::Connected { transport } => self.counts[transport.index()].connects += 1,
             _ => {}
         }
         if self.to_tracing {
@@ -533,6 +558,104 @@ impl Recorder {
         if self.full || !kind.is_detail() {
             self.events.push(Event { key, actor, kind });
         }
+    }
+
+    /// `actor` submitted messages `msgs` of `size` bytes for transport `t`: one
+    /// [`EventKind::Submit`] each, keyed by `key`, in a full recorder; a count otherwise (and
+    /// then no key is taken).
+    pub fn submitted(
+        &mut self,
+        actor: Actor,
+        t: TransportId,
+        msgs: impl ExactSizeIterator<Item = MsgId>,
+        size: u64,
+        mut key: impl FnMut() -> Key,
+    ) {
+        if !self.full {
+            self.counts[t.index()].submitted += msgs.len() as u64;
+            return;
+        }
+        for msg in msgs {
+            let kind = EventKind::Submit {
+                msg,
+                transport: Some(t),
+                size,
+            };
+            self.record(key(), actor, kind);
+        }
+    }
+
+    /// Messages `msgs` arrived at transport `t`'s remote end, written by `actor`: one
+    /// [`EventKind::Arrive`] each, keyed by `key`, in a full recorder; a count otherwise.
+    pub fn arrived(
+        &mut self,
+        actor: Actor,
+        t: TransportId,
+        msgs: impl ExactSizeIterator<Item = MsgId>,
+        mut key: impl FnMut() -> Key,
+    ) {
+        if !self.full {
+            self.counts[t.index()].arrived += msgs.len() as u64;
+            return;
+        }
+        for msg in msgs {
+            let kind = EventKind::Arrive { msg, transport: t };
+            self.record(key(), actor, kind);
+        }
+    }
+
+    /// Transport `t` delivered messages together, with these latencies: counted and sampled,
+    /// without an event each (see [`Recorder::settles_in_bulk`]). Returns how many.
+    pub fn delivered_together(
+        &mut self,
+        t: TransportId,
+        latencies: impl IntoIterator<Item = Micros>,
+    ) -> u64 {
+        let samples = &mut self.latencies[t.index()].outbound;
+        let mut n = 0;
+        for latency in latencies {
+            samples.push(latency);
+            n += 1;
+        }
+        self.counts[t.index()].delivered += n;
+        n
+    }
+
+    /// Transport `t` downloaded messages together, with these latencies: counted and sampled,
+    /// without an event each (see [`Recorder::settles_in_bulk`]). Returns how many.
+    pub fn received_together(
+        &mut self,
+        t: TransportId,
+        latencies: impl IntoIterator<Item = Micros>,
+    ) -> u64 {
+        let samples = &mut self.latencies[t.index()].inbound;
+        let mut n = 0;
+        for latency in latencies {
+            samples.push(latency);
+            n += 1;
+        }
+        self.counts[t.index()].received += n;
+        n
+    }
+
+    /// The events kept, in the order recorded (in the calendar's order once sorted).
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// Per-transport counts, in profile order.
+    pub fn counts(&self) -> &[TransportCounts] {
+        &self.counts
+    }
+
+    /// Per-transport latency samples, in profile order.
+    pub fn latencies(&self) -> &[Latencies] {
+        &self.latencies
+    }
+
+    /// Submitted mail that no transport handles.
+    pub fn unroutable(&self) -> u64 {
+        self.unroutable
     }
 
     /// Moves everything `other` recorded into `self`.
@@ -582,11 +705,12 @@ mod json {
     use serde::ser::{SerializeMap, Serializer};
     use serde::Serialize;
 
-    use super::{Actor, CallNames, Event, Key, Object, Origin, ProcStep, NO_TRANSPORT};
+    use super::{Actor, CallNames, Event, Key, Object, Origin, ProcStep};
     use crate::mapi::constants::status_code_names;
     use crate::mapi::{FlushFlags, HResult};
-    use crate::scenario::model::{FaultKind, UiAnswer};
+    use crate::model::{FaultKind, UiAnswer};
     use crate::sim::time::{format_compact, Micros};
+    use crate::sim::{FlushId, TransportId};
 
     thread_local! {
         /// The transport names of the run whose events are being serialized.
@@ -614,7 +738,7 @@ mod json {
     }
 
     /// How log lines name call `id` made from `origin`, remembered for the call's later events.
-    fn label_call(id: u32, origin: Origin) -> String {
+    fn label_call(id: FlushId, origin: Origin) -> String {
         let base = match origin {
             Origin::Flush(n) => format!("flush.{n}"),
             Origin::Procedure(n) => format!("procedure.{n}:call{id}"),
@@ -624,7 +748,7 @@ mod json {
             Some(name) => format!("{base} name={name}"),
             None => base,
         };
-        CALL_LABELS.with(|l| l.borrow_mut().push((id, label.clone())));
+        CALL_LABELS.with(|l| l.borrow_mut().push((id.0, label.clone())));
         label
     }
 
@@ -727,14 +851,14 @@ mod json {
         f()
     }
 
-    /// A transport field: its name, or `null` for [`NO_TRANSPORT`] or an unknown index.
-    struct TransportRef(u16);
+    /// A transport field: its name, or `null` for an unknown index.
+    struct TransportRef(TransportId);
 
     impl Serialize for TransportRef {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            NAMES.with_borrow(|names| match names.get(usize::from(self.0)) {
-                Some(name) if self.0 != NO_TRANSPORT => s.serialize_str(name),
-                _ => s.serialize_none(),
+            NAMES.with_borrow(|names| match names.get(self.0.index()) {
+                Some(name) => s.serialize_str(name),
+                None => s.serialize_none(),
             })
         }
     }
@@ -755,12 +879,16 @@ mod json {
     }
 
     /// A transport by name, or `null`.
-    pub(super) fn transport<S: Serializer>(t: &u16, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn transport<S: Serializer>(t: &TransportId, s: S) -> Result<S::Ok, S::Error> {
         TransportRef(*t).serialize(s)
     }
 
-    /// `lpTargetTransport` by name, or `null` when there is none.
-    pub(super) fn target<S: Serializer>(t: &Option<u16>, s: S) -> Result<S::Ok, S::Error> {
+    /// A transport by name, or `null` when there is none: a submission's route,
+    /// `lpTargetTransport`.
+    pub(super) fn optional_transport<S: Serializer>(
+        t: &Option<TransportId>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         t.map(TransportRef).serialize(s)
     }
 
@@ -832,7 +960,7 @@ mod json {
     /// A fault's fields: a dropped line has no `down_us`, since it stays down until the
     /// transport dials again.
     pub(super) fn fault<S: Serializer>(
-        transport: &u16,
+        transport: &TransportId,
         kind: &FaultKind,
         down: &Micros,
         s: S,

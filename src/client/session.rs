@@ -13,15 +13,16 @@ use crate::mapi::constants::{
     MAPI_DEFERRED_ERRORS, MAPI_MODIFY, MAPI_STATUS, MAPI_UNICODE, STATUS_FLUSH_QUEUES,
 };
 use crate::mapi::notify::Notifications;
-use crate::mapi::status::{self, StatusStore, SPOOLER_ROW};
 use crate::mapi::table::{check_row_count_flags, TablePosition};
 use crate::mapi::tags::PropTag;
 use crate::mapi::{
     EntryId, FlushFlags, HResult, MapiResult, MapiTable, SPropValue, SRestriction, SRowSet,
     SSortOrderSet, TableView,
 };
-use crate::sim::{Clock, FlushId, Micros, Object, Origin};
+use crate::sim::{Clock, FlushId, Micros, TransportId};
+use crate::spooler::status::{self, StatusStore, SPOOLER_ROW};
 use crate::spooler::SpoolerHandle;
+use crate::trace::{Object, Origin};
 
 /// `IMAPISession`: the way into the status table and status objects.
 #[derive(Debug, Clone)]
@@ -95,10 +96,10 @@ impl Session {
 
     /// The status object of row `row` (which must exist).
     fn object(&self, row: u16) -> StatusObject {
-        let object = match row {
-            SPOOLER_ROW => Object::Spooler,
-            r if r >= status::transport_row(0) => Object::Transport(r - status::transport_row(0)),
-            r => Object::Other(r),
+        let object = match (row, status::transport_of_row(row)) {
+            (SPOOLER_ROW, _) => Object::Spooler,
+            (_, Some(t)) => Object::Transport(t),
+            (r, None) => Object::Other(r),
         };
         StatusObject {
             row,
@@ -113,7 +114,7 @@ impl Session {
     }
 
     /// Transport `t`'s status object, without going through the table.
-    pub fn transport_status(&self, t: u16) -> Option<StatusObject> {
+    pub fn transport_status(&self, t: TransportId) -> Option<StatusObject> {
         let row = status::transport_row(t);
         (usize::from(row) < self.store.len()).then(|| self.object(row))
     }
@@ -327,12 +328,13 @@ impl StatusObject {
         flags: FlushFlags,
         origin: Origin,
     ) -> (FlushId, HResult) {
-        let (id, r) = self
+        let answer = self
             .session
             .spooler
             .flush_queues(self.object, target.cloned(), flags, origin)
             .await;
-        // A spooler that is gone means the run is being torn down around a pending call.
-        (id, r.unwrap_or(HResult::MAPI_E_CALL_FAILED))
+        // A spooler that is gone means the run is being torn down around a pending call, which
+        // never got an id.
+        answer.unwrap_or((FlushId(0), HResult::MAPI_E_CALL_FAILED))
     }
 }

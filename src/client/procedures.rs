@@ -6,18 +6,18 @@
 //! spooler with the transport's entry id as `lpTargetTransport`. Each step is reported to a
 //! callback so the runner can trace it and examples can print it.
 
+use crate::client::session::{Session, StatusObject};
+use crate::mapi::combine;
 use crate::mapi::constants::{
     MAPI_SPOOLER, MAPI_TRANSPORT_PROVIDER, RELOP_EQ, STATUS_FLUSH_QUEUES,
 };
-use crate::mapi::session::{Session, StatusObject};
 use crate::mapi::tags::{PR_ENTRYID, PR_RESOURCE_METHODS, PR_RESOURCE_TYPE};
 use crate::mapi::{
     hr_query_all_rows, FlushFlags, HResult, MapiResult, MapiTable, SPropValue, SRestriction,
     SRowSet,
 };
-use crate::sim::trace::ProcStep;
-use crate::sim::Origin;
-use crate::spooler::combine;
+use crate::trace::Origin;
+use crate::trace::ProcStep;
 
 /// Steps 1–4 of both procedures: the status table, `SetColumns` to `PR_ENTRYID` and
 /// `PR_RESOURCE_TYPE`, a property restriction on `PR_RESOURCE_TYPE == resource_type`, and
@@ -51,7 +51,7 @@ fn open_row(
     let entry = rows[i].entry_id().ok_or(HResult::MAPI_E_NOT_FOUND)?;
     let (_, obj) = session.open_entry(&entry, None, 0)?;
     step(ProcStep::OpenEntry(
-        crate::mapi::status::row_of_entry_id(&entry).unwrap_or(0),
+        crate::spooler::status::row_of_entry_id(&entry).unwrap_or(0),
     ));
     Ok(obj)
 }

@@ -1,0 +1,383 @@
+//! How the spooler carries out a `FlushQueues` call: the checks, the parts it covers, each
+//! transport's outbound and inbound phases, and the result the parts combine into.
+//!
+//! A call is a [`FlushRun`] of one [`Part`] per covered transport. A part's phase hands its
+//! transport the covered work followed by a marker; the transport reports the phase done when
+//! its pipeline reaches the marker, and the call ends when every part has. The rules are in
+//! `docs/semantics.md`.
+
+use super::*;
+
+/// Where one transport's part of a flush stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PartState {
+    Waiting,
+    Outbound,
+    Inbound,
+    Ended,
+}
+
+/// One transport's part of a flush, with what its phases moved and how they ended.
+#[derive(Debug)]
+struct Part {
+    transport: TransportId,
+    state: PartState,
+    delivered: u32,
+    received: u32,
+    failed: bool,
+    result: HResult,
+}
+
+/// A flush call under way.
+#[derive(Debug)]
+pub(super) struct FlushRun {
+    /// Whether its events are kept: always in a full trace; in a counting trace only for
+    /// scripted calls, whose metrics need them (an API caller has the call's result).
+    traced: bool,
+    flags: FlushFlags,
+    asynchronous: bool,
+    parts: Vec<Part>,
+    covers_spooler: bool,
+}
+
+impl SpoolerState {
+    /// Records an event of flush `id` if that flush is traced.
+    fn record_flush(&mut self, id: FlushId, kind: EventKind) {
+        let traced = self.flushes.get(&id).is_none_or(|r| r.traced);
+        if traced {
+            self.record(kind);
+        }
+    }
+
+    /// A client called `FlushQueues` on `object`. Returns the call's id; its answer comes as an
+    /// [`Effect::Reply`], now or when the work ends.
+    pub fn flush_call(
+        &mut self,
+        object: Object,
+        target: Option<&EntryId>,
+        flags: FlushFlags,
+        origin: Origin,
+    ) -> FlushId {
+        let id = self.next_flush;
+        self.next_flush = id.next();
+        let resolved = target
+            .and_then(status::row_of_entry_id)
+            .and_then(status::transport_of_row)
+            .filter(|t| t.index() < self.slots.len());
+        let traced = self.rec.keeps_calls_from(origin);
+        let call = EventKind::FlushCall {
+            flush: id,
+            object,
+            target: resolved,
+            flags: flags.bits(),
+            origin,
+        };
+        match self.check(object, target, resolved, flags) {
+            Err(result) => {
+                if traced {
+                    self.record(call);
+                    self.record(EventKind::FlushReturn { flush: id, result });
+                    self.record(EventKind::FlushComplete {
+                        flush: id,
+                        outcome: result,
+                    });
+                }
+                self.effects.push(Effect::Reply(id, result));
+            }
+            Ok(covered) => {
+                if traced {
+                    self.record(call);
+                }
+                self.accept(id, object, covered, flags, traced)
+            }
+        }
+        id
+    }
+
+    /// The documented checks, in order; on success the transports the call covers and whether
+    /// it covers the spooler itself.
+    fn check(
+        &self,
+        object: Object,
+        target: Option<&EntryId>,
+        resolved: Option<TransportId>,
+        flags: FlushFlags,
+    ) -> Result<(Vec<TransportId>, bool), HResult> {
+        if flags.unknown_bits() != 0 {
+            return Err(HResult::MAPI_E_UNKNOWN_FLAGS);
+        }
+        if !flags.outbound() && !flags.inbound() {
+            return Err(HResult::MAPI_E_INVALID_PARAMETER);
+        }
+        let (covered, covers_spooler) = match object {
+            Object::Other(_) => return Err(HResult::MAPI_E_NO_SUPPORT),
+            Object::Transport(t) => {
+                if !self.slots[t.index()].supports_flush {
+                    return Err(HResult::MAPI_E_NO_SUPPORT);
+                }
+                if target.is_some() {
+                    // lpTargetTransport is reserved on a transport's own status object.
+                    return Err(HResult::MAPI_E_INVALID_PARAMETER);
+                }
+                (vec![t], false)
+            }
+            Object::Spooler => match (target, resolved) {
+                (None, _) => (TransportId::all(self.slots.len()).collect(), true),
+                (Some(_), Some(t)) => (vec![t], false),
+                (Some(_), None) => return Err(HResult::MAPI_E_INVALID_ENTRYID),
+            },
+        };
+        let busy = (covers_spooler && self.spooler_busy.is_some())
+            || covered
+                .iter()
+                .any(|&t| self.slots[t.index()].busy.is_some());
+        if busy {
+            return Err(HResult::MAPI_E_BUSY);
+        }
+        Ok((covered, covers_spooler))
+    }
+
+    fn accept(
+        &mut self,
+        id: FlushId,
+        object: Object,
+        (covered, covers_spooler): (Vec<TransportId>, bool),
+        flags: FlushFlags,
+        traced: bool,
+    ) {
+        let honors = match object {
+            Object::Spooler => self.config.honors_no_ui,
+            Object::Transport(t) => self.slots[t.index()].honors_no_ui,
+            Object::Other(_) => true,
+        };
+        if !(flags.contains(FlushFlags::NO_UI) && honors) {
+            self.record(EventKind::ProgressUi { flush: id, object });
+        }
+        if covers_spooler {
+            self.spooler_busy = Some(id);
+        }
+        for &t in &covered {
+            self.slots[t.index()].busy = Some(id);
+        }
+        let asynchronous = object == Object::Spooler && flags.contains(FlushFlags::ASYNC_OK);
+        let parts = covered
+            .iter()
+            .map(|&t| Part {
+                transport: t,
+                state: PartState::Waiting,
+                delivered: 0,
+                received: 0,
+                failed: false,
+                result: HResult::S_OK,
+            })
+            .collect();
+        self.flushes.insert(
+            id,
+            FlushRun {
+                traced,
+                flags,
+                asynchronous,
+                parts,
+                covers_spooler,
+            },
+        );
+        if asynchronous {
+            self.record_flush(
+                id,
+                EventKind::FlushReturn {
+                    flush: id,
+                    result: HResult::S_OK,
+                },
+            );
+            self.effects.push(Effect::Reply(id, HResult::S_OK));
+        }
+        let start_all = self.config.flush_order == FlushOrder::Parallel;
+        let n = covered.len();
+        for p in 0..n {
+            if !self.flushes.contains_key(&id) {
+                break;
+            }
+            let waiting = self.flushes[&id].parts[p].state == PartState::Waiting;
+            if waiting && (start_all || !self.any_part_running(id)) {
+                self.begin_part(id, p);
+            }
+        }
+        self.finish_if_done(id);
+    }
+
+    fn any_part_running(&self, id: FlushId) -> bool {
+        self.flushes[&id]
+            .parts
+            .iter()
+            .any(|p| matches!(p.state, PartState::Outbound | PartState::Inbound))
+    }
+
+    fn begin_part(&mut self, id: FlushId, p: usize) {
+        let flags = self.flushes[&id].flags;
+        self.begin_phase(id, p, !flags.outbound());
+    }
+
+    /// A phase of flush `id` begins on part `p`'s transport. One rule for both directions: it
+    /// ends at once when the transport is down (`MAPI_E_NETWORK_ERROR`) or nothing is covered
+    /// (`S_OK`); otherwise the transport gets a marker after the covered work and reports the
+    /// phase done when its pipeline reaches it.
+    fn begin_phase(&mut self, id: FlushId, p: usize, inbound: bool) {
+        let run = self.flushes.get_mut(&id).expect("flush under way");
+        run.parts[p].state = if inbound {
+            PartState::Inbound
+        } else {
+            PartState::Outbound
+        };
+        let force = run.flags.contains(FlushFlags::FORCE);
+        let t = run.parts[p].transport;
+        self.record(EventKind::PhaseBegin {
+            flush: id,
+            transport: t,
+            inbound,
+        });
+        if self.is_down(t) {
+            let done = PhaseDone::at_once(id, inbound, HResult::MAPI_E_NETWORK_ERROR);
+            self.phase_done(t, done);
+            return;
+        }
+        let flushing = if inbound {
+            STATUS_INBOUND_FLUSH
+        } else {
+            STATUS_OUTBOUND_FLUSH
+        };
+        let base = self.idle_code(t);
+        self.set_code(t, base | flushing);
+        if !self.covers_any(t, inbound, force) {
+            // Nothing covered: the phase ends at once, without a round trip.
+            self.phase_done(t, PhaseDone::at_once(id, inbound, HResult::S_OK));
+        } else if inbound {
+            let cmd = TransportCmd::Download { flush: Some(id) };
+            self.effects.push(Effect::Transport(t, cmd));
+        } else {
+            self.hand_ready(t, Some(id));
+        }
+    }
+
+    /// Whether a phase beginning now on transport `t` covers anything: mail waiting at its
+    /// remote end (inbound), or mail queued for it or handed over and not settled (outbound),
+    /// which first takes back mail whose back-off is over (all of it with `FLUSH_FORCE`).
+    fn covers_any(&mut self, t: TransportId, inbound: bool, force: bool) -> bool {
+        let now = self.clock.now();
+        let slot = &mut self.slots[t.index()];
+        if inbound {
+            return slot.remote_waiting > 0;
+        }
+        if force {
+            slot.queue.release_all();
+        } else {
+            slot.queue.release_due(now);
+        }
+        !slot.queue.ready.is_empty() || slot.handed > 0
+    }
+
+    /// Transport `t` finished (or was cut short in) its phase of flush `d.flush`.
+    pub fn phase_done(&mut self, t: TransportId, d: PhaseDone) {
+        let Some(run) = self.flushes.get_mut(&d.flush) else {
+            return;
+        };
+        let Some(p) = run.parts.iter().position(|p| p.transport == t) else {
+            return;
+        };
+        let part = &mut run.parts[p];
+        part.delivered += d.delivered;
+        part.received += d.received;
+        part.failed |= d.failed;
+        let inbound_next = !d.inbound && run.flags.inbound() && d.result == HResult::S_OK;
+        if d.result != HResult::S_OK {
+            part.result = d.result;
+        } else if part.failed {
+            part.result = HResult::MAPI_E_NETWORK_ERROR;
+        }
+        let base = self.idle_code(t);
+        self.set_code(t, base);
+        if inbound_next {
+            self.begin_phase(d.flush, p, true);
+            return;
+        }
+        let run = self.flushes.get_mut(&d.flush).expect("flush under way");
+        let part = &mut run.parts[p];
+        part.state = PartState::Ended;
+        let (result, delivered, received) = (part.result, part.delivered, part.received);
+        self.record_flush(
+            d.flush,
+            EventKind::PartEnd {
+                flush: d.flush,
+                transport: t,
+                result,
+                delivered,
+                received,
+            },
+        );
+        // Profile order: the next waiting part starts now.
+        if self.config.flush_order == FlushOrder::Profile {
+            let next = self.flushes[&d.flush]
+                .parts
+                .iter()
+                .position(|p| p.state == PartState::Waiting);
+            if let Some(next) = next {
+                self.begin_part(d.flush, next);
+            }
+        }
+        self.finish_if_done(d.flush);
+    }
+
+    /// The run ends with flushes still running: record, per part not yet ended, what it moved
+    /// so far (`open` gives the phases still under way on the transports).
+    pub fn cut_at_end(&mut self, open: &[OpenPhase]) {
+        let mut cuts = Vec::new();
+        for (&id, run) in &self.flushes {
+            for p in run.parts.iter().filter(|p| p.state != PartState::Ended) {
+                let (mut d, mut r) = (p.delivered, p.received);
+                for o in open {
+                    if o.transport == p.transport && o.flush == id {
+                        d += o.delivered;
+                        r += o.received;
+                    }
+                }
+                cuts.push(EventKind::PartOpen {
+                    flush: id,
+                    transport: p.transport,
+                    delivered: d,
+                    received: r,
+                });
+            }
+        }
+        for c in cuts {
+            self.record(c);
+        }
+    }
+
+    fn finish_if_done(&mut self, id: FlushId) {
+        let Some(run) = self.flushes.get(&id) else {
+            return;
+        };
+        if run.parts.iter().any(|p| p.state != PartState::Ended) {
+            return;
+        }
+        let run = self.flushes.remove(&id).expect("present");
+        let outcome = combine(run.parts.iter().map(|p| p.result));
+        if run.covers_spooler {
+            self.spooler_busy = None;
+        }
+        for p in &run.parts {
+            self.slots[p.transport.index()].busy = None;
+        }
+        if run.traced {
+            self.record(EventKind::FlushComplete { flush: id, outcome });
+        }
+        if !run.asynchronous {
+            if run.traced {
+                self.record(EventKind::FlushReturn {
+                    flush: id,
+                    result: outcome,
+                });
+            }
+            self.effects.push(Effect::Reply(id, outcome));
+        }
+    }
+}
