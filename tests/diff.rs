@@ -230,7 +230,7 @@ fn bad_input_exits_2() {
         (vec![&a, &not_a_trace], "no \"trace_format\""),
         (vec![&a, &broken], "broken.toml"),
         (vec![&a, "nope.toml"], "nope.toml"),
-        (vec![&a], "<RIGHT>"),
+        (vec![&a], "give LEFT and RIGHT"),
     ];
     for (args, needle) in cases {
         let mut all = vec!["diff"];

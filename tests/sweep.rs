@@ -256,7 +256,7 @@ fn merge_refuses_shards_that_are_not_one_sweep() {
             .replacen("\"runs\":5", "\"runs\":6", 1);
     let tampered = dir.write("tampered.json", &tampered);
     let err = refused(vec![tampered, two[1].clone()], "tampered");
-    assert!(err.contains("ran 6 seeds"), "{err}");
+    assert!(err.contains("ran 6 runs"), "{err}");
     refused(vec![dir.write("bad.json", "{\"shard\": 3}")], "garbage");
     refused(
         vec![dir.0.join("nope.json").display().to_string()],

@@ -12,12 +12,13 @@ use clap::ValueEnum;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::output::note;
+use super::overrides::SetArgs;
 use super::source::{is_stdin, read_text};
 use super::CliError;
 use crate::report::provenance::{sha256_hex, VERSION};
 use crate::report::Outcome;
 use crate::scenario::builtin::LIBRARY;
-use crate::scenario::parse::parse_scenario;
+use crate::scenario::parse::{parse_scenario_with, Override};
 use crate::scenario::{run, RunOptions, ScenarioError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -42,6 +43,8 @@ pub(crate) struct CheckArgs {
     /// Rewrite each file's failing [expect] values with what its run produced.
     #[arg(long)]
     bless: bool,
+    #[command(flatten)]
+    set: SetArgs,
 }
 
 /// A scenario to check.
@@ -159,7 +162,7 @@ fn error_lines(e: &ScenarioError) -> Vec<String> {
     lines
 }
 
-fn check_one(item: &Item) -> Verdict {
+fn check_one(item: &Item, overrides: &[Override]) -> Verdict {
     let start = Instant::now();
     let read = match item {
         Item::Path(p) => read_text(p),
@@ -179,7 +182,7 @@ fn check_one(item: &Item) -> Verdict {
     match read.and_then(|(file, text)| {
         v.file = file;
         v.sha256 = Some(sha256_hex(text.as_bytes()));
-        parse_scenario(&text, &v.file)
+        parse_scenario_with(&text, &v.file, overrides)
     }) {
         Err(e) => v.status = Status::Error(error_lines(&e)),
         Ok(parsed) => {
@@ -221,7 +224,11 @@ fn print_line(v: &Verdict) {
 }
 
 /// The JSON document of `--format json`.
-fn json(verdicts: &[Verdict], counts: (usize, usize, usize)) -> serde_json::Value {
+fn json(
+    verdicts: &[Verdict],
+    counts: (usize, usize, usize),
+    overrides: &[String],
+) -> serde_json::Value {
     let items: Vec<serde_json::Value> = verdicts
         .iter()
         .map(|v| {
@@ -243,7 +250,7 @@ fn json(verdicts: &[Verdict], counts: (usize, usize, usize)) -> serde_json::Valu
         .collect();
     serde_json::json!({
         "spoolsim": VERSION,
-        "overrides": [],
+        "overrides": overrides,
         "scenarios": items,
         "passed": counts.0,
         "failed": counts.1,
@@ -283,6 +290,13 @@ fn junit(verdicts: &[Verdict]) -> String {
 
 /// `spoolsim check [PATH...]`.
 pub(crate) fn cmd_check(a: CheckArgs) -> Result<(), CliError> {
+    if a.bless && !a.set.set.is_empty() {
+        return Err(CliError::Input(
+            "--bless writes what each file's own run produced into the file, and --set changes \
+             the run: bless without --set, or copy the file and edit the copy"
+                .into(),
+        ));
+    }
     let items = items(a.paths)?;
     let jobs = super::ordered::jobs(a.jobs);
     if a.bless {
@@ -291,7 +305,14 @@ pub(crate) fn cmd_check(a: CheckArgs) -> Result<(), CliError> {
     }
     // Text lines go out in file order as soon as each scenario and those before it finish.
     let mut verdicts: Vec<Verdict> = Vec::with_capacity(items.len());
-    let (count, each) = (items.len() as u64, |k: u64| check_one(&items[k as usize]));
+    let overrides = a.set.recorded();
+    if a.format == CheckFormat::Text && !overrides.is_empty() {
+        println!("overrides: {}", overrides.join(", "));
+    }
+    let set = &a.set.set;
+    let (count, each) = (items.len() as u64, |k: u64| {
+        check_one(&items[k as usize], set)
+    });
     super::ordered::for_each_in_order(jobs, count, each, |_, v| {
         if a.format == CheckFormat::Text {
             print_line(&v);
@@ -314,7 +335,7 @@ pub(crate) fn cmd_check(a: CheckArgs) -> Result<(), CliError> {
         }
         CheckFormat::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&json(&verdicts, (passed, failed, errors)))
+            serde_json::to_string_pretty(&json(&verdicts, (passed, failed, errors), &overrides))
                 .unwrap_or_default()
         ),
         CheckFormat::Junit => print!("{}", junit(&verdicts)),

@@ -14,6 +14,7 @@ mod fmt;
 mod generate;
 mod ordered;
 mod output;
+mod overrides;
 mod run;
 mod source;
 mod sweep;
@@ -25,7 +26,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub use generate::schema_text;
 pub(crate) use output::warn;
-pub(crate) use source::load;
 
 /// Simulates a MAPI mail spooler and its transports on deterministic virtual time.
 #[derive(Debug, Parser)]

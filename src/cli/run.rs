@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::output::{report_color, warn};
+use super::overrides::{with_overrides_line, SetArgs};
 use super::source::{is_stdin, load_source};
 use super::{CliError, Format};
 use crate::report::{jsonl, plot, text, timeline, Outcome, Provenance};
@@ -16,12 +17,14 @@ use crate::sim::time::DAY;
 pub(crate) struct RunArgs {
     /// The scenario file, or - for standard input (default: the built-in office day).
     file: Option<PathBuf>,
-    /// Override the scenario's seed.
+    /// Override the scenario's seed (wins over --set seed=...).
     #[arg(long)]
     seed: Option<u64>,
-    /// Override the scenario's horizon, e.g. "2h".
+    /// Override the scenario's horizon, e.g. "2h" (wins over --set until=...).
     #[arg(long)]
     until: Option<String>,
+    #[command(flatten)]
+    set: SetArgs,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -108,7 +111,7 @@ pub(crate) fn cmd_run(a: RunArgs) -> Result<(), CliError> {
         .map(plot::PlotWindow::parse)
         .transpose()
         .map_err(|e| CliError::Input(format!("--plot-window {e}")))?;
-    let loaded = load_source(a.file.as_deref())?;
+    let loaded = load_source(a.file.as_deref(), &a.set.set)?;
     warn(&loaded.parsed);
     let full = a.trace.is_some() || a.timeline.is_some() || a.plot.is_some();
     let opts = RunOptions {
@@ -118,12 +121,15 @@ pub(crate) fn cmd_run(a: RunArgs) -> Result<(), CliError> {
     };
     let scenario = &loaded.parsed.scenario;
     let outcome = Outcome::new(scenario, run(scenario, &opts));
-    let provenance = Provenance::new(&loaded.text, outcome.run.seed, Vec::new());
+    let overrides = a.set.recorded();
+    let provenance = Provenance::new(&loaded.text, outcome.run.seed, overrides.clone());
     write_files(&a, &outcome, &provenance, window)?;
     // With the trace on standard output, the report goes to standard error.
     let to_stderr = a.trace.as_deref().is_some_and(is_stdin);
     let report = match a.format {
-        Format::Text => text::render(&outcome, report_color(to_stderr)),
+        Format::Text => {
+            with_overrides_line(text::render(&outcome, report_color(to_stderr)), &overrides)
+        }
         Format::Json => {
             let json = outcome.to_json_with(&provenance);
             serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"

@@ -13,7 +13,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::output::stderr_colored;
 use super::CliError;
 use crate::scenario::builtin::{OFFICE_DAY, OFFICE_DAY_FILE};
-use crate::scenario::parse::{decode, parse_scenario, read_scenario, Parsed, MAX_FILE_BYTES};
+use crate::scenario::parse::{
+    decode, parse_scenario_with, read_scenario, Override, Parsed, MAX_FILE_BYTES,
+};
 use crate::scenario::ScenarioError;
 
 /// How standard input is named in messages.
@@ -21,6 +23,8 @@ pub(crate) const STDIN: &str = "<stdin>";
 
 /// A scenario read and parsed: its text, and what it parsed into.
 pub(crate) struct Loaded {
+    /// How messages name it: the path as given, `<stdin>`, or the built-in file's name.
+    pub name: String,
     /// The text as read.
     pub text: String,
     /// The scenario and its warnings.
@@ -71,27 +75,32 @@ pub(crate) fn diagnostics(e: &ScenarioError, text: &str) -> CliError {
     CliError::Diagnostics(rendered)
 }
 
-/// Parses `text`, named `name`; an error is rendered, ready to print.
-pub(crate) fn parse(name: String, text: String) -> Result<Loaded, CliError> {
-    match parse_scenario(&text, &name) {
-        Ok(parsed) => Ok(Loaded { text, parsed }),
+/// Parses `text`, named `name`, with `overrides` applied; an error is rendered, ready to
+/// print.
+pub(crate) fn parse(
+    name: String,
+    text: String,
+    overrides: &[Override],
+) -> Result<Loaded, CliError> {
+    match parse_scenario_with(&text, &name, overrides) {
+        Ok(parsed) => Ok(Loaded { name, text, parsed }),
         Err(e) => Err(diagnostics(&e, &text)),
     }
 }
 
-/// Reads and parses the scenario at `file` (`-`: standard input), or the built-in office day.
-pub(crate) fn load_source(file: Option<&Path>) -> Result<Loaded, CliError> {
+/// Reads and parses the scenario at `file` (`-`: standard input), or the built-in office day,
+/// with `overrides` applied.
+pub(crate) fn load_source(file: Option<&Path>, overrides: &[Override]) -> Result<Loaded, CliError> {
     match file {
-        None => parse(OFFICE_DAY_FILE.to_string(), OFFICE_DAY.to_string()),
+        None => parse(
+            OFFICE_DAY_FILE.to_string(),
+            OFFICE_DAY.to_string(),
+            overrides,
+        ),
         Some(path) => match read_text(path) {
-            Ok((name, text)) => parse(name, text),
+            Ok((name, text)) => parse(name, text, overrides),
             // A file that cannot be read has no text to show: the error alone.
             Err(e) => Err(diagnostics(&e, "")),
         },
     }
-}
-
-/// [`load_source`], keeping only the parsed scenario.
-pub(crate) fn load(file: Option<&Path>) -> Result<Parsed, CliError> {
-    load_source(file).map(|l| l.parsed)
 }

@@ -3,10 +3,11 @@
 use std::path::PathBuf;
 
 use super::output::{error, warn};
+use super::overrides::SetArgs;
 use super::source::{diagnostics, read_text};
 use super::{CliError, Format};
 use crate::report::provenance::{sha256_hex, VERSION};
-use crate::scenario::parse::parse_scenario;
+use crate::scenario::parse::{parse_scenario_with, Override};
 
 /// Arguments of `spoolsim validate`.
 #[derive(Debug, clap::Args)]
@@ -18,6 +19,8 @@ pub(crate) struct ValidateArgs {
     /// standard output with every diagnostic.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    #[command(flatten)]
+    set: SetArgs,
 }
 
 /// One file's verdict, for JSON.
@@ -29,7 +32,7 @@ struct Verdict {
 }
 
 /// Checks one file; in text mode prints what it found, in JSON mode keeps it.
-fn validate(path: &std::path::Path, json: bool) -> Verdict {
+fn validate(path: &std::path::Path, overrides: &[Override], json: bool) -> Verdict {
     let (file, text) = match read_text(path) {
         Ok(read) => read,
         Err(e) => {
@@ -45,7 +48,7 @@ fn validate(path: &std::path::Path, json: bool) -> Verdict {
         }
     };
     let sha256 = Some(sha256_hex(text.as_bytes()));
-    match parse_scenario(&text, &file) {
+    match parse_scenario_with(&text, &file, overrides) {
         Ok(p) => {
             if !json {
                 warn(&p);
@@ -81,11 +84,16 @@ fn print_error(e: CliError) {
 /// `spoolsim validate FILE...`.
 pub(crate) fn cmd_validate(a: ValidateArgs) -> Result<(), CliError> {
     let json = a.format == Format::Json;
-    let verdicts: Vec<Verdict> = a.files.iter().map(|f| validate(f, json)).collect();
+    let verdicts: Vec<Verdict> = a
+        .files
+        .iter()
+        .map(|f| validate(f, &a.set.set, json))
+        .collect();
     let bad = verdicts.iter().filter(|v| v.scenario.is_none()).count();
     if json {
         let doc = serde_json::json!({
             "spoolsim": VERSION,
+            "overrides": a.set.recorded(),
             "files": verdicts.iter().map(|v| serde_json::json!({
                 "file": v.file,
                 "valid": v.scenario.is_some(),

@@ -117,6 +117,9 @@ struct Inner {
     pos: Option<Position>,
     /// Another place the message refers to, with a label ("first used here").
     related: Option<(Position, String)>,
+    /// The command-line override the mistake is in (`--set PATH=VALUE`), for a mistake in a
+    /// value that came from the command line rather than from the file.
+    set: Option<String>,
 }
 
 /// One mistake in a scenario file.
@@ -165,6 +168,27 @@ impl Diagnostic {
             message: message.into(),
             pos: Some(lines.locate(source, span)),
             related: None,
+            set: None,
+        }))
+    }
+
+    /// A mistake in a value given on the command line by `set` (`--set PATH=VALUE`, as the
+    /// user wrote it) rather than in the file: it has no position in the file.
+    pub(crate) fn in_override(
+        kind: ErrorKind,
+        file: &str,
+        set: &str,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic(Box::new(Inner {
+            kind,
+            file: file.to_string(),
+            key: key.into(),
+            message: message.into(),
+            pos: None,
+            related: None,
+            set: Some(set.to_string()),
         }))
     }
 
@@ -177,6 +201,7 @@ impl Diagnostic {
             message: message.into(),
             pos: None,
             related: None,
+            set: None,
         }))
     }
 
@@ -229,8 +254,20 @@ impl Diagnostic {
         &self.0.message
     }
 
+    /// The command-line override the mistake is in (`--set PATH=VALUE`), when the offending
+    /// value came from the command line instead of the file.
+    pub fn set(&self) -> Option<&str> {
+        self.0.set.as_deref()
+    }
+
     /// The line a renderer titles the mistake with: the key and the message.
     fn title(&self) -> String {
+        if let Some(set) = &self.0.set {
+            if self.0.key.is_empty() {
+                return format!("{set}: {}", self.0.message);
+            }
+            return format!("{set}: {}: {}", self.0.key, self.0.message);
+        }
         match (&self.0.pos, self.0.key.is_empty()) {
             (None, _) => format!("{}: {}", self.0.file, self.0.message),
             (Some(_), true) => self.0.message.clone(),
@@ -242,7 +279,12 @@ impl Diagnostic {
     /// caret when `source` holds the span (else the one-line form).
     fn group<'a>(&'a self, source: &'a str, title: &'a str, level: Level<'a>) -> Group<'a> {
         let Some(pos) = &self.0.pos else {
-            return Group::with_title(level.primary_title(title));
+            let group = Group::with_title(level.primary_title(title));
+            return match self.0.set {
+                // The value is not in the file; say which file it was applied to.
+                Some(_) => group.element(Origin::path(self.0.file.as_str())),
+                None => group,
+            };
         };
         let fits = |s: &Range<usize>| {
             s.end <= source.len()
@@ -266,17 +308,22 @@ impl Diagnostic {
         Group::with_title(level.primary_title(title)).element(snippet)
     }
 
-    /// The mistake as JSON: `file`, `line`, `column` (0 for a whole-file error), `key`,
-    /// `message` and `severity` (`"error"`).
+    /// The mistake as JSON: `file`, `line`, `column` (0 for a whole-file error or a value
+    /// from the command line), `key`, `message`, `severity` (`"error"`), and `set` (the
+    /// `--set` argument) for a value from the command line.
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
+        let mut v = serde_json::json!({
             "file": self.file(),
             "line": self.line(),
             "column": self.column(),
             "key": self.key(),
             "message": self.message(),
             "severity": "error",
-        })
+        });
+        if let Some(set) = &self.0.set {
+            v["set"] = set.as_str().into();
+        }
+        v
     }
 }
 
@@ -286,6 +333,9 @@ impl fmt::Display for Diagnostic {
         write!(f, "{}", e.file)?;
         if let Some(p) = &e.pos {
             write!(f, ":{}:{}", p.line, p.column)?;
+        }
+        if let Some(set) = &e.set {
+            write!(f, ": {set}")?;
         }
         if !e.key.is_empty() {
             write!(f, ": {}", e.key)?;
@@ -492,6 +542,9 @@ pub struct Warning {
     pub key: String,
     /// What is wrong and what will happen.
     pub message: String,
+    /// The command-line override (`--set PATH=VALUE`) the warning is about, when the value came
+    /// from the command line; `line` and `column` are then 0.
+    pub set: Option<String>,
 }
 
 impl Warning {
@@ -511,24 +564,51 @@ impl Warning {
             column: pos.column,
             key: key.into(),
             message: message.into(),
+            set: None,
+        }
+    }
+
+    /// A warning about a value given on the command line by `set` (`--set PATH=VALUE`).
+    pub(crate) fn in_override(
+        kind: WarningKind,
+        file: &str,
+        set: &str,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Warning {
+            kind,
+            file: file.to_string(),
+            line: 0,
+            column: 0,
+            key: key.into(),
+            message: message.into(),
+            set: Some(set.to_string()),
         }
     }
 
     /// The warning as JSON, in the form of [`Diagnostic::to_json`] with `severity` `"warning"`.
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
+        let mut v = serde_json::json!({
             "file": self.file,
             "line": self.line,
             "column": self.column,
             "key": self.key,
             "message": self.message,
             "severity": "warning",
-        })
+        });
+        if let Some(set) = &self.set {
+            v["set"] = set.as_str().into();
+        }
+        v
     }
 }
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(set) = &self.set {
+            return write!(f, "{}: {set}: {}: {}", self.file, self.key, self.message);
+        }
         write!(
             f,
             "{}:{}:{}: {}: {}",

@@ -20,6 +20,7 @@ use std::path::PathBuf;
 use serde_json::{json, Value as Json};
 
 use super::fmt::thousands;
+use super::overrides::SetArgs;
 use super::{CliError, Format};
 use events::{compare, Compared};
 use metrics::{differing, MetricDiff};
@@ -30,10 +31,9 @@ use side::Side;
 pub(crate) struct DiffArgs {
     /// The left side: a scenario file, or a trace written by `spoolsim run --trace`.
     left: PathBuf,
-    /// The right side: a scenario file, or a trace.
-    // With overrides, `diff FILE --set ...` will compare FILE with itself changed: RIGHT then
-    // becomes optional, and the right side is FILE loaded with the overrides.
-    right: PathBuf,
+    /// The right side: a scenario file, or a trace. Without it, LEFT is compared with itself
+    /// changed by --set.
+    right: Option<PathBuf>,
     /// Run both scenarios with this seed (default: each its own).
     #[arg(long)]
     seed: Option<u64>,
@@ -43,6 +43,9 @@ pub(crate) struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// With RIGHT: applied to both scenarios. Without: LEFT as it is against LEFT with these.
+    #[command(flatten)]
+    set: SetArgs,
 }
 
 /// What a comparison found.
@@ -85,10 +88,24 @@ fn diff(left: Side, right: Side, context: usize) -> Result<Diff, CliError> {
     })
 }
 
-/// `spoolsim diff LEFT RIGHT [--seed N] [--context N] [--format text|json]`.
+/// `spoolsim diff LEFT [RIGHT] [--seed N] [--set PATH=VALUE ...] [--context N]
+/// [--format text|json]`.
 pub(crate) fn cmd_diff(a: DiffArgs) -> Result<(), CliError> {
-    let left = Side::load(&a.left, a.seed)?;
-    let right = Side::load(&a.right, a.seed)?;
+    let set = &a.set.set;
+    let (left, right) = match &a.right {
+        Some(right) => (
+            Side::load(&a.left, a.seed, set)?,
+            Side::load(right, a.seed, set)?,
+        ),
+        None if set.is_empty() => {
+            return Err(CliError::Input(
+                "diff compares two runs: give LEFT and RIGHT, or one scenario and --set \
+                 PATH=VALUE to compare it with itself changed"
+                    .into(),
+            ))
+        }
+        None => Side::against_itself(&a.left, a.seed, set)?,
+    };
     let d = diff(left, right, a.context)?;
     let text = match a.format {
         Format::Text => to_text(&d),
@@ -209,6 +226,7 @@ fn side_json(s: &Side) -> Json {
         "kind": kind,
         "scenario": s.scenario,
         "seed": s.seed,
+        "overrides": s.overrides,
         "trace_format": s.trace_format(),
     })
 }

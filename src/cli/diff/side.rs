@@ -11,9 +11,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
-use crate::cli::{load, warn, CliError};
+use crate::cli::source::{diagnostics, parse, read_text, Loaded};
+use crate::cli::{warn, CliError};
 use crate::report::jsonl::{event_json, TRACE_FORMAT};
 use crate::report::Outcome;
+use crate::scenario::parse::Override;
 use crate::scenario::{run, RunOptions};
 use crate::trace::Event;
 
@@ -40,6 +42,8 @@ pub(crate) struct Side {
     pub(crate) scenario: Option<String>,
     /// The seed of the run, when known.
     pub(crate) seed: Option<u64>,
+    /// The overrides applied to the scenario, as `PATH=VALUE`.
+    pub(crate) overrides: Vec<String>,
     /// The run or the trace.
     pub(crate) source: Source,
 }
@@ -70,26 +74,66 @@ fn is_trace(path: &Path) -> Result<bool, CliError> {
 
 impl Side {
     /// Loads `path`: a trace file is opened and its header read; a scenario is run with its
-    /// full trace, with `seed` when given.
-    pub(crate) fn load(path: &Path, seed: Option<u64>) -> Result<Side, CliError> {
+    /// full trace, with `overrides` applied and `seed` when given.
+    pub(crate) fn load(
+        path: &Path,
+        seed: Option<u64>,
+        overrides: &[Override],
+    ) -> Result<Side, CliError> {
         let file = path.display().to_string();
         if is_trace(path)? {
+            refuse_overrides(&file, overrides)?;
             return Self::trace(path, file);
         }
-        let parsed = load(Some(path))?;
-        warn(&parsed);
+        let (name, text) = read_text(path).map_err(|e| diagnostics(&e, ""))?;
+        let loaded = parse(name, text, overrides)?;
+        warn(&loaded.parsed);
+        Ok(Self::run(file, &loaded, seed, overrides))
+    }
+
+    /// The scenario at `path` twice, read once: as it is (left) and with `overrides` (right).
+    pub(crate) fn against_itself(
+        path: &Path,
+        seed: Option<u64>,
+        overrides: &[Override],
+    ) -> Result<(Side, Side), CliError> {
+        let file = path.display().to_string();
+        if is_trace(path)? {
+            return Err(CliError::Input(format!(
+                "{file} is a trace: `diff FILE --set PATH=VALUE` compares a scenario with \
+                 itself changed, and a trace cannot be rerun; give a scenario file"
+            )));
+        }
+        let (name, text) = read_text(path).map_err(|e| diagnostics(&e, ""))?;
+        let left = parse(name.clone(), text.clone(), &[])?;
+        let right = parse(name, text, overrides)?;
+        // The file's own warnings once; the right side's only where its overrides add some.
+        warn(&left.parsed);
+        for w in right.parsed.warnings.iter().filter(|w| w.set.is_some()) {
+            crate::cli::output::warning(&w.to_string());
+        }
+        Ok((
+            Self::run(file.clone(), &left, seed, &[]),
+            Self::run(file, &right, seed, overrides),
+        ))
+    }
+
+    /// A scenario side: `loaded` run with its full trace.
+    fn run(file: String, loaded: &Loaded, seed: Option<u64>, overrides: &[Override]) -> Side {
         let opts = RunOptions {
             seed,
             until: None,
             full_trace: true,
         };
-        let outcome = Outcome::new(&parsed.scenario, run(&parsed.scenario, &opts));
-        Ok(Side {
+        let scenario = &loaded.parsed.scenario;
+        let outcome = Outcome::new(scenario, run(scenario, &opts));
+        Side {
             file,
             scenario: Some(outcome.run.scenario.clone()),
             seed: Some(outcome.run.seed),
+            overrides: overrides.iter().map(Override::arg).collect(),
             source: Source::Run(Box::new(outcome)),
-        })
+        }
     }
 
     fn trace(path: &Path, file: String) -> Result<Side, CliError> {
@@ -115,6 +159,7 @@ impl Side {
                 .and_then(Json::as_str)
                 .map(str::to_string),
             seed: header.get("seed").and_then(Json::as_u64),
+            overrides: Vec::new(),
             file,
             source: Source::Trace {
                 format,
@@ -139,16 +184,21 @@ impl Side {
         }
     }
 
-    /// `file (scenario NAME, seed N)`, or `file (trace of NAME, seed N)`.
+    /// `file (scenario NAME, seed N)`, `file with PATH=VALUE (scenario NAME, seed N)`, or
+    /// `file (trace of NAME, seed N)`.
     pub(crate) fn label(&self) -> String {
         let what = match &self.source {
             Source::Run(_) => "scenario",
             Source::Trace { .. } => "trace of",
         };
         let name = self.scenario.as_deref().unwrap_or("?");
+        let mut file = self.file.clone();
+        if !self.overrides.is_empty() {
+            file += &format!(" with {}", self.overrides.join(", "));
+        }
         match self.seed {
-            Some(seed) => format!("{} ({what} {name}, seed {seed})", self.file),
-            None => format!("{} ({what} {name})", self.file),
+            Some(seed) => format!("{file} ({what} {name}, seed {seed})"),
+            None => format!("{file} ({what} {name})"),
         }
     }
 
@@ -169,6 +219,18 @@ impl Side {
                 }
             }
         })
+    }
+}
+
+/// Overrides cannot apply to a trace: it records a run, it is not rerun.
+fn refuse_overrides(file: &str, overrides: &[Override]) -> Result<(), CliError> {
+    match overrides.first() {
+        None => Ok(()),
+        Some(o) => Err(CliError::Input(format!(
+            "{file} is a trace, and {} changes scenarios: a trace records a run and is not \
+             rerun; compare scenario files to use --set",
+            o.label
+        ))),
     }
 }
 

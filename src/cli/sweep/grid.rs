@@ -1,7 +1,8 @@
 //! The runs of a sweep, numbered: the grid of positions that shards split and `merge` covers.
 //!
-//! A sweep is a list of runs, each a (point, seed) pair: today one point (the scenario as
-//! written) times a range of seeds. Sharding and merging never look at seeds directly; they
+//! A sweep is a list of runs, each a (point, seed) pair: one point per combination of the
+//! `--vary` values (one point, the scenario as written, without `--vary`) times a range of
+//! seeds. Sharding and merging never look at seeds directly; they
 //! work on *positions* in that list, point-major, so a sweep over several points splits and
 //! merges with the same code as a sweep over seeds.
 
@@ -78,11 +79,6 @@ pub(crate) struct Grid {
 }
 
 impl Grid {
-    /// A sweep of one point over `seeds`.
-    pub(crate) fn of_seeds(seeds: SeedRange) -> Self {
-        Grid { points: 1, seeds }
-    }
-
     /// How many runs, or `None` past [`MAX_RUNS`].
     pub(crate) fn len(self) -> Option<u64> {
         self.points
@@ -150,7 +146,7 @@ mod tests {
             from: 0,
             to: MAX_RUNS - 1,
         };
-        assert_eq!(Grid::of_seeds(seeds).len(), Some(MAX_RUNS));
+        assert_eq!(Grid { points: 1, seeds }.len(), Some(MAX_RUNS));
         assert_eq!(Grid { points: 2, seeds }.len(), None);
     }
 }

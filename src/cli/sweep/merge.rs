@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 
 use super::engine::{Engine, SPOOLSIM_SHARDS};
 use super::grid::{Grid, RunId, SeedRange, MAX_RUNS};
-use super::report::{shell_quote, Report, ShardFile, ShardProbe, VERSION};
+use super::report::{shell_quote, Axis, PointJson, Report, ShardFile, ShardProbe, VERSION};
 use super::shard::Shard;
 use super::stats::SummarySum;
+use super::vary::MAX_POINTS;
 
 /// How many missing shards an error lists one by one.
 const LISTED: usize = 10;
@@ -173,7 +174,12 @@ struct Reference {
     /// The scenario file as that shard was given it.
     file: String,
     fingerprint: String,
+    scenario_sha256: String,
     overrides: Vec<String>,
+    /// The metrics shown, when chosen.
+    columns: Option<Vec<String>>,
+    /// The varied keys.
+    axes: Vec<Axis>,
     grid: Grid,
     /// The engine that chose its shard, for the rerun hints.
     engine: Option<Engine>,
@@ -183,10 +189,18 @@ impl Reference {
     /// The first difference between `s` and this reference that makes it another sweep.
     fn differs(&self, s: &ShardFile) -> Option<String> {
         let seeds = self.grid.seeds;
-        if s.scenario != self.scenario || s.fingerprint != self.fingerprint {
+        if s.scenario != self.scenario
+            || s.scenario_sha256 != self.scenario_sha256
+            || s.fingerprint != self.fingerprint
+        {
             return Some(format!(
-                "another scenario: `{}` ({}, {}) vs `{}` ({}, {})",
-                s.scenario, s.file, s.fingerprint, self.scenario, self.file, self.fingerprint
+                "another scenario: `{}` ({}, sha256 {}) vs `{}` ({}, sha256 {})",
+                s.scenario,
+                s.file,
+                s.scenario_sha256,
+                self.scenario,
+                self.file,
+                self.scenario_sha256
             ));
         }
         if (s.seeds.from, s.seeds.to) != (seeds.from, seeds.to) {
@@ -203,6 +217,24 @@ impl Reference {
                 show(&self.overrides)
             ));
         }
+        let args: Vec<&str> = s.vary.iter().map(|a| a.argument.as_str()).collect();
+        let own: Vec<&str> = self.axes.iter().map(|a| a.arg.as_str()).collect();
+        if args != own {
+            return Some(format!(
+                "other --vary lists: [{}] vs [{}]",
+                args.join(", "),
+                own.join(", ")
+            ));
+        }
+        if s.columns != self.columns {
+            let show =
+                |c: &Option<Vec<String>>| c.as_ref().map_or("every metric".into(), |c| c.join(","));
+            return Some(format!(
+                "other --metric choices: {} vs {}",
+                show(&s.columns),
+                show(&self.columns)
+            ));
+        }
         None
     }
 }
@@ -217,7 +249,8 @@ struct Merger<'a> {
     covered: Vec<u64>,
     /// The shard of each file read, in the order read.
     shards: Vec<Shard>,
-    sum: SummarySum,
+    /// One running sum per point.
+    sums: Vec<SummarySum>,
     /// The scenario file as the shard that ran position 0 was given it (the rerun commands
     /// of the unsharded sweep name it so).
     first_file: Option<String>,
@@ -252,8 +285,29 @@ impl<'a> Merger<'a> {
                 format!("seeds {from}..{to} is not a range of 1 to {MAX_RUNS} seeds"),
             ));
         }
-        let grid = Grid::of_seeds(SeedRange { from, to });
-        let total = grid.len().unwrap_or(MAX_RUNS);
+        let axes: Vec<Axis> = first
+            .vary
+            .iter()
+            .map(|a| Axis {
+                path: a.path.clone(),
+                values: a.values.clone(),
+                arg: a.argument.clone(),
+            })
+            .collect();
+        let points = axes
+            .iter()
+            .try_fold(1usize, |n, a| n.checked_mul(a.values.len()))
+            .filter(|n| (1..=MAX_POINTS).contains(n))
+            .ok_or_else(|| {
+                MergeError::invalid(path, "its --vary lists make no or too many points")
+            })?;
+        let grid = Grid {
+            points: points as u64,
+            seeds: SeedRange { from, to },
+        };
+        let total = grid
+            .len()
+            .ok_or_else(|| MergeError::invalid(path, "describes a sweep of too many runs"))?;
         let engine = first.shard.engine.as_deref().and_then(Engine::from_name);
         Ok(Merger {
             files,
@@ -262,14 +316,17 @@ impl<'a> Merger<'a> {
                 scenario: first.scenario.clone(),
                 file: first.file.clone(),
                 fingerprint: first.fingerprint.clone(),
+                scenario_sha256: first.scenario_sha256.clone(),
                 overrides: first.overrides.clone(),
+                columns: first.columns.clone(),
+                axes,
                 grid,
                 engine,
             },
             total,
             covered: vec![0; total.div_ceil(64) as usize],
             shards: Vec::new(),
-            sum: SummarySum::default(),
+            sums: (0..points).map(|_| SummarySum::default()).collect(),
             first_file: None,
         })
     }
@@ -304,7 +361,7 @@ impl<'a> Merger<'a> {
             return Err(MergeError::invalid(
                 path,
                 format!(
-                    "says it ran {} seeds, but shard {sh} of {}..{} has {expected}",
+                    "says it ran {} runs, but shard {sh} of seeds {}..{} has {expected}",
                     s.runs, seeds.from, seeds.to
                 ),
             ));
@@ -350,23 +407,66 @@ impl<'a> Merger<'a> {
         Ok(())
     }
 
-    /// Adds a checked shard's histograms and failed seeds to the sums.
+    /// Adds a checked shard's histograms and failed seeds to the sums: its one summary, or
+    /// each of its points'.
     fn absorb(&mut self, i: usize, sh: Shard, s: ShardFile) -> Result<(), MergeError> {
+        if self.reference.axes.is_empty() {
+            return self.absorb_point(i, sh, 0, s.runs, s.whole);
+        }
+        let points = self.reference.grid.points;
+        if s.points.len() as u64 != points {
+            return Err(MergeError::invalid(
+                &self.files[i],
+                format!(
+                    "lists {} points, but the sweep has {points}",
+                    s.points.len()
+                ),
+            ));
+        }
+        let per_point = self.reference.grid.seeds.len();
+        for (p, point) in s.points.into_iter().enumerate() {
+            let p = p as u64;
+            let runs = sh.len((p + 1) * per_point) - sh.len(p * per_point);
+            if point.runs != Some(runs) {
+                return Err(MergeError::invalid(
+                    &self.files[i],
+                    format!(
+                        "point {} says it ran {:?} runs, but shard {sh} has {runs} of them",
+                        p + 1,
+                        point.runs
+                    ),
+                ));
+            }
+            self.absorb_point(i, sh, p, runs, point)?;
+        }
+        Ok(())
+    }
+
+    /// Adds the `runs` runs of point `p` that file `i` (shard `sh`) made.
+    fn absorb_point(
+        &mut self,
+        i: usize,
+        sh: Shard,
+        p: u64,
+        runs: u64,
+        s: PointJson,
+    ) -> Result<(), MergeError> {
         let path = &self.files[i];
         let overflow = || MergeError::invalid(path, "counts too large");
-        self.sum.add_runs(s.runs).ok_or_else(overflow)?;
+        let sum = &mut self.sums[p as usize];
+        sum.add_runs(runs).ok_or_else(overflow)?;
         for (metric, m) in s.metrics {
             let mut n: u64 = 0;
             for &(_, c) in &m.values {
                 n = n.checked_add(c).ok_or_else(overflow)?;
             }
-            if n != m.n || n == 0 || n > s.runs {
+            if n != m.n || n == 0 || n > runs {
                 return Err(MergeError::invalid(
                     path,
                     format!("metric `{metric}` has values inconsistent with its n or runs"),
                 ));
             }
-            self.sum.add_metric(metric, m.values).ok_or_else(overflow)?;
+            sum.add_metric(metric, m.values).ok_or_else(overflow)?;
         }
         let listed: Vec<u64> = s.failures.iter().map(|f| f.seed).collect();
         if listed != s.failed_seeds {
@@ -377,17 +477,17 @@ impl<'a> Merger<'a> {
         }
         for f in s.failures {
             let run = RunId {
-                point: 0,
+                point: p,
                 seed: f.seed,
             };
             let pos = self.reference.grid.position(run);
-            if !pos.is_some_and(|p| sh.contains(p)) {
+            if !pos.is_some_and(|pos| sh.contains(pos)) {
                 return Err(MergeError::invalid(
                     path,
                     format!("failed seed {} is not one of shard {sh}'s seeds", f.seed),
                 ));
             }
-            if !self.sum.add_failed(f.seed, f.failures) {
+            if !self.sums[p as usize].add_failed(f.seed, f.failures) {
                 return Err(MergeError::invalid(
                     path,
                     format!("lists failed seed {} twice", f.seed),
@@ -444,19 +544,27 @@ impl<'a> Merger<'a> {
             return Err(self.missing(&missing));
         }
         let r = self.reference;
-        let summary = self.sum.finish().ok_or_else(|| MergeError::Invalid {
-            file: r.path.display().to_string(),
-            reason: "counts too large".into(),
-        })?;
+        let summaries = self
+            .sums
+            .into_iter()
+            .map(SummarySum::finish)
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| MergeError::Invalid {
+                file: r.path.display().to_string(),
+                reason: "counts too large".into(),
+            })?;
         Ok(Report {
             scenario: r.scenario,
             file: self.first_file.unwrap_or(r.file),
             fingerprint: r.fingerprint,
+            scenario_sha256: r.scenario_sha256,
             overrides: r.overrides,
             from: r.grid.seeds.from,
             to: r.grid.seeds.to,
             shard: None,
-            summary,
+            columns: r.columns,
+            axes: r.axes,
+            summaries,
         })
     }
 
@@ -469,6 +577,12 @@ impl<'a> Merger<'a> {
         let mut sets = String::new();
         for o in &r.overrides {
             sets += &format!(" --set {}", shell_quote(o));
+        }
+        for a in &r.axes {
+            sets += &format!(" --vary {}", shell_quote(&a.arg));
+        }
+        if let Some(c) = &r.columns {
+            sets += &format!(" --metric {}", shell_quote(&c.join(",")));
         }
         let mut commands: Vec<String> = missing
             .iter()

@@ -85,24 +85,35 @@ impl Columns {
     }
 }
 
+/// The value of one varied key in a row.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SetCell {
+    /// As written on the command line (a CSV cell).
+    pub(crate) text: String,
+    /// As JSON (a JSON lines value): a number where the key reads its value as TOML and it
+    /// is one, a string for a string or duration key.
+    pub(crate) json: Json,
+}
+
 /// One run, as a row.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Row<'a> {
     /// The run's seed.
     pub(crate) seed: u64,
-    /// The varied keys' values at this run's point, as written.
-    pub(crate) set: &'a [String],
+    /// The varied keys' values at this run's point.
+    pub(crate) set: &'a [SetCell],
     /// Its metrics (`None`: the run did not finish, a bug reported as a failed seed).
     pub(crate) metrics: Option<&'a Metrics>,
     /// Whether every expectation held and nothing was lost.
     pub(crate) passed: bool,
 }
 
-/// A cell's value: a number, a word, or nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A cell's value: a number, a word, a varied key's value, or nothing.
+#[derive(Debug, Clone, PartialEq)]
 enum Cell {
     Number(i64),
     Word(String),
+    Set(SetCell),
     Empty,
 }
 
@@ -124,10 +135,16 @@ pub(crate) struct ShardRows {
     pub(crate) scenario: String,
     /// The scenario file as the shard was given it (for the commands that rerun a shard).
     pub(crate) file: String,
-    /// A hash of the scenario file.
+    /// A short hash of the scenario file.
     pub(crate) fingerprint: String,
+    /// The SHA-256 of the scenario file.
+    #[serde(default)]
+    pub(crate) scenario_sha256: String,
     /// The overrides applied, as `PATH=VALUE`.
     pub(crate) overrides: Vec<String>,
+    /// The `--vary` arguments, as given.
+    #[serde(default)]
+    pub(crate) vary: Vec<String>,
     /// The sweep's first seed.
     pub(crate) from: u64,
     /// The sweep's last seed.
@@ -191,7 +208,7 @@ impl RowWriter {
     fn cells(&self, row: &Row<'_>) -> Vec<(String, Cell)> {
         let set = self.columns.set.iter().zip(row.set);
         let mut cells: Vec<(String, Cell)> = set
-            .map(|(path, v)| (format!("set.{path}"), Cell::Word(v.clone())))
+            .map(|(path, v)| (format!("set.{path}"), Cell::Set(v.clone())))
             .collect();
         for m in &self.columns.metrics {
             let value = row.metrics.and_then(|ms| ms.get(&m.name));
@@ -210,6 +227,7 @@ impl RowWriter {
                 record.extend(cells.into_iter().map(|(_, c)| match c {
                     Cell::Number(n) => n.to_string(),
                     Cell::Word(w) => w,
+                    Cell::Set(s) => s.text,
                     Cell::Empty => String::new(),
                 }));
                 record.push(row.passed.to_string());
@@ -222,6 +240,7 @@ impl RowWriter {
                     let v = match c {
                         Cell::Number(n) => Json::from(n),
                         Cell::Word(w) => Json::from(w),
+                        Cell::Set(s) => s.json,
                         Cell::Empty => Json::Null,
                     };
                     o.insert(name, v);

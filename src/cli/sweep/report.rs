@@ -13,6 +13,7 @@ use super::engine::Assignment;
 use super::failures::{group, Group, LISTED};
 use super::stats::Summary;
 use crate::cli::fmt::thousands;
+use crate::scenario::parse::Override;
 use crate::sim::time::format_compact;
 
 /// A sweep's (or a shard's) result, ready to print.
@@ -22,9 +23,11 @@ pub(crate) struct Report {
     pub(crate) scenario: String,
     /// The scenario file as the user named it (for the rerun commands).
     pub(crate) file: String,
-    /// A hash of the file's bytes, so `merge` can refuse shards of different files.
+    /// A short hash of the file's bytes (older outputs compare on it).
     pub(crate) fingerprint: String,
-    /// The overrides applied to the scenario, as `PATH=VALUE`, in the order given.
+    /// The SHA-256 of the scenario text, so `merge` can refuse shards of different files.
+    pub(crate) scenario_sha256: String,
+    /// The overrides applied to the scenario (`--set`), as `PATH=VALUE`, in the order given.
     pub(crate) overrides: Vec<String>,
     /// The declared seed range, inclusive.
     pub(crate) from: u64,
@@ -32,8 +35,34 @@ pub(crate) struct Report {
     pub(crate) to: u64,
     /// The shard this report covers and who chose it, or `None` for the whole range.
     pub(crate) shard: Option<Assignment>,
-    /// What the seeds came to.
-    pub(crate) summary: Summary,
+    /// The metrics shown, in order (`--metric`, or a `--vary` sweep's defaults); `None`: every
+    /// numeric metric, by name.
+    pub(crate) columns: Option<Vec<String>>,
+    /// The varied keys (`--vary`), in the order given; empty for a sweep over seeds alone.
+    pub(crate) axes: Vec<Axis>,
+    /// What the runs came to: one summary per point, in point order (one for a sweep over
+    /// seeds alone).
+    pub(crate) summaries: Vec<Summary>,
+}
+
+/// One varied key and its values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Axis {
+    /// The key's path.
+    pub(crate) path: String,
+    /// Its values as written, in order.
+    pub(crate) values: Vec<String>,
+    /// The `--vary` argument as given.
+    pub(crate) arg: String,
+}
+
+impl Axis {
+    /// Value `k` as JSON: a number, a boolean, a list or a table where the key reads its value
+    /// as TOML, a string otherwise.
+    pub(crate) fn json(&self, k: usize) -> Json {
+        Override::new(&self.path, &self.values[k], "")
+            .map_or_else(|_| self.values[k].clone().into(), |o| o.json_value())
+    }
 }
 
 /// The spoolsim version written into sweep and shard outputs: results of different versions
@@ -57,19 +86,23 @@ pub(crate) fn shell_quote(s: &str) -> String {
     }
 }
 
-/// The command that reruns one seed on its own.
-pub(crate) fn rerun(file: &str, seed: u64) -> String {
-    format!("spoolsim run {} --seed {seed}", shell_quote(file))
+/// The command that reruns one seed on its own, with the overrides `sets` (`PATH=VALUE`).
+pub(crate) fn rerun(file: &str, sets: &[String], seed: u64) -> String {
+    let mut cmd = format!("spoolsim run {}", shell_quote(file));
+    for s in sets {
+        cmd += &format!(" --set {}", shell_quote(s));
+    }
+    cmd + &format!(" --seed {seed}")
 }
 
 /// A failure message on one line.
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
 }
 
-fn show(name: &str, v: Option<i64>) -> String {
+pub(crate) fn show(name: &str, v: Option<i64>) -> String {
     match v {
         Some(v) if is_time(name) => match u64::try_from(v) {
             Ok(us) => format_compact(us),
@@ -80,28 +113,66 @@ fn show(name: &str, v: Option<i64>) -> String {
     }
 }
 
-fn plural(n: u64, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
 impl Report {
-    fn passed(&self) -> u64 {
-        self.summary
-            .runs
-            .saturating_sub(self.summary.failed.len() as u64)
+    /// How many runs there were.
+    pub(crate) fn runs(&self) -> u64 {
+        self.summaries.iter().map(|s| s.runs).sum()
     }
 
-    /// The text report: header, metric table, failed seeds, `N passed, M failed`.
-    pub(crate) fn to_text(&self) -> String {
-        let s = &self.summary;
-        let mut out = format!(
-            "sweep of {} ({}): seeds {}..{}",
-            self.scenario, self.file, self.from, self.to
-        );
+    /// How many runs failed.
+    pub(crate) fn failed(&self) -> u64 {
+        self.summaries.iter().map(|s| s.failed.len() as u64).sum()
+    }
+
+    /// How many runs passed.
+    pub(crate) fn passed(&self) -> u64 {
+        self.runs().saturating_sub(self.failed())
+    }
+
+    /// The overrides a rerun of point `point` needs: the `--set`s, then the point's values.
+    pub(crate) fn sets_of(&self, point: usize) -> Vec<String> {
+        let mut sets = self.overrides.clone();
+        let mut rest = point;
+        let mut own = Vec::with_capacity(self.axes.len());
+        for a in self.axes.iter().rev() {
+            own.push(format!("{}={}", a.path, a.values[rest % a.values.len()]));
+            rest /= a.values.len();
+        }
+        sets.extend(own.into_iter().rev());
+        sets
+    }
+
+    /// The title line (`sweep of NAME (FILE): ...`) and, with overrides, the line naming them.
+    pub(crate) fn title(&self, what: &str) -> String {
+        let mut out = format!("sweep of {} ({}): {what}", self.scenario, self.file);
         if let Some(a) = &self.shard {
             out += &format!(", shard {}", a.shard);
         }
-        out += &format!(", {}\n\n", plural(s.runs, "run", "runs"));
+        out += &format!(", {}\n", plural(self.runs(), "run", "runs"));
+        if !self.overrides.is_empty() {
+            out += &format!("overrides: {}\n", self.overrides.join(", "));
+        }
+        out
+    }
+
+    /// The text report: the table of points for a `--vary` sweep, else the metric table.
+    pub(crate) fn to_text(&self) -> String {
+        if self.axes.is_empty() {
+            self.seeds_text()
+        } else {
+            super::table::to_text(self)
+        }
+    }
+
+    /// A sweep over seeds alone: header, metric table, failed seeds, `N passed, M failed`.
+    fn seeds_text(&self) -> String {
+        let s = &self.summaries[0];
+        let mut out = self.title(&format!("seeds {}..{}", self.from, self.to));
+        out.push('\n');
 
         let mut rows: Vec<[String; 6]> = vec![[
             "metric".into(),
@@ -142,15 +213,16 @@ impl Report {
             out += "failed seeds, by expectation:\n";
         }
         for g in group(&s.failed) {
-            out += &format!("  {}\n", self.group_line(&g));
+            out += &format!("  {}\n", self.group_line(&g, &self.overrides));
         }
-        out += &format!("\n{} passed, {} failed\n", self.passed(), s.failed.len());
+        out += &format!("\n{} passed, {} failed\n", self.passed(), self.failed());
         out
     }
 
     /// One failing expectation: `ndr: expected 1 — 1,234 seeds fail, e.g. seed 17: got 0;
-    /// rerun: ...`, naming the seeds themselves when there are few.
-    fn group_line(&self, g: &Group) -> String {
+    /// rerun: ...`, naming the seeds themselves when there are few; `sets` are the overrides
+    /// the rerun needs.
+    pub(crate) fn group_line(&self, g: &Group, sets: &[String]) -> String {
         let first = g.seeds.first().copied().unwrap_or_default();
         let mut line = format!("{} — ", one_line(&g.expectation));
         if g.count == 1 {
@@ -166,21 +238,35 @@ impl Report {
         if let Some(got) = &g.got {
             line += &format!(": {}", one_line(got));
         }
-        line + &format!("; rerun: {}", rerun(&self.file, first))
+        line + &format!("; rerun: {}", rerun(&self.file, sets, first))
     }
 
-    /// The JSON report, with its provenance (spoolsim version, a hash of the scenario file,
-    /// the overrides). A shard's carries more, for `merge`: its shard with the engine and
-    /// variables that chose it, and every metric's `values` as `[value, seeds]` pairs.
-    pub(crate) fn to_json(&self) -> Json {
-        let s = &self.summary;
+    /// The fields every sweep JSON starts with: what was swept, the seeds, where it came from
+    /// (spoolsim's version, the scenario's hashes, the overrides), what was varied and shown,
+    /// the shard, and the run counts.
+    pub(crate) fn head_json(&self) -> Map<String, Json> {
         let mut o = Map::new();
         o.insert("scenario".into(), self.scenario.clone().into());
         o.insert("file".into(), self.file.clone().into());
         o.insert("seeds".into(), json!({"from": self.from, "to": self.to}));
         o.insert("spoolsim".into(), VERSION.into());
         o.insert("fingerprint".into(), self.fingerprint.clone().into());
+        o.insert(
+            "scenario_sha256".into(),
+            self.scenario_sha256.clone().into(),
+        );
         o.insert("overrides".into(), self.overrides.clone().into());
+        if !self.axes.is_empty() {
+            let vary: Vec<Json> = self
+                .axes
+                .iter()
+                .map(|a| json!({"path": a.path, "values": a.values, "argument": a.arg}))
+                .collect();
+            o.insert("vary".into(), vary.into());
+        }
+        if let Some(c) = &self.columns {
+            o.insert("columns".into(), c.clone().into());
+        }
         if let Some(a) = &self.shard {
             let shard = json!({
                 "index": a.shard.index,
@@ -190,29 +276,42 @@ impl Report {
             });
             o.insert("shard".into(), shard);
         }
-        o.insert("runs".into(), s.runs.into());
+        o.insert("runs".into(), self.runs().into());
         o.insert("passed".into(), self.passed().into());
-        o.insert("failed".into(), (s.failed.len() as u64).into());
-        let metrics: Map<String, Json> = s
-            .metrics
-            .iter()
-            .map(|(name, h)| {
-                let mut m = json!({
-                    "n": h.n(),
-                    "min": h.min(),
-                    "p50": h.percentile(50),
-                    "p99": h.percentile(99),
-                    "max": h.max(),
-                });
-                if self.shard.is_some() {
-                    m["values"] = h.bins().iter().map(|&(v, c)| json!([v, c])).collect();
-                }
-                (name.clone(), m)
-            })
+        o.insert("failed".into(), self.failed().into());
+        o
+    }
+
+    /// One summary's metrics as JSON, in `columns` order when chosen; a shard's carry their
+    /// `values` as `[value, seeds]` pairs, for `merge`.
+    pub(crate) fn metrics_json(&self, s: &Summary) -> Json {
+        let one = |h: &super::stats::Histogram| {
+            let mut m = json!({
+                "n": h.n(),
+                "min": h.min(),
+                "p50": h.percentile(50),
+                "p99": h.percentile(99),
+                "max": h.max(),
+            });
+            if self.shard.is_some() {
+                m["values"] = h.bins().iter().map(|&(v, c)| json!([v, c])).collect();
+            }
+            m
+        };
+        let names: Vec<&String> = match &self.columns {
+            Some(c) => c.iter().collect(),
+            None => s.metrics.keys().collect(),
+        };
+        let metrics: Map<String, Json> = names
+            .into_iter()
+            .filter_map(|name| Some((name.clone(), one(s.metrics.get(name)?))))
             .collect();
-        o.insert("metrics".into(), Json::Object(metrics));
-        // `failed_seeds` is the list of seeds; `failures` says why, with the
-        // command that reruns each.
+        Json::Object(metrics)
+    }
+
+    /// `failed_seeds` (the list) and `failures` (why, with the command that reruns each) of
+    /// one summary, whose reruns need the overrides `sets`.
+    pub(crate) fn failures_json(&self, s: &Summary, sets: &[String]) -> (Json, Json) {
         let seeds: Vec<Json> = s.failed.keys().map(|&seed| seed.into()).collect();
         let failed: Vec<Json> = s
             .failed
@@ -221,12 +320,26 @@ impl Report {
                 json!({
                     "seed": seed,
                     "failures": failures,
-                    "rerun": rerun(&self.file, *seed),
+                    "rerun": rerun(&self.file, sets, *seed),
                 })
             })
             .collect();
-        o.insert("failed_seeds".into(), seeds.into());
-        o.insert("failures".into(), failed.into());
+        (seeds.into(), failed.into())
+    }
+
+    /// The JSON report, with its provenance (spoolsim version, hashes of the scenario file,
+    /// the overrides). A shard's carries more, for `merge`: its shard with the engine and
+    /// variables that chose it, and every metric's `values` as `[value, seeds]` pairs.
+    pub(crate) fn to_json(&self) -> Json {
+        if !self.axes.is_empty() {
+            return super::table::to_json(self);
+        }
+        let s = &self.summaries[0];
+        let mut o = self.head_json();
+        o.insert("metrics".into(), self.metrics_json(s));
+        let (seeds, failed) = self.failures_json(s, &self.overrides);
+        o.insert("failed_seeds".into(), seeds);
+        o.insert("failures".into(), failed);
         let groups: Vec<Json> = group(&s.failed)
             .iter()
             .map(|g| {
@@ -234,7 +347,11 @@ impl Report {
                 json!({
                     "expectation": g.expectation,
                     "seeds": g.count,
-                    "example": {"seed": first, "got": g.got, "rerun": rerun(&self.file, first)},
+                    "example": {
+                        "seed": first,
+                        "got": g.got,
+                        "rerun": rerun(&self.file, &self.overrides, first),
+                    },
                 })
             })
             .collect();
@@ -268,15 +385,47 @@ pub(crate) struct ShardProbe {
 pub(crate) struct ShardFile {
     pub(crate) scenario: String,
     pub(crate) file: String,
+    #[serde(default)]
     pub(crate) fingerprint: String,
+    #[serde(default)]
+    pub(crate) scenario_sha256: String,
     pub(crate) spoolsim: String,
     #[serde(default)]
     pub(crate) overrides: Vec<String>,
     pub(crate) seeds: SeedsJson,
     pub(crate) shard: ShardJson,
     pub(crate) runs: u64,
+    #[serde(default)]
+    pub(crate) columns: Option<Vec<String>>,
+    #[serde(default)]
+    pub(crate) vary: Vec<AxisJson>,
+    /// A sweep over seeds alone: its metrics and failures.
+    #[serde(flatten)]
+    pub(crate) whole: PointJson,
+    /// A `--vary` sweep: every point, in point order.
+    #[serde(default)]
+    pub(crate) points: Vec<PointJson>,
+}
+
+/// One varied key of a shard: `{"path", "values", "argument"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub(crate) struct AxisJson {
+    pub(crate) path: String,
+    pub(crate) values: Vec<String>,
+    pub(crate) argument: String,
+}
+
+/// What a shard's runs of one point (or of the whole sweep over seeds) came to.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PointJson {
+    /// How many runs of the point the shard made (absent for a sweep over seeds: `runs`).
+    #[serde(default)]
+    pub(crate) runs: Option<u64>,
+    #[serde(default)]
     pub(crate) metrics: BTreeMap<String, MetricJson>,
+    #[serde(default)]
     pub(crate) failed_seeds: Vec<u64>,
+    #[serde(default)]
     pub(crate) failures: Vec<FailedJson>,
 }
 
@@ -338,10 +487,18 @@ mod tests {
 
     #[test]
     fn rerun_commands_survive_the_shell() {
-        assert_eq!(rerun("a/b.toml", 3), "spoolsim run a/b.toml --seed 3");
+        assert_eq!(rerun("a/b.toml", &[], 3), "spoolsim run a/b.toml --seed 3");
         assert_eq!(
-            rerun("my dir/it's.toml", 4),
+            rerun("my dir/it's.toml", &[], 4),
             r"spoolsim run 'my dir/it'\''s.toml' --seed 4"
+        );
+        let sets = [
+            "until=1h 30m".to_string(),
+            "spooler.flush_order=parallel".into(),
+        ];
+        assert_eq!(
+            rerun("a.toml", &sets, 5),
+            "spoolsim run a.toml --set 'until=1h 30m' --set spooler.flush_order=parallel --seed 5"
         );
     }
 }

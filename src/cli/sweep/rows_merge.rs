@@ -174,10 +174,17 @@ fn differs(d: &ShardRows, r: &ShardRows) -> Option<String> {
             d.spoolsim, r.spoolsim
         ));
     }
-    if (&d.scenario, &d.fingerprint) != (&r.scenario, &r.fingerprint) {
+    let hash = |d: &ShardRows| {
+        (
+            d.scenario.clone(),
+            d.fingerprint.clone(),
+            d.scenario_sha256.clone(),
+        )
+    };
+    if hash(d) != hash(r) {
         return Some(format!(
             "another scenario: `{}` ({}) vs `{}` ({})",
-            d.scenario, d.fingerprint, r.scenario, r.fingerprint
+            d.scenario, d.scenario_sha256, r.scenario, r.scenario_sha256
         ));
     }
     if (d.from, d.to, d.points) != (r.from, r.to, r.points) {
@@ -191,6 +198,13 @@ fn differs(d: &ShardRows, r: &ShardRows) -> Option<String> {
             "other overrides: [{}] vs [{}]",
             d.overrides.join(", "),
             r.overrides.join(", ")
+        ));
+    }
+    if d.vary != r.vary {
+        return Some(format!(
+            "other --vary lists: [{}] vs [{}]",
+            d.vary.join(", "),
+            r.vary.join(", ")
         ));
     }
     if d.format != r.format {
@@ -330,11 +344,12 @@ fn missing(
         RowFormat::Csv => "csv",
         RowFormat::Jsonl => "jsonl",
     };
-    let sets: String = r
+    let mut sets: String = r
         .overrides
         .iter()
         .map(|o| format!(" --set {}", shell_quote(o)))
         .collect();
+    sets.extend(r.vary.iter().map(|v| format!(" --vary {}", shell_quote(v))));
     let lost: Vec<u64> = (1..=of.min(total))
         .filter(|i| !owners.get(&of).is_some_and(|m| m.contains_key(i)))
         .collect();

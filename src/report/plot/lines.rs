@@ -5,6 +5,13 @@
 //! parameter) through the median of each point's runs, with a light band from the least to the
 //! largest value when a point ran several seeds. The kit is the run picture's (`chart`,
 //! `palette`, `svg`), so both look alike; the caller only fills in a [`LinePlot`].
+//!
+//! A sweep's lines often lie on top of each other (two flush orders that change nothing), so
+//! earlier lines are drawn wider and a later one leaves them showing at both edges. A value
+//! axis starts at zero unless the values sit far above it, where zero would press every line
+//! flat (flush times an hour into the day that move by seconds). Points where some run failed
+//! its expectations get a red halo, so the picture shows where the table's `failed` column is
+//! not zero.
 
 use super::axis::{human, time_ticks};
 use super::chart::{
@@ -12,8 +19,12 @@ use super::chart::{
     Swatch,
 };
 use super::marks::dot;
-use super::palette::{series_color, C_AXIS, C_GRID, C_MUTED, C_TEXT};
+use super::palette::{series_color, C_AXIS, C_ERR, C_GRID, C_MUTED, C_TEXT, PALETTE};
 use super::svg::{text_width, Anchor, Fill, Font, PathData, Stroke, Svg};
+use crate::sim::time::{format_compact, DAY, HOUR, MILLISECOND, MINUTE, SECOND};
+
+/// The most lines a chart tells apart by colour; more would repeat colours.
+pub const MAX_SERIES: usize = PALETTE.len();
 
 /// What the values of an axis are.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,12 +50,15 @@ pub struct LinePoint {
     pub lo: f64,
     /// The largest value (the band's top).
     pub hi: f64,
+    /// Whether some run of this point failed (drawn as a red halo round the point).
+    pub failed: bool,
 }
 
 /// One line of a panel.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LineSeries {
-    /// Its legend entry, such as `spooler.flush_order = parallel`.
+    /// Its legend entry, such as `spooler.flush_order = parallel` (empty: not in the legend,
+    /// for a chart of one line).
     pub label: String,
     /// Its points, in x order.
     pub points: Vec<LinePoint>,
@@ -72,6 +86,9 @@ pub struct LinePlot {
     pub x_label: String,
     /// What its values are.
     pub x_kind: ValueKind,
+    /// The x axis's ticks as `(x, label)`, such as every value a sweep varied, as written;
+    /// `None`: a tick at each point, or round ticks when there are more than a dozen.
+    pub x_ticks: Option<Vec<(f64, String)>>,
     /// One panel per metric.
     pub panels: Vec<LinePanel>,
 }
@@ -100,13 +117,8 @@ fn value_ticks(kind: &ValueKind, lo: f64, max: f64) -> (f64, Vec<(f64, String)>)
                 ticks.push(next);
             }
             let top = ticks.last().copied().unwrap_or(top) as f64;
-            (
-                top,
-                ticks
-                    .into_iter()
-                    .map(|t| (t as f64, duration_label(t as f64)))
-                    .collect(),
-            )
+            let ticks: Vec<f64> = ticks.into_iter().map(|t| t as f64).collect();
+            (top, duration_labels(&ticks))
         }
         ValueKind::Choices(names) => {
             let top = names.len().saturating_sub(1) as f64;
@@ -140,10 +152,62 @@ fn duration_label(v: f64) -> String {
     }
 }
 
+/// Whether [`human`] writes `us` exactly (it keeps two units, or three decimals of one).
+fn human_is_exact(us: u64) -> bool {
+    let step = match us {
+        t if t >= DAY => HOUR,
+        t if t >= HOUR => MINUTE,
+        t if t >= MINUTE => SECOND,
+        t if t >= SECOND => MILLISECOND,
+        _ => 1,
+    };
+    us % step == 0
+}
+
+/// Labels for duration ticks at `ticks` (microseconds): `1 h 5 min` where that is exact for
+/// every tick, else the compact `1h05m30s` for all of them, so no two ticks share a label and
+/// one axis does not mix two styles.
+fn duration_labels(ticks: &[f64]) -> Vec<(f64, String)> {
+    let exact = ticks
+        .iter()
+        .all(|&t| human_is_exact(t.max(0.0).round() as u64));
+    ticks
+        .iter()
+        .map(|&t| {
+            let label = if exact || t <= 0.0 {
+                duration_label(t)
+            } else {
+                let compact = format_compact(t.round() as u64);
+                match compact.strip_suffix(".000s") {
+                    Some(whole) => format!("{whole}s"),
+                    None => compact,
+                }
+            };
+            (t, label)
+        })
+        .collect()
+}
+
+/// Where a value axis starts: at zero, unless the values lie far above it (their least more
+/// than twice their spread), where zero would press every line flat; then a little under
+/// the least.
+fn value_floor(min: f64, max: f64) -> f64 {
+    if !min.is_finite() || min <= 0.0 {
+        return if min.is_finite() { min } else { 0.0 };
+    }
+    let spread = max - min;
+    if spread > 0.0 && min > 2.0 * spread {
+        (min - spread * 0.1).max(0.0)
+    } else {
+        0.0
+    }
+}
+
 /// The x range and ticks: choices sit half a step from the edges, numbers a little.
 fn x_range(p: &LinePlot) -> (f64, f64, Vec<(f64, String)>) {
     if let ValueKind::Choices(names) = &p.x_kind {
         let (_, ticks) = value_ticks(&p.x_kind, 0.0, 0.0);
+        let ticks = p.x_ticks.clone().unwrap_or(ticks);
         return (-0.5, names.len().max(1) as f64 - 0.5, ticks);
     }
     let xs = p
@@ -159,6 +223,9 @@ fn x_range(p: &LinePlot) -> (f64, f64, Vec<(f64, String)>) {
     } else {
         lo.abs().max(1.0) * 0.5
     };
+    if let Some(ticks) = &p.x_ticks {
+        return (lo - pad, hi + pad, ticks.clone());
+    }
     // A few points: a tick at each, as the sweep varied them; many: round ticks.
     let mut at: Vec<f64> = p
         .panels
@@ -176,11 +243,10 @@ fn x_range(p: &LinePlot) -> (f64, f64, Vec<(f64, String)>) {
             _ => nice_ticks(lo, hi, 8, p.x_kind == ValueKind::Count),
         };
     }
-    let label = |v: f64| match p.x_kind {
-        ValueKind::Duration => duration_label(v),
-        _ => format_number(v),
+    let ticks = match p.x_kind {
+        ValueKind::Duration => duration_labels(&at),
+        _ => at.into_iter().map(|v| (v, format_number(v))).collect(),
     };
-    let ticks = at.into_iter().map(|v| (v, label(v))).collect();
     (lo - pad, hi + pad, ticks)
 }
 
@@ -227,7 +293,7 @@ fn draw_panel(svg: &mut Svg, panel: &LinePanel, frame: &Frame, x: (f64, f64, &[(
     let max = points()
         .map(|q| q.hi.max(q.mid))
         .fold(f64::NEG_INFINITY, f64::max);
-    let lo = if min.is_finite() { min.min(0.0) } else { 0.0 };
+    let lo = value_floor(min, max);
     let max = if max.is_finite() { max } else { 1.0 };
     let (top, ticks) = value_ticks(&panel.kind, lo, max);
     let ys = Scale::y(frame, lo, if top > lo { top } else { lo + 1.0 });
@@ -241,27 +307,13 @@ fn draw_panel(svg: &mut Svg, panel: &LinePanel, frame: &Frame, x: (f64, f64, &[(
             Stroke::new(C_GRID, 1.0),
         );
     }
+    let n = panel.series.len();
     for (i, s) in panel.series.iter().enumerate() {
-        let (c, light) = series_color(i);
-        if s.points.iter().any(|q| q.hi > q.lo) {
-            let mut band: Vec<(f64, f64)> =
-                s.points.iter().map(|q| (xs.px(q.x), ys.px(q.hi))).collect();
-            band.extend(s.points.iter().rev().map(|q| (xs.px(q.x), ys.px(q.lo))));
-            svg.polygon(&band, Fill::faded(light, 0.3));
-        }
-        let mut d = PathData::new();
-        for (k, q) in s.points.iter().enumerate() {
-            let at = (xs.px(q.x), ys.px(q.mid));
-            if k == 0 {
-                d.move_to(at);
-            } else {
-                d.line_to(at);
-            }
-        }
-        svg.stroke_path(&d, Stroke::new(c, 2.0));
-        for q in &s.points {
-            dot(svg, xs.px(q.x), ys.px(q.mid), 3.0, c);
-        }
+        // Earlier lines wider (2 px more each, at most 10 px), so a later line on top of one
+        // leaves it showing.
+        let step = (8.0 / n.saturating_sub(1).max(1) as f64).min(2.0);
+        let width = 2.0 + step * (n - 1 - i) as f64;
+        draw_series(svg, s, series_color(i), width, (&xs, &ys));
     }
     svg.frame(
         (frame.x0, frame.top),
@@ -269,6 +321,42 @@ fn draw_panel(svg: &mut Svg, panel: &LinePanel, frame: &Frame, x: (f64, f64, &[(
         Stroke::new(C_AXIS, 1.0),
     );
     svg.end();
+}
+
+/// One line: its band and whiskers (least to largest), the line through the medians, a dot
+/// at each point and a red halo under the points where some run failed.
+fn draw_series(
+    svg: &mut Svg,
+    s: &LineSeries,
+    (c, light): (&'static str, &'static str),
+    width: f64,
+    (xs, ys): (&Scale, &Scale),
+) {
+    let at = |q: &LinePoint, v: f64| (xs.px(q.x), ys.px(v));
+    if s.points.iter().any(|q| q.hi > q.lo) {
+        let mut band: Vec<(f64, f64)> = s.points.iter().map(|q| at(q, q.hi)).collect();
+        band.extend(s.points.iter().rev().map(|q| at(q, q.lo)));
+        svg.polygon(&band, Fill::faded(light, 0.3));
+        for q in s.points.iter().filter(|q| q.hi > q.lo) {
+            svg.line(at(q, q.lo), at(q, q.hi), Stroke::new(c, 1.0).faded(0.6));
+        }
+    }
+    for q in s.points.iter().filter(|q| q.failed) {
+        svg.circle(at(q, q.mid), width / 2.0 + 6.0, Fill::faded(C_ERR, 0.45));
+    }
+    let mut d = PathData::new();
+    for (k, q) in s.points.iter().enumerate() {
+        if k == 0 {
+            d.move_to(at(q, q.mid));
+        } else {
+            d.line_to(at(q, q.mid));
+        }
+    }
+    svg.stroke_path(&d, Stroke::new(c, width));
+    for q in &s.points {
+        let (px, py) = at(q, q.mid);
+        dot(svg, px, py, width / 2.0 + 1.5, c);
+    }
 }
 
 /// The shared x axis under the last panel.
@@ -293,7 +381,7 @@ fn x_axis(svg: &mut Svg, frame: &Frame, x: (f64, f64, &[(f64, String)]), label: 
     svg.text(at, label, Font::new(12.0, C_TEXT).anchored(Anchor::Middle));
 }
 
-/// The series, in the colours every panel uses.
+/// The series, in the colours every panel uses, and what the marks mean.
 fn draw_legend(svg: &mut Svg, p: &LinePlot, top: f64) {
     let Some(first) = p.panels.first() else {
         return;
@@ -302,6 +390,7 @@ fn draw_legend(svg: &mut Svg, p: &LinePlot, top: f64) {
         .series
         .iter()
         .enumerate()
+        .filter(|(_, s)| !s.label.is_empty())
         .map(|(i, s)| {
             let (c, light) = series_color(i);
             LegendEntry::new(Swatch::Band(c, light), clip_label(&s.label))
@@ -309,22 +398,28 @@ fn draw_legend(svg: &mut Svg, p: &LinePlot, top: f64) {
         .collect();
     let x = X1 + 24.0;
     let y = legend(svg, (x, top), "lines", &entries);
-    let banded = p.panels.iter().any(|pn| {
-        pn.series
+    let all = || {
+        p.panels
             .iter()
-            .any(|s| s.points.iter().any(|q| q.hi > q.lo))
-    });
-    let lines: &[&str] = if banded {
-        &["line: the median of the seeds", "band: least to largest"]
-    } else {
-        &["one run per point"]
+            .flat_map(|pn| pn.series.iter().flat_map(|s| &s.points))
     };
+    let mut lines: Vec<&str> = if all().any(|q| q.hi > q.lo) {
+        vec!["line: the median of the seeds", "band: least to largest"]
+    } else {
+        vec!["one run per point"]
+    };
+    let failed = all().any(|q| q.failed);
+    if failed {
+        lines.push("halo: some runs failed");
+    }
     for (k, text) in lines.iter().enumerate() {
-        svg.text(
-            (x, y + 4.0 + 16.0 * k as f64),
-            text,
-            Font::new(11.0, C_MUTED),
-        );
+        let y = y + 4.0 + 16.0 * k as f64;
+        if failed && k + 1 == lines.len() {
+            svg.circle((x + 5.0, y), 6.0, Fill::faded(C_ERR, 0.45));
+            svg.text((x + 16.0, y), text, Font::new(11.0, C_MUTED));
+        } else {
+            svg.text((x, y), text, Font::new(11.0, C_MUTED));
+        }
     }
 }
 
@@ -343,6 +438,7 @@ mod tests {
             mid,
             lo: mid - 1.0,
             hi: mid + 2.0,
+            failed: false,
         }
     }
 
@@ -359,6 +455,7 @@ mod tests {
             subtitle: "seeds 1..50".into(),
             x_label: "transport.dialup.connect".into(),
             x_kind: ValueKind::Duration,
+            x_ticks: None,
             panels: vec![
                 LinePanel {
                     metric: "flush.1.returned_at".into(),
@@ -397,5 +494,71 @@ mod tests {
             ..p
         };
         assert!(render_line_plot(&choices).contains(">parallel</text>"));
+    }
+
+    #[test]
+    fn duration_ticks_never_share_a_label() {
+        let ticks = [3_600e6, 3_630e6, 3_660e6];
+        let labels: Vec<String> = duration_labels(&ticks).into_iter().map(|t| t.1).collect();
+        assert_eq!(labels, ["1h00m00s", "1h00m30s", "1h01m00s"]);
+        let round: Vec<String> = duration_labels(&[0.0, 60e6, 120e6])
+            .into_iter()
+            .map(|t| t.1)
+            .collect();
+        assert_eq!(round, ["0", "1 min", "2 min"]);
+    }
+
+    #[test]
+    fn values_far_above_zero_get_an_axis_of_their_own() {
+        assert_eq!(value_floor(0.0, 10.0), 0.0);
+        assert_eq!(value_floor(3.0, 10.0), 0.0, "near zero: from zero");
+        assert_eq!(value_floor(5.0, 5.0), 0.0, "one value: from zero");
+        assert_eq!(value_floor(-2.0, 10.0), -2.0);
+        let f = value_floor(3_600e6, 3_690e6);
+        assert!(f > 3_500e6 && f < 3_600e6, "{f}");
+    }
+
+    #[test]
+    fn given_ticks_failed_points_and_unlabelled_lines() {
+        let p = LinePlot {
+            title: "t".into(),
+            subtitle: "s".into(),
+            x_label: "transport.dialup.failure_rate".into(),
+            x_kind: ValueKind::Number,
+            x_ticks: Some(vec![(0.0, "0".into()), (0.05, "0.05".into())]),
+            panels: vec![LinePanel {
+                metric: "delivered".into(),
+                kind: ValueKind::Count,
+                series: vec![LineSeries {
+                    label: String::new(),
+                    points: vec![
+                        point(0.0, 30.0),
+                        LinePoint {
+                            failed: true,
+                            ..point(0.05, 29.0)
+                        },
+                    ],
+                }],
+            }],
+        };
+        let svg = render_line_plot(&p);
+        assert!(svg.contains(">0.05</text>"), "the given tick, as written");
+        assert!(svg.contains("halo: some runs failed"));
+        assert_eq!(svg.matches(C_ERR).count(), 2, "one halo, one in the legend");
+        assert!(
+            !svg.contains(">lines</text>"),
+            "no legend of one unnamed line"
+        );
+        let fine = LinePlot {
+            panels: vec![LinePanel {
+                series: vec![LineSeries {
+                    label: "x".into(),
+                    points: vec![point(0.0, 1.0)],
+                }],
+                ..p.panels[0].clone()
+            }],
+            ..p
+        };
+        assert!(!render_line_plot(&fine).contains("halo"));
     }
 }

@@ -32,6 +32,7 @@
 mod actions;
 pub mod duration;
 mod expect;
+mod overrides;
 mod reader;
 pub mod schema;
 mod transport;
@@ -40,6 +41,7 @@ use toml::de::{DeTable, DeValue};
 
 pub use self::actions::DEFAULT_SIZE;
 pub use self::expect::SPECIAL_WORDS;
+pub use self::overrides::{Override, PATH_SHAPES};
 pub use self::transport::MAX_TRANSPORTS;
 pub use crate::scenario::error::{Diagnostic, ErrorKind, ScenarioError, Warning, WarningKind};
 
@@ -150,18 +152,40 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<Parsed, ScenarioError> {
     if text.len() > MAX_FILE_BYTES {
         return Err(too_big(file, text.len() as u64));
     }
-    let doc = DeTable::parse(text).map_err(|e| {
-        let message = e.message().trim().replace('\n', "; ");
-        ScenarioError::at(
-            ErrorKind::Syntax,
-            file,
-            text,
-            e.span().unwrap_or(0..0),
-            "",
-            format!("invalid TOML: {message}"),
-        )
-    })?;
-    let cx = Ctx::new(file, text);
+    parse_in(Ctx::new(file, text))
+}
+
+/// [`parse_scenario`] with `overrides` applied to the text first, so that every check of a
+/// file applies to them too. Errors and warnings point at the file's own lines, or name the
+/// override (its [`Override::label`]) when the offending value came from it; an override
+/// that names something the file lacks (a transport, an entry) is an error naming it too.
+pub fn parse_scenario_with(
+    text: &str,
+    file: &str,
+    overrides: &[Override],
+) -> Result<Parsed, ScenarioError> {
+    if overrides.is_empty() || text.len() > MAX_FILE_BYTES {
+        return parse_scenario(text, file);
+    }
+    if DeTable::parse(text).is_err() {
+        // A file that is not TOML: its own syntax error, with its place.
+        return parse_scenario(text, file);
+    }
+    let edited = overrides::apply(text, file, overrides)?;
+    parse_in(Ctx::mapped(file, &edited.text, text, &edited.map))
+}
+
+/// Parses the text of `cx`.
+fn parse_in(cx: Ctx<'_>) -> Result<Parsed, ScenarioError> {
+    let doc = match DeTable::parse(cx.src) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let message = e.message().trim().replace('\n', "; ");
+            let span = e.span().unwrap_or(0..0);
+            let message = format!("invalid TOML: {message}");
+            return Err(cx.err(ErrorKind::Syntax, span, "", message).into());
+        }
+    };
     let root = Tbl {
         table: doc.get_ref(),
         path: String::new(),

@@ -12,6 +12,7 @@ use toml::de::{DeInteger, DeString, DeTable, DeValue};
 use toml::Spanned;
 
 use super::duration::{self as durations, DurationError};
+use super::overrides::{Place, SourceMap};
 use crate::mapi::FlushFlags;
 use crate::scenario::error::{
     clip, closest, list, suggest, Diagnostic, ErrorKind, LineIndex, ScenarioError, Warning,
@@ -40,7 +41,13 @@ const MAX_KEPT: usize = 10 * MAX_REPORTED;
 /// on with the next key.
 pub(super) struct Ctx<'s> {
     pub file: &'s str,
+    /// The text being parsed: the file's, with any command-line overrides spliced in.
     pub src: &'s str,
+    /// The file's own text, which positions in messages refer to.
+    original: &'s str,
+    /// How `src` maps back to `original`, when overrides were spliced in.
+    map: Option<&'s SourceMap>,
+    /// Line starts of `original`.
     lines: LineIndex,
     warnings: RefCell<Vec<Warning>>,
     errors: RefCell<Vec<Diagnostic>>,
@@ -54,11 +61,49 @@ impl<'s> Ctx<'s> {
         Ctx {
             file,
             src,
+            original: src,
+            map: None,
             lines: LineIndex::new(src),
             warnings: RefCell::new(Vec::new()),
             errors: RefCell::new(Vec::new()),
             dropped: Cell::new(0),
         }
+    }
+
+    /// A context for `edited`, the text of `original` with overrides spliced in as `map`
+    /// says: messages point into `original`, or name the override a value came from.
+    pub fn mapped(file: &'s str, edited: &'s str, original: &'s str, map: &'s SourceMap) -> Self {
+        Ctx {
+            original,
+            map: Some(map),
+            lines: LineIndex::new(original),
+            ..Ctx::new(file, edited)
+        }
+    }
+
+    /// `span` of the parsed text as a span of the file, or the label of the override whose
+    /// value it lies in.
+    fn in_file(&self, span: Range<usize>) -> Result<Range<usize>, &'s str> {
+        let Some(map) = self.map else {
+            return Ok(span);
+        };
+        match map.place(span.start) {
+            Place::Set { who, .. } => Err(map.label(who)),
+            Place::File(start) => {
+                let end = match map.place(span.end.max(span.start)) {
+                    Place::File(end) => end,
+                    Place::Set { at, .. } => at,
+                };
+                Ok(start..end.max(start))
+            }
+        }
+    }
+
+    /// An error at the end of the file's last line (where a missing section would go).
+    pub fn err_at_end(&self, kind: ErrorKind, key: &str, message: impl Into<String>) -> Diagnostic {
+        let end = self.original.trim_end().len();
+        let source = (self.original, &self.lines);
+        Diagnostic::indexed(kind, self.file, source, end..end, key, message)
     }
 
     /// An error of `kind` at `span`.
@@ -69,12 +114,21 @@ impl<'s> Ctx<'s> {
         key: &str,
         message: impl Into<String>,
     ) -> Diagnostic {
-        Diagnostic::indexed(kind, self.file, (self.src, &self.lines), span, key, message)
+        match self.in_file(span) {
+            Ok(span) => {
+                let source = (self.original, &self.lines);
+                Diagnostic::indexed(kind, self.file, source, span, key, message)
+            }
+            Err(set) => Diagnostic::in_override(kind, self.file, set, key, message),
+        }
     }
 
-    /// `d`, also pointing at `span` with `label`.
+    /// `d`, also pointing at `span` with `label` (unless `span` came from an override).
     pub fn related(&self, d: Diagnostic, span: Range<usize>, label: &str) -> Diagnostic {
-        d.with_related((self.src, &self.lines), span, label)
+        match self.in_file(span) {
+            Ok(span) => d.with_related((self.original, &self.lines), span, label),
+            Err(_) => d,
+        }
     }
 
     /// Records an error; reading goes on.
@@ -116,8 +170,14 @@ impl<'s> Ctx<'s> {
         Ok(warnings)
     }
 
-    /// The 1-based line of byte `offset`.
+    /// The 1-based line of the file that byte `offset` of the parsed text is on (for a
+    /// value from an override, the line it was spliced into).
     pub fn line_of(&self, offset: usize) -> usize {
+        let offset = match self.map.map(|m| m.place(offset)) {
+            None => offset,
+            Some(Place::File(o)) => o,
+            Some(Place::Set { at, .. }) => at,
+        };
         self.lines.line_of(offset)
     }
 
@@ -129,7 +189,13 @@ impl<'s> Ctx<'s> {
         key: &str,
         message: impl Into<String>,
     ) {
-        let w = Warning::indexed(kind, self.file, (self.src, &self.lines), span, key, message);
+        let w = match self.in_file(span) {
+            Ok(span) => {
+                let source = (self.original, &self.lines);
+                Warning::indexed(kind, self.file, source, span, key, message)
+            }
+            Err(set) => Warning::in_override(kind, self.file, set, key, message),
+        };
         self.warnings.borrow_mut().push(w);
     }
 

@@ -194,6 +194,36 @@ fn flush_spec(key: &str) -> Option<Spec> {
     }
 }
 
+/// How a command-line override (`--set PATH=VALUE`) reads its `VALUE` for a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ValueForm {
+    /// A string or a duration: taken as written, unless it is quoted TOML (or, for a
+    /// distribution, an inline table).
+    Text,
+    /// Anything else: read as TOML; the text says what the key holds, for messages.
+    Toml(&'static str),
+}
+
+/// How `VALUE` is read for `key` of the table labelled `table` (the labels of
+/// [`KEY_TABLES`]); `None` for a key without a type.
+pub(crate) fn value_form(table: &str, key: &str) -> Option<ValueForm> {
+    use Ty::*;
+    let ty = spec(table, key)?.ty;
+    Some(match ty {
+        Text | NonBlank | TransportName | CallName | Reference | Recipient | Duration
+        | Distribution | Send | Receive | Size | Word(_) => ValueForm::Text,
+        Count => ValueForm::Toml("a whole number, e.g. 5"),
+        Bool => ValueForm::Toml("true or false"),
+        Probability => ValueForm::Toml("a number from 0.0 to 1.0, e.g. 0.1"),
+        Flags => ValueForm::Toml(
+            "flag names in a list, e.g. [\"FLUSH_UPLOAD\", \"FLUSH_NO_UI\"], or an integer",
+        ),
+        AddressTypes => ValueForm::Toml("a list of address types, e.g. [\"SMTP\"]"),
+        Bounds => ValueForm::Toml("two durations, e.g. [\"10ms\", \"50ms\"]"),
+        Table(_) | Tables(_) | Expect => ValueForm::Toml("a table"),
+    })
+}
+
 /// The regular expression of a duration string: numbers with units, or `0`.
 fn duration_pattern() -> String {
     let mut units: Vec<&str> = unit_spellings().collect();
@@ -402,6 +432,21 @@ mod tests {
             }
         }
         let _ = scenario_schema();
+    }
+
+    #[test]
+    fn every_key_has_a_value_form() {
+        for t in KEY_TABLES {
+            for k in t.keys {
+                assert!(value_form(t.table, k).is_some(), "`{k}` of {}", t.table);
+            }
+        }
+        assert_eq!(value_form("[[mail]]", "at"), Some(ValueForm::Text));
+        assert!(matches!(
+            value_form("[[transport]]", "failure_rate"),
+            Some(ValueForm::Toml(_))
+        ));
+        assert_eq!(value_form("[[mail]]", "nothing"), None);
     }
 
     #[test]

@@ -51,14 +51,11 @@ pub(super) fn transports(
         .is_none_or(|v| matches!(v.get_ref(), DeValue::Array(a) if a.is_empty()));
     if sections.is_empty() && absent {
         // Where one would add it: an empty array, or the end of the file's last line.
-        let end = cx.src.trim_end().len();
-        let span = root.get("transport").map_or(end..end, |v| v.span());
-        cx.report(cx.err(
-            ErrorKind::MissingKey,
-            span,
-            "transport",
-            "expected at least one [[transport]] section, found none",
-        ));
+        let message = "expected at least one [[transport]] section, found none";
+        cx.report(match root.get("transport") {
+            Some(v) => cx.err(ErrorKind::MissingKey, v.span(), "transport", message),
+            None => cx.err_at_end(ErrorKind::MissingKey, "transport", message),
+        });
     }
     let mut seen: HashMap<String, Range<usize>> = HashMap::new();
     let mut out = Vec::with_capacity(sections.len().min(MAX_TRANSPORTS));
