@@ -13,11 +13,13 @@ pub mod props;
 pub mod restriction;
 pub mod table;
 pub mod tags;
+pub mod validate;
 
 pub use flags::FlushFlags;
 pub use hresult::{combine, HResult, MapiResult};
 pub use notify::{Notifications, TableNotification};
 pub use props::{EntryId, PropValue, SPropValue, SRow, SRowSet};
+pub use validate::ValidateFlags;
 pub use restriction::{SPropertyRestriction, SRestriction};
 pub use table::{
     hr_query_all_rows, MapiTable, SSortOrder, SSortOrderSet, TablePosition, TableView,

@@ -164,11 +164,13 @@ pub(crate) struct FlushSpan {
 }
 
 impl FlushSpan {
-    /// `flush.N`, `proc.N` or `api.ID`: the call's number.
+    /// `flush.N`, `proc.N`, `validate.N` (the flush a validate call started) or `api.ID`: the
+    /// call's number.
     pub(crate) fn number(&self) -> String {
         match self.origin {
             Origin::Flush(n) => format!("flush.{n}"),
             Origin::Procedure(n) => format!("proc.{n}"),
+            Origin::Validate(n) => format!("validate.{n}"),
             Origin::Api => format!("api.{}", self.id),
         }
     }

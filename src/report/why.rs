@@ -76,12 +76,16 @@ impl Facts<'_> {
         self.o.scenario.transports.get(t.index())
     }
 
-    /// How a call is named: `flush.2 (upload)`, `procedure.1's call`, `a program's call`.
+    /// How a call is named: `flush.2 (upload)`, `procedure.1's call`, `the flush validate.1
+    /// started`, `a program's call`.
     fn label(&self, c: &FlushInfo) -> String {
         let names = &self.o.run.call_names;
         match c.origin {
             Origin::Flush(n) => names.label("flush", n as usize),
             Origin::Procedure(n) => format!("{}'s call", names.label("procedure", n as usize)),
+            Origin::Validate(n) => {
+                format!("the flush {} started", names.label("validate", n as usize))
+            }
             Origin::Api => "a program's call".to_string(),
         }
     }
