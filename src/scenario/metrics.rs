@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::mapi::{combine, HResult};
+use crate::mapi::{combine, HResult, ValidateFlags};
 use crate::sim::samples::{Samples, Summary};
 use crate::sim::time::format_compact;
 use crate::sim::{format_duration, FlushId, Micros, TransportId, ValidateId};
@@ -195,12 +195,32 @@ pub struct ValidateInfo {
     pub called_at: Micros,
     /// When and what it returned.
     pub returned: Option<(Micros, HResult)>,
+    /// The flush its `FORCE_XP_CONNECT` started, if any.
+    pub flush: Option<FlushId>,
 }
 
-/// Every `ValidateState` call of a run, in call order.
+/// Every `ValidateState` call of a run, in call order, each with the flush it started: the
+/// spooler records that flush's call right after the validate call returns, at its instant,
+/// targeted at its transport and made by the same caller.
 pub fn validates(run: &RunResult) -> Vec<ValidateInfo> {
     let mut by_id: BTreeMap<ValidateId, ValidateInfo> = BTreeMap::new();
+    let mut connecting: Option<ValidateId> = None;
     for e in run.trace.events() {
+        if let EventKind::FlushCall {
+            flush,
+            target: Some(t),
+            origin,
+            ..
+        } = e.kind
+        {
+            let v = connecting.take().and_then(|id| by_id.get_mut(&id));
+            if let Some(v) = v.filter(|v| {
+                v.origin == origin && v.object == Object::Transport(t) && v.called_at == e.key.t
+            }) {
+                v.flush = Some(flush);
+            }
+            continue;
+        }
         match e.kind {
             EventKind::ValidateCall {
                 validate,
@@ -215,12 +235,18 @@ pub fn validates(run: &RunResult) -> Vec<ValidateInfo> {
                     flags,
                     called_at: e.key.t,
                     returned: None,
+                    flush: None,
                 };
                 by_id.insert(validate, info);
             }
             EventKind::ValidateReturn { validate, result } => {
                 if let Some(v) = by_id.get_mut(&validate) {
                     v.returned = Some((e.key.t, result));
+                    let connect = ValidateFlags::from_bits_retain(v.flags)
+                        .contains(ValidateFlags::FORCE_XP_CONNECT);
+                    if result == HResult::S_OK && connect {
+                        connecting = Some(validate);
+                    }
                 }
             }
             _ => {}
@@ -376,11 +402,11 @@ pub fn compute(run: &RunResult, scripted: ScriptedCalls) -> Metrics {
 fn validate_metrics(m: &mut Metrics, calls: &[FlushInfo], checks: &[ValidateInfo], n: u32) {
     let origin = Origin::Validate(n);
     let prefix = format!("validate.{n}");
-    let returned = checks
-        .iter()
-        .find(|v| v.origin == origin)
-        .and_then(|v| v.returned);
-    let started = calls.iter().find(|c| c.origin == origin);
+    let call = checks.iter().find(|v| v.origin == origin);
+    let returned = call.and_then(|v| v.returned);
+    let started = call
+        .and_then(|v| v.flush)
+        .and_then(|id| calls.iter().find(|c| c.id == id));
     let (result, returned_at) = match returned {
         Some((t, r)) => (Value::Result(r), Value::Time(t)),
         None => (Value::Pending, Value::Never),

@@ -31,11 +31,12 @@ use serde_json::{json, Value};
 
 pub use events::MAX_INSTANTS;
 
-use super::analysis::{flush_spans, span_end, transport_name, FlushSpan, Levels};
+use super::analysis::{
+    flush_spans, span_end, started_flushes, transport_name, FlushSpan, Levels,
+};
 use crate::mapi::{FlushFlags, HResult};
 use crate::scenario::RunResult;
 use crate::sim::{FlushId, Micros, TransportId};
-use crate::trace::Origin;
 use events::{Instants, Open};
 use threads::Threads;
 
@@ -123,8 +124,7 @@ impl Builder<'_> {
     ///
     /// A flush that a `ValidateState(FORCE_XP_CONNECT)` started has no caller waiting: it gets
     /// only the second slice.
-    fn flush_call(&mut self, f: &FlushSpan) {
-        let started = matches!(f.origin, Origin::Validate(_));
+    fn flush_call(&mut self, f: &FlushSpan, started: bool) {
         let ret = if started {
             f.call
         } else {
@@ -213,8 +213,9 @@ fn build(run: &RunResult) -> (Vec<Value>, Value) {
         threads: Threads::default(),
         events: Vec::new(),
     };
+    let started = started_flushes(run);
     for f in &flushes {
-        b.flush_call(f);
+        b.flush_call(f, started.contains(&f.id));
     }
     let show = Instants::of(run.trace.events());
     let mut open = Open::default();
