@@ -3,11 +3,11 @@
 //! hint), warnings, and a property test that no input makes the parser panic.
 
 use proptest::prelude::*;
-use spoolsim::mapi::FlushFlags;
+use spoolsim::mapi::{FlushFlags, ValidateFlags};
 use spoolsim::model::{
     CmpOp, ExpectValue, Expectation, FaultKind, FaultSpec, FlushOrder, FlushSpec, IncomingSpec,
     MailSpec, ProcedureKind, ProcedureSpec, RasConfig, Scenario, Schedule, SpoolerConfig,
-    TransportConfig, TransportKind, UiAnswer, Via,
+    TransportConfig, TransportKind, UiAnswer, ValidateSpec, ValidateVia, Via,
 };
 use spoolsim::scenario::metric_names::{all_metric_names, check_metric_name};
 use spoolsim::scenario::parse::*;
@@ -102,6 +102,16 @@ at = "40m"
 kind = "flush-each"
 flags = ["FLUSH_UPLOAD", "FLUSH_FORCE", "FLUSH_ASYNC_OK"]
 
+[[validate]]
+name = "hang-up"
+at = "50m"
+via = "dial-up_2"
+flags = ["FORCE_XP_DISCONNECT", "SUPPRESS_UI", 0x2]
+
+[[validate]]
+at = "55m"
+via = "addressbook"
+
 [[fault]]
 at = "12m"
 transport = "lan"
@@ -134,6 +144,7 @@ end_time = ">= 1h 30m"
 progress_ui.spooler = 0
 lost = "== 0"
 "procedure.1.delivered" = ">0"
+"validate.1.result" = "S_OK"
 "#;
 
 fn exp(metric: &str, op: CmpOp, value: ExpectValue) -> Expectation {
@@ -248,6 +259,24 @@ fn full_scenario_parses_into_exact_model() {
                 name: None,
             },
         ],
+        validates: vec![
+            ValidateSpec {
+                at: 50 * MINUTE,
+                via: ValidateVia::Transport(TransportId(1)),
+                flags: ValidateFlags::FORCE_XP_DISCONNECT
+                    | ValidateFlags::SUPPRESS_UI
+                    | ValidateFlags::from_bits_retain(0x2),
+                order: 0,
+                name: Some("hang-up".into()),
+            },
+            ValidateSpec {
+                at: 55 * MINUTE,
+                via: ValidateVia::AddressBook,
+                flags: ValidateFlags::empty(),
+                order: 0,
+                name: None,
+            },
+        ],
         faults: vec![
             FaultSpec {
                 at: 12 * MINUTE,
@@ -307,16 +336,22 @@ fn full_scenario_parses_into_exact_model() {
             exp("progress_ui.spooler", CmpOp::Eq, ExpectValue::Int(0)),
             exp("lost", CmpOp::Eq, ExpectValue::Int(0)),
             exp("procedure.1.delivered", CmpOp::Gt, ExpectValue::Int(0)),
+            exp(
+                "validate.1.result",
+                CmpOp::Eq,
+                ExpectValue::Word("S_OK".into()),
+            ),
         ],
     };
     // `order` is the entry's position in the file: check it orders flushes and procedures as
     // written, then compare the rest exactly.
     let mut orders: Vec<(u32, &str)> = s.flushes.iter().map(|f| (f.order, "flush")).collect();
     orders.extend(s.procedures.iter().map(|p| (p.order, "procedure")));
+    orders.extend(s.validates.iter().map(|v| (v.order, "validate")));
     orders.sort();
     assert_eq!(
         orders.iter().map(|o| o.1).collect::<Vec<_>>(),
-        vec!["flush", "flush", "flush", "procedure", "procedure"]
+        vec!["flush", "flush", "flush", "procedure", "procedure", "validate", "validate"]
     );
     let mut expected = expected;
     for (e, f) in expected.flushes.iter_mut().zip(&s.flushes) {
@@ -324,6 +359,9 @@ fn full_scenario_parses_into_exact_model() {
     }
     for (e, p) in expected.procedures.iter_mut().zip(&s.procedures) {
         e.order = p.order;
+    }
+    for (e, v) in expected.validates.iter_mut().zip(&s.validates) {
+        e.order = v.order;
     }
     assert_eq!(s, expected);
     for e in &s.expect {
