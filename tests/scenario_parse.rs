@@ -1227,7 +1227,7 @@ fn every_error_of_a_file_is_reported_in_file_order() {
         "many.toml:19:7: flush 1 (upload).via: no transport is named \"lna\"; did you mean \"lan\"?",
         "many.toml:20:10: flush 1 (upload).flags #1: unknown flag \"FLUSH_UPLOD\"",
         "many.toml:20:25: flush 1 (upload).flags #2: unknown flag \"NO_UI\"; did you mean \"FLUSH_NO_UI\"?",
-        "many.toml:22:8: flush 2 (upload).name: expected a name no other [[flush]] or [[procedure]] has",
+        "many.toml:22:8: flush 2 (upload).name: expected a name no other [[flush]], [[procedure]] or [[validate]] has",
         "many.toml:27:14: expect.flush.upload.resutl: unknown metric",
     ];
     assert_eq!(shown.len(), expected.len(), "{shown:#?}");
@@ -1454,4 +1454,163 @@ proptest! {
             Err(e) => { let _ = e.render(&text); }
         }
     }
+}
+
+// ----- [[validate]] ----------------------------------------------------------------------------
+
+#[test]
+fn error_validate_via_names_no_status_object() {
+    check(
+        &with("[[validate]]\nat = \"1m\"\nvia = \"dialpu\"\n"),
+        ErrorKind::UnknownName,
+        14,
+        7,
+        "validate 1.via",
+        &[
+            "no status object is named \"dialpu\"",
+            "\"subsystem\", \"addressbook\", \"spooler\" or a transport's name",
+            "did you mean \"dialup\"?",
+        ],
+    );
+    check(
+        &with("[[validate]]\nat = \"1m\"\nvia = \"adressbook\"\n"),
+        ErrorKind::UnknownName,
+        14,
+        7,
+        "validate 1.via",
+        &["did you mean \"addressbook\"?"],
+    );
+    check(
+        &with("[[validate]]\nat = \"1m\"\nflags = []\n"),
+        ErrorKind::MissingKey,
+        12,
+        1,
+        "validate 1.via",
+        &["via = \"subsystem\", \"addressbook\", \"spooler\" or a transport's name"],
+    );
+}
+
+#[test]
+fn error_validate_flags_are_validate_state_flags() {
+    check(
+        &with("[[validate]]\nat = \"1m\"\nvia = \"dialup\"\nflags = [\"FORCE_XP_DISCONECT\"]\n"),
+        ErrorKind::UnknownName,
+        15,
+        10,
+        "validate 1.flags #1",
+        &["unknown flag \"FORCE_XP_DISCONECT\"", "did you mean \"FORCE_XP_DISCONNECT\"?"],
+    );
+    // A FlushQueues flag is no ValidateState flag: the eight are listed.
+    check(
+        &with("[[validate]]\nat = \"1m\"\nvia = \"dialup\"\nflags = \"FLUSH_UPLOAD\"\n"),
+        ErrorKind::UnknownName,
+        15,
+        9,
+        "validate 1.flags",
+        &["`SUPPRESS_UI`, `REFRESH_XP_HEADER_CACHE`", "raw bits"],
+    );
+    check(
+        &with("[[validate]]\nat = \"1m\"\nvia = \"dialup\"\nflag = [\"FORCE_XP_CONNECT\"]\n"),
+        ErrorKind::UnknownKey,
+        15,
+        1,
+        "validate 1.flag",
+        &["unknown key `flag` in [[validate]]", "did you mean `flags`?"],
+    );
+}
+
+#[test]
+fn validate_flags_default_to_none_and_raw_bits_are_kept() {
+    let p = parse_scenario(
+        &with(
+            "[[validate]]\nat = \"1m\"\nvia = \"subsystem\"\n\n\
+             [[validate]]\nat = \"2m\"\nvia = \"lan\"\nflags = [\"SUPPRESS_UI\", 0x100]\n",
+        ),
+        "v.toml",
+    )
+    .unwrap();
+    let v = &p.scenario.validates;
+    assert_eq!(v[0].via, ValidateVia::Subsystem);
+    assert_eq!(v[0].flags, ValidateFlags::empty());
+    assert_eq!(v[1].via, ValidateVia::Transport(TransportId(0)));
+    assert_eq!(v[1].flags.bits(), 0x101);
+}
+
+#[test]
+fn error_validate_name_is_unique_among_all_calls() {
+    let text = with(
+        "[[flush]]\nname = \"go\"\nat = \"1m\"\nvia = \"spooler\"\nflags = [\"FLUSH_UPLOAD\"]\n\n\
+         [[validate]]\nname = \"go\"\nat = \"2m\"\nvia = \"dialup\"\n",
+    );
+    check(
+        &text,
+        ErrorKind::Duplicate,
+        19,
+        8,
+        "validate 1 (go).name",
+        &[
+            "no other [[flush]], [[procedure]] or [[validate]] has",
+            "first used on line 13",
+        ],
+    );
+}
+
+#[test]
+fn error_transport_named_like_a_status_object() {
+    for name in ["subsystem", "AddressBook"] {
+        let text = format!(
+            "name = \"n\"\n[[transport]]\nname = \"{name}\"\nkind = \"lan\"\naddress_types = [\"A\"]\n"
+        );
+        let e = parse_scenario(&text, "case.toml").unwrap_err();
+        let shown = e.to_string();
+        assert!(shown.contains("names a status object of its own"), "{shown}");
+        let key = format!("transport 1 ({name}).name");
+        assert_eq!((e.line(), e.key()), (3, key.as_str()), "{shown}");
+    }
+}
+
+#[test]
+fn validate_metrics_and_names() {
+    let text = with(
+        "[[validate]]\nname = \"hang-up\"\nat = \"1m\"\nvia = \"dialup\"\n\n\
+         [expect]\n\"validate.hang-up.result\" = \"S_OK\"\n\"validate.1.completed_at\" = \"1m\"\n",
+    );
+    let s = parse_scenario(&text, "v.toml").unwrap().scenario;
+    for name in [
+        "validate.1.result",
+        "validate.1.returned_at",
+        "validate.1.completed_at",
+        "validate.1.delivered",
+        "validate.1.received",
+        "validate.1.prompts",
+    ] {
+        assert_eq!(check_metric_name(name, &s), Ok(()), "{name}");
+        assert!(all_metric_names(&s).contains(&name.to_string()));
+    }
+    let outcome = check_metric_name("validate.1.outcome", &s).unwrap_err();
+    assert!(outcome.contains("expected one of `result`"), "{outcome}");
+    let range = check_metric_name("validate.2.result", &s).unwrap_err();
+    assert!(range.contains("there is 1 [[validate]] entry"), "{range}");
+    let named = check_metric_name("validate.hangup.result", &s).unwrap_err();
+    assert!(named.contains("did you mean `validate.hang-up`?"), "{named}");
+    // Expecting one metric twice, once by name and once by number, is an error.
+    let twice = with(
+        "[[validate]]\nname = \"hang-up\"\nat = \"1m\"\nvia = \"dialup\"\n\n\
+         [expect]\n\"validate.hang-up.result\" = \"S_OK\"\n\"validate.1.result\" = \"S_OK\"\n",
+    );
+    assert!(parse_scenario(&twice, "v.toml").is_err());
+}
+
+#[test]
+fn a_validate_call_after_the_horizon_warns() {
+    let text = format!(
+        "until = \"1h\"\n{}",
+        with("[[validate]]\nat = \"2h\"\nvia = \"spooler\"\n")
+    );
+    let p = parse_scenario(&text, "w.toml").unwrap();
+    assert_eq!(p.warnings.len(), 1);
+    assert_eq!(p.warnings[0].kind, WarningKind::AfterHorizon);
+    assert!(p.warnings[0]
+        .message
+        .contains("so this validate call never happens"));
 }

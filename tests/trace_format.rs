@@ -158,7 +158,7 @@ fn flush_events() {
                 origin: Origin::Procedure(3),
             },
             concat!(
-                r#""event":"flush_call","flush":6,"object":"address-book","target":null,"#,
+                r#""event":"flush_call","flush":6,"object":"addressbook","target":null,"#,
                 r#""flags":"0x100","flags_bits":256,"origin":"procedure.3""#
             ),
         ),
