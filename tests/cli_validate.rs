@@ -55,8 +55,16 @@ fn check_lists_each_validate_call() {
 #[test]
 fn run_reports_validate_calls_in_text_and_json() {
     let text = stdout(&spoolsim(&["run", CONNECT]));
-    assert!(text.contains("validate calls (result / returned / completed;"), "{text}");
-    assert!(text.contains("→ S_OK / 1m00.000s / 2m25.000s; moved 3/2; prompts 1; started flush #1; progress UI"), "{text}");
+    assert!(
+        text.contains("validate calls (result / returned / completed;"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "→ S_OK / 1m00.000s / 2m25.000s; moved 3/2; prompts 1; started flush #1; progress UI"
+        ),
+        "{text}"
+    );
     let json = spoolsim(&["run", CONNECT, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let m = &v["metrics"];
@@ -66,7 +74,10 @@ fn run_reports_validate_calls_in_text_and_json() {
     assert_eq!(m["validate.1.delivered"], 3);
     assert_eq!(m["validate.2.result"], "MAPI_E_BUSY");
     assert_eq!(v["names"]["connect"], "validate.1");
-    assert!(m.get("validate.connect.result").is_none(), "listed once, by number");
+    assert!(
+        m.get("validate.connect.result").is_none(),
+        "listed once, by number"
+    );
 }
 
 #[test]
@@ -95,7 +106,10 @@ fn the_trace_timeline_and_plot_show_validate_calls() {
     assert!(timeline.contains(r#""name":"offline (ValidateState)""#));
     let plot = std::fs::read_to_string(plot).unwrap();
     assert!(plot.contains("1 validate call"), "the subtitle counts it");
-    assert!(plot.contains("ValidateState FORCE_XP_DISCONNECT"), "its tooltip");
+    assert!(
+        plot.contains("ValidateState FORCE_XP_DISCONNECT"),
+        "its tooltip"
+    );
 }
 
 #[test]
@@ -110,7 +124,10 @@ fn a_bad_validate_entry_points_at_its_line() {
     let o = spoolsim(&["validate", file.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("validate 1.via: no status object is named \"dialpu\""), "{err}");
+    assert!(
+        err.contains("validate 1.via: no status object is named \"dialpu\""),
+        "{err}"
+    );
     assert!(err.contains("did you mean \"dialup\"?"), "{err}");
     assert!(err.contains("bad.toml:8:7"), "{err}");
     assert!(err.contains("did you mean \"FORCE_XP_CONNECT\"?"), "{err}");

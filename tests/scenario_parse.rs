@@ -351,7 +351,15 @@ fn full_scenario_parses_into_exact_model() {
     orders.sort();
     assert_eq!(
         orders.iter().map(|o| o.1).collect::<Vec<_>>(),
-        vec!["flush", "flush", "flush", "procedure", "procedure", "validate", "validate"]
+        vec![
+            "flush",
+            "flush",
+            "flush",
+            "procedure",
+            "procedure",
+            "validate",
+            "validate"
+        ]
     );
     let mut expected = expected;
     for (e, f) in expected.flushes.iter_mut().zip(&s.flushes) {
@@ -1498,7 +1506,10 @@ fn error_validate_flags_are_validate_state_flags() {
         15,
         10,
         "validate 1.flags #1",
-        &["unknown flag \"FORCE_XP_DISCONECT\"", "did you mean \"FORCE_XP_DISCONNECT\"?"],
+        &[
+            "unknown flag \"FORCE_XP_DISCONECT\"",
+            "did you mean \"FORCE_XP_DISCONNECT\"?",
+        ],
     );
     // A FlushQueues flag is no ValidateState flag: the eight are listed.
     check(
@@ -1515,7 +1526,10 @@ fn error_validate_flags_are_validate_state_flags() {
         15,
         1,
         "validate 1.flag",
-        &["unknown key `flag` in [[validate]]", "did you mean `flags`?"],
+        &[
+            "unknown key `flag` in [[validate]]",
+            "did you mean `flags`?",
+        ],
     );
 }
 
@@ -1563,7 +1577,10 @@ fn error_transport_named_like_a_status_object() {
         );
         let e = parse_scenario(&text, "case.toml").unwrap_err();
         let shown = e.to_string();
-        assert!(shown.contains("names a status object of its own"), "{shown}");
+        assert!(
+            shown.contains("names a status object of its own"),
+            "{shown}"
+        );
         let key = format!("transport 1 ({name}).name");
         assert_eq!((e.line(), e.key()), (3, key.as_str()), "{shown}");
     }
@@ -1592,7 +1609,10 @@ fn validate_metrics_and_names() {
     let range = check_metric_name("validate.2.result", &s).unwrap_err();
     assert!(range.contains("there is 1 [[validate]] entry"), "{range}");
     let named = check_metric_name("validate.hangup.result", &s).unwrap_err();
-    assert!(named.contains("did you mean `validate.hang-up`?"), "{named}");
+    assert!(
+        named.contains("did you mean `validate.hang-up`?"),
+        "{named}"
+    );
     // Expecting one metric twice, once by name and once by number, is an error.
     let twice = with(
         "[[validate]]\nname = \"hang-up\"\nat = \"1m\"\nvia = \"dialup\"\n\n\

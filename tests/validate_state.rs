@@ -58,8 +58,14 @@ fn every_status_object_has_validate_state() {
     let (_, out) = run_with(&s, &full(), |c| async move {
         let session = c.session().clone();
         let mut table = session.get_status_table(0).unwrap();
-        let rows = hr_query_all_rows(&mut table, Some(&[PR_ENTRYID, PR_RESOURCE_METHODS]), None, None, 0)
-            .unwrap();
+        let rows = hr_query_all_rows(
+            &mut table,
+            Some(&[PR_ENTRYID, PR_RESOURCE_METHODS]),
+            None,
+            None,
+            0,
+        )
+        .unwrap();
         let mut results = Vec::new();
         for row in &rows.rows {
             let methods = row.get(PR_RESOURCE_METHODS).cloned();
@@ -70,13 +76,19 @@ fn every_status_object_has_validate_state() {
             };
             let entry = spoolsim::mapi::EntryId(id.clone());
             let (_, obj) = session.open_entry(&entry, None, 0).unwrap();
-            results.push((obj.object(), obj.validate_state(0, ValidateFlags::empty()).await));
+            results.push((
+                obj.object(),
+                obj.validate_state(0, ValidateFlags::empty()).await,
+            ));
         }
         results
     });
     let results = out.expect("the client finished");
     assert_eq!(results.len(), 5);
-    assert!(results.iter().all(|(_, r)| *r == HResult::S_OK), "{results:?}");
+    assert!(
+        results.iter().all(|(_, r)| *r == HResult::S_OK),
+        "{results:?}"
+    );
     assert_eq!(results[0].0, Object::Other(0));
     assert_eq!(results[1].0, Object::Other(1));
     assert_eq!(results[2].0, Object::Spooler);
@@ -102,14 +114,25 @@ fn the_checks_come_in_order() {
         let raw = |b| ValidateFlags::from_bits_retain(b);
         let mut got = vec![
             // Busy, but unknown bits are checked first, then the header-cache flags.
-            lan.validate_state(0, raw(0x2) | ValidateFlags::FORCE_XP_DISCONNECT).await,
-            lan.validate_state(0, ValidateFlags::SHOW_XP_SESSION_UI).await,
-            lan.validate_state(0, ValidateFlags::FORCE_XP_DISCONNECT).await,
+            lan.validate_state(0, raw(0x2) | ValidateFlags::FORCE_XP_DISCONNECT)
+                .await,
+            lan.validate_state(0, ValidateFlags::SHOW_XP_SESSION_UI)
+                .await,
+            lan.validate_state(0, ValidateFlags::FORCE_XP_DISCONNECT)
+                .await,
             // The spooler is never busy for ValidateState, but refuses the header flags too.
-            spooler.validate_state(0, ValidateFlags::CONFIG_CHANGED).await,
-            spooler.validate_state(0, ValidateFlags::REFRESH_XP_HEADER_CACHE).await,
-            spooler.validate_state(0, ValidateFlags::PROCESS_XP_HEADER_CACHE).await,
-            spooler.validate_state(0, ValidateFlags::ABORT_XP_HEADER_OPERATION).await,
+            spooler
+                .validate_state(0, ValidateFlags::CONFIG_CHANGED)
+                .await,
+            spooler
+                .validate_state(0, ValidateFlags::REFRESH_XP_HEADER_CACHE)
+                .await,
+            spooler
+                .validate_state(0, ValidateFlags::PROCESS_XP_HEADER_CACHE)
+                .await,
+            spooler
+                .validate_state(0, ValidateFlags::ABORT_XP_HEADER_OPERATION)
+                .await,
         ];
         got.push(flush.await.unwrap());
         got
@@ -159,9 +182,16 @@ fn force_xp_disconnect_hangs_up_now_and_stays_offline() {
     assert_eq!(flushed, HResult::S_OK);
     assert_eq!(before & STATUS_OFFLINE, 0);
     assert_eq!(hang_up, HResult::S_OK);
-    assert_eq!(offline & (STATUS_OFFLINE | STATUS_AVAILABLE), STATUS_OFFLINE);
+    assert_eq!(
+        offline & (STATUS_OFFLINE | STATUS_AVAILABLE),
+        STATUS_OFFLINE
+    );
     assert_eq!(again, HResult::MAPI_E_NETWORK_ERROR);
-    assert_eq!(t, 65 * SECOND, "the second flush ended at once, at its call");
+    assert_eq!(
+        t,
+        65 * SECOND,
+        "the second flush ended at once, at its call"
+    );
     let hang_ups: Vec<u64> = run
         .trace
         .events()
@@ -270,7 +300,10 @@ fn force_xp_connect_starts_a_flush_that_prompts() {
     );
     let started = run.trace.events().iter().find_map(|e| match e.kind {
         EventKind::FlushCall {
-            object, target, flags, ..
+            object,
+            target,
+            flags,
+            ..
         } if e.key.t == SECOND => Some((object, target, flags)),
         _ => None,
     });

@@ -14,11 +14,11 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use super::output::note;
 use super::source::{is_stdin, read_text};
 use super::CliError;
+use crate::model::ValidateVia;
 use crate::report::provenance::{sha256_hex, VERSION};
 use crate::report::Outcome;
 use crate::scenario::builtin::LIBRARY;
 use crate::scenario::parse::parse_scenario;
-use crate::model::ValidateVia;
 use crate::scenario::{run, RunOptions, ScenarioError};
 use crate::trace::Origin;
 
@@ -232,7 +232,10 @@ fn validate_lines(o: &Outcome) -> Vec<String> {
             metric(n, "returned_at"),
             metric(n, "result"),
         );
-        if started.iter().any(|c| c.origin == Origin::Validate(n as u32)) {
+        if started
+            .iter()
+            .any(|c| c.origin == Origin::Validate(n as u32))
+        {
             line.push_str(&format!(
                 "; its flush ended {} (moved {}/{}, prompts {})",
                 metric(n, "completed_at"),

@@ -19,8 +19,8 @@ pub use flags::FlushFlags;
 pub use hresult::{combine, HResult, MapiResult};
 pub use notify::{Notifications, TableNotification};
 pub use props::{EntryId, PropValue, SPropValue, SRow, SRowSet};
-pub use validate::ValidateFlags;
 pub use restriction::{SPropertyRestriction, SRestriction};
 pub use table::{
     hr_query_all_rows, MapiTable, SSortOrder, SSortOrderSet, TablePosition, TableView,
 };
+pub use validate::ValidateFlags;

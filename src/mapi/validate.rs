@@ -161,7 +161,10 @@ mod tests {
         assert_eq!(ValidateFlags::HEADER_CACHE.bits(), 0x0063_0000);
         assert_eq!(ValidateFlags::names().count(), 8);
         for n in ValidateFlags::names() {
-            assert_eq!(ValidateFlags::from_name(n).map(|f| f.to_string()), Some(n.into()));
+            assert_eq!(
+                ValidateFlags::from_name(n).map(|f| f.to_string()),
+                Some(n.into())
+            );
         }
         assert_eq!(ValidateFlags::from_name("force_xp_connect"), None);
     }

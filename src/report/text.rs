@@ -170,7 +170,9 @@ fn transport_table(s: &mut String, o: &Outcome) {
 fn scripted_calls(s: &mut String, o: &Outcome, color: Color) {
     let calls = flushes(&o.run);
     // The flushes validate calls started are shown with those calls.
-    let only_validate = calls.iter().all(|c| matches!(c.origin, Origin::Validate(_)));
+    let only_validate = calls
+        .iter()
+        .all(|c| matches!(c.origin, Origin::Validate(_)));
     if only_validate && o.scenario.flushes.is_empty() && o.scenario.procedures.is_empty() {
         return;
     }
@@ -377,7 +379,9 @@ fn validate_row(
     let at = format_compact(v.at);
     let _ = writeln!(s, "  {label:<w$} {at:>12}  {via:<20} {}", v.flags);
     let p = format!("validate.{n}");
-    let started = calls.iter().find(|c| c.origin == Origin::Validate(n as u32));
+    let started = calls
+        .iter()
+        .find(|c| c.origin == Origin::Validate(n as u32));
     let extra = match started {
         Some(c) if c.progress_ui => format!("; started flush #{}; progress UI", c.id),
         Some(c) => format!("; started flush #{}", c.id),

@@ -303,7 +303,14 @@ impl Facts<'_> {
     fn forced_offline_since(&self, t: TransportId, to: Micros) -> Option<Micros> {
         let mut calls = std::collections::BTreeMap::new();
         let mut since = None;
-        for e in self.o.run.trace.events().iter().take_while(|e| e.key.t <= to) {
+        for e in self
+            .o
+            .run
+            .trace
+            .events()
+            .iter()
+            .take_while(|e| e.key.t <= to)
+        {
             match e.kind {
                 EventKind::ValidateCall {
                     validate,

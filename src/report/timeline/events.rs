@@ -203,7 +203,11 @@ impl Builder<'_> {
             EventKind::ScheduleSkipped { transport, inbound } if show.schedules => (
                 pid_of(transport),
                 "schedule",
-                if inbound { "poll skipped" } else { "scheduled send skipped" },
+                if inbound {
+                    "poll skipped"
+                } else {
+                    "scheduled send skipped"
+                },
                 json!({"reason": "offline (FORCE_XP_DISCONNECT)"}),
             ),
             _ => return,
@@ -343,7 +347,14 @@ impl Builder<'_> {
     fn forced_offline(&mut self, t: TransportId, period: (Micros, Micros), reconnected: bool) {
         let pid = transport_pid(t.index());
         let args = json!({"by": "FORCE_XP_DISCONNECT", "reconnected": reconnected});
-        self.span(pid, "faults", "offline (ValidateState)", "fault", period, args);
+        self.span(
+            pid,
+            "faults",
+            "offline (ValidateState)",
+            "fault",
+            period,
+            args,
+        );
     }
 
     /// A progress indicator shown by a status object, on its process.

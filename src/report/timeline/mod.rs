@@ -31,9 +31,7 @@ use serde_json::{json, Value};
 
 pub use events::MAX_INSTANTS;
 
-use super::analysis::{
-    flush_spans, span_end, started_flushes, transport_name, FlushSpan, Levels,
-};
+use super::analysis::{flush_spans, span_end, started_flushes, transport_name, FlushSpan, Levels};
 use crate::mapi::{FlushFlags, HResult};
 use crate::scenario::RunResult;
 use crate::sim::{FlushId, Micros, TransportId};

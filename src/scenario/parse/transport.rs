@@ -103,10 +103,7 @@ fn name(cx: &Ctx<'_>, t: &Tbl<'_, '_>, seen: &mut HashMap<String, Range<usize>>)
             "expected a name other than \"spooler\", found \"spooler\", which names the \
              spooler's own status object (in `via` and `progress_ui.spooler`)",
         ));
-    } else if let Some(&row) = OTHER_OBJECTS
-        .iter()
-        .find(|o| o.eq_ignore_ascii_case(name))
-    {
+    } else if let Some(&row) = OTHER_OBJECTS.iter().find(|o| o.eq_ignore_ascii_case(name)) {
         cx.report(cx.invalid(
             &key,
             v,

@@ -105,8 +105,7 @@ impl SpoolerState {
         self.slots[t.index()].forced_offline = false;
         let code = self.idle_code(t);
         self.set_code(t, code);
-        let has_work =
-            self.slots[t.index()].remote_waiting > 0 || self.covers_any(t, false, false);
+        let has_work = self.slots[t.index()].remote_waiting > 0 || self.covers_any(t, false, false);
         if has_work {
             self.start_connect_flush(work);
         }
@@ -146,5 +145,84 @@ impl SpoolerState {
         }
         self.open_run(id, (vec![t], false), flags, traced, true);
         self.start_parts(id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The spooler's side of `ValidateState`, driven synchronously.
+    use super::*;
+    use crate::model::TransportConfig;
+    use crate::sim::Key;
+
+    fn spooler() -> SpoolerState {
+        let mut s = Scenario::new("unit");
+        let mut a = TransportConfig::lan("a", &["A"]);
+        a.receive = Schedule::Every(10);
+        s.transports = vec![a];
+        let clock = Clock::new();
+        clock.set_current(Key {
+            t: 1,
+            class: Class::Client as u8,
+            idx: 0,
+            seq: 0,
+        });
+        SpoolerState::new(&s, clock, true)
+    }
+
+    const A: Object = Object::Transport(TransportId(0));
+
+    #[test]
+    fn a_disconnect_goes_to_the_transport_before_the_row_changes() {
+        let mut s = spooler();
+        let (id, r) = s.validate_call(A, ValidateFlags::FORCE_XP_DISCONNECT, Origin::Api);
+        assert_eq!((id, r), (ValidateId(1), HResult::S_OK));
+        let effects: Vec<Effect> = s.effects.drain(..).collect();
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Disconnect(TransportId(0), w)] if w.id == id
+        ));
+        let Effect::Disconnect(_, work) = effects[0] else {
+            unreachable!()
+        };
+        // Mail submitted while offline is not handed over; the row then shows offline.
+        s.submit("A", 1, 1);
+        assert_eq!(s.queued(), vec![1]);
+        s.validate_resume(work);
+        assert_eq!(
+            s.status_code(TransportId(0)) & STATUS_OFFLINE,
+            STATUS_OFFLINE
+        );
+        assert!(!s.effects.iter().any(|e| matches!(e, Effect::Transport(..))));
+    }
+
+    #[test]
+    fn connect_with_work_starts_a_targeted_flush_and_makes_the_transport_busy() {
+        let mut s = spooler();
+        s.validate_call(A, ValidateFlags::FORCE_XP_DISCONNECT, Origin::Api);
+        let Some(Effect::Disconnect(_, work)) = s.effects.pop() else {
+            panic!("no disconnect")
+        };
+        s.validate_resume(work);
+        s.submit("A", 2, 1);
+        let connect = ValidateFlags::FORCE_XP_CONNECT | ValidateFlags::SUPPRESS_UI;
+        assert_eq!(s.validate_call(A, connect, Origin::Api).1, HResult::S_OK);
+        assert_eq!(s.status_code(TransportId(0)) & STATUS_OFFLINE, 0);
+        let handed = s.effects.iter().any(|e| {
+            matches!(e, Effect::Transport(_, TransportCmd::Upload { msgs, flush: Some(FlushId(1)) }) if msgs.len() == 2)
+        });
+        assert!(handed, "{:?}", s.effects);
+        // The lan object honours SUPPRESS_UI: no progress indicator.
+        let ui = s
+            .rec
+            .events()
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::ProgressUi { .. }));
+        assert!(!ui);
+        let again = s.validate_call(A, ValidateFlags::empty(), Origin::Api);
+        assert_eq!(again.1, HResult::MAPI_E_BUSY);
+        // The spooler itself is never busy for ValidateState.
+        let spooler = s.validate_call(Object::Spooler, ValidateFlags::CONFIG_CHANGED, Origin::Api);
+        assert_eq!(spooler.1, HResult::S_OK);
     }
 }
