@@ -756,6 +756,9 @@ mod json {
         /// How log lines name each call seen so far, by call id: `flush.1`,
         /// `procedure.2:call3`, `api:call4`, and the entry's name where it has one.
         static CALL_LABELS: RefCell<Vec<(u32, String)>> = const { RefCell::new(Vec::new()) };
+        /// How log lines name each `ValidateState` call seen so far, by its id:
+        /// `validate.1 name=hang-up`, `api:validate2`.
+        static VALIDATE_LABELS: RefCell<Vec<(u32, String)>> = const { RefCell::new(Vec::new()) };
     }
 
     /// See [`super::with_run_names`].
@@ -770,7 +773,34 @@ mod json {
         let prev = CALLS.with(|c| c.replace(calls.clone()));
         let _put = Put(prev);
         CALL_LABELS.with(|l| l.borrow_mut().clear());
+        VALIDATE_LABELS.with(|l| l.borrow_mut().clear());
         f()
+    }
+
+    /// How log lines name the `ValidateState` call of an event's `validate` field: from its
+    /// call's origin, remembered for its return.
+    fn validate_label(kind: &super::EventKind, id: u64) -> String {
+        if let super::EventKind::ValidateCall {
+            validate, origin, ..
+        } = *kind
+        {
+            let base = match origin {
+                Origin::Validate(n) => format!("validate.{n}"),
+                _ => format!("api:validate{validate}"),
+            };
+            let label = match CALLS.with_borrow(|c| c.name(origin).map(str::to_string)) {
+                Some(name) => format!("{base} name={name}"),
+                None => base,
+            };
+            VALIDATE_LABELS.with(|l| l.borrow_mut().push((validate.0, label.clone())));
+            return label;
+        }
+        VALIDATE_LABELS.with_borrow(|l| {
+            l.iter()
+                .rev()
+                .find(|(i, _)| u64::from(*i) == id)
+                .map_or_else(|| format!("api:validate{id}"), |(_, s)| s.clone())
+        })
     }
 
     /// How log lines name call `id` made from `origin`, remembered for the call's later events.
@@ -855,6 +885,10 @@ mod json {
                         Some(label) => out.push_str(&format!(" flush={label}")),
                         None => out.push_str(&format!(" call={}", log_value(v))),
                     }
+                }
+                "validate" => {
+                    let label = validate_label(&e.kind, v.as_u64().unwrap_or(0));
+                    out.push_str(&format!(" validate={label}"));
                 }
                 "row" => {
                     let name = NAMES.with_borrow(|n| row_name(v.as_u64().unwrap_or(0), n));

@@ -133,3 +133,28 @@ fn a_bad_validate_entry_points_at_its_line() {
     assert!(err.contains("did you mean \"FORCE_XP_CONNECT\"?"), "{err}");
     assert!(err.contains("bad.toml:9:10"), "{err}");
 }
+
+#[test]
+fn log_lines_name_validate_calls() {
+    let o = Command::new(env!("CARGO_BIN_EXE_spoolsim"))
+        .args(["run", CONNECT])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env("RUST_LOG", "spoolsim::trace=debug")
+        .output()
+        .expect("spoolsim runs");
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(
+        err.contains(
+            "event=validate_call validate=validate.1 name=connect object=dialup \
+         flags=SUPPRESS_UI|FORCE_XP_CONNECT"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("event=validate_return validate=validate.2 name=too-soon result=MAPI_E_BUSY")
+    );
+    assert!(err.contains(
+        "event=flush_call flush=validate.1:call1 name=connect object=spooler target=dialup"
+    ));
+}
