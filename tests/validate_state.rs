@@ -387,3 +387,35 @@ fn validate_runs_are_deterministic() {
         assert_eq!(a.trace.events(), b.trace.events(), "{name}");
     }
 }
+
+/// Flushes, procedures and validate calls at one instant are made in file order between them:
+/// a disconnect written before a flush makes the flush meet the transport offline; written
+/// after, it finds the transport busy with that flush.
+#[test]
+fn at_one_instant_validate_calls_and_flushes_go_in_file_order() {
+    let base = r#"
+name = "order"
+[[transport]]
+name = "lan"
+kind = "lan"
+address_types = ["SMTP"]
+per_message = "1s"
+send = "on-demand"
+receive = "on-demand"
+[[mail]]
+at = "0s"
+to = "SMTP:bob@example.com"
+"#;
+    let validate = "[[validate]]\nat = \"1m\"\nvia = \"lan\"\nflags = [\"FORCE_XP_DISCONNECT\"]\n";
+    let flush = "[[flush]]\nat = \"1m\"\nvia = \"lan\"\nflags = [\"FLUSH_UPLOAD\"]\n";
+    let before = outcome(&format!("{base}{validate}{flush}"));
+    assert_eq!(m(&before, "validate.1.result"), "S_OK");
+    assert_eq!(m(&before, "flush.1.result"), "MAPI_E_NETWORK_ERROR");
+    assert_eq!(m(&before, "flush.1.returned_at"), "1m");
+    assert_eq!(m(&before, "delivered"), "0");
+    let after = outcome(&format!("{base}{flush}{validate}"));
+    assert_eq!(m(&after, "flush.1.result"), "S_OK");
+    assert_eq!(m(&after, "flush.1.returned_at"), "1m 1s");
+    assert_eq!(m(&after, "validate.1.result"), "MAPI_E_BUSY");
+    assert_eq!(m(&after, "delivered"), "1");
+}

@@ -335,6 +335,14 @@ impl Builder<'_> {
         }
         if f.contains(ValidateFlags::FORCE_XP_DISCONNECT) {
             open.offline.entry(t).or_insert(ts);
+            // An open prompt or dial is abandoned: it ends here, unanswered.
+            for (s, flush) in open.prompts.remove(&t).unwrap_or_default() {
+                let args = json!({"answer": "abandoned", "flush": flush});
+                self.prompt(t, (s, ts), args);
+            }
+            if let Some(s) = open.dials.remove(&t) {
+                self.line(t, "dial", (s, ts), json!({"abandoned": true}));
+            }
         }
         if f.contains(ValidateFlags::FORCE_XP_CONNECT) {
             if let Some(s) = open.offline.remove(&t) {
