@@ -239,6 +239,10 @@ pub enum EventKind {
         /// Who called.
         #[serde(serialize_with = "json::origin")]
         origin: Origin,
+        /// The `ValidateState` call whose `FORCE_XP_CONNECT` started this flush, if one did
+        /// (written only then).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        validate: Option<ValidateId>,
     },
     /// The call returned to its caller.
     FlushReturn {

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::mapi::{combine, HResult, ValidateFlags};
+use crate::mapi::{combine, HResult};
 use crate::sim::samples::{Samples, Summary};
 use crate::sim::time::format_compact;
 use crate::sim::{format_duration, FlushId, Micros, TransportId, ValidateId};
@@ -116,6 +116,7 @@ pub fn flushes(run: &RunResult) -> Vec<FlushInfo> {
                 target,
                 flags,
                 origin,
+                ..
             } => {
                 by_id.insert(
                     flush,
@@ -199,28 +200,11 @@ pub struct ValidateInfo {
     pub flush: Option<FlushId>,
 }
 
-/// Every `ValidateState` call of a run, in call order, each with the flush it started: the
-/// spooler records that flush's call right after the validate call returns, at its instant,
-/// targeted at its transport and made by the same caller.
+/// Every `ValidateState` call of a run, in call order, each with the flush it started (whose
+/// `flush_call` names the validate call).
 pub fn validates(run: &RunResult) -> Vec<ValidateInfo> {
     let mut by_id: BTreeMap<ValidateId, ValidateInfo> = BTreeMap::new();
-    let mut connecting: Option<ValidateId> = None;
     for e in run.trace.events() {
-        if let EventKind::FlushCall {
-            flush,
-            target: Some(t),
-            origin,
-            ..
-        } = e.kind
-        {
-            let v = connecting.take().and_then(|id| by_id.get_mut(&id));
-            if let Some(v) = v.filter(|v| {
-                v.origin == origin && v.object == Object::Transport(t) && v.called_at == e.key.t
-            }) {
-                v.flush = Some(flush);
-            }
-            continue;
-        }
         match e.kind {
             EventKind::ValidateCall {
                 validate,
@@ -242,11 +226,15 @@ pub fn validates(run: &RunResult) -> Vec<ValidateInfo> {
             EventKind::ValidateReturn { validate, result } => {
                 if let Some(v) = by_id.get_mut(&validate) {
                     v.returned = Some((e.key.t, result));
-                    let connect = ValidateFlags::from_bits_retain(v.flags)
-                        .contains(ValidateFlags::FORCE_XP_CONNECT);
-                    if result == HResult::S_OK && connect {
-                        connecting = Some(validate);
-                    }
+                }
+            }
+            EventKind::FlushCall {
+                flush,
+                validate: Some(validate),
+                ..
+            } => {
+                if let Some(v) = by_id.get_mut(&validate) {
+                    v.flush = Some(flush);
                 }
             }
             _ => {}

@@ -71,6 +71,7 @@ impl SpoolerState {
             target: resolved,
             flags: flags.bits(),
             origin,
+            validate: None,
         };
         match self.check(object, target, resolved, flags) {
             Err(result) => {

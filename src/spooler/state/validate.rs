@@ -137,6 +137,7 @@ impl SpoolerState {
                 target: Some(t),
                 flags: flags.bits(),
                 origin: work.origin,
+                validate: Some(work.id),
             });
         }
         if !(suppress && self.slots[t.index()].honors_no_ui) {
