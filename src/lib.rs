@@ -123,7 +123,7 @@
 //! | layer | module | holds |
 //! | --- | --- | --- |
 //! | 0 | [`sim`] | virtual time, the ordered calendar, seeded random streams, exact latency samples, and the ids of transports, flush calls and messages |
-//! | 1 | [`mapi`] | what a MAPI program and a provider share: tags, constants, `FlushFlags`, `HResult` and how results combine, property values, restrictions, tables, table notifications |
+//! | 1 | [`mapi`] | what a MAPI program and a provider share: tags, constants, `FlushFlags`, `ValidateFlags`, `HResult` and how results combine, property values, restrictions, tables, table notifications |
 //! | 2 | [`model`] | the scenario model: transports, traffic, scripted calls, faults, expectations |
 //! | 3 | [`trace`] | the events of a run and the recorder each actor writes them to |
 //! | 4 | [`protocol`] | what the spooler and the transports say to each other: commands, batches, settlements, phase results |
@@ -147,6 +147,10 @@
 //! the call. Each actor writes what happened to its own [`trace::Recorder`]; the runner
 //! ([`scenario::run`]) pops the calendar, wakes each entry's target, and at the end merges the
 //! recorders into one trace, from which [`report`] computes everything it shows.
+//!
+//! A [`client::StatusObject::validate_state`] call takes the same road and is answered at once;
+//! the spooler then tells a transport to hang up (`FORCE_XP_DISCONNECT`) before it records the
+//! row's new status, or starts a flush of it (`FORCE_XP_CONNECT`) as above.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![warn(clippy::too_many_lines)]

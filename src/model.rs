@@ -4,7 +4,7 @@
 //! in code. Everything here is already validated and resolved: transports are referred to by
 //! their index in file order, durations are exact microseconds and flags are raw bits.
 
-use crate::mapi::FlushFlags;
+use crate::mapi::{FlushFlags, ValidateFlags};
 use crate::sim::rng::Dist;
 use crate::sim::time::{Micros, DAY, MINUTE, SECOND};
 use crate::sim::TransportId;
@@ -32,6 +32,8 @@ pub struct Scenario {
     pub flushes: Vec<FlushSpec>,
     /// Scripted seed procedures.
     pub procedures: Vec<ProcedureSpec>,
+    /// Scripted `ValidateState` calls.
+    pub validates: Vec<ValidateSpec>,
     /// Scripted faults.
     pub faults: Vec<FaultSpec>,
     /// Expectations checked after the run.
@@ -55,6 +57,7 @@ impl Scenario {
             incoming: Vec::new(),
             flushes: Vec::new(),
             procedures: Vec::new(),
+            validates: Vec::new(),
             faults: Vec::new(),
             expect: Vec::new(),
         }
@@ -336,10 +339,11 @@ pub struct FlushSpec {
     pub target: Option<TransportId>,
     /// Raw flag bits, unknown ones included.
     pub flags: FlushFlags,
-    /// Position among all `[[flush]]` and `[[procedure]]` entries in file order, which orders
-    /// those at the same instant.
+    /// Position among all `[[flush]]`, `[[procedure]]` and `[[validate]]` entries in file
+    /// order, which orders those at the same instant.
     pub order: u32,
-    /// Its `name`, unique among flushes and procedures: `flush.<name>.*` then means `flush.N.*`.
+    /// Its `name`, unique among flushes, procedures and validate calls: `flush.<name>.*` then
+    /// means `flush.N.*`.
     pub name: Option<String>,
 }
 
@@ -374,6 +378,36 @@ pub struct ProcedureSpec {
     /// Position among all `[[flush]]` and `[[procedure]]` entries in file order.
     pub order: u32,
     /// Its `name`, unique among flushes and procedures.
+    pub name: Option<String>,
+}
+
+/// Which status object a `ValidateState` call goes to: any row of the status table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValidateVia {
+    /// The MAPI subsystem's status object.
+    Subsystem,
+    /// The integrated address book's status object.
+    AddressBook,
+    /// The spooler's status object.
+    Spooler,
+    /// A transport's own status object.
+    Transport(TransportId),
+}
+
+/// `[[validate]]`: one `IMAPIStatus::ValidateState` call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidateSpec {
+    /// When it is called.
+    pub at: Micros,
+    /// Which status object.
+    pub via: ValidateVia,
+    /// Raw flag bits, unknown ones included.
+    pub flags: ValidateFlags,
+    /// Position among all `[[flush]]`, `[[procedure]]` and `[[validate]]` entries in file
+    /// order.
+    pub order: u32,
+    /// Its `name`, unique among flushes, procedures and validate calls: `validate.<name>.*`
+    /// then means `validate.N.*`.
     pub name: Option<String>,
 }
 

@@ -22,7 +22,7 @@ use crate::model::UiAnswer;
 use crate::sim::calendar::Key;
 use crate::sim::samples::Samples;
 use crate::sim::time::Micros;
-use crate::sim::{FlushId, MsgId, TransportId};
+use crate::sim::{FlushId, MsgId, TransportId, ValidateId};
 
 mod calls;
 pub use calls::CallNames;
@@ -77,13 +77,14 @@ pub enum Object {
 
 impl Object {
     /// The object's name in the trace and reports: `spooler`, the transport's name,
-    /// `subsystem`, `address-book`, or `rowN` for another status-table row.
+    /// `subsystem`, `addressbook` (as `via` names them in scenario files), or `rowN` for another
+    /// status-table row.
     pub fn name(self, transports: &[String]) -> String {
         match self {
             Object::Spooler => "spooler".into(),
             Object::Transport(t) => transport_label(transports, t).into_owned(),
             Object::Other(0) => "subsystem".into(),
-            Object::Other(1) => "address-book".into(),
+            Object::Other(1) => "addressbook".into(),
             Object::Other(r) => format!("row{r}"),
         }
     }
@@ -98,6 +99,8 @@ pub enum Origin {
     Flush(u32),
     /// A call made by `[[procedure]]` number N (from 1).
     Procedure(u32),
+    /// `[[validate]]` number N (from 1), or the flush its `FORCE_XP_CONNECT` started.
+    Validate(u32),
 }
 
 /// A step of a seed procedure.
@@ -236,6 +239,10 @@ pub enum EventKind {
         /// Who called.
         #[serde(serialize_with = "json::origin")]
         origin: Origin,
+        /// The `ValidateState` call whose `FORCE_XP_CONNECT` started this flush, if one did
+        /// (written only then).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        validate: Option<ValidateId>,
     },
     /// The call returned to its caller.
     FlushReturn {
@@ -362,6 +369,38 @@ pub enum EventKind {
         #[serde(flatten, serialize_with = "json::status_code")]
         code: u32,
     },
+    /// A client called `ValidateState`.
+    ValidateCall {
+        /// Call id (a series apart from flush calls).
+        validate: ValidateId,
+        /// The status object called.
+        #[serde(serialize_with = "json::object")]
+        object: Object,
+        /// Raw flag bits (written as their names and as the number).
+        #[serde(flatten, serialize_with = "json::validate_flags")]
+        flags: u32,
+        /// Who called.
+        #[serde(serialize_with = "json::origin")]
+        origin: Origin,
+    },
+    /// A `ValidateState` call returned to its caller (always at the instant it was made).
+    ValidateReturn {
+        /// Call id.
+        validate: ValidateId,
+        /// What it returned.
+        #[serde(serialize_with = "json::hresult")]
+        result: HResult,
+    },
+    /// A periodic send or poll did nothing because a `ValidateState` call with
+    /// `FORCE_XP_DISCONNECT` left its transport offline.
+    ScheduleSkipped {
+        /// Transport.
+        #[serde(serialize_with = "json::transport")]
+        transport: TransportId,
+        /// The poll (inbound) or the scheduled send (outbound).
+        #[serde(rename = "direction", serialize_with = "json::direction")]
+        inbound: bool,
+    },
     /// A step of a seed procedure.
     #[serde(rename = "procedure_step")]
     Procedure {
@@ -391,6 +430,7 @@ impl EventKind {
                 | EventKind::StatusChange { .. }
                 | EventKind::Poll { .. }
                 | EventKind::ScheduledSend { .. }
+                | EventKind::ScheduleSkipped { .. }
         )
     }
 }
@@ -512,9 +552,9 @@ impl Recorder {
         !self.full
     }
 
-    /// Whether the events of a `FlushQueues` call made by `origin` are kept: always in a full
-    /// recorder; in a counting one only for scripted calls, whose metrics need them (an API
-    /// caller has the call's result).
+    /// Whether the events of a `FlushQueues` or `ValidateState` call made by `origin` are kept:
+    /// always in a full recorder; in a counting one only for scripted calls, whose metrics need
+    /// them (an API caller has the call's result).
     #[inline]
     pub fn keeps_calls_from(&self, origin: Origin) -> bool {
         self.full || origin != Origin::Api
@@ -707,7 +747,7 @@ mod json {
 
     use super::{Actor, CallNames, Event, Key, Object, Origin, ProcStep};
     use crate::mapi::constants::status_code_names;
-    use crate::mapi::{FlushFlags, HResult};
+    use crate::mapi::{FlushFlags, HResult, ValidateFlags};
     use crate::model::{FaultKind, UiAnswer};
     use crate::sim::time::{format_compact, Micros};
     use crate::sim::{FlushId, TransportId};
@@ -720,6 +760,9 @@ mod json {
         /// How log lines name each call seen so far, by call id: `flush.1`,
         /// `procedure.2:call3`, `api:call4`, and the entry's name where it has one.
         static CALL_LABELS: RefCell<Vec<(u32, String)>> = const { RefCell::new(Vec::new()) };
+        /// How log lines name each `ValidateState` call seen so far, by its id:
+        /// `validate.1 name=hang-up`, `api:validate2`.
+        static VALIDATE_LABELS: RefCell<Vec<(u32, String)>> = const { RefCell::new(Vec::new()) };
     }
 
     /// See [`super::with_run_names`].
@@ -734,7 +777,34 @@ mod json {
         let prev = CALLS.with(|c| c.replace(calls.clone()));
         let _put = Put(prev);
         CALL_LABELS.with(|l| l.borrow_mut().clear());
+        VALIDATE_LABELS.with(|l| l.borrow_mut().clear());
         f()
+    }
+
+    /// How log lines name the `ValidateState` call of an event's `validate` field: from its
+    /// call's origin, remembered for its return.
+    fn validate_label(kind: &super::EventKind, id: u64) -> String {
+        if let super::EventKind::ValidateCall {
+            validate, origin, ..
+        } = *kind
+        {
+            let base = match origin {
+                Origin::Validate(n) => format!("validate.{n}"),
+                _ => format!("api:validate{validate}"),
+            };
+            let label = match CALLS.with_borrow(|c| c.name(origin).map(str::to_string)) {
+                Some(name) => format!("{base} name={name}"),
+                None => base,
+            };
+            VALIDATE_LABELS.with(|l| l.borrow_mut().push((validate.0, label.clone())));
+            return label;
+        }
+        VALIDATE_LABELS.with_borrow(|l| {
+            l.iter()
+                .rev()
+                .find(|(i, _)| u64::from(*i) == id)
+                .map_or_else(|| format!("api:validate{id}"), |(_, s)| s.clone())
+        })
     }
 
     /// How log lines name call `id` made from `origin`, remembered for the call's later events.
@@ -742,6 +812,7 @@ mod json {
         let base = match origin {
             Origin::Flush(n) => format!("flush.{n}"),
             Origin::Procedure(n) => format!("procedure.{n}:call{id}"),
+            Origin::Validate(n) => format!("validate.{n}:call{id}"),
             Origin::Api => format!("api:call{id}"),
         };
         let label = match CALLS.with_borrow(|c| c.name(origin).map(str::to_string)) {
@@ -787,7 +858,7 @@ mod json {
     fn row_name(row: u64, names: &[String]) -> String {
         match row {
             0 => "subsystem".into(),
-            1 => "address-book".into(),
+            1 => "addressbook".into(),
             2 => "spooler".into(),
             r => names
                 .get((r - 3) as usize)
@@ -818,6 +889,10 @@ mod json {
                         Some(label) => out.push_str(&format!(" flush={label}")),
                         None => out.push_str(&format!(" call={}", log_value(v))),
                     }
+                }
+                "validate" => {
+                    let label = validate_label(&e.kind, v.as_u64().unwrap_or(0));
+                    out.push_str(&format!(" validate={label}"));
                 }
                 "row" => {
                     let name = NAMES.with_borrow(|n| row_name(v.as_u64().unwrap_or(0), n));
@@ -913,6 +988,7 @@ mod json {
             Origin::Api => s.serialize_str("api"),
             Origin::Flush(n) => s.collect_str(&format_args!("flush.{n}")),
             Origin::Procedure(n) => s.collect_str(&format_args!("procedure.{n}")),
+            Origin::Validate(n) => s.collect_str(&format_args!("validate.{n}")),
         }
     }
 
@@ -921,6 +997,14 @@ mod json {
     pub(super) fn flush_flags<S: Serializer>(bits: &u32, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(2))?;
         m.serialize_entry("flags", &FlushFlags::from_bits_retain(*bits).to_string())?;
+        m.serialize_entry("flags_bits", bits)?;
+        m.end()
+    }
+
+    /// `ValidateState` flags as names and as the number, as [`flush_flags`] writes flush flags.
+    pub(super) fn validate_flags<S: Serializer>(bits: &u32, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("flags", &ValidateFlags::from_bits_retain(*bits).to_string())?;
         m.serialize_entry("flags_bits", bits)?;
         m.end()
     }

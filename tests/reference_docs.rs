@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use spoolsim::mapi::FlushFlags;
+use spoolsim::mapi::{FlushFlags, ValidateFlags};
 use spoolsim::report::Outcome;
 use spoolsim::scenario::error::ErrorKind;
 use spoolsim::scenario::metric_names::{all_metric_names, metric_kind, MetricKind};
@@ -191,6 +191,7 @@ const KEY_HEADINGS: &[(&str, &str)] = &[
     ("`[[incoming]]`", "[[incoming]]"),
     ("`[[flush]]`", "[[flush]]"),
     ("`[[procedure]]`", "[[procedure]]"),
+    ("`[[validate]]`", "[[validate]]"),
     ("`[[fault]]`", "[[fault]]"),
     ("Distributions", "distribution"),
 ];
@@ -372,6 +373,12 @@ fn base() -> Vec<Section> {
             ],
         ),
         section(
+            Some("[[validate]]"),
+            "[[validate]]",
+            None,
+            &[("at", "\"1s\""), ("via", "\"dialup\"")],
+        ),
+        section(
             Some("[[fault]]"),
             "[[fault]]",
             None,
@@ -404,6 +411,7 @@ fn parse(sections: &[Section]) -> Result<Scenario, spoolsim::scenario::ScenarioE
     let mut s = parse_scenario(&render(sections), "defaults.toml")?.scenario;
     s.flushes.iter_mut().for_each(|f| f.order = 0);
     s.procedures.iter_mut().for_each(|p| p.order = 0);
+    s.validates.iter_mut().for_each(|v| v.order = 0);
     Ok(s)
 }
 
@@ -562,6 +570,51 @@ fn the_flag_table_lists_every_flag_with_its_value() {
     report(problems);
 }
 
+#[test]
+fn the_validate_flag_table_lists_every_flag_with_its_value() {
+    let text = read(FORMAT);
+    let mut problems = Vec::new();
+    let mut union = 0u32;
+    let tables: Vec<_> = md::tables(&text)
+        .into_iter()
+        .filter(|t| t.header == ["validate flag", "value", "meaning"])
+        .collect();
+    assert_eq!(
+        tables.len(),
+        1,
+        "{FORMAT}: expected one `validate flag | value | meaning` table"
+    );
+    for row in &tables[0].rows {
+        let name = md::plain(&row[0]);
+        let value = md::plain(&row[1]);
+        let bits = u32::from_str_radix(value.trim_start_matches("0x"), 16).ok();
+        match (ValidateFlags::from_name(&name), bits) {
+            (Some(f), Some(b)) if f.bits() == b => union |= b,
+            (Some(f), _) => problems.push(format!(
+                "{FORMAT}: {name} is documented as {value}, but its value is {:#x}",
+                f.bits()
+            )),
+            (None, _) => problems.push(format!("{FORMAT}: {name} is not a validate flag")),
+        }
+        // The four header-cache flags are refused, and the table must say so.
+        let refused = ValidateFlags::from_name(&name)
+            .is_some_and(|f| f.intersects(ValidateFlags::HEADER_CACHE));
+        if refused != row[2].contains("MAPI_E_NO_SUPPORT") {
+            problems.push(format!(
+                "{FORMAT}: {name}: its meaning should say MAPI_E_NO_SUPPORT exactly when it is \
+                 a header-cache flag"
+            ));
+        }
+    }
+    if union != ValidateFlags::all().bits() {
+        problems.push(format!(
+            "{FORMAT}: the validate flag table covers bits {union:#x}, there are {:#x}",
+            ValidateFlags::all().bits()
+        ));
+    }
+    report(problems);
+}
+
 // ----- metrics ---------------------------------------------------------------------------------
 
 const METRIC_SCENARIO: &str = r#"
@@ -586,6 +639,10 @@ flags = ["FLUSH_UPLOAD"]
 at = "3s"
 kind = "flush-all"
 flags = ["FLUSH_UPLOAD"]
+[[validate]]
+at = "4s"
+via = "dialup"
+flags = ["FORCE_XP_CONNECT"]
 "#;
 
 /// `a.{b,c}.d` → `a.b.d`, `a.c.d`.
@@ -608,7 +665,10 @@ fn expand(pattern: &str) -> Vec<String> {
 /// A concrete metric name as the reference writes its pattern.
 fn pattern_of(name: &str, transports: &[&str]) -> String {
     let parts: Vec<&str> = name.split('.').collect();
-    let call = matches!(parts.first(), Some(&"flush") | Some(&"procedure"));
+    let call = matches!(
+        parts.first(),
+        Some(&"flush") | Some(&"procedure") | Some(&"validate")
+    );
     parts
         .iter()
         .enumerate()

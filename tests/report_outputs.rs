@@ -883,6 +883,7 @@ fn nonsense_runs_do_not_panic() {
                 target: Some(TransportId(99)),
                 flags: 0xffff_ffff,
                 origin: Origin::Api,
+                validate: None,
             },
         ),
         (
@@ -1138,6 +1139,7 @@ fn year(every: u64) -> RunResult {
                 target: None,
                 flags: 0,
                 origin: Origin::Flush(n),
+                validate: None,
             };
             ev.push((at, call));
             let result = if n % 97 == 0 {

@@ -3,11 +3,11 @@
 //! hint), warnings, and a property test that no input makes the parser panic.
 
 use proptest::prelude::*;
-use spoolsim::mapi::FlushFlags;
+use spoolsim::mapi::{FlushFlags, ValidateFlags};
 use spoolsim::model::{
     CmpOp, ExpectValue, Expectation, FaultKind, FaultSpec, FlushOrder, FlushSpec, IncomingSpec,
     MailSpec, ProcedureKind, ProcedureSpec, RasConfig, Scenario, Schedule, SpoolerConfig,
-    TransportConfig, TransportKind, UiAnswer, Via,
+    TransportConfig, TransportKind, UiAnswer, ValidateSpec, ValidateVia, Via,
 };
 use spoolsim::scenario::metric_names::{all_metric_names, check_metric_name};
 use spoolsim::scenario::parse::*;
@@ -102,6 +102,16 @@ at = "40m"
 kind = "flush-each"
 flags = ["FLUSH_UPLOAD", "FLUSH_FORCE", "FLUSH_ASYNC_OK"]
 
+[[validate]]
+name = "hang-up"
+at = "50m"
+via = "dial-up_2"
+flags = ["FORCE_XP_DISCONNECT", "SUPPRESS_UI", 0x2]
+
+[[validate]]
+at = "55m"
+via = "addressbook"
+
 [[fault]]
 at = "12m"
 transport = "lan"
@@ -134,6 +144,7 @@ end_time = ">= 1h 30m"
 progress_ui.spooler = 0
 lost = "== 0"
 "procedure.1.delivered" = ">0"
+"validate.1.result" = "S_OK"
 "#;
 
 fn exp(metric: &str, op: CmpOp, value: ExpectValue) -> Expectation {
@@ -248,6 +259,24 @@ fn full_scenario_parses_into_exact_model() {
                 name: None,
             },
         ],
+        validates: vec![
+            ValidateSpec {
+                at: 50 * MINUTE,
+                via: ValidateVia::Transport(TransportId(1)),
+                flags: ValidateFlags::FORCE_XP_DISCONNECT
+                    | ValidateFlags::SUPPRESS_UI
+                    | ValidateFlags::from_bits_retain(0x2),
+                order: 0,
+                name: Some("hang-up".into()),
+            },
+            ValidateSpec {
+                at: 55 * MINUTE,
+                via: ValidateVia::AddressBook,
+                flags: ValidateFlags::empty(),
+                order: 0,
+                name: None,
+            },
+        ],
         faults: vec![
             FaultSpec {
                 at: 12 * MINUTE,
@@ -307,16 +336,30 @@ fn full_scenario_parses_into_exact_model() {
             exp("progress_ui.spooler", CmpOp::Eq, ExpectValue::Int(0)),
             exp("lost", CmpOp::Eq, ExpectValue::Int(0)),
             exp("procedure.1.delivered", CmpOp::Gt, ExpectValue::Int(0)),
+            exp(
+                "validate.1.result",
+                CmpOp::Eq,
+                ExpectValue::Word("S_OK".into()),
+            ),
         ],
     };
     // `order` is the entry's position in the file: check it orders flushes and procedures as
     // written, then compare the rest exactly.
     let mut orders: Vec<(u32, &str)> = s.flushes.iter().map(|f| (f.order, "flush")).collect();
     orders.extend(s.procedures.iter().map(|p| (p.order, "procedure")));
+    orders.extend(s.validates.iter().map(|v| (v.order, "validate")));
     orders.sort();
     assert_eq!(
         orders.iter().map(|o| o.1).collect::<Vec<_>>(),
-        vec!["flush", "flush", "flush", "procedure", "procedure"]
+        vec![
+            "flush",
+            "flush",
+            "flush",
+            "procedure",
+            "procedure",
+            "validate",
+            "validate"
+        ]
     );
     let mut expected = expected;
     for (e, f) in expected.flushes.iter_mut().zip(&s.flushes) {
@@ -324,6 +367,9 @@ fn full_scenario_parses_into_exact_model() {
     }
     for (e, p) in expected.procedures.iter_mut().zip(&s.procedures) {
         e.order = p.order;
+    }
+    for (e, v) in expected.validates.iter_mut().zip(&s.validates) {
+        e.order = v.order;
     }
     assert_eq!(s, expected);
     for e in &s.expect {
@@ -1189,7 +1235,7 @@ fn every_error_of_a_file_is_reported_in_file_order() {
         "many.toml:19:7: flush 1 (upload).via: no transport is named \"lna\"; did you mean \"lan\"?",
         "many.toml:20:10: flush 1 (upload).flags #1: unknown flag \"FLUSH_UPLOD\"",
         "many.toml:20:25: flush 1 (upload).flags #2: unknown flag \"NO_UI\"; did you mean \"FLUSH_NO_UI\"?",
-        "many.toml:22:8: flush 2 (upload).name: expected a name no other [[flush]] or [[procedure]] has",
+        "many.toml:22:8: flush 2 (upload).name: expected a name no other [[flush]], [[procedure]] or [[validate]] has",
         "many.toml:27:14: expect.flush.upload.resutl: unknown metric",
     ];
     assert_eq!(shown.len(), expected.len(), "{shown:#?}");
@@ -1416,4 +1462,175 @@ proptest! {
             Err(e) => { let _ = e.render(&text); }
         }
     }
+}
+
+// ----- [[validate]] ----------------------------------------------------------------------------
+
+#[test]
+fn error_validate_via_names_no_status_object() {
+    check(
+        &with("[[validate]]\nat = \"1m\"\nvia = \"dialpu\"\n"),
+        ErrorKind::UnknownName,
+        14,
+        7,
+        "validate 1.via",
+        &[
+            "no status object is named \"dialpu\"",
+            "\"subsystem\", \"addressbook\", \"spooler\" or a transport's name",
+            "did you mean \"dialup\"?",
+        ],
+    );
+    check(
+        &with("[[validate]]\nat = \"1m\"\nvia = \"adressbook\"\n"),
+        ErrorKind::UnknownName,
+        14,
+        7,
+        "validate 1.via",
+        &["did you mean \"addressbook\"?"],
+    );
+    check(
+        &with("[[validate]]\nat = \"1m\"\nflags = []\n"),
+        ErrorKind::MissingKey,
+        12,
+        1,
+        "validate 1.via",
+        &["via = \"subsystem\", \"addressbook\", \"spooler\" or a transport's name"],
+    );
+}
+
+#[test]
+fn error_validate_flags_are_validate_state_flags() {
+    check(
+        &with("[[validate]]\nat = \"1m\"\nvia = \"dialup\"\nflags = [\"FORCE_XP_DISCONECT\"]\n"),
+        ErrorKind::UnknownName,
+        15,
+        10,
+        "validate 1.flags #1",
+        &[
+            "unknown flag \"FORCE_XP_DISCONECT\"",
+            "did you mean \"FORCE_XP_DISCONNECT\"?",
+        ],
+    );
+    // A FlushQueues flag is no ValidateState flag: the eight are listed.
+    check(
+        &with("[[validate]]\nat = \"1m\"\nvia = \"dialup\"\nflags = \"FLUSH_UPLOAD\"\n"),
+        ErrorKind::UnknownName,
+        15,
+        9,
+        "validate 1.flags",
+        &["`SUPPRESS_UI`, `REFRESH_XP_HEADER_CACHE`", "raw bits"],
+    );
+    check(
+        &with("[[validate]]\nat = \"1m\"\nvia = \"dialup\"\nflag = [\"FORCE_XP_CONNECT\"]\n"),
+        ErrorKind::UnknownKey,
+        15,
+        1,
+        "validate 1.flag",
+        &[
+            "unknown key `flag` in [[validate]]",
+            "did you mean `flags`?",
+        ],
+    );
+}
+
+#[test]
+fn validate_flags_default_to_none_and_raw_bits_are_kept() {
+    let p = parse_scenario(
+        &with(
+            "[[validate]]\nat = \"1m\"\nvia = \"subsystem\"\n\n\
+             [[validate]]\nat = \"2m\"\nvia = \"lan\"\nflags = [\"SUPPRESS_UI\", 0x100]\n",
+        ),
+        "v.toml",
+    )
+    .unwrap();
+    let v = &p.scenario.validates;
+    assert_eq!(v[0].via, ValidateVia::Subsystem);
+    assert_eq!(v[0].flags, ValidateFlags::empty());
+    assert_eq!(v[1].via, ValidateVia::Transport(TransportId(0)));
+    assert_eq!(v[1].flags.bits(), 0x101);
+}
+
+#[test]
+fn error_validate_name_is_unique_among_all_calls() {
+    let text = with(
+        "[[flush]]\nname = \"go\"\nat = \"1m\"\nvia = \"spooler\"\nflags = [\"FLUSH_UPLOAD\"]\n\n\
+         [[validate]]\nname = \"go\"\nat = \"2m\"\nvia = \"dialup\"\n",
+    );
+    check(
+        &text,
+        ErrorKind::Duplicate,
+        19,
+        8,
+        "validate 1 (go).name",
+        &[
+            "no other [[flush]], [[procedure]] or [[validate]] has",
+            "first used on line 13",
+        ],
+    );
+}
+
+#[test]
+fn error_transport_named_like_a_status_object() {
+    for name in ["subsystem", "AddressBook"] {
+        let text = format!(
+            "name = \"n\"\n[[transport]]\nname = \"{name}\"\nkind = \"lan\"\naddress_types = [\"A\"]\n"
+        );
+        let e = parse_scenario(&text, "case.toml").unwrap_err();
+        let shown = e.to_string();
+        assert!(
+            shown.contains("names a status object of its own"),
+            "{shown}"
+        );
+        let key = format!("transport 1 ({name}).name");
+        assert_eq!((e.line(), e.key()), (3, key.as_str()), "{shown}");
+    }
+}
+
+#[test]
+fn validate_metrics_and_names() {
+    let text = with(
+        "[[validate]]\nname = \"hang-up\"\nat = \"1m\"\nvia = \"dialup\"\n\n\
+         [expect]\n\"validate.hang-up.result\" = \"S_OK\"\n\"validate.1.completed_at\" = \"1m\"\n",
+    );
+    let s = parse_scenario(&text, "v.toml").unwrap().scenario;
+    for name in [
+        "validate.1.result",
+        "validate.1.returned_at",
+        "validate.1.completed_at",
+        "validate.1.delivered",
+        "validate.1.received",
+        "validate.1.prompts",
+    ] {
+        assert_eq!(check_metric_name(name, &s), Ok(()), "{name}");
+        assert!(all_metric_names(&s).contains(&name.to_string()));
+    }
+    let outcome = check_metric_name("validate.1.outcome", &s).unwrap_err();
+    assert!(outcome.contains("expected one of `result`"), "{outcome}");
+    let range = check_metric_name("validate.2.result", &s).unwrap_err();
+    assert!(range.contains("there is 1 [[validate]] entry"), "{range}");
+    let named = check_metric_name("validate.hangup.result", &s).unwrap_err();
+    assert!(
+        named.contains("did you mean `validate.hang-up`?"),
+        "{named}"
+    );
+    // Expecting one metric twice, once by name and once by number, is an error.
+    let twice = with(
+        "[[validate]]\nname = \"hang-up\"\nat = \"1m\"\nvia = \"dialup\"\n\n\
+         [expect]\n\"validate.hang-up.result\" = \"S_OK\"\n\"validate.1.result\" = \"S_OK\"\n",
+    );
+    assert!(parse_scenario(&twice, "v.toml").is_err());
+}
+
+#[test]
+fn a_validate_call_after_the_horizon_warns() {
+    let text = format!(
+        "until = \"1h\"\n{}",
+        with("[[validate]]\nat = \"2h\"\nvia = \"spooler\"\n")
+    );
+    let p = parse_scenario(&text, "w.toml").unwrap();
+    assert_eq!(p.warnings.len(), 1);
+    assert_eq!(p.warnings[0].kind, WarningKind::AfterHorizon);
+    assert!(p.warnings[0]
+        .message
+        .contains("so this validate call never happens"));
 }

@@ -7,7 +7,7 @@ use spoolsim::model::{FaultKind, UiAnswer};
 use spoolsim::report::jsonl::{event_json, write_trace};
 use spoolsim::scenario::builtin::OFFICE_DAY;
 use spoolsim::scenario::{parse_scenario, run, RunOptions};
-use spoolsim::sim::{FlushId, Key, MsgId, TransportId};
+use spoolsim::sim::{FlushId, Key, MsgId, TransportId, ValidateId};
 use spoolsim::trace::{Actor, Event, EventKind, NdrReason, Object, Origin, ProcStep};
 
 fn names() -> Vec<String> {
@@ -130,6 +130,7 @@ fn flush_events() {
                 target: Some(TransportId(1)),
                 flags: 0x22,
                 origin: Origin::Flush(2),
+                validate: None,
             },
             concat!(
                 r#""event":"flush_call","flush":4,"object":"spooler","target":"dialup","#,
@@ -143,6 +144,7 @@ fn flush_events() {
                 target: None,
                 flags: 0,
                 origin: Origin::Api,
+                validate: None,
             },
             concat!(
                 r#""event":"flush_call","flush":5,"object":"subsystem","target":null,"#,
@@ -156,9 +158,10 @@ fn flush_events() {
                 target: Some(TransportId(u16::MAX)),
                 flags: 0x100,
                 origin: Origin::Procedure(3),
+                validate: None,
             },
             concat!(
-                r#""event":"flush_call","flush":6,"object":"address-book","target":null,"#,
+                r#""event":"flush_call","flush":6,"object":"addressbook","target":null,"#,
                 r#""flags":"0x100","flags_bits":256,"origin":"procedure.3""#
             ),
         ),
@@ -223,6 +226,70 @@ fn flush_events() {
     ];
     for (kind, rest) in cases {
         assert_eq!(line(Actor::Client, kind), expect("client", rest));
+    }
+}
+
+#[test]
+fn validate_events() {
+    let cases = [
+        (
+            EventKind::ValidateCall {
+                validate: ValidateId(2),
+                object: Object::Transport(TransportId(1)),
+                flags: 0x000C_0001,
+                origin: Origin::Validate(3),
+            },
+            concat!(
+                r#""event":"validate_call","validate":2,"object":"dialup","#,
+                r#""flags":"SUPPRESS_UI | FORCE_XP_CONNECT | FORCE_XP_DISCONNECT","#,
+                r#""flags_bits":786433,"origin":"validate.3""#
+            ),
+        ),
+        (
+            EventKind::ValidateCall {
+                validate: ValidateId(3),
+                object: Object::Other(1),
+                flags: 0x2,
+                origin: Origin::Api,
+            },
+            concat!(
+                r#""event":"validate_call","validate":3,"object":"addressbook","#,
+                r#""flags":"0x2","flags_bits":2,"origin":"api""#
+            ),
+        ),
+        (
+            EventKind::ValidateReturn {
+                validate: ValidateId(2),
+                result: HResult::MAPI_E_BUSY,
+            },
+            r#""event":"validate_return","validate":2,"result":"MAPI_E_BUSY""#,
+        ),
+        (
+            // The flush a FORCE_XP_CONNECT started names the validate call.
+            EventKind::FlushCall {
+                flush: FlushId(7),
+                object: Object::Spooler,
+                target: Some(TransportId(1)),
+                flags: 0x6,
+                origin: Origin::Validate(3),
+                validate: Some(ValidateId(2)),
+            },
+            concat!(
+                r#""event":"flush_call","flush":7,"object":"spooler","target":"dialup","#,
+                r#""flags":"FLUSH_UPLOAD | FLUSH_DOWNLOAD","flags_bits":6,"origin":"validate.3","#,
+                r#""validate":2"#
+            ),
+        ),
+        (
+            EventKind::ScheduleSkipped {
+                transport: TransportId(0),
+                inbound: true,
+            },
+            r#""event":"schedule_skipped","transport":"lan","direction":"inbound""#,
+        ),
+    ];
+    for (kind, rest) in cases {
+        assert_eq!(line(Actor::Spooler, kind), expect("spooler", rest));
     }
 }
 

@@ -15,11 +15,13 @@ use super::output::note;
 use super::overrides::SetArgs;
 use super::source::{is_stdin, read_text};
 use super::CliError;
+use crate::model::ValidateVia;
 use crate::report::provenance::{sha256_hex, VERSION};
 use crate::report::Outcome;
 use crate::scenario::builtin::LIBRARY;
 use crate::scenario::parse::{parse_scenario_with, Override};
 use crate::scenario::{run, RunOptions, ScenarioError};
+use crate::trace::Origin;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum CheckFormat {
@@ -75,6 +77,8 @@ struct Verdict {
     seed: Option<u64>,
     sha256: Option<String>,
     wall_ms: f64,
+    /// Each scripted `ValidateState` call: where it went and what it returned.
+    validate_calls: Vec<String>,
 }
 
 /// Every `*.toml` file under `paths`, sorted, each once; `-` as itself.
@@ -178,6 +182,7 @@ fn check_one(item: &Item, overrides: &[Override]) -> Verdict {
         seed: None,
         sha256: None,
         wall_ms: 0.0,
+        validate_calls: Vec::new(),
     };
     match read.and_then(|(file, text)| {
         v.file = file;
@@ -191,6 +196,7 @@ fn check_one(item: &Item, overrides: &[Override]) -> Verdict {
             let failures = o.failures();
             v.name = s.name.clone();
             v.seed = Some(o.run.seed);
+            v.validate_calls = validate_lines(&o);
             v.status = if failures.is_empty() {
                 Status::Pass
             } else {
@@ -200,6 +206,50 @@ fn check_one(item: &Item, overrides: &[Override]) -> Verdict {
     }
     v.wall_ms = start.elapsed().as_secs_f64() * 1e3;
     v
+}
+
+/// One line per scripted `ValidateState` call: `validate.1 (hang-up) on dialup
+/// FORCE_XP_DISCONNECT at 50s → S_OK`, and for a `FORCE_XP_CONNECT` that started a flush, when
+/// that flush ended and what it moved.
+fn validate_lines(o: &Outcome) -> Vec<String> {
+    let metric = |n: usize, f: &str| {
+        o.metrics
+            .get(&format!("validate.{n}.{f}"))
+            .map_or("none".to_string(), |v| v.compact())
+    };
+    let names = &o.run.transport_names;
+    let started = crate::scenario::metrics::flushes(&o.run);
+    let mut out = Vec::new();
+    for (i, v) in o.scenario.validates.iter().enumerate() {
+        let n = i + 1;
+        let via = match v.via {
+            ValidateVia::Subsystem => "subsystem",
+            ValidateVia::AddressBook => "addressbook",
+            ValidateVia::Spooler => "spooler",
+            ValidateVia::Transport(t) => names[t.index()].as_str(),
+        };
+        let mut line = format!(
+            "{} on {via} {} at {} → {}",
+            o.run.call_names.label("validate", n),
+            v.flags,
+            metric(n, "returned_at"),
+            metric(n, "result"),
+        );
+        if started
+            .iter()
+            .any(|c| c.origin == Origin::Validate(n as u32))
+        {
+            line.push_str(&format!(
+                "; its flush ended {} (moved {}/{}, prompts {})",
+                metric(n, "completed_at"),
+                metric(n, "delivered"),
+                metric(n, "received"),
+                metric(n, "prompts"),
+            ));
+        }
+        out.push(line);
+    }
+    out
 }
 
 fn print_line(v: &Verdict) {
@@ -220,6 +270,9 @@ fn print_line(v: &Verdict) {
             println!("ERROR {}{more}", lines[0]);
         }
     }
+    for line in &v.validate_calls {
+        println!("  {line}");
+    }
     let _ = std::io::stdout().flush();
 }
 
@@ -237,7 +290,7 @@ fn json(
                 Status::Fail(f) => ("fail", f.clone()),
                 Status::Error(e) => ("error", e.clone()),
             };
-            serde_json::json!({
+            let mut item = serde_json::json!({
                 "file": v.file,
                 "scenario": v.name,
                 "status": status,
@@ -245,7 +298,11 @@ fn json(
                 "seed": v.seed,
                 "scenario_sha256": v.sha256,
                 "wall_ms": (v.wall_ms * 1000.0).round() / 1000.0,
-            })
+            });
+            if let (false, Some(m)) = (v.validate_calls.is_empty(), item.as_object_mut()) {
+                m.insert("validate_calls".into(), v.validate_calls.clone().into());
+            }
+            item
         })
         .collect();
     serde_json::json!({

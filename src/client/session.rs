@@ -17,10 +17,10 @@ use crate::mapi::table::{check_row_count_flags, TablePosition};
 use crate::mapi::tags::PropTag;
 use crate::mapi::{
     EntryId, FlushFlags, HResult, MapiResult, MapiTable, SPropValue, SRestriction, SRowSet,
-    SSortOrderSet, TableView,
+    SSortOrderSet, TableView, ValidateFlags,
 };
-use crate::sim::{Clock, FlushId, Micros, TransportId};
-use crate::spooler::status::{self, StatusStore, SPOOLER_ROW};
+use crate::sim::{Clock, FlushId, Micros, TransportId, ValidateId};
+use crate::spooler::status::{self, StatusStore, ADDRESS_BOOK_ROW, SPOOLER_ROW, SUBSYSTEM_ROW};
 use crate::spooler::SpoolerHandle;
 use crate::trace::{Object, Origin};
 
@@ -111,6 +111,16 @@ impl Session {
     /// The spooler's status object, without going through the table.
     pub fn spooler_status(&self) -> StatusObject {
         self.object(SPOOLER_ROW)
+    }
+
+    /// The MAPI subsystem's status object, without going through the table.
+    pub fn subsystem_status(&self) -> StatusObject {
+        self.object(SUBSYSTEM_ROW)
+    }
+
+    /// The integrated address book's status object, without going through the table.
+    pub fn address_book_status(&self) -> StatusObject {
+        self.object(ADDRESS_BOOK_ROW)
     }
 
     /// Transport `t`'s status object, without going through the table.
@@ -336,5 +346,39 @@ impl StatusObject {
         // A spooler that is gone means the run is being torn down around a pending call, which
         // never got an id.
         answer.unwrap_or((FlushId(0), HResult::MAPI_E_CALL_FAILED))
+    }
+
+    /// `IMAPIStatus::ValidateState(ulUIParam, ulFlags)`. Every status object has it. Resolves
+    /// at once (in virtual time): checked in order, bits outside the eight flags →
+    /// `MAPI_E_UNKNOWN_FLAGS`; a header-cache flag (`REFRESH_XP_HEADER_CACHE`,
+    /// `PROCESS_XP_HEADER_CACHE`, `ABORT_XP_HEADER_OPERATION`, `SHOW_XP_SESSION_UI`) →
+    /// `MAPI_E_NO_SUPPORT`; a transport's object while a running flush covers that transport
+    /// → `MAPI_E_BUSY`; otherwise `S_OK`, with the work going on in virtual time.
+    ///
+    /// On a transport's object `FORCE_XP_DISCONNECT` hangs up now and leaves the transport
+    /// offline (its row shows `STATUS_OFFLINE`) until `FORCE_XP_CONNECT`, which clears that and,
+    /// when the transport has work, starts a flush of it whose progress indicator the
+    /// transport's object shows (`SUPPRESS_UI` hides it where the object honours
+    /// `FLUSH_NO_UI`). Other flags, and calls on the subsystem's, address book's and spooler's
+    /// objects, change nothing. `ui_param` is the parent window for any UI; the simulation
+    /// records UI instead of showing it, so the value is not used.
+    pub async fn validate_state(&self, ui_param: u32, flags: ValidateFlags) -> HResult {
+        self.validate_state_as(ui_param, flags, Origin::Api).await.1
+    }
+
+    /// [`StatusObject::validate_state`] labelled with where the call came from; also returns
+    /// the call's id in the trace.
+    pub async fn validate_state_as(
+        &self,
+        _ui_param: u32,
+        flags: ValidateFlags,
+        origin: Origin,
+    ) -> (ValidateId, HResult) {
+        let answer = self
+            .session
+            .spooler
+            .validate_state(self.object, flags, origin)
+            .await;
+        answer.unwrap_or((ValidateId(0), HResult::MAPI_E_CALL_FAILED))
     }
 }

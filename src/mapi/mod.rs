@@ -13,6 +13,7 @@ pub mod props;
 pub mod restriction;
 pub mod table;
 pub mod tags;
+pub mod validate;
 
 pub use flags::FlushFlags;
 pub use hresult::{combine, HResult, MapiResult};
@@ -22,3 +23,4 @@ pub use restriction::{SPropertyRestriction, SRestriction};
 pub use table::{
     hr_query_all_rows, MapiTable, SSortOrder, SSortOrderSet, TablePosition, TableView,
 };
+pub use validate::ValidateFlags;

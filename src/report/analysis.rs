@@ -161,14 +161,19 @@ pub(crate) struct FlushSpan {
     pub done: Option<(Micros, HResult)>,
     /// The name of the scripted entry that made it, if it has one.
     pub name: Option<String>,
+    /// For a `ValidateState` call drawn as a call (see [`call_spans`]): its flags.
+    pub validate: Option<u32>,
 }
 
 impl FlushSpan {
-    /// `flush.N`, `proc.N` or `api.ID`: the call's number.
+    /// `flush.N`, `proc.N`, `validate.N` (a validate call, or the flush it started) or
+    /// `api.ID`: the call's number.
     pub(crate) fn number(&self) -> String {
         match self.origin {
             Origin::Flush(n) => format!("flush.{n}"),
             Origin::Procedure(n) => format!("proc.{n}"),
+            Origin::Validate(n) => format!("validate.{n}"),
+            Origin::Api if self.validate.is_some() => "api.validate".to_string(),
             Origin::Api => format!("api.{}", self.id),
         }
     }
@@ -203,8 +208,49 @@ pub(crate) fn flush_spans(run: &RunResult) -> Vec<FlushSpan> {
             ret: f.returned,
             done: f.completed,
             name: run.call_names.name(f.origin).map(str::to_string),
+            validate: None,
         })
         .collect()
+}
+
+/// The flushes that `ValidateState(FORCE_XP_CONNECT)` calls started: nobody called them, so
+/// nothing returns; pictures draw them with the validate call that started them.
+pub(crate) fn started_flushes(run: &RunResult) -> std::collections::BTreeSet<FlushId> {
+    crate::scenario::metrics::validates(run)
+        .into_iter()
+        .filter_map(|v| v.flush)
+        .collect()
+}
+
+/// Every call a client made, for pictures, in call order: each `FlushQueues` call, and each
+/// `ValidateState` call as a call that returned at once; one that started a flush stands for
+/// that flush too (its work ends when the flush does).
+pub(crate) fn call_spans(run: &RunResult) -> Vec<FlushSpan> {
+    let flushes = flush_spans(run);
+    let started = started_flushes(run);
+    let mut out: Vec<FlushSpan> = flushes
+        .iter()
+        .filter(|f| !started.contains(&f.id))
+        .cloned()
+        .collect();
+    for v in crate::scenario::metrics::validates(run) {
+        let flush = v.flush.and_then(|id| flushes.iter().find(|f| f.id == id));
+        out.push(FlushSpan {
+            id: flush.map_or(FlushId(0), |f| f.id),
+            call: v.called_at,
+            origin: v.origin,
+            object: v.object,
+            target: None,
+            flags: v.flags,
+            ret: v.returned,
+            done: flush.map_or(v.returned, |f| f.done),
+            name: run.call_names.name(v.origin).map(str::to_string),
+            validate: Some(v.flags),
+        });
+    }
+    // Stable: at one instant, flush calls before validate calls, each in call order.
+    out.sort_by_key(|f| f.call);
+    out
 }
 
 /// A period that may still be open at the end of the run.

@@ -7,7 +7,8 @@
 //! with transports and status objects named rather than numbered. Keeping the field names next
 //! to the event type means a new event kind cannot be added without deciding how it reads in a
 //! trace, and the format is written in one place only. A `flush_call` of a named `[[flush]]` or
-//! `[[procedure]]` also carries its `name`.
+//! `[[procedure]]`, and a `validate_call` of a named `[[validate]]` (and the `flush_call` of the
+//! flush it started), also carry its `name`.
 
 use std::io::{self, Write};
 
@@ -51,7 +52,7 @@ pub fn write_trace_with(
     with_transport_names(&run.transport_names, || {
         for e in run.trace.events() {
             match (e.kind, run.call_names.name(origin_of(e))) {
-                (EventKind::FlushCall { .. }, Some(name)) => {
+                (EventKind::FlushCall { .. } | EventKind::ValidateCall { .. }, Some(name)) => {
                     let mut v = serde_json::to_value(e)?;
                     if let Value::Object(m) = &mut v {
                         m.insert("name".into(), name.into());
@@ -66,10 +67,10 @@ pub fn write_trace_with(
     })
 }
 
-/// Who made a flush call, for naming it; [`Origin::Api`] for any other event.
+/// Who made a flush or validate call, for naming it; [`Origin::Api`] for any other event.
 fn origin_of(e: &Event) -> Origin {
     match e.kind {
-        EventKind::FlushCall { origin, .. } => origin,
+        EventKind::FlushCall { origin, .. } | EventKind::ValidateCall { origin, .. } => origin,
         _ => Origin::Api,
     }
 }

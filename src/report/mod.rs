@@ -42,7 +42,7 @@ pub struct Outcome {
 impl Outcome {
     /// Computes metrics and checks for a run of `scenario`.
     pub fn new(scenario: &Scenario, run: RunResult) -> Self {
-        let metrics = metrics::compute(&run, scenario.flushes.len(), scenario.procedures.len());
+        let metrics = metrics::compute(&run, metrics::ScriptedCalls::of(scenario));
         let checks = expect::check_scenario(scenario, &metrics);
         let (conserved, conservation) = expect::conservation(&metrics);
         Outcome {

@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 use anstyle::{AnsiColor, Effects, Style};
 
-use crate::model::{FlushSpec, ProcedureSpec, Via, DEFAULT_HORIZON};
+use crate::model::{FlushSpec, ProcedureSpec, ValidateSpec, ValidateVia, Via, DEFAULT_HORIZON};
 use crate::scenario::expect::expected_text;
 use crate::scenario::metrics::{flushes, FlushInfo, Value};
 use crate::sim::format_duration;
@@ -80,6 +80,7 @@ pub fn render(o: &Outcome, color: Color) -> String {
     header(&mut s, o, color);
     transport_table(&mut s, o);
     scripted_calls(&mut s, o, color);
+    validate_calls(&mut s, o);
     ui_shown(&mut s, o);
     let _ = writeln!(s, "{} {}", pass_fail(color, o.conserved), o.conservation);
     expectations(&mut s, o, color);
@@ -168,7 +169,11 @@ fn transport_table(s: &mut String, o: &Outcome) {
 /// and, when it did not end in `S_OK`, why.
 fn scripted_calls(s: &mut String, o: &Outcome, color: Color) {
     let calls = flushes(&o.run);
-    if calls.is_empty() && o.scenario.flushes.is_empty() && o.scenario.procedures.is_empty() {
+    // The flushes validate calls started are shown with those calls.
+    let only_validate = calls
+        .iter()
+        .all(|c| matches!(c.origin, Origin::Validate(_)));
+    if only_validate && o.scenario.flushes.is_empty() && o.scenario.procedures.is_empty() {
         return;
     }
     let _ = writeln!(
@@ -329,6 +334,71 @@ impl CallTable<'_> {
         }
         out
     }
+}
+
+/// The scripted `ValidateState` calls, in file order, each with what it returned and, for a
+/// `FORCE_XP_CONNECT` that started a flush, what that flush moved and when it ended.
+fn validate_calls(s: &mut String, o: &Outcome) {
+    if o.scenario.validates.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "validate calls (result / returned / completed; moved out/in by the flush it started)"
+    );
+    let names = &o.run.call_names;
+    let width = (1..=o.scenario.validates.len())
+        .map(|n| names.label("validate", n))
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(12);
+    let calls = flushes(&o.run);
+    for (i, v) in o.scenario.validates.iter().enumerate() {
+        validate_row(s, o, &calls, (i + 1, v), width);
+    }
+    let _ = writeln!(s);
+}
+
+/// `[[validate]]` number `n`: where it went, then its figures from the metrics.
+fn validate_row(
+    s: &mut String,
+    o: &Outcome,
+    calls: &[FlushInfo],
+    (n, v): (usize, &ValidateSpec),
+    w: usize,
+) {
+    let transports = &o.run.transport_names;
+    let via = match v.via {
+        ValidateVia::Subsystem => "subsystem",
+        ValidateVia::AddressBook => "addressbook",
+        ValidateVia::Spooler => "spooler",
+        ValidateVia::Transport(t) => transports[t.index()].as_str(),
+    };
+    let label = o.run.call_names.label("validate", n);
+    let at = format_compact(v.at);
+    let _ = writeln!(s, "  {label:<w$} {at:>12}  {via:<20} {}", v.flags);
+    let p = format!("validate.{n}");
+    let started = calls
+        .iter()
+        .find(|c| c.origin == Origin::Validate(n as u32));
+    let extra = match started {
+        Some(c) if c.progress_ui => format!("; started flush #{}; progress UI", c.id),
+        Some(c) => format!("; started flush #{}", c.id),
+        None => String::new(),
+    };
+    let _ = writeln!(
+        s,
+        "  {:<w$} {:>12}  → {} / {} / {}; moved {}/{}; prompts {}{extra}",
+        "",
+        "",
+        metric(o, &format!("{p}.result")),
+        metric(o, &format!("{p}.returned_at")),
+        metric(o, &format!("{p}.completed_at")),
+        metric(o, &format!("{p}.delivered")),
+        metric(o, &format!("{p}.received")),
+        metric(o, &format!("{p}.prompts")),
+    );
 }
 
 /// The progress indicators each object showed, and the dial prompts per transport.

@@ -7,7 +7,7 @@
 //! dials, faults, failed attempts), so the explanation never disagrees with the figures above
 //! it. Calls that ended in `S_OK` get no line.
 
-use crate::mapi::{FlushFlags, HResult};
+use crate::mapi::{FlushFlags, HResult, ValidateFlags};
 use crate::model::{FaultKind, TransportConfig, UiAnswer};
 use crate::scenario::metrics::{flushes, FlushInfo, Value};
 use crate::sim::time::format_compact;
@@ -76,12 +76,16 @@ impl Facts<'_> {
         self.o.scenario.transports.get(t.index())
     }
 
-    /// How a call is named: `flush.2 (upload)`, `procedure.1's call`, `a program's call`.
+    /// How a call is named: `flush.2 (upload)`, `procedure.1's call`, `the flush validate.1
+    /// started`, `a program's call`.
     fn label(&self, c: &FlushInfo) -> String {
         let names = &self.o.run.call_names;
         match c.origin {
             Origin::Flush(n) => names.label("flush", n as usize),
             Origin::Procedure(n) => format!("{}'s call", names.label("procedure", n as usize)),
+            Origin::Validate(n) => {
+                format!("the flush {} started", names.label("validate", n as usize))
+            }
             Origin::Api => "a program's call".to_string(),
         }
     }
@@ -233,9 +237,17 @@ impl Facts<'_> {
             })
     }
 
-    /// What made `t`'s work fail between `from` and `to`: a fault, or failed attempts.
+    /// What made `t`'s work fail between `from` and `to`: `ValidateState` left it offline, a
+    /// fault, or failed attempts.
     fn network_cause(&self, t: TransportId, from: Micros, to: Micros) -> String {
         let events = self.o.run.trace.events();
+        if let Some(since) = self.forced_offline_since(t, to) {
+            return format!(
+                "a ValidateState call with FORCE_XP_DISCONNECT left it offline at {}, so its part \
+                 ended at once; FORCE_XP_CONNECT brings it back",
+                at(since)
+            );
+        }
         let fault = events.iter().find_map(|e| match e.kind {
             EventKind::Fault {
                 transport,
@@ -284,6 +296,44 @@ impl Facts<'_> {
                 at(*last)
             ),
         }
+    }
+
+    /// Since when transport `t` has been offline by `ValidateState(FORCE_XP_DISCONNECT)` at
+    /// time `to`, if it was.
+    fn forced_offline_since(&self, t: TransportId, to: Micros) -> Option<Micros> {
+        let mut calls = std::collections::BTreeMap::new();
+        let mut since = None;
+        for e in self
+            .o
+            .run
+            .trace
+            .events()
+            .iter()
+            .take_while(|e| e.key.t <= to)
+        {
+            match e.kind {
+                EventKind::ValidateCall {
+                    validate,
+                    object: Object::Transport(ct),
+                    flags,
+                    ..
+                } if ct == t => {
+                    calls.insert(validate, ValidateFlags::from_bits_retain(flags));
+                }
+                EventKind::ValidateReturn {
+                    validate,
+                    result: HResult::S_OK,
+                } => match calls.get(&validate) {
+                    Some(f) if f.contains(ValidateFlags::FORCE_XP_CONNECT) => since = None,
+                    Some(f) if f.contains(ValidateFlags::FORCE_XP_DISCONNECT) => {
+                        since = Some(e.key.t)
+                    }
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        since
     }
 
     /// What kept call `c` from ending before the run did.

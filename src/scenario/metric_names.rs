@@ -19,7 +19,7 @@ use crate::trace::CallNames;
 /// (`flush.morning-upload.result` → `flush.1.result`); any other name as it is.
 pub fn canonical(name: &str, scenario: &Scenario) -> String {
     let mut parts = name.splitn(3, '.');
-    if let (Some(seq @ ("flush" | "procedure")), Some(id), Some(field)) =
+    if let (Some(seq @ ("flush" | "procedure" | "validate")), Some(id), Some(field)) =
         (parts.next(), parts.next(), parts.next())
     {
         if let Some(n) = call_number(id).or_else(|| entry_named(seq, id, scenario)) {
@@ -37,6 +37,11 @@ fn entry_named(seq: &str, name: &str, scenario: &Scenario) -> Option<usize> {
             .procedures
             .iter()
             .map(|p| p.name.as_deref())
+            .collect(),
+        "validate" => scenario
+            .validates
+            .iter()
+            .map(|v| v.name.as_deref())
             .collect(),
         _ => return None,
     };
@@ -87,8 +92,33 @@ pub const CALL_FIELDS: &[&str] = &[
     "prompts",
 ];
 
+/// The fields of `validate.N.*`: a validate call has no `outcome` (it returns at once; its
+/// `completed_at` is the end of the flush its `FORCE_XP_CONNECT` started, if any).
+pub const VALIDATE_FIELDS: &[&str] = &[
+    "result",
+    "returned_at",
+    "completed_at",
+    "delivered",
+    "received",
+    "prompts",
+];
+
+/// The fields of the calls of sequence `seq`.
+fn fields_of(seq: &str) -> &'static [&'static str] {
+    if seq == "validate" {
+        VALIDATE_FIELDS
+    } else {
+        CALL_FIELDS
+    }
+}
+
 /// The object name that `progress_ui.<object>` and `via` use for the spooler.
 pub const SPOOLER_OBJECT: &str = "spooler";
+
+/// The names a `[[validate]]`'s `via` uses for the two status objects that are neither the
+/// spooler nor a transport: the MAPI subsystem and the integrated address book. No transport
+/// may be called so, in any case.
+pub const OTHER_OBJECTS: &[&str] = &["subsystem", "addressbook"];
 
 /// What sort of value a metric holds, and so which expectation values make sense.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +156,7 @@ pub fn metric_kind(name: &str, scenario: &Scenario) -> Option<MetricKind> {
         [seq, n, field] => {
             let len = call_count(seq, scenario)?;
             let n = call_number(n).or_else(|| entry_named(seq, n, scenario))?;
-            if n == 0 || n > len {
+            if n == 0 || n > len || !fields_of(seq).contains(field) {
                 return None;
             }
             match *field {
@@ -145,6 +175,7 @@ fn call_count(seq: &str, scenario: &Scenario) -> Option<usize> {
     match seq {
         "flush" => Some(scenario.flushes.len()),
         "procedure" => Some(scenario.procedures.len()),
+        "validate" => Some(scenario.validates.len()),
         _ => None,
     }
 }
@@ -192,7 +223,7 @@ fn explain(name: &str, scenario: &Scenario) -> String {
         ["latency", rest @ ..] if !rest.is_empty() => {
             return explain_latency(&shown, rest, scenario);
         }
-        [seq @ ("flush" | "procedure"), n, rest @ ..] => {
+        [seq @ ("flush" | "procedure" | "validate"), n, rest @ ..] => {
             return explain_call(&shown, seq, n, rest, scenario);
         }
         _ => {}
@@ -202,7 +233,7 @@ fn explain(name: &str, scenario: &Scenario) -> String {
         Some(c) => format!("unknown metric `{shown}`; did you mean `{c}`?"),
         None => format!(
             "unknown metric `{shown}`; expected a count ({}), `end_time`, `latency.*`, \
-             `flush.N.*` or `procedure.N.*`",
+             `flush.N.*`, `procedure.N.*` or `validate.N.*`",
             COUNTS.join(", ")
         ),
     }
@@ -272,9 +303,10 @@ fn explain_call(shown: &str, seq: &str, n: &str, rest: &[&str], scenario: &Scena
         );
     }
     let field = rest.first().copied().unwrap_or("");
-    let hint = match closest(field, CALL_FIELDS.iter().copied()) {
-        Some(c) if rest.len() == 1 => format!("did you mean `{seq}.{n}.{c}`?"),
-        _ => format!("expected one of {}", list(CALL_FIELDS.iter().copied())),
+    let fields = fields_of(seq);
+    let hint = match closest(field, fields.iter().copied()) {
+        Some(c) if rest.len() == 1 && c != field => format!("did you mean `{seq}.{n}.{c}`?"),
+        _ => format!("expected one of {}", list(fields.iter().copied())),
     };
     format!("unknown metric `{shown}`: `{seq}.N.<field>` takes a field; {hint}")
 }
@@ -302,7 +334,8 @@ fn no_entry_named(shown: &str, seq: &str, n: &str, scenario: &Scenario) -> Strin
 
 /// Every metric name of `scenario`, in a stable order: the counts, the per-transport counts
 /// (by metric, then transport in file order), `progress_ui.<object>`, `end_time`, the
-/// latencies (overall, then per transport), then `flush.N.*` and `procedure.N.*`.
+/// latencies (overall, then per transport), then `flush.N.*`, `procedure.N.*` and
+/// `validate.N.*`.
 pub fn all_metric_names(scenario: &Scenario) -> Vec<String> {
     let mut out: Vec<String> = COUNTS.iter().map(|s| s.to_string()).collect();
     for m in PER_TRANSPORT {
@@ -330,9 +363,10 @@ pub fn all_metric_names(scenario: &Scenario) -> Vec<String> {
     for (seq, len) in [
         ("flush", scenario.flushes.len()),
         ("procedure", scenario.procedures.len()),
+        ("validate", scenario.validates.len()),
     ] {
         for n in 1..=len {
-            for f in CALL_FIELDS {
+            for f in fields_of(seq) {
                 out.push(format!("{seq}.{n}.{f}"));
             }
         }

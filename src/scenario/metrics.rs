@@ -9,7 +9,7 @@ use std::fmt;
 use crate::mapi::{combine, HResult};
 use crate::sim::samples::{Samples, Summary};
 use crate::sim::time::format_compact;
-use crate::sim::{format_duration, FlushId, Micros, TransportId};
+use crate::sim::{format_duration, FlushId, Micros, TransportId, ValidateId};
 use crate::trace::{EventKind, Object, Origin, ProcStep};
 
 use super::runner::RunResult;
@@ -116,6 +116,7 @@ pub fn flushes(run: &RunResult) -> Vec<FlushInfo> {
                 target,
                 flags,
                 origin,
+                ..
             } => {
                 by_id.insert(
                     flush,
@@ -172,6 +173,68 @@ pub fn flushes(run: &RunResult) -> Vec<FlushInfo> {
             EventKind::ProgressUi { flush, .. } => {
                 if let Some(f) = by_id.get_mut(&flush) {
                     f.progress_ui = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    by_id.into_values().collect()
+}
+
+/// What one `ValidateState` call did, assembled from the trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidateInfo {
+    /// Its id in the trace.
+    pub id: ValidateId,
+    /// Who called.
+    pub origin: Origin,
+    /// The status object called.
+    pub object: Object,
+    /// Raw flags.
+    pub flags: u32,
+    /// When it was called.
+    pub called_at: Micros,
+    /// When and what it returned.
+    pub returned: Option<(Micros, HResult)>,
+    /// The flush its `FORCE_XP_CONNECT` started, if any.
+    pub flush: Option<FlushId>,
+}
+
+/// Every `ValidateState` call of a run, in call order, each with the flush it started (whose
+/// `flush_call` names the validate call).
+pub fn validates(run: &RunResult) -> Vec<ValidateInfo> {
+    let mut by_id: BTreeMap<ValidateId, ValidateInfo> = BTreeMap::new();
+    for e in run.trace.events() {
+        match e.kind {
+            EventKind::ValidateCall {
+                validate,
+                object,
+                flags,
+                origin,
+            } => {
+                let info = ValidateInfo {
+                    id: validate,
+                    origin,
+                    object,
+                    flags,
+                    called_at: e.key.t,
+                    returned: None,
+                    flush: None,
+                };
+                by_id.insert(validate, info);
+            }
+            EventKind::ValidateReturn { validate, result } => {
+                if let Some(v) = by_id.get_mut(&validate) {
+                    v.returned = Some((e.key.t, result));
+                }
+            }
+            EventKind::FlushCall {
+                flush,
+                validate: Some(validate),
+                ..
+            } => {
+                if let Some(v) = by_id.get_mut(&validate) {
+                    v.flush = Some(flush);
                 }
             }
             _ => {}
@@ -274,9 +337,32 @@ fn call_metrics(m: &mut Metrics, prefix: &str, calls: &[&FlushInfo]) {
     );
 }
 
-/// Computes every metric of `docs/metrics.md` for `run`, which had `n_flushes` scripted
-/// `[[flush]]` entries and `n_procedures` `[[procedure]]` entries.
-pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metrics {
+/// How many scripted calls of each kind a scenario has, so that every one gets its metrics
+/// (`pending` and `never` for one that never happened).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScriptedCalls {
+    /// `[[flush]]` entries.
+    pub flushes: usize,
+    /// `[[procedure]]` entries.
+    pub procedures: usize,
+    /// `[[validate]]` entries.
+    pub validates: usize,
+}
+
+impl ScriptedCalls {
+    /// The counts of `scenario`'s entries.
+    pub fn of(scenario: &crate::model::Scenario) -> Self {
+        ScriptedCalls {
+            flushes: scenario.flushes.len(),
+            procedures: scenario.procedures.len(),
+            validates: scenario.validates.len(),
+        }
+    }
+}
+
+/// Computes every metric of `docs/metrics.md` for `run`, whose scenario has `scripted` calls.
+pub fn compute(run: &RunResult, scripted: ScriptedCalls) -> Metrics {
+    let (n_flushes, n_procedures) = (scripted.flushes, scripted.procedures);
     let mut m = Metrics::default();
     traffic_metrics(&mut m, run);
     latency_metrics(&mut m, run);
@@ -292,7 +378,38 @@ pub fn compute(run: &RunResult, n_flushes: usize, n_procedures: usize) -> Metric
     for n in 1..=n_procedures as u32 {
         procedure_metrics(&mut m, run, &calls, n);
     }
+    let checks = validates(run);
+    for n in 1..=scripted.validates as u32 {
+        validate_metrics(&mut m, &calls, &checks, n);
+    }
     m
+}
+
+/// `[[validate]]` number `n`: what the call returned and when, and the figures of the flush its
+/// `FORCE_XP_CONNECT` started, if any (with none, its work ended as it returned).
+fn validate_metrics(m: &mut Metrics, calls: &[FlushInfo], checks: &[ValidateInfo], n: u32) {
+    let origin = Origin::Validate(n);
+    let prefix = format!("validate.{n}");
+    let call = checks.iter().find(|v| v.origin == origin);
+    let returned = call.and_then(|v| v.returned);
+    let started = call
+        .and_then(|v| v.flush)
+        .and_then(|id| calls.iter().find(|c| c.id == id));
+    let (result, returned_at) = match returned {
+        Some((t, r)) => (Value::Result(r), Value::Time(t)),
+        None => (Value::Pending, Value::Never),
+    };
+    let completed_at = match started {
+        Some(f) => f.completed.map_or(Value::Never, |(t, _)| Value::Time(t)),
+        None => returned_at.clone(),
+    };
+    m.0.insert(format!("{prefix}.result"), result);
+    m.0.insert(format!("{prefix}.returned_at"), returned_at);
+    m.0.insert(format!("{prefix}.completed_at"), completed_at);
+    let (d, r, p) = started.map_or((0, 0, 0), |f| (f.delivered, f.received, f.prompts));
+    m.count(format!("{prefix}.delivered"), d);
+    m.count(format!("{prefix}.received"), r);
+    m.count(format!("{prefix}.prompts"), p);
 }
 
 /// Where the mail went, per transport and in all, with the conservation check (`lost`),

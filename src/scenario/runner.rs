@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::client::program::ClientLog;
 use crate::client::{procedures, Client, Session};
-use crate::model::{ProcedureKind, Scenario, Via, DEFAULT_HORIZON};
+use crate::model::{ProcedureKind, Scenario, ValidateVia, Via, DEFAULT_HORIZON};
 use crate::protocol::TransportCmd;
 use crate::sim::{Class, Clock, Dist, Key, Micros, SimRng, Stream, Target, TransportId, CREATED};
 use crate::spooler::status::{self, StatusStore};
@@ -57,7 +57,8 @@ pub struct RunResult {
     pub transports: Vec<TransportEnd>,
     /// Transport names, in profile order.
     pub transport_names: Vec<String>,
-    /// The names of the scenario's `[[flush]]` and `[[procedure]]` entries, by number.
+    /// The names of the scenario's `[[flush]]`, `[[procedure]]` and `[[validate]]` entries, by
+    /// number.
     pub call_names: CallNames,
     /// Messages in the inbox.
     pub inbox: u64,
@@ -101,6 +102,8 @@ enum Script {
     Flush(usize),
     /// `[[procedure]]` number `.0` (from 0).
     Procedure(usize),
+    /// `[[validate]]` number `.0` (from 0).
+    Validate(usize),
     /// `[[fault]]` number `.0` (from 0).
     Fault(usize),
 }
@@ -211,12 +214,15 @@ impl<'s> Run<'s> {
         {
             self.add(f.at, Class::Fault, i, Script::Fault(i));
         }
-        // Flushes and procedures at one instant run in file order between them.
+        // Flushes, procedures and validate calls at one instant run in file order between them.
         for (i, f) in s.flushes.iter().enumerate() {
             self.add(f.at, Class::Client, f.order as usize, Script::Flush(i));
         }
         for (i, p) in s.procedures.iter().enumerate() {
             self.add(p.at, Class::Client, p.order as usize, Script::Procedure(i));
+        }
+        for (i, v) in s.validates.iter().enumerate() {
+            self.add(v.at, Class::Client, v.order as usize, Script::Validate(i));
         }
     }
 
@@ -274,6 +280,7 @@ impl<'s> Run<'s> {
             Script::Incoming(_) => self.incoming(s, now),
             Script::Flush(i) => self.flush(i),
             Script::Procedure(i) => self.procedure(i),
+            Script::Validate(i) => self.validate(i),
             Script::Fault(i) => self.fault(i),
         }
     }
@@ -326,6 +333,24 @@ impl<'s> Run<'s> {
             self.clock.client_woken();
             tokio::spawn(async move {
                 obj.flush_queues_as(0, target.as_ref(), flags, origin).await;
+            });
+        }
+    }
+
+    /// `[[validate]]` number `i`: a client task calls `ValidateState` on the status object.
+    fn validate(&self, i: usize) {
+        let v = &self.scenario.validates[i];
+        let obj = match v.via {
+            ValidateVia::Subsystem => Some(self.session.subsystem_status()),
+            ValidateVia::AddressBook => Some(self.session.address_book_status()),
+            ValidateVia::Spooler => Some(self.session.spooler_status()),
+            ValidateVia::Transport(t) => self.session.transport_status(t),
+        };
+        let (flags, origin) = (v.flags, Origin::Validate(i as u32 + 1));
+        if let Some(obj) = obj {
+            self.clock.client_woken();
+            tokio::spawn(async move {
+                obj.validate_state_as(0, flags, origin).await;
             });
         }
     }

@@ -1,5 +1,5 @@
-//! The ids that name things across the whole simulation: transports, `FlushQueues` calls and
-//! messages.
+//! The ids that name things across the whole simulation: transports, `FlushQueues` and
+//! `ValidateState` calls, and messages.
 //!
 //! Each is a newtype, so a transport can never be passed where a message is meant, and every
 //! layer — the calendar, the model, the actors, the trace, the reports — speaks of a transport
@@ -66,6 +66,26 @@ impl FlushId {
 }
 
 impl fmt::Display for FlushId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// A `ValidateState` call within a run, numbered from 1 in the order the spooler received
+/// them (a series of its own, apart from the `FlushQueues` calls).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(transparent)]
+pub struct ValidateId(pub u32);
+
+impl ValidateId {
+    /// The id of the call received after this one.
+    #[inline]
+    pub const fn next(self) -> ValidateId {
+        ValidateId(self.0 + 1)
+    }
+}
+
+impl fmt::Display for ValidateId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
     }

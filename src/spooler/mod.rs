@@ -14,10 +14,10 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::mapi::{EntryId, FlushFlags, HResult};
+use crate::mapi::{EntryId, FlushFlags, HResult, ValidateFlags};
 use crate::model::FaultKind;
 use crate::protocol::{OpenPhase, Report, ReportSink};
-use crate::sim::{Clock, FlushId, Micros, TransportId, WakeToken};
+use crate::sim::{Clock, FlushId, Micros, TransportId, ValidateId, WakeToken};
 use crate::trace::{Object, Origin, Recorder};
 use crate::transport::TransportHandle;
 use status::StatusStore;
@@ -32,6 +32,12 @@ enum SpoolerMsg {
         flags: FlushFlags,
         origin: Origin,
         reply: oneshot::Sender<(FlushId, HResult)>,
+    },
+    Validate {
+        object: Object,
+        flags: ValidateFlags,
+        origin: Origin,
+        reply: oneshot::Sender<(ValidateId, HResult)>,
     },
     Submit {
         address_type: String,
@@ -112,6 +118,28 @@ impl SpoolerHandle {
         let sent = self.send(SpoolerMsg::Flush {
             object,
             target,
+            flags,
+            origin,
+            reply,
+        });
+        if !sent {
+            return None;
+        }
+        rx.await.ok()
+    }
+
+    /// `IMAPIStatus::ValidateState` on `object`; resolves at once (in virtual time) with the
+    /// call's id (which names it in the trace) and its result, while an accepted call's work
+    /// goes on. `None` when the spooler is gone: the run is being torn down around the call.
+    pub async fn validate_state(
+        &self,
+        object: Object,
+        flags: ValidateFlags,
+        origin: Origin,
+    ) -> Option<(ValidateId, HResult)> {
+        let (reply, rx) = oneshot::channel();
+        let sent = self.send(SpoolerMsg::Validate {
+            object,
             flags,
             origin,
             reply,
@@ -226,6 +254,16 @@ impl Shell {
                 self.replies.insert(state.peek_flush_id(), reply);
                 state.flush_call(object, target.as_ref(), flags, origin);
             }
+            SpoolerMsg::Validate {
+                object,
+                flags,
+                origin,
+                reply,
+            } => {
+                let answer = state.validate_call(object, flags, origin);
+                self.clock.client_woken();
+                let _ = reply.send(answer);
+            }
             SpoolerMsg::Submit {
                 address_type,
                 count,
@@ -286,6 +324,14 @@ impl Shell {
                         self.state.report(t, r);
                     }
                 }
+            }
+            Effect::Disconnect(t, work) => {
+                if let Some(h) = self.transports.get(t.index()) {
+                    for r in h.disconnect() {
+                        self.state.report(t, r);
+                    }
+                }
+                self.state.validate_resume(work);
             }
             Effect::Restart(t) => {
                 if let Some(h) = self.transports.get(t.index()) {

@@ -10,19 +10,23 @@ use std::collections::BTreeMap;
 use crate::mapi::constants::{
     STATUS_AVAILABLE, STATUS_FAILURE, STATUS_INBOUND_FLUSH, STATUS_OFFLINE, STATUS_OUTBOUND_FLUSH,
 };
-use crate::mapi::{combine, EntryId, FlushFlags, HResult};
+use crate::mapi::{combine, EntryId, FlushFlags, HResult, ValidateFlags};
 use crate::model::{FaultKind, FlushOrder, Scenario, Schedule, SpoolerConfig};
 use crate::protocol::{
     FailedAttempt, OpenPhase, PhaseDone, QueuedMsg, Report, Settled, TransportCmd,
 };
-use crate::sim::{Class, Clock, FlushId, Micros, MsgId, Target, TransportId, WakeToken};
+use crate::sim::{
+    Class, Clock, FlushId, Micros, MsgId, Target, TransportId, ValidateId, WakeToken,
+};
 use crate::trace::{Actor, EventKind, NdrReason, Object, Origin, Recorder};
 
 use super::queue::{backoff, OutboundQueue};
 use super::status::{self, transport_row};
 
 mod flush;
+mod validate;
 use flush::FlushRun;
+pub use validate::ValidateWork;
 
 /// What the shell must do after the state machine handled an input.
 #[derive(Debug)]
@@ -37,6 +41,9 @@ pub enum Effect {
     Crash(TransportId),
     /// Start a fresh actor for crashed transport `.0`.
     Restart(TransportId),
+    /// Disconnect transport `.0` now (`FORCE_XP_DISCONNECT`), feed back the reports it leaves,
+    /// then carry on with the `ValidateState` call through [`SpoolerState::validate_resume`].
+    Disconnect(TransportId, ValidateWork),
 }
 
 /// Whether anything is still to be moved or flushed, for the end-of-run rule.
@@ -127,6 +134,9 @@ struct Slot {
     /// Inbound messages at the remote end, including those being downloaded.
     remote_waiting: u64,
     busy: Option<FlushId>,
+    /// Set by `ValidateState` with `FORCE_XP_DISCONNECT`, cleared by `FORCE_XP_CONNECT`:
+    /// apart from faults, the transport does nothing while it is set.
+    forced_offline: bool,
     base_code: u32,
     code: u32,
     health: Health,
@@ -146,6 +156,7 @@ pub struct SpoolerState {
     slots: Vec<Slot>,
     flushes: BTreeMap<FlushId, FlushRun>,
     next_flush: FlushId,
+    next_validate: ValidateId,
     spooler_busy: Option<FlushId>,
     next_msg: MsgId,
     next_remote: MsgId,
@@ -177,6 +188,7 @@ impl SpoolerState {
                     handed: 0,
                     remote_waiting: 0,
                     busy: None,
+                    forced_offline: false,
                     base_code,
                     code: base_code,
                     health: Health::Up,
@@ -193,6 +205,7 @@ impl SpoolerState {
             slots,
             flushes: BTreeMap::new(),
             next_flush: FlushId(1),
+            next_validate: ValidateId(1),
             spooler_busy: None,
             next_msg: MsgId(0),
             next_remote: MsgId(0),
@@ -305,7 +318,7 @@ impl SpoolerState {
         self.arm_lifetime(t, now + self.slots[i].lifetime);
         // Hand-offs never disturb a flush: a phase's coverage is fixed by the marker it put in
         // the transport's pipeline, and later mail queues up behind it.
-        if self.slots[i].send == Schedule::Immediate {
+        if self.slots[i].send == Schedule::Immediate && !self.slots[i].forced_offline {
             self.hand_ready(t, None);
         }
     }
@@ -357,6 +370,13 @@ impl SpoolerState {
                     self.clock
                         .schedule(now + d, Class::Timer, t.into(), Target::Spooler(tok));
                 }
+                if self.slots[i].forced_offline {
+                    self.record(EventKind::ScheduleSkipped {
+                        transport: t,
+                        inbound: false,
+                    });
+                    return;
+                }
                 self.slots[i].queue.release_due(now);
                 let n = self.slots[i].queue.ready.len() as u32;
                 self.record(EventKind::ScheduledSend {
@@ -370,6 +390,13 @@ impl SpoolerState {
                     self.clock
                         .schedule(now + d, Class::Timer, t.into(), Target::Spooler(tok));
                 }
+                if self.slots[i].forced_offline {
+                    self.record(EventKind::ScheduleSkipped {
+                        transport: t,
+                        inbound: true,
+                    });
+                    return;
+                }
                 self.record(EventKind::Poll { transport: t });
                 let up = !matches!(self.slots[i].health, Health::Crashed(_));
                 if up && self.slots[i].remote_waiting > 0 {
@@ -379,6 +406,10 @@ impl SpoolerState {
             }
             Timer::Retry => {
                 self.slots[i].retry_armed = None;
+                if self.slots[i].forced_offline {
+                    // Not made up later; `FORCE_XP_CONNECT` arms it again.
+                    return;
+                }
                 if self.slots[i].send == Schedule::Immediate {
                     self.slots[i].queue.release_due(now);
                     self.hand_ready(t, None);
@@ -397,15 +428,18 @@ impl SpoolerState {
                 self.effects.push(Effect::Restart(t));
                 let code = self.idle_code(t);
                 self.set_code(t, code);
-                if self.slots[i].send == Schedule::Immediate {
+                if self.slots[i].send == Schedule::Immediate && !self.slots[i].forced_offline {
                     self.slots[i].queue.release_due(now);
                     self.hand_ready(t, None);
                 }
             }
             Timer::Online if self.slots[i].health == Health::Offline(now) => {
                 self.slots[i].health = Health::Up;
-                let code = self.slots[i].code & !STATUS_OFFLINE | STATUS_AVAILABLE;
-                self.set_code(t, code);
+                // Still offline while a `FORCE_XP_DISCONNECT` holds.
+                if !self.slots[i].forced_offline {
+                    let code = self.slots[i].code & !STATUS_OFFLINE | STATUS_AVAILABLE;
+                    self.set_code(t, code);
+                }
             }
             _ => {}
         }
@@ -504,10 +538,15 @@ impl SpoolerState {
     /// `PR_STATUS_CODE` of transport `t` when no flush phase runs on it.
     fn idle_code(&self, t: TransportId) -> u32 {
         let slot = &self.slots[t.index()];
-        match slot.health {
+        let code = match slot.health {
             Health::Up => slot.base_code,
             Health::Crashed(_) => (slot.base_code & !STATUS_AVAILABLE) | STATUS_FAILURE,
             Health::Offline(_) => (slot.base_code & !STATUS_AVAILABLE) | STATUS_OFFLINE,
+        };
+        if slot.forced_offline {
+            (code & !STATUS_AVAILABLE) | STATUS_OFFLINE
+        } else {
+            code
         }
     }
 
@@ -564,9 +603,11 @@ impl SpoolerState {
         matches!(self.slots[t.index()].health, Health::Crashed(_))
     }
 
-    /// Whether transport `t` is crashed or offline: a flush part that meets it ends at once.
+    /// Whether transport `t` is crashed, offline, or left offline by `FORCE_XP_DISCONNECT`: a
+    /// flush part that meets it ends at once.
     fn is_down(&self, t: TransportId) -> bool {
-        self.slots[t.index()].health != Health::Up
+        let slot = &self.slots[t.index()];
+        slot.health != Health::Up || slot.forced_offline
     }
 
     // ----- reports from transports -----------------------------------------------------------

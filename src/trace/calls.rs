@@ -5,13 +5,16 @@ use crate::model::Scenario;
 
 use super::Origin;
 
-/// The names a scenario gives its `[[flush]]` and `[[procedure]]` entries, by number.
+/// The names a scenario gives its `[[flush]]`, `[[procedure]]` and `[[validate]]` entries, by
+/// number.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallNames {
     /// `[[flush]]` N's name at index N - 1.
     pub flushes: Vec<Option<String>>,
     /// `[[procedure]]` N's name at index N - 1.
     pub procedures: Vec<Option<String>>,
+    /// `[[validate]]` N's name at index N - 1.
+    pub validates: Vec<Option<String>>,
 }
 
 impl CallNames {
@@ -20,14 +23,16 @@ impl CallNames {
         CallNames {
             flushes: scenario.flushes.iter().map(|f| f.name.clone()).collect(),
             procedures: scenario.procedures.iter().map(|p| p.name.clone()).collect(),
+            validates: scenario.validates.iter().map(|v| v.name.clone()).collect(),
         }
     }
 
-    /// The entries of sequence `seq` (`flush` or `procedure`).
+    /// The entries of sequence `seq` (`flush`, `procedure` or `validate`).
     fn of_seq(&self, seq: &str) -> Option<&[Option<String>]> {
         match seq {
             "flush" => Some(&self.flushes),
             "procedure" => Some(&self.procedures),
+            "validate" => Some(&self.validates),
             _ => None,
         }
     }
@@ -37,6 +42,7 @@ impl CallNames {
         let (list, n) = match origin {
             Origin::Flush(n) => (&self.flushes, n),
             Origin::Procedure(n) => (&self.procedures, n),
+            Origin::Validate(n) => (&self.validates, n),
             Origin::Api => return None,
         };
         list.get((n as usize).checked_sub(1)?)?.as_deref()
@@ -50,11 +56,17 @@ impl CallNames {
             .map(|i| i + 1)
     }
 
-    /// Every name with the prefix it stands for, flushes then procedures, in file order:
+    /// Every name with the prefix it stands for, flushes, procedures, then validate calls, each
+    /// in file order:
     /// `("morning-upload", "flush.1")`.
     pub fn pairs(&self) -> Vec<(&str, String)> {
         let mut out = Vec::new();
-        for (seq, list) in [("flush", &self.flushes), ("procedure", &self.procedures)] {
+        let seqs = [
+            ("flush", &self.flushes),
+            ("procedure", &self.procedures),
+            ("validate", &self.validates),
+        ];
+        for (seq, list) in seqs {
             for (i, n) in list.iter().enumerate() {
                 if let Some(n) = n {
                     out.push((n.as_str(), format!("{seq}.{}", i + 1)));

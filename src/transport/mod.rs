@@ -131,6 +131,15 @@ impl TransportHandle {
         st.reports.drain(..).collect()
     }
 
+    /// `ValidateState` with `FORCE_XP_DISCONNECT` reaches the transport (see
+    /// [`TransportState::disconnect`]); returns the reports the spooler must process, at once,
+    /// so that what the disconnection settles comes before what the spooler records after it.
+    pub fn disconnect(&self) -> Vec<Report> {
+        let mut st = lock(&self.inner.state);
+        st.disconnect();
+        st.reports.drain(..).collect()
+    }
+
     /// Starts a fresh actor over the crashed one's state.
     pub fn restart(&self) {
         if !self.is_alive() {

@@ -635,6 +635,28 @@ impl TransportState {
         self.flush_reports();
     }
 
+    /// `ValidateState` with `FORCE_XP_DISCONNECT`: the transfer under way fails now and waits
+    /// out its back-off, mail handed over but not started goes back to the spooler unmarked,
+    /// an open dial prompt or a dial is abandoned (no answer comes, nothing fails), and a line
+    /// that was up or dialling hangs up. The spooler hands the transport no work until a
+    /// `FORCE_XP_CONNECT`, so nothing restarts here.
+    pub fn disconnect(&mut self) {
+        if let Some(rest) = self.interrupt() {
+            self.work.push_front(rest);
+        }
+        self.settle();
+        // No flush covers a transport that accepts the call, so no phase ends here.
+        self.cancel_all(HResult::MAPI_E_NETWORK_ERROR);
+        if self.ras.is_some() {
+            let was = std::mem::replace(&mut self.line, Line::Down);
+            self.generation += 1;
+            if matches!(was, Line::Up | Line::Dialing) {
+                self.record(EventKind::HangUp { transport: self.id });
+            }
+        }
+        self.flush_reports();
+    }
+
     /// The transport crashes: the transfer under way fails now, mail handed over but not
     /// started goes back to the spooler unmarked, and every flush phase it owes ends with
     /// `MAPI_E_NETWORK_ERROR`. Mail waiting at the remote end stays there.

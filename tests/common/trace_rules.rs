@@ -5,12 +5,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use spoolsim::mapi::{FlushFlags, HResult};
+use spoolsim::mapi::{FlushFlags, HResult, ValidateFlags};
 use spoolsim::model::{FaultKind, Scenario, UiAnswer};
 use spoolsim::report::Outcome;
 use spoolsim::scenario::metrics::Value;
 use spoolsim::scenario::RunResult;
-use spoolsim::sim::{FlushId, Micros, MsgId, TransportId};
+use spoolsim::sim::{FlushId, Micros, MsgId, TransportId, ValidateId};
 use spoolsim::spooler::queue::backoff;
 use spoolsim::trace::{Actor, Event, EventKind, Object, Origin};
 
@@ -302,6 +302,9 @@ struct HealthSeen {
     /// The end of its latest offline spell: at that very instant it may still be offline
     /// (the spell ends by a timer the trace does not show), so it counts as down.
     offline_until: Option<Micros>,
+    /// Left offline by an accepted `ValidateState(FORCE_XP_DISCONNECT)`, until an accepted
+    /// `FORCE_XP_CONNECT`.
+    forced: bool,
 }
 
 /// Everything the coverage walk keeps.
@@ -313,6 +316,8 @@ struct Coverage {
     force: BTreeMap<FlushId, bool>,
     parts: BTreeMap<(FlushId, TransportId), PartSeen>,
     health: BTreeMap<TransportId, HealthSeen>,
+    /// `ValidateState` calls on transports, by id: the transport and the flags.
+    validates: BTreeMap<ValidateId, (TransportId, ValidateFlags)>,
 }
 
 impl Coverage {
@@ -320,7 +325,18 @@ impl Coverage {
     fn down(&self, t: TransportId, now: Micros) -> bool {
         self.health
             .get(&t)
-            .is_some_and(|h| h.crashed || h.offline_until.is_some_and(|u| now <= u))
+            .is_some_and(|h| h.crashed || h.forced || h.offline_until.is_some_and(|u| now <= u))
+    }
+
+    /// A `ValidateState` call on transport `t` returned `S_OK`: disconnect first, then connect.
+    fn validated(&mut self, t: TransportId, flags: ValidateFlags) {
+        let h = self.health.entry(t).or_default();
+        if flags.contains(ValidateFlags::FORCE_XP_DISCONNECT) {
+            h.forced = true;
+        }
+        if flags.contains(ValidateFlags::FORCE_XP_CONNECT) {
+            h.forced = false;
+        }
     }
 
     /// A fault strikes `t` now, lasting until `until`: every part open on it is cut short.
@@ -387,7 +403,7 @@ impl Coverage {
 
 /// Every message that a flush part covered and that was neither attempted nor given an NDR
 /// by the time that part ended in trace order, over the parts not cut short (by a cancelled
-/// prompt, a crash or an offline spell).
+/// prompt, a crash, an offline spell, or a transport left offline by `ValidateState`).
 pub fn uncovered(s: &Scenario, run: &RunResult) -> Vec<String> {
     let mut c = Coverage::default();
     let mut v = Vec::new();
@@ -445,6 +461,23 @@ pub fn uncovered(s: &Scenario, run: &RunResult) -> Vec<String> {
             EventKind::Restart { transport } => {
                 c.health.entry(transport).or_default().crashed = false;
             }
+            EventKind::ValidateCall {
+                validate,
+                object: Object::Transport(t),
+                flags,
+                ..
+            } => {
+                let flags = ValidateFlags::from_bits_retain(flags);
+                c.validates.insert(validate, (t, flags));
+            }
+            EventKind::ValidateReturn {
+                validate,
+                result: HResult::S_OK,
+            } => {
+                if let Some((t, flags)) = c.validates.remove(&validate) {
+                    c.validated(t, flags);
+                }
+            }
             EventKind::FlushCall { flush, flags, .. } => {
                 let force = FlushFlags::from_bits_retain(flags).contains(FlushFlags::FORCE);
                 c.force.insert(flush, force);
@@ -480,13 +513,47 @@ pub fn uncovered(s: &Scenario, run: &RunResult) -> Vec<String> {
     v
 }
 
+/// Every `[[validate]]` call that returned in the trace while its metrics say it did not, or
+/// say another result or time.
+fn missing_validate_results(o: &Outcome) -> Vec<String> {
+    let mut origins: BTreeMap<ValidateId, Origin> = BTreeMap::new();
+    let mut v = Vec::new();
+    for e in o.run.trace.events() {
+        match e.kind {
+            EventKind::ValidateCall {
+                validate, origin, ..
+            } => {
+                origins.insert(validate, origin);
+            }
+            EventKind::ValidateReturn { validate, result } => {
+                if let Some(&Origin::Validate(n)) = origins.get(&validate) {
+                    let want = (Value::Result(result), Value::Time(e.key.t));
+                    let got = (
+                        o.metrics.get(&format!("validate.{n}.result")).cloned(),
+                        o.metrics.get(&format!("validate.{n}.returned_at")).cloned(),
+                    );
+                    if got != (Some(want.0), Some(want.1)) {
+                        v.push(format!(
+                            "validate.{n} returned {result} at {} us in the trace, metrics say \
+                             {got:?}",
+                            e.key.t
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    v
+}
+
 /// Every call that returned in the trace while its metrics say it did not, or say another
-/// result or time: `[[flush]]` calls one by one, `[[procedure]]`s once all their calls
-/// returned.
+/// result or time: `[[flush]]` and `[[validate]]` calls one by one, `[[procedure]]`s once all
+/// their calls returned.
 pub fn missing_results(o: &Outcome) -> Vec<String> {
     let mut origins: BTreeMap<FlushId, Origin> = BTreeMap::new();
     let mut procedures: BTreeMap<u32, (usize, usize, Micros)> = BTreeMap::new();
-    let mut v = Vec::new();
+    let mut v = missing_validate_results(o);
     for e in o.run.trace.events() {
         match e.kind {
             EventKind::FlushCall { flush, origin, .. } => {

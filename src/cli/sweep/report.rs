@@ -73,7 +73,10 @@ pub(crate) const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub(crate) fn is_time(name: &str) -> bool {
     name == "end_time"
         || name.starts_with("latency.")
-        || ((name.starts_with("flush.") || name.starts_with("procedure.")) && name.ends_with("_at"))
+        || (["flush.", "procedure.", "validate."]
+            .iter()
+            .any(|p| name.starts_with(p))
+            && name.ends_with("_at"))
 }
 
 /// A word as a POSIX shell reads it back.

@@ -12,7 +12,7 @@ use super::panels::Panels;
 use super::strip::Strip;
 use super::svg::text_width;
 use super::window::{PlotWindow, WindowError};
-use crate::report::analysis::{flush_spans, span_end, FlushSpan, Levels};
+use crate::report::analysis::{call_spans, span_end, FlushSpan, Levels};
 use crate::scenario::RunResult;
 use crate::sim::time::MILLISECOND;
 use crate::sim::Micros;
@@ -159,12 +159,12 @@ impl Model {
         };
         let (lo, hi) = range.unwrap_or((0, span));
         let view = View::new(lo, hi, X0, X1);
-        let flushes = flush_spans(run);
+        let flushes = call_spans(run);
         let strip = Strip::build(run, &flushes, view, span);
         let panels = Panels::build(run, &levels, view, span);
         Ok(Model {
             title: format!("{} — seed {}", clip(&run.scenario, 60), run.seed),
-            subtitle: subtitle(run, flushes.len(), range, windowed),
+            subtitle: subtitle(run, &flushes, range, windowed),
             span,
             view,
             partial: range.is_some(),
@@ -185,6 +185,7 @@ fn focus(run: &RunResult, lv: &Levels, span: Micros) -> Option<(Micros, Micros)>
     }
     times.extend(run.trace.events().iter().filter_map(|e| match e.kind {
         EventKind::FlushCall { .. }
+        | EventKind::ValidateCall { .. }
         | EventKind::FlushReturn { .. }
         | EventKind::FlushComplete { .. }
         | EventKind::PhaseBegin { .. }
@@ -234,7 +235,7 @@ fn focus(run: &RunResult, lv: &Levels, span: Micros) -> Option<(Micros, Micros)>
 /// prompts, and which part of it the picture shows.
 fn subtitle(
     run: &RunResult,
-    flush_calls: usize,
+    calls: &[FlushSpan],
     range: Option<(Micros, Micros)>,
     windowed: bool,
 ) -> Vec<String> {
@@ -246,6 +247,16 @@ fn subtitle(
         a
     });
     let plural = |k: u64, word: &str| format!("{k} {word}{}", if k == 1 { "" } else { "s" });
+    let validate_calls = calls.iter().filter(|c| c.validate.is_some()).count() as u64;
+    let flush_calls = calls.len() as u64 - validate_calls;
+    let flush_calls = match validate_calls {
+        0 => plural(flush_calls, "flush call"),
+        v => format!(
+            "{} · {}",
+            plural(flush_calls, "flush call"),
+            plural(v, "validate call")
+        ),
+    };
     let mut lines = vec![format!(
         "{} of virtual time · {} · {} submitted · {} delivered · {} received · {} · {}",
         human(run.end_time),
@@ -253,7 +264,7 @@ fn subtitle(
         c[0] + run.trace.unroutable(),
         c[1],
         c[2],
-        plural(flush_calls as u64, "flush call"),
+        flush_calls,
         plural(c[3], "dial prompt"),
     )];
     if let Some((lo, hi)) = range {

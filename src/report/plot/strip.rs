@@ -17,7 +17,7 @@ use super::palette::{
     C_WARN,
 };
 use super::svg::{Anchor, Fill, Font, Stroke, Svg};
-use crate::mapi::FlushFlags;
+use crate::mapi::{FlushFlags, ValidateFlags};
 use crate::model::UiAnswer;
 use crate::report::analysis::{line_logs, transport_name, FlushSpan, LineLog};
 use crate::scenario::RunResult;
@@ -227,11 +227,15 @@ pub(super) fn flush_end(f: &FlushSpan, end: Micros) -> Micros {
 
 /// Everything about a call, for its tooltip.
 fn tip(run: &RunResult, f: &FlushSpan) -> String {
+    let flags = match f.validate {
+        Some(bits) => format!("ValidateState {}", ValidateFlags::from_bits_retain(bits)),
+        None => FlushFlags::from_bits_retain(f.flags).to_string(),
+    };
     let mut s = format!(
         "{} · {} · {} · called at {}",
         f.label(),
         f.object.name(&run.transport_names),
-        FlushFlags::from_bits_retain(f.flags),
+        flags,
         format_compact(f.call)
     );
     match f.ret {

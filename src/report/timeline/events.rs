@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::{transport_pid, Builder, SPOOLER_PID};
+use crate::mapi::{HResult, ValidateFlags};
 use crate::model::{FaultKind, UiAnswer};
-use crate::sim::{FlushId, Micros, TransportId};
-use crate::trace::{Event, EventKind, NdrReason, Object};
+use crate::sim::{FlushId, Micros, TransportId, ValidateId};
+use crate::trace::{Event, EventKind, NdrReason, Object, Origin};
 
 /// Per-message instant events (deliveries, receptions, NDRs, failed attempts) are written only
 /// when a run has fewer than this many; above it the counters tell the story.
@@ -41,8 +42,14 @@ impl Instants {
                     | EventKind::AttemptFailed { .. }
             )
         });
-        let schedules =
-            count(|k| matches!(k, EventKind::Poll { .. } | EventKind::ScheduledSend { .. }));
+        let schedules = count(|k| {
+            matches!(
+                k,
+                EventKind::Poll { .. }
+                    | EventKind::ScheduledSend { .. }
+                    | EventKind::ScheduleSkipped { .. }
+            )
+        });
         Instants {
             messages: messages < MAX_INSTANTS,
             schedules: schedules < MAX_INSTANTS,
@@ -61,6 +68,11 @@ pub(super) struct Open {
     dials: BTreeMap<TransportId, Micros>,
     /// Lines up.
     lines: BTreeMap<TransportId, Micros>,
+    /// `ValidateState` calls made and not yet returned: when, on what, with which flags, by
+    /// whom.
+    validates: BTreeMap<ValidateId, (Micros, Object, u32, Origin)>,
+    /// Transports left offline by `FORCE_XP_DISCONNECT`, since when.
+    offline: BTreeMap<TransportId, Micros>,
 }
 
 impl Builder<'_> {
@@ -107,6 +119,19 @@ impl Builder<'_> {
                 kind,
                 down,
             } if ok(transport) => self.fault(ts, transport, kind, down),
+            EventKind::ValidateCall {
+                validate,
+                object,
+                flags,
+                origin,
+            } => {
+                open.validates.insert(validate, (ts, object, flags, origin));
+            }
+            EventKind::ValidateReturn { validate, result } => {
+                if let Some(call) = open.validates.remove(&validate) {
+                    self.validate_call(open, (validate, call), ts, result);
+                }
+            }
             EventKind::ProgressUi { flush, object } => {
                 let pid = match object {
                     Object::Transport(t) if ok(t) => transport_pid(t.index()),
@@ -174,6 +199,16 @@ impl Builder<'_> {
                 "schedule",
                 "scheduled send",
                 json!({"count": count}),
+            ),
+            EventKind::ScheduleSkipped { transport, inbound } if show.schedules => (
+                pid_of(transport),
+                "schedule",
+                if inbound {
+                    "poll skipped"
+                } else {
+                    "scheduled send skipped"
+                },
+                json!({"reason": "offline (FORCE_XP_DISCONNECT)"}),
             ),
             _ => return,
         };
@@ -269,6 +304,67 @@ impl Builder<'_> {
         self.span(pid, "faults", name, "fault", (ts, until), args);
     }
 
+    /// A `ValidateState` call, as an instant on the spooler's process named by its label
+    /// (`validate.1 (hang-up)`); an accepted `FORCE_XP_DISCONNECT` opens its transport's
+    /// offline period, which an accepted `FORCE_XP_CONNECT` closes.
+    fn validate_call(
+        &mut self,
+        open: &mut Open,
+        (id, (called, object, flags, origin)): (ValidateId, (Micros, Object, u32, Origin)),
+        ts: Micros,
+        result: HResult,
+    ) {
+        let label = match origin {
+            Origin::Validate(n) => self.run.call_names.label("validate", n as usize),
+            _ => format!("api.validate{id}"),
+        };
+        let names = &self.run.transport_names;
+        let f = ValidateFlags::from_bits_retain(flags);
+        let args = json!({
+            "object": object.name(names), "flags": f.to_string(), "result": result.name(),
+            "called_at_us": called,
+        });
+        let tid = self.threads.tid(SPOOLER_PID, "ValidateState calls", 0);
+        self.events.push(json!({
+            "name": label, "cat": "validate", "ph": "i", "s": "t", "ts": ts,
+            "pid": SPOOLER_PID, "tid": tid, "args": args
+        }));
+        let Object::Transport(t) = object else { return };
+        if result != HResult::S_OK || t.index() >= names.len() {
+            return;
+        }
+        if f.contains(ValidateFlags::FORCE_XP_DISCONNECT) {
+            open.offline.entry(t).or_insert(ts);
+            // An open prompt or dial is abandoned: it ends here, unanswered.
+            for (s, flush) in open.prompts.remove(&t).unwrap_or_default() {
+                let args = json!({"answer": "abandoned", "flush": flush});
+                self.prompt(t, (s, ts), args);
+            }
+            if let Some(s) = open.dials.remove(&t) {
+                self.line(t, "dial", (s, ts), json!({"abandoned": true}));
+            }
+        }
+        if f.contains(ValidateFlags::FORCE_XP_CONNECT) {
+            if let Some(s) = open.offline.remove(&t) {
+                self.forced_offline(t, (s, ts), true);
+            }
+        }
+    }
+
+    /// A transport's period offline by `FORCE_XP_DISCONNECT`, on its faults track.
+    fn forced_offline(&mut self, t: TransportId, period: (Micros, Micros), reconnected: bool) {
+        let pid = transport_pid(t.index());
+        let args = json!({"by": "FORCE_XP_DISCONNECT", "reconnected": reconnected});
+        self.span(
+            pid,
+            "faults",
+            "offline (ValidateState)",
+            "fault",
+            period,
+            args,
+        );
+    }
+
     /// A progress indicator shown by a status object, on its process.
     fn progress_ui(&mut self, ts: Micros, pid: u64, flush: FlushId) {
         let tid = self.threads.tid(pid, "progress UI", 0);
@@ -296,6 +392,9 @@ impl Builder<'_> {
         }
         for (transport, s) in open.lines {
             self.line(transport, "line up", (s, end), json!({"hung_up": false}));
+        }
+        for (transport, s) in open.offline {
+            self.forced_offline(transport, (s, end), false);
         }
     }
 }

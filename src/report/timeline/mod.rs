@@ -7,7 +7,7 @@
 //! format's microsecond `ts` and `dur`, so nothing is rescaled.
 //!
 //! Layout: one process for the spooler (the client's `FlushQueues` calls, asynchronous flush
-//! work, progress UI and the inbox counter) and one per transport (its flush phases, dial
+//! work, `ValidateState` calls, progress UI and the inbox counter) and one per transport (its flush phases, dial
 //! prompts, dialling and line-up periods, its message events and its queue counters). Spans
 //! that overlap on one track are spread over numbered threads, so that every thread holds
 //! properly nested (in fact disjoint) slices, which both viewers require. Per-message instants
@@ -31,7 +31,7 @@ use serde_json::{json, Value};
 
 pub use events::MAX_INSTANTS;
 
-use super::analysis::{flush_spans, span_end, transport_name, FlushSpan, Levels};
+use super::analysis::{flush_spans, span_end, started_flushes, transport_name, FlushSpan, Levels};
 use crate::mapi::{FlushFlags, HResult};
 use crate::scenario::RunResult;
 use crate::sim::{FlushId, Micros, TransportId};
@@ -119,10 +119,17 @@ impl Builder<'_> {
     /// A flush call's slice on the spooler, from call to return, and, if its work went on
     /// after it returned, a second slice from call to completion; both named by the call's
     /// label (`flush.1`, `flush.1 (morning-upload)`), with everything else in `args`.
-    fn flush_call(&mut self, f: &FlushSpan) {
-        let ret = f.ret.map_or(self.end, |r| r.0);
+    ///
+    /// A flush that a `ValidateState(FORCE_XP_CONNECT)` started has no caller waiting: it gets
+    /// only the second slice.
+    fn flush_call(&mut self, f: &FlushSpan, started: bool) {
+        let ret = if started {
+            f.call
+        } else {
+            f.ret.map_or(self.end, |r| r.0)
+        };
         let label = f.label();
-        let args = json!({
+        let mut args = json!({
             "call": f.number(),
             "name": f.name,
             "object": f.object.name(&self.run.transport_names),
@@ -134,15 +141,22 @@ impl Builder<'_> {
             "returned_at_us": at(f.ret),
             "completed_at_us": at(f.done),
         });
-        let period = (f.call, ret);
-        self.span(
-            SPOOLER_PID,
-            "FlushQueues calls",
-            &label,
-            "flush",
-            period,
-            args.clone(),
-        );
+        if let (true, Some(m)) = (started, args.as_object_mut()) {
+            // Nobody called it, so nothing returned: only its completion counts.
+            m.insert("result".into(), Value::Null);
+            m.insert("returned_at_us".into(), Value::Null);
+        }
+        if !started {
+            let period = (f.call, ret);
+            self.span(
+                SPOOLER_PID,
+                "FlushQueues calls",
+                &label,
+                "flush",
+                period,
+                args.clone(),
+            );
+        }
         let done = f.done.map_or(self.end, |d| d.0);
         if done > ret {
             let period = (f.call, done);
@@ -197,8 +211,9 @@ fn build(run: &RunResult) -> (Vec<Value>, Value) {
         threads: Threads::default(),
         events: Vec::new(),
     };
+    let started = started_flushes(run);
     for f in &flushes {
-        b.flush_call(f);
+        b.flush_call(f, started.contains(&f.id));
     }
     let show = Instants::of(run.trace.events());
     let mut open = Open::default();

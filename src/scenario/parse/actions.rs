@@ -36,7 +36,7 @@ pub(super) const FAULT_KEYS: &[&str] = &["at", "transport", "kind", "down"];
 pub const DEFAULT_SIZE: u64 = 2048;
 
 /// `at`, warning when it is past the horizon (the action would never happen); 0 after an error.
-fn at(cx: &Ctx<'_>, t: &Tbl<'_, '_>, until: Option<Micros>, what: &str) -> Micros {
+pub(super) fn at(cx: &Ctx<'_>, t: &Tbl<'_, '_>, until: Option<Micros>, what: &str) -> Micros {
     let expected = "a time from the start of the run, like at = \"10m\"";
     let Some(v) = cx.soft(t.require(cx, "at", expected)) else {
         return 0;
@@ -77,7 +77,7 @@ fn every(cx: &Ctx<'_>, t: &Tbl<'_, '_>) -> Dist {
 }
 
 /// The transports' names in file order.
-fn names(scenario: &Scenario) -> Vec<&str> {
+pub(super) fn names(scenario: &Scenario) -> Vec<&str> {
     scenario
         .transports
         .iter()
@@ -212,8 +212,8 @@ fn required_flags(cx: &Ctx<'_>, t: &Tbl<'_, '_>) -> FlushFlags {
         .unwrap_or(FlushFlags::empty())
 }
 
-/// The names given to `[[flush]]` and `[[procedure]]` entries so far, each with where it is
-/// written: a name is unique among them all.
+/// The names given to `[[flush]]`, `[[procedure]]` and `[[validate]]` entries so far, each
+/// with where it is written: a name is unique among them all.
 #[derive(Default)]
 pub(super) struct CallNames {
     seen: HashMap<String, Range<usize>>,
@@ -231,7 +231,7 @@ pub(super) fn valid_call_name(name: &str) -> bool {
 
 impl CallNames {
     /// The entry's `name`, if it has a valid one that no entry before it took.
-    fn read(&mut self, cx: &Ctx<'_>, t: &Tbl<'_, '_>) -> Option<String> {
+    pub(super) fn read(&mut self, cx: &Ctx<'_>, t: &Tbl<'_, '_>) -> Option<String> {
         let v = t.get("name")?;
         let key = t.key("name");
         let expected = "a name made of letters, digits, `_` and `-`, not starting with a digit, \
@@ -254,7 +254,8 @@ impl CallNames {
                 v.span(),
                 &key,
                 format!(
-                    "expected a name no other [[flush]] or [[procedure]] has, found \"{name}\" \
+                    "expected a name no other [[flush]], [[procedure]] or [[validate]] has, found \
+                     \"{name}\" \
                      again (first used on line {})",
                     cx.line_of(first.start)
                 ),

@@ -36,6 +36,7 @@ mod overrides;
 mod reader;
 pub mod schema;
 mod transport;
+mod validate;
 
 use toml::de::{DeTable, DeValue};
 
@@ -70,6 +71,7 @@ pub const TOP_KEYS: &[&str] = &[
     "incoming",
     "flush",
     "procedure",
+    "validate",
     "fault",
     "expect",
 ];
@@ -81,8 +83,8 @@ pub const SPOOLER_KEYS: &[&str] = &["honors_no_ui", "flush_order"];
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyTable {
     /// The table: `top level`, `[spooler]`, `[[transport]]`, `[[transport]] ras`, `[[mail]]`,
-    /// `[[incoming]]`, `[[flush]]`, `[[procedure]]`, `[[fault]]`, or `distribution` (the
-    /// inline table of a random duration).
+    /// `[[incoming]]`, `[[flush]]`, `[[procedure]]`, `[[validate]]`, `[[fault]]`, or
+    /// `distribution` (the inline table of a random duration).
     pub table: &'static str,
     /// The keys it accepts.
     pub keys: &'static [&'static str],
@@ -123,6 +125,10 @@ pub const KEY_TABLES: &[KeyTable] = &[
     KeyTable {
         table: "[[procedure]]",
         keys: actions::PROCEDURE_KEYS,
+    },
+    KeyTable {
+        table: "[[validate]]",
+        keys: validate::VALIDATE_KEYS,
     },
     KeyTable {
         table: "[[fault]]",
@@ -216,6 +222,7 @@ fn parse_in(cx: Ctx<'_>) -> Result<Parsed, ScenarioError> {
     let mut call_names = actions::CallNames::default();
     s.flushes = actions::flushes(&cx, &root, &s, &mut call_names);
     s.procedures = actions::procedures(&cx, &root, &s, &mut call_names);
+    s.validates = validate::validates(&cx, &root, &s, &mut call_names);
     s.faults = actions::faults(&cx, &root, &s);
     s.expect = expect::expectations(&cx, &root, &s);
     let warnings = cx.finish()?;

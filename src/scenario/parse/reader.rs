@@ -13,7 +13,7 @@ use toml::Spanned;
 
 use super::duration::{self as durations, DurationError};
 use super::overrides::{Place, SourceMap};
-use crate::mapi::FlushFlags;
+use crate::mapi::{FlushFlags, ValidateFlags};
 use crate::scenario::error::{
     clip, closest, list, suggest, Diagnostic, ErrorKind, LineIndex, ScenarioError, Warning,
     WarningKind, MAX_REPORTED,
@@ -645,21 +645,65 @@ pub(super) const FLAG_NAMES: &[&str] = &[
     "FLUSH_ASYNC_OK",
 ];
 
-/// How flags are written, for messages.
-const FLAGS: &str =
-    "flags as a list of names and/or integers like [\"FLUSH_UPLOAD\", \"FLUSH_NO_UI\"], or raw \
-     bits like 0x12";
+/// A family of flags as scenario files write them: `FlushQueues`' or `ValidateState`'s.
+pub(super) struct FlagSet {
+    /// The MAPI names, in bit order.
+    pub names: &'static [&'static str],
+    /// The bits of a name, if it is one of `names`.
+    pub bits: fn(&str) -> Option<u32>,
+    /// A prefix a misspelt name may lack (`NO_UI` for `FLUSH_NO_UI`), or `""`.
+    pub prefix: &'static str,
+    /// An example list for messages, like `["FLUSH_UPLOAD", "FLUSH_NO_UI"]`.
+    pub example: &'static str,
+    /// An example name for messages.
+    pub one: &'static str,
+}
+
+/// The flags of `[[flush]]` and `[[procedure]]`.
+pub(super) const FLUSH_FLAG_SET: FlagSet = FlagSet {
+    names: FLAG_NAMES,
+    bits: |n| FlushFlags::from_name(n).map(|f| f.bits()),
+    prefix: "FLUSH_",
+    example: "[\"FLUSH_UPLOAD\", \"FLUSH_NO_UI\"]",
+    one: "FLUSH_UPLOAD",
+};
+
+/// The names scenario files use for the `ValidateState` flags, in bit order.
+pub(super) const VALIDATE_FLAG_NAMES: &[&str] = &[
+    "SUPPRESS_UI",
+    "REFRESH_XP_HEADER_CACHE",
+    "PROCESS_XP_HEADER_CACHE",
+    "FORCE_XP_CONNECT",
+    "FORCE_XP_DISCONNECT",
+    "CONFIG_CHANGED",
+    "ABORT_XP_HEADER_OPERATION",
+    "SHOW_XP_SESSION_UI",
+];
+
+/// The flags of `[[validate]]`.
+pub(super) const VALIDATE_FLAG_SET: FlagSet = FlagSet {
+    names: VALIDATE_FLAG_NAMES,
+    bits: |n| ValidateFlags::from_name(n).map(|f| f.bits()),
+    prefix: "",
+    example: "[\"FORCE_XP_DISCONNECT\"]",
+    one: "FORCE_XP_CONNECT",
+};
 
 /// Flush flags: names and raw bits in a list, one name, or one integer of raw bits. Raw bits
 /// may include unknown ones on purpose (`MAPI_E_UNKNOWN_FLAGS` is a result users test). Every
 /// bad item of a list is reported; the first is returned.
 pub(super) fn flags(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<FlushFlags> {
+    flag_bits(cx, key, v, &FLUSH_FLAG_SET).map(FlushFlags::from_bits_retain)
+}
+
+/// Flags of `set`, written as [`flags`] reads flush flags; the raw bits.
+pub(super) fn flag_bits(cx: &Ctx<'_>, key: &str, v: &Val<'_>, set: &FlagSet) -> PResult<u32> {
     match v.get_ref() {
         DeValue::Array(items) => {
             let mut bits = 0u32;
             let mut first_error = None;
             for (i, item) in items.iter().enumerate() {
-                match flag_item(cx, &item_key(key, i), item) {
+                match flag_item(cx, &item_key(key, i), item, set) {
                     Ok(b) => bits |= b,
                     Err(e) if first_error.is_none() => first_error = Some(e),
                     Err(e) => cx.report(e),
@@ -667,38 +711,47 @@ pub(super) fn flags(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<FlushFlags>
             }
             match first_error {
                 Some(e) => Err(e),
-                None => Ok(FlushFlags::from_bits_retain(bits)),
+                None => Ok(bits),
             }
         }
-        DeValue::String(_) | DeValue::Integer(_) => {
-            flag_item(cx, key, v).map(FlushFlags::from_bits_retain)
-        }
-        _ => Err(cx.wrong(key, v, FLAGS)),
+        DeValue::String(_) | DeValue::Integer(_) => flag_item(cx, key, v, set),
+        _ => Err(cx.wrong(
+            key,
+            v,
+            &format!(
+                "flags as a list of names and/or integers like {}, or raw bits like 0x12",
+                set.example
+            ),
+        )),
     }
 }
 
-fn flag_item(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<u32> {
+/// The nearest flag name of `set` to a misspelt `name`, also comparing without the prefix, so
+/// that "NO_UI" suggests "FLUSH_NO_UI".
+fn nearest_flag(name: &str, set: &FlagSet) -> Option<&'static str> {
+    closest(name, set.names.iter().copied()).or_else(|| {
+        if set.prefix.is_empty() {
+            return None;
+        }
+        let short = set
+            .names
+            .iter()
+            .map(|n| n.strip_prefix(set.prefix).unwrap_or(n));
+        let c = closest(name, short)?;
+        set.names.iter().find(|n| n.ends_with(c)).copied()
+    })
+}
+
+fn flag_item(cx: &Ctx<'_>, key: &str, v: &Val<'_>, set: &FlagSet) -> PResult<u32> {
     match v.get_ref() {
-        DeValue::String(name) => match FlushFlags::from_name(name) {
-            Some(f) => Ok(f.bits()),
+        DeValue::String(name) => match (set.bits)(name) {
+            Some(bits) => Ok(bits),
             None => {
-                // Also compare without the prefix, so that "NO_UI" suggests "FLUSH_NO_UI".
-                let short = FLAG_NAMES
-                    .iter()
-                    .map(|n| n.strip_prefix("FLUSH_").unwrap_or(n));
-                let hint = match closest(name, FLAG_NAMES.iter().copied()).or_else(|| {
-                    closest(name, short).map(|c| {
-                        FLAG_NAMES
-                            .iter()
-                            .find(|n| n.ends_with(c))
-                            .copied()
-                            .unwrap_or(c)
-                    })
-                }) {
+                let hint = match nearest_flag(name, set) {
                     Some(c) => format!("did you mean \"{c}\"?"),
                     None => format!(
                         "the flags are {}, or write raw bits as an integer",
-                        list(FLAG_NAMES.iter().copied())
+                        list(set.names.iter().copied())
                     ),
                 };
                 Err(cx.err(
@@ -723,7 +776,7 @@ fn flag_item(cx: &Ctx<'_>, key: &str, v: &Val<'_>) -> PResult<u32> {
         _ => Err(cx.wrong(
             key,
             v,
-            "a flag name like \"FLUSH_UPLOAD\" or raw bits like 0x100",
+            &format!("a flag name like \"{}\" or raw bits like 0x100", set.one),
         )),
     }
 }

@@ -12,7 +12,7 @@
 use serde_json::{json, Map, Value};
 
 use super::duration::unit_spellings;
-use super::reader::FLAG_NAMES;
+use super::reader::{FLAG_NAMES, VALIDATE_FLAG_NAMES};
 use super::transport::{COMMON_KEYS, RAS_KEYS};
 use super::{KeyTable, KEY_TABLES};
 
@@ -49,6 +49,8 @@ enum Ty {
     Size,
     /// Flush flags.
     Flags,
+    /// `ValidateState` flags.
+    ValidateFlags,
     /// One of a few words.
     Word(&'static [&'static str]),
     /// A list of address types.
@@ -101,6 +103,7 @@ fn spec(table: &str, key: &str) -> Option<Spec> {
         ("top level", "incoming") => opt(Tables("[[incoming]]"), "Inbound mail."),
         ("top level", "flush") => opt(Tables("[[flush]]"), "FlushQueues calls."),
         ("top level", "procedure") => opt(Tables("[[procedure]]"), "Send/receive procedures."),
+        ("top level", "validate") => opt(Tables("[[validate]]"), "ValidateState calls."),
         ("top level", "fault") => opt(Tables("[[fault]]"), "Crashes, offline spells, drops."),
         ("top level", "expect") => opt(Expect, "What the run must show: metric = value."),
         ("[spooler]", "honors_no_ui") => opt(Bool, "Whether the spooler obeys FLUSH_NO_UI."),
@@ -123,6 +126,7 @@ fn spec(table: &str, key: &str) -> Option<Spec> {
             "One spooler call, or one call per transport.",
         ),
         ("[[procedure]]", "flags") => req(Flags, "The flags of every call it makes."),
+        ("[[validate]]", k) => validate_spec(k),
         ("[[fault]]", "at") => req(Duration, "When the fault strikes."),
         ("[[fault]]", "transport") => req(Reference, "The transport it strikes."),
         ("[[fault]]", "kind") => req(
@@ -218,10 +222,27 @@ pub(crate) fn value_form(table: &str, key: &str) -> Option<ValueForm> {
         Flags => ValueForm::Toml(
             "flag names in a list, e.g. [\"FLUSH_UPLOAD\", \"FLUSH_NO_UI\"], or an integer",
         ),
+        ValidateFlags => {
+            ValueForm::Toml("flag names in a list, e.g. [\"FORCE_XP_CONNECT\"], or an integer")
+        }
         AddressTypes => ValueForm::Toml("a list of address types, e.g. [\"SMTP\"]"),
         Bounds => ValueForm::Toml("two durations, e.g. [\"10ms\", \"50ms\"]"),
         Table(_) | Tables(_) | Expect => ValueForm::Toml("a table"),
     })
+}
+
+fn validate_spec(key: &str) -> Option<Spec> {
+    use Ty::*;
+    match key {
+        "name" => opt(CallName, "A name for validate.<name>.* metrics."),
+        "at" => req(Duration, "When the call is made."),
+        "via" => req(
+            Reference,
+            "\"subsystem\", \"addressbook\", \"spooler\" or a transport's name.",
+        ),
+        "flags" => opt(ValidateFlags, "The ulFlags of the call (default: none)."),
+        _ => None,
+    }
 }
 
 /// The regular expression of a duration string: numbers with units, or `0`.
@@ -241,6 +262,8 @@ fn schema_of(ty: Ty) -> Value {
             "type": "string",
             "pattern": "^[A-Za-z0-9_-]+$",
             "not": {"enum": ["spooler"]},
+            // Any case, written out: JSON Schema patterns have no case-insensitive flag.
+            "allOf": [{"not": {"pattern": "^([Ss][Uu][Bb][Ss][Yy][Ss][Tt][Ee][Mm]|[Aa][Dd][Dd][Rr][Ee][Ss][Ss][Bb][Oo][Oo][Kk])$"}}],
         }),
         Ty::CallName => json!({"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_-]*$"}),
         Ty::Recipient => json!({"type": "string", "pattern": r"^[^:\s]+:"}),
@@ -262,6 +285,7 @@ fn schema_of(ty: Ty) -> Value {
             {"type": "string", "pattern": r"^\s*[0-9]+\s*([kKmMgGtT][iI]?[bB]|[bB])?\s*$"},
         ]}),
         Ty::Flags => json!({"$ref": "#/definitions/flags"}),
+        Ty::ValidateFlags => json!({"$ref": "#/definitions/validate_flags"}),
         Ty::Word(words) => json!({"enum": words}),
         Ty::AddressTypes => json!({
             "type": "array",
@@ -375,6 +399,14 @@ fn shared_definitions(defs: &mut Map<String, Value>) {
     ]});
     defs.insert(
         "flags".into(),
+        json!({"anyOf": [flag.clone(), {"type": "array", "items": flag}]}),
+    );
+    let flag = json!({"anyOf": [
+        {"enum": VALIDATE_FLAG_NAMES},
+        {"type": "integer", "minimum": 0, "maximum": u32::MAX},
+    ]});
+    defs.insert(
+        "validate_flags".into(),
         json!({"anyOf": [flag.clone(), {"type": "array", "items": flag}]}),
     );
     defs.insert(

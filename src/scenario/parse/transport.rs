@@ -11,7 +11,7 @@ use super::reader::{
 };
 use crate::model::{RasConfig, Schedule, TransportConfig, UiAnswer};
 use crate::scenario::error::{clip, closest, ErrorKind, WarningKind};
-use crate::scenario::metric_names::SPOOLER_OBJECT;
+use crate::scenario::metric_names::{OTHER_OBJECTS, SPOOLER_OBJECT};
 use crate::sim::time::{format_duration, Micros};
 
 /// Keys of every transport.
@@ -99,6 +99,15 @@ fn name(cx: &Ctx<'_>, t: &Tbl<'_, '_>, seen: &mut HashMap<String, Range<usize>>)
             v,
             "expected a name other than \"spooler\", found \"spooler\", which names the \
              spooler's own status object (in `via` and `progress_ui.spooler`)",
+        ));
+    } else if let Some(&row) = OTHER_OBJECTS.iter().find(|o| o.eq_ignore_ascii_case(name)) {
+        cx.report(cx.invalid(
+            &key,
+            v,
+            format!(
+                "expected a name other than \"{row}\" in any case, found \"{name}\"; \
+                 \"{row}\" names a status object of its own (in a [[validate]]'s `via`)"
+            ),
         ));
     } else if let Some(first) = seen.get(name) {
         let d = cx.err(

@@ -71,6 +71,7 @@ impl SpoolerState {
             target: resolved,
             flags: flags.bits(),
             origin,
+            validate: None,
         };
         match self.check(object, target, resolved, flags) {
             Err(result) => {
@@ -141,7 +142,7 @@ impl SpoolerState {
         &mut self,
         id: FlushId,
         object: Object,
-        (covered, covers_spooler): (Vec<TransportId>, bool),
+        covered: (Vec<TransportId>, bool),
         flags: FlushFlags,
         traced: bool,
     ) {
@@ -153,13 +154,38 @@ impl SpoolerState {
         if !(flags.contains(FlushFlags::NO_UI) && honors) {
             self.record(EventKind::ProgressUi { flush: id, object });
         }
+        let asynchronous = object == Object::Spooler && flags.contains(FlushFlags::ASYNC_OK);
+        self.open_run(id, covered, flags, traced, asynchronous);
+        if asynchronous {
+            self.record_flush(
+                id,
+                EventKind::FlushReturn {
+                    flush: id,
+                    result: HResult::S_OK,
+                },
+            );
+            self.effects.push(Effect::Reply(id, HResult::S_OK));
+        }
+        self.start_parts(id);
+    }
+
+    /// Registers flush `id` as under way: the objects it covers are busy from now on. An
+    /// `asynchronous` run records no return and sends no answer when its work ends (its
+    /// caller had its answer, or, for a flush the spooler started itself, there is none).
+    pub(super) fn open_run(
+        &mut self,
+        id: FlushId,
+        (covered, covers_spooler): (Vec<TransportId>, bool),
+        flags: FlushFlags,
+        traced: bool,
+        asynchronous: bool,
+    ) {
         if covers_spooler {
             self.spooler_busy = Some(id);
         }
         for &t in &covered {
             self.slots[t.index()].busy = Some(id);
         }
-        let asynchronous = object == Object::Spooler && flags.contains(FlushFlags::ASYNC_OK);
         let parts = covered
             .iter()
             .map(|&t| Part {
@@ -181,18 +207,13 @@ impl SpoolerState {
                 covers_spooler,
             },
         );
-        if asynchronous {
-            self.record_flush(
-                id,
-                EventKind::FlushReturn {
-                    flush: id,
-                    result: HResult::S_OK,
-                },
-            );
-            self.effects.push(Effect::Reply(id, HResult::S_OK));
-        }
+    }
+
+    /// Starts the parts of flush `id` that may start now (the first in profile order, all of
+    /// them in parallel order), and ends it at once when none has anything to do.
+    pub(super) fn start_parts(&mut self, id: FlushId) {
         let start_all = self.config.flush_order == FlushOrder::Parallel;
-        let n = covered.len();
+        let n = self.flushes.get(&id).map_or(0, |r| r.parts.len());
         for p in 0..n {
             if !self.flushes.contains_key(&id) {
                 break;
@@ -261,7 +282,7 @@ impl SpoolerState {
     /// Whether a phase beginning now on transport `t` covers anything: mail waiting at its
     /// remote end (inbound), or mail queued for it or handed over and not settled (outbound),
     /// which first takes back mail whose back-off is over (all of it with `FLUSH_FORCE`).
-    fn covers_any(&mut self, t: TransportId, inbound: bool, force: bool) -> bool {
+    pub(super) fn covers_any(&mut self, t: TransportId, inbound: bool, force: bool) -> bool {
         let now = self.clock.now();
         let slot = &mut self.slots[t.index()];
         if inbound {

@@ -388,3 +388,61 @@ fn the_counting_fast_path_agrees_with_the_planned_path() {
         ],
     );
 }
+
+#[test]
+fn a_disconnect_fails_the_transfer_returns_the_rest_and_hangs_up() {
+    let mut cfg = TransportConfig::ras("d", &["X"]);
+    cfg.per_message = Dist::Fixed(10 * SECOND);
+    if let Some(ras) = cfg.ras_config_mut() {
+        ras.connect = 30 * SECOND;
+        ras.ui_delay = 5 * SECOND;
+    }
+    let mut r = Rig::new(&cfg, true);
+    r.under(0, Class::Mail);
+    r.upload(&[(0, 0), (1, 0), (2, 0)], None);
+    // Prompt 0s, answer 5s, up 35s: 35..45 delivered, 45..55 in transfer at 50s.
+    r.run_until(50 * SECOND);
+    r.under(50 * SECOND, Class::Client);
+    r.t.disconnect();
+    r.reports.append(&mut r.t.reports);
+    assert_eq!(
+        r.outcomes(),
+        vec![(45 * SECOND, "deliver", 0), (50 * SECOND, "failed", 1)]
+    );
+    // One delivered, one failed, one back unmarked; no flush phase was open.
+    assert_eq!(r.summary(), ([1, 0, 0, 1, 1], vec![]));
+    let hang_ups =
+        r.t.rec
+            .events()
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::HangUp { .. }));
+    assert_eq!(hang_ups.count(), 1);
+    assert_eq!(r.t.line, Line::Down);
+    // Nothing is left to wake: the transfer's checkpoint and the idle hang-up are stale.
+    r.run_until(DAY);
+    assert_eq!(r.outcomes().len(), 2);
+}
+
+#[test]
+fn a_disconnect_abandons_an_open_prompt_without_an_answer() {
+    let cfg = TransportConfig::ras("d", &["X"]);
+    let mut r = Rig::new(&cfg, true);
+    r.under(0, Class::Mail);
+    r.upload(&[(0, 0)], None);
+    r.under(SECOND, Class::Client);
+    r.t.disconnect();
+    r.reports.append(&mut r.t.reports);
+    r.run_until(DAY);
+    let answers = r.t.rec.events().iter().filter(|e| {
+        matches!(
+            e.kind,
+            EventKind::Answer { .. } | EventKind::HangUp { .. } | EventKind::Dial { .. }
+        )
+    });
+    assert_eq!(
+        answers.count(),
+        0,
+        "the prompt is abandoned: no answer, no dial"
+    );
+    assert_eq!(r.summary(), ([0, 0, 0, 0, 1], vec![]));
+}
