@@ -1,9 +1,11 @@
 //! The machinery of simulated time: virtual time, the ordered calendar, seeded randomness,
-//! exact latency samples, and the ids every layer above names things by.
+//! exact latency samples and their nearest-rank percentiles, and the ids every layer above names
+//! things by.
 
 pub mod calendar;
 pub mod ids;
 pub mod rng;
+pub mod percentile;
 pub mod samples;
 pub mod time;
 
