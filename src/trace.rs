@@ -524,7 +524,12 @@ impl Recorder {
     /// of that size moves.
     pub fn reserve_latencies(&mut self, t: TransportId, inbound: bool, n: usize) {
         let l = &mut self.latencies[t.index()];
-        if inbound { &mut l.inbound } else { &mut l.outbound }.reserve(n);
+        if inbound {
+            &mut l.inbound
+        } else {
+            &mut l.outbound
+        }
+        .reserve(n);
     }
 
     /// Whether the events of a `FlushQueues` call made by `origin` are kept: always in a full

@@ -341,7 +341,10 @@ fn latency_metrics(m: &mut Metrics, run: &RunResult) {
     let lat = run.trace.latencies();
     let names = &run.transport_names;
     for (dir, pick) in [
-        ("outbound", (|l: &Latencies| &l.outbound) as fn(&Latencies) -> &Samples),
+        (
+            "outbound",
+            (|l: &Latencies| &l.outbound) as fn(&Latencies) -> &Samples,
+        ),
         ("inbound", |l: &Latencies| &l.inbound),
     ] {
         let parts: Vec<&Samples> = lat.iter().map(pick).collect();

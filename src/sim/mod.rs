@@ -4,8 +4,8 @@
 
 pub mod calendar;
 pub mod ids;
-pub mod rng;
 pub mod percentile;
+pub mod rng;
 pub mod samples;
 pub mod time;
 

@@ -182,7 +182,15 @@ mod tests {
     #[test]
     fn rounding_is_libm_round() {
         let mut r = SimRng::new(5, Stream::Mail(1));
-        let edges = [0.0, -0.0, 0.5, 1.5, 2.5, 0.499_999_999_999_999_94, 4_503_599_627_370_495.5];
+        let edges = [
+            0.0,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            0.499_999_999_999_999_94,
+            4_503_599_627_370_495.5,
+        ];
         let big = [9_007_199_254_740_993.0, 1e30, f64::INFINITY];
         let drawn = (0..100_000).map(|_| -1e6 * libm::log(1.0 - r.unit()));
         for x in edges.into_iter().chain(big).chain(drawn) {

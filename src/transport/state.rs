@@ -445,7 +445,12 @@ impl TransportState {
     /// that would start too late for its message's lifetime is not made and draws nothing.
     fn plan(&mut self, start: Start, expiries: impl Iterator<Item = Option<Micros>>) -> Plan {
         let draws = u128::from(self.failure_rate > 0.0) + u128::from(self.per_message.is_random());
-        let mut plan = Plan::new(start.at, expiries.size_hint().0, self.rng.position(), 2 * draws);
+        let mut plan = Plan::new(
+            start.at,
+            expiries.size_hint().0,
+            self.rng.position(),
+            2 * draws,
+        );
         let mut cursor = start.at;
         for exp in expiries {
             if let Some(exp) = exp.filter(|&e| start.too_late(e, cursor)) {
@@ -548,9 +553,8 @@ impl TransportState {
             // Settling completes a burst: it cannot be under way here.
             Active::Burst(_) => return None,
         };
-        let cut = done < plan.len()
-            && plan.start(done) <= now
-            && plan.outcome(done) != Outcome::Expired;
+        let cut =
+            done < plan.len() && plan.start(done) <= now && plan.outcome(done) != Outcome::Expired;
         let first = done + usize::from(cut);
         if first < plan.len() {
             self.rng.rewind(plan.rng_before(first));
