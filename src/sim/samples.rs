@@ -99,13 +99,16 @@ impl Samples {
             .flat_map(|(v, n)| std::iter::repeat_n(v, n as usize))
     }
 
-    /// Appends every sample to `out`.
+    /// Appends every sample to `out`: the stored values a stretch at a time, each repeat
+    /// where it belongs.
     fn copy_into(&self, out: &mut Vec<Micros>) {
-        if self.repeats.is_empty() {
-            out.extend_from_slice(&self.values);
-        } else {
-            out.extend(self.iter());
+        let mut from = 0;
+        for &(i, extra) in &self.repeats {
+            out.extend_from_slice(&self.values[from..=i]);
+            out.extend(std::iter::repeat_n(self.values[i], extra as usize));
+            from = i + 1;
         }
+        out.extend_from_slice(&self.values[from..]);
     }
 
     /// The samples as `(value, count)` bins sorted by value, each value once.
@@ -201,6 +204,15 @@ mod tests {
             (1, nr(50), nr(90), nr(99), 9)
         );
         assert_eq!(Samples::default().summary(), None);
+    }
+
+    #[test]
+    fn copying_keeps_arrival_order() {
+        let mut s = Samples::default();
+        s.extend([4, 4, 1, 3, 3, 3, 2, 5, 5]);
+        let mut out = vec![9];
+        s.copy_into(&mut out);
+        assert_eq!(out, [9, 4, 4, 1, 3, 3, 3, 2, 5, 5]);
     }
 
     #[test]
