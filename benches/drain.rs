@@ -29,7 +29,7 @@ fn drain(c: &mut Criterion) {
             b.iter_custom(|iters| sum(iters, || drain_run(&setup, None).took))
         });
         g.bench_function(BenchmarkId::new("floor", N), |b| {
-            b.iter_custom(|iters| sum(iters, || floor(&setup).0))
+            b.iter_custom(|iters| sum(iters, || floor(&setup).took))
         });
         g.bench_function(BenchmarkId::new("baseline-two-hop", N), |b| {
             b.iter_custom(|iters| sum(iters, || baseline::two_hop(N)))

@@ -176,12 +176,22 @@ pub fn drain_run(setup: &DrainSetup, live_bytes: Option<fn() -> i64>) -> Drained
     }
 }
 
+/// What [`floor`] measured.
+#[derive(Debug, Clone)]
+pub struct Floor {
+    /// Its time.
+    pub took: Duration,
+    /// The five figures of each transport's share, in profile order.
+    pub each: Vec<Option<Five<Micros>>>,
+    /// The five figures of all the latencies.
+    pub all: Option<Five<Micros>>,
+}
+
 /// The floor of a drain: in a bare loop, the work no drain of `setup` can avoid. Per
 /// transport, in the order the spooler's flush takes them, the same draws from the same
 /// sampler and stream, each completion time and latency, every latency stored; then the five figures selected over each transport's share
-/// and over all, as the metrics report them. Returns the time and the five figures per
-/// transport and in all.
-pub fn floor(setup: &DrainSetup) -> (Duration, Vec<Option<Five<Micros>>>, Option<Five<Micros>>) {
+/// and over all, as the metrics report them.
+pub fn floor(setup: &DrainSetup) -> Floor {
     let total: usize = setup.queued.iter().map(Vec::len).sum();
     let seed = setup.scenario.seed;
     let start = Instant::now();
@@ -208,7 +218,11 @@ pub fn floor(setup: &DrainSetup) -> (Duration, Vec<Option<Five<Micros>>>, Option
         .map(|r| select_five(&mut latencies[r]))
         .collect();
     let all = select_five(&mut latencies);
-    (start.elapsed(), each, all)
+    Floor {
+        took: start.elapsed(),
+        each,
+        all,
+    }
 }
 
 #[cfg(test)]
@@ -223,7 +237,7 @@ mod tests {
         for inbound in [false, true] {
             let setup = drain_setup(2_003, 3, inbound);
             let run = drain_run(&setup, None);
-            let (_, each, all) = floor(&setup);
+            let Floor { each, all, .. } = floor(&setup);
             let dir = if inbound { "inbound" } else { "outbound" };
             let figures = |prefix: &str| -> Vec<Value> {
                 ["min", "p50", "p90", "p99", "max"]

@@ -1,4 +1,5 @@
-//! Queue-draining benchmarks and their raw-channel baselines (`docs/benchmarks.md`).
+//! Queue-draining benchmarks, their floors and their raw-channel baselines
+//! (`docs/benchmarks.md`).
 //!
 //! Each case measures real work through the real path — the spooler actor, its queues, the
 //! transport actors, the channels and the flush request, with the trace recorder in its default
@@ -10,7 +11,7 @@ pub mod baseline;
 pub mod drain;
 pub mod fleet;
 
-pub use drain::{drain_run, drain_setup, floor, DrainSetup, Drained};
+pub use drain::{drain_run, drain_setup, floor, DrainSetup, Drained, Floor};
 
 use std::time::{Duration, Instant};
 

@@ -122,10 +122,10 @@ impl Bench {
         let mut same = true;
         for _ in 0..self.r {
             let d = drain_run(&setup, None);
-            let (took, each, _) = floor(&setup);
-            same &= same_figures(&d.metrics, &setup, &each);
+            let f = floor(&setup);
+            same &= same_figures(&d.metrics, &setup, &f.each);
             drains.push(d.took);
-            floors.push(took);
+            floors.push(f.took);
         }
         let (med, min, max) = stats(&drains, self.n);
         let fl = stats(&floors, self.n).0;

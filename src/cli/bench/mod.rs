@@ -110,3 +110,31 @@ pub(crate) fn cmd_bench(a: BenchArgs, live_bytes: Option<fn() -> i64>) -> Result
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(cases: &[&str]) -> BenchArgs {
+        BenchArgs {
+            messages: 1000,
+            transports: 4,
+            repeat: 1,
+            format: BenchFormat::Json,
+            cases: cases.iter().map(|c| c.to_string()).collect(),
+            child: None,
+            child_file: None,
+        }
+    }
+
+    #[test]
+    fn an_unknown_case_is_a_usage_error_with_a_suggestion() {
+        assert!(check(&args(&["drain", "sim-year", "memory"])).is_ok());
+        let Err(CliError::Input(msg)) = check(&args(&["drain-inbond"])) else {
+            panic!("an unknown case must be refused");
+        };
+        assert!(msg.contains("unknown case `drain-inbond`"), "{msg}");
+        assert!(msg.contains("did you mean `drain-inbound`?"), "{msg}");
+        assert!(msg.contains("drain-zero"), "{msg}");
+    }
+}
