@@ -1,11 +1,13 @@
-//! Criterion benchmarks of queue draining, each group with its raw-channel baseline, so a
-//! regression shows as a change of ratio. Sizes are smaller than `spoolsim bench` so that
-//! `cargo bench` finishes in a few minutes on two cores.
+//! Criterion benchmarks of queue draining, each group beside its baselines, so a regression
+//! shows as a change of ratio. Sizes are smaller than `spoolsim bench` so that `cargo bench`
+//! finishes in a few minutes on two cores; `docs/benchmarks.md` describes every case.
 
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use spoolsim::bench::{self, baseline};
+use spoolsim::bench::{self, baseline, drain_run, drain_setup, fleet, floor};
+use spoolsim::scenario::parse::parse_scenario;
+use spoolsim::scenario::{run, RunOptions};
 
 const N: u64 = 100_000;
 const T: usize = 4;
@@ -14,23 +16,44 @@ fn sum(iters: u64, mut f: impl FnMut() -> Duration) -> Duration {
     (0..iters).map(|_| f()).sum()
 }
 
+/// `drain` and `drain-inbound` (exponential transfer times, random arrivals, timed until the
+/// metrics are ready) beside their floor and the raw two-hop pipeline.
 fn drain(c: &mut Criterion) {
     for (name, inbound) in [("drain", false), ("drain-inbound", true)] {
+        let setup = drain_setup(N, T, inbound);
         let mut g = c.benchmark_group(name);
         g.throughput(Throughput::Elements(N));
         g.sample_size(10);
         g.measurement_time(Duration::from_secs(3));
         g.bench_function(BenchmarkId::new("spoolsim", N), |b| {
-            b.iter_custom(|iters| sum(iters, || bench::drain(N, T, inbound)))
+            b.iter_custom(|iters| sum(iters, || drain_run(&setup, None).took))
+        });
+        g.bench_function(BenchmarkId::new("floor", N), |b| {
+            b.iter_custom(|iters| sum(iters, || floor(&setup).took))
         });
         g.bench_function(BenchmarkId::new("baseline-two-hop", N), |b| {
             b.iter_custom(|iters| sum(iters, || baseline::two_hop(N)))
         });
-        g.bench_function(BenchmarkId::new("baseline-batched", N), |b| {
-            b.iter_custom(|iters| sum(iters, || baseline::two_hop_batched(N, 1024)))
-        });
         g.finish();
     }
+}
+
+/// `drain-zero`: v1's drain, beside the raw pipeline one by one and batched.
+fn drain_zero(c: &mut Criterion) {
+    let mut g = c.benchmark_group("drain-zero");
+    g.throughput(Throughput::Elements(N));
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(3));
+    g.bench_function(BenchmarkId::new("spoolsim", N), |b| {
+        b.iter_custom(|iters| sum(iters, || bench::drain_zero(N, T, false)))
+    });
+    g.bench_function(BenchmarkId::new("baseline-two-hop", N), |b| {
+        b.iter_custom(|iters| sum(iters, || baseline::two_hop(N)))
+    });
+    g.bench_function(BenchmarkId::new("baseline-batched", N), |b| {
+        b.iter_custom(|iters| sum(iters, || baseline::two_hop_batched(N, 1024)))
+    });
+    g.finish();
 }
 
 fn roundtrip(c: &mut Criterion) {
@@ -53,11 +76,45 @@ fn scale(c: &mut Criterion) {
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(3));
     for n in [N / 10, N] {
+        let setup = drain_setup(n, T, false);
         g.throughput(Throughput::Elements(n));
-        g.bench_with_input(BenchmarkId::new("drain", n), &n, |b, &n| {
-            b.iter_custom(|iters| sum(iters, || bench::drain(n, T, false)))
+        g.bench_with_input(BenchmarkId::new("drain", n), &n, |b, _| {
+            b.iter_custom(|iters| sum(iters, || drain_run(&setup, None).took))
         });
     }
+    g.finish();
+}
+
+/// A generated scenario file, parsed, run and its metrics computed.
+fn run_file(toml: &str) -> Duration {
+    let parsed = parse_scenario(toml, "bench.toml").expect("a valid generated scenario");
+    let start = std::time::Instant::now();
+    let r = run(&parsed.scenario, &RunOptions::default());
+    let _ = spoolsim::report::Outcome::new(&parsed.scenario, r);
+    start.elapsed()
+}
+
+/// `transports` at 100 and 1,000 transports, and `sim-year` cut to 30 days.
+fn fleets(c: &mut Criterion) {
+    let mut g = c.benchmark_group("transports");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(5));
+    for t in [100, 1_000] {
+        let toml = fleet::transports_toml(t);
+        g.throughput(Throughput::Elements(t as u64));
+        g.bench_with_input(BenchmarkId::new("run", t), &t, |b, _| {
+            b.iter_custom(|iters| sum(iters, || run_file(&toml)))
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("sim-year");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(10));
+    let toml = fleet::sim_year_toml(30);
+    g.throughput(Throughput::Elements(fleet::year_messages(30)));
+    g.bench_function("30-days", |b| {
+        b.iter_custom(|iters| sum(iters, || run_file(&toml)))
+    });
     g.finish();
 }
 
@@ -71,5 +128,5 @@ fn sim_day(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, drain, roundtrip, scale, sim_day);
+criterion_group!(benches, drain, drain_zero, roundtrip, scale, fleets, sim_day);
 criterion_main!(benches);

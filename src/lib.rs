@@ -122,7 +122,7 @@
 //!
 //! | layer | module | holds |
 //! | --- | --- | --- |
-//! | 0 | [`sim`] | virtual time, the ordered calendar, seeded random streams, exact latency samples, and the ids of transports, flush calls and messages |
+//! | 0 | [`sim`] | virtual time, the ordered calendar, seeded random streams, exact latency samples and their nearest-rank percentiles, and the ids of transports, flush calls and messages |
 //! | 1 | [`mapi`] | what a MAPI program and a provider share: tags, constants, `FlushFlags`, `ValidateFlags`, `HResult` and how results combine, property values, restrictions, tables, table notifications |
 //! | 2 | [`model`] | the scenario model: transports, traffic, scripted calls, faults, expectations |
 //! | 3 | [`trace`] | the events of a run and the recorder each actor writes them to |
@@ -132,7 +132,7 @@
 //! | 7 | [`client`] | the client's side: the session, the status table and status objects, the two seed procedures |
 //! | 8 | [`scenario`] | scenario files, the runner that plays a scenario, metrics and expectations |
 //! | 9 | [`report`] | the text and JSON reports, the JSON-lines trace, the SVG plot, the Chrome timeline |
-//! | 10 | [`bench`](mod@bench) | the benchmark cases and their raw-channel baselines |
+//! | 10 | [`bench`](mod@bench) | the benchmark cases, their in-process floors and raw-channel baselines, and the scenario files of the cases run as `spoolsim run` |
 //! | 11 | [`cli`] | the command line |
 //!
 //! # Where a flush request goes

@@ -552,6 +552,26 @@ impl Recorder {
         !self.full
     }
 
+    /// Whether each delivery and download must go through [`Recorder::record`] as an event of
+    /// its own: in a full recorder, or when `tracing` logs events. Otherwise they may be
+    /// counted and sampled a run at a time ([`Recorder::delivered_together`]).
+    #[inline]
+    pub fn wants_each_event(&self) -> bool {
+        self.full || self.to_tracing
+    }
+
+    /// Makes room for `n` more latency samples of transport `t`, one direction, before a batch
+    /// of that size moves.
+    pub fn reserve_latencies(&mut self, t: TransportId, inbound: bool, n: usize) {
+        let l = &mut self.latencies[t.index()];
+        if inbound {
+            &mut l.inbound
+        } else {
+            &mut l.outbound
+        }
+        .reserve(n);
+    }
+
     /// Whether the events of a `FlushQueues` or `ValidateState` call made by `origin` are kept:
     /// always in a full recorder; in a counting one only for scripted calls, whose metrics need
     /// them (an API caller has the call's result).
@@ -704,9 +724,10 @@ impl Recorder {
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             a.add(b);
         }
-        for (a, b) in self.latencies.iter_mut().zip(&other.latencies) {
-            a.outbound.append(&b.outbound);
-            a.inbound.append(&b.inbound);
+        // Each actor samples only its own transports' latencies: moved, not copied.
+        for (a, b) in self.latencies.iter_mut().zip(other.latencies) {
+            a.outbound.absorb(b.outbound);
+            a.inbound.absorb(b.inbound);
         }
         self.unroutable += other.unroutable;
     }

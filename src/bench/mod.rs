@@ -1,4 +1,5 @@
-//! Queue-draining benchmarks and their raw-channel baselines (`docs/benchmarks.md`).
+//! Queue-draining benchmarks, their floors and their raw-channel baselines
+//! (`docs/benchmarks.md`).
 //!
 //! Each case measures real work through the real path — the spooler actor, its queues, the
 //! transport actors, the channels and the flush request, with the trace recorder in its default
@@ -7,6 +8,10 @@
 //! benches in `benches/` both call these functions.
 
 pub mod baseline;
+pub mod drain;
+pub mod fleet;
+
+pub use drain::{drain_run, drain_setup, floor, DrainSetup, Drained, Floor};
 
 use std::time::{Duration, Instant};
 
@@ -20,6 +25,7 @@ use crate::scenario::{run, run_with, RunOptions};
 use crate::sim::rng::Dist;
 use crate::sim::time::{Micros, DAY, HOUR, MILLISECOND, MINUTE, SECOND};
 use crate::sim::TransportId;
+use drain::share;
 
 /// `t` LAN transports that move mail only when flushed and take no time per message.
 pub fn drain_scenario(transports: usize) -> Scenario {
@@ -33,15 +39,11 @@ pub fn drain_scenario(transports: usize) -> Scenario {
     s
 }
 
-/// How `n` messages split over `t` transports.
-fn share(n: u64, t: usize, i: usize) -> u64 {
-    n / t as u64 + u64::from((i as u64) < n % t as u64)
-}
-
-/// `drain` / `drain-inbound`: `n` messages queued on `transports` transports (outbound, or
-/// waiting remotely), drained by one `FLUSH_UPLOAD | FLUSH_NO_UI` (or `FLUSH_DOWNLOAD`) on the
-/// spooler's status object. Times the call, from the call to its return.
-pub fn drain(n: u64, transports: usize, inbound: bool) -> Duration {
+/// `drain-zero`: `n` messages that take no time each, all queued at one instant on
+/// `transports` transports (outbound, or waiting remotely), drained by one
+/// `FLUSH_UPLOAD | FLUSH_NO_UI` (or `FLUSH_DOWNLOAD`) on the spooler's status object. Times
+/// the call, from the call to its return: bookkeeping and hand-off only.
+pub fn drain_zero(n: u64, transports: usize, inbound: bool) -> Duration {
     let transports = transports.max(1);
     let s = drain_scenario(transports);
     let (_, out) = run_with(&s, &RunOptions::default(), move |c| async move {
@@ -180,25 +182,6 @@ pub fn sim_day(mails: u64, transports: usize) -> (Duration, Micros) {
     let start = Instant::now();
     let r = run(&s, &RunOptions::default());
     (start.elapsed(), r.end_time)
-}
-
-/// `memory`: live heap bytes per queued message, measured with `live_bytes` (a counting
-/// global allocator's live total) before and after `n` messages are queued on `transports`
-/// transports.
-pub fn memory(n: u64, transports: usize, live_bytes: fn() -> i64) -> f64 {
-    let transports = transports.max(1);
-    let s = drain_scenario(transports);
-    let (_, out) = run_with(&s, &RunOptions::default(), move |c| async move {
-        c.sleep_until(1).await;
-        let before = live_bytes();
-        for i in 0..transports {
-            c.submit(&format!("T{i}:bench"), share(n, transports, i), 2048);
-        }
-        c.sleep_until(2).await;
-        let after = live_bytes();
-        (after - before) as f64 / n.max(1) as f64
-    });
-    out.expect("queuing finishes")
 }
 
 /// The size of a queued message.

@@ -43,6 +43,17 @@ pub(crate) struct RunArgs {
     plot_window: Option<String>,
 }
 
+impl RunArgs {
+    /// `spoolsim run FILE --format json`.
+    pub(crate) fn json(file: PathBuf) -> Self {
+        RunArgs {
+            file: Some(file),
+            format: Format::Json,
+            ..RunArgs::default()
+        }
+    }
+}
+
 /// A file to write, buffered.
 fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, CliError> {
     std::fs::File::create(path)

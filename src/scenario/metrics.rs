@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::mapi::{combine, HResult};
-use crate::sim::samples::{Samples, Summary};
+use crate::sim::samples::{summaries, Samples, Summary};
 use crate::sim::time::format_compact;
 use crate::sim::{format_duration, FlushId, Micros, TransportId, ValidateId};
-use crate::trace::{EventKind, Object, Origin, ProcStep};
+use crate::trace::{EventKind, Latencies, Object, Origin, ProcStep};
 
 use super::runner::RunResult;
 
@@ -276,18 +276,7 @@ impl Metrics {
     }
 }
 
-/// Nearest-rank percentile `p` (0 < p <= 100) of sorted samples.
-pub fn percentile(sorted: &[Micros], p: u32) -> Option<Micros> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let n = sorted.len() as u64;
-    let rank = (u64::from(p) * n).div_ceil(100).max(1);
-    Some(sorted[(rank - 1) as usize])
-}
-
-fn latency(m: &mut Metrics, prefix: &str, samples: &Samples) {
-    let s = samples.summary();
+fn latency(m: &mut Metrics, prefix: &str, s: Option<Summary>) {
     let v = |f: fn(&Summary) -> Micros| s.as_ref().map_or(Value::None, |s| Value::Time(f(s)));
     m.0.insert(format!("{prefix}.min"), v(|s| s.min));
     m.0.insert(format!("{prefix}.p50"), v(|s| s.p50));
@@ -463,18 +452,25 @@ fn traffic_metrics(m: &mut Metrics, run: &RunResult) {
     m.0.insert("end_time".into(), Value::Time(run.end_time));
 }
 
-/// Outbound and inbound latencies, per transport and in all.
+/// Outbound and inbound latencies, per transport and in all, each direction's percentiles
+/// selected over one copy of its samples.
 fn latency_metrics(m: &mut Metrics, run: &RunResult) {
-    let mut all_out = Samples::default();
-    let mut all_in = Samples::default();
-    for (l, name) in run.trace.latencies().iter().zip(&run.transport_names) {
-        all_out.append(&l.outbound);
-        all_in.append(&l.inbound);
-        latency(m, &format!("latency.outbound.{name}"), &l.outbound);
-        latency(m, &format!("latency.inbound.{name}"), &l.inbound);
+    let lat = run.trace.latencies();
+    let names = &run.transport_names;
+    for (dir, pick) in [
+        (
+            "outbound",
+            (|l: &Latencies| &l.outbound) as fn(&Latencies) -> &Samples,
+        ),
+        ("inbound", |l: &Latencies| &l.inbound),
+    ] {
+        let parts: Vec<&Samples> = lat.iter().map(pick).collect();
+        let (each, all) = summaries(&parts);
+        for (s, name) in each.into_iter().zip(names) {
+            latency(m, &format!("latency.{dir}.{name}"), s);
+        }
+        latency(m, &format!("latency.{dir}"), all);
     }
-    latency(m, "latency.outbound", &all_out);
-    latency(m, "latency.inbound", &all_in);
 }
 
 /// Progress indicators shown, per status object and in all.
@@ -519,23 +515,5 @@ fn procedure_metrics(m: &mut Metrics, run: &RunResult, calls: &[FlushInfo], n: u
         m.0.insert(format!("{prefix}.outcome"), Value::Result(r));
         m.0.insert(format!("{prefix}.returned_at"), Value::Time(t));
         m.0.insert(format!("{prefix}.completed_at"), Value::Time(t));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nearest_rank_percentiles() {
-        let s: Vec<u64> = (1..=10).collect();
-        assert_eq!(percentile(&s, 50), Some(5));
-        assert_eq!(percentile(&s, 90), Some(9));
-        assert_eq!(percentile(&s, 99), Some(10));
-        assert_eq!(percentile(&s, 100), Some(10));
-        assert_eq!(percentile(&[7], 1), Some(7));
-        assert_eq!(percentile(&[], 50), None);
-        let s: Vec<u64> = (1..=100).collect();
-        assert_eq!(percentile(&s, 99), Some(99));
     }
 }

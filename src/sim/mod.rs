@@ -1,8 +1,10 @@
 //! The machinery of simulated time: virtual time, the ordered calendar, seeded randomness,
-//! exact latency samples, and the ids every layer above names things by.
+//! exact latency samples and their nearest-rank percentiles, and the ids every layer above names
+//! things by.
 
 pub mod calendar;
 pub mod ids;
+pub mod percentile;
 pub mod rng;
 pub mod samples;
 pub mod time;

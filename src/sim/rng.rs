@@ -115,10 +115,23 @@ impl Dist {
                 // on every platform.
                 let u = 1.0 - rng.unit();
                 let x = -(mean as f64) * libm::log(u);
-                libm::round(x) as Micros
+                round_half_up(x)
             }
         }
     }
+}
+
+/// `x ≥ 0` rounded to the nearest integer, halves away from zero: exactly what `libm::round`
+/// gives, without a call. Below 2⁵³ the integer part converts exactly and `x - t` is exact, so
+/// the comparison with 0.5 is too; from 2⁵³ on every float is already an integer.
+#[inline]
+fn round_half_up(x: f64) -> Micros {
+    const EXACT: f64 = (1u64 << 53) as f64;
+    if x >= EXACT {
+        return x as Micros;
+    }
+    let t = x as Micros;
+    t + u64::from(x - t as f64 >= 0.5)
 }
 
 #[cfg(test)]
@@ -164,6 +177,25 @@ mod tests {
         let total: u64 = (0..n).map(|_| d.sample(&mut r)).sum();
         let mean = total / n;
         assert!((950_000..1_050_000).contains(&mean), "mean {mean}");
+    }
+
+    #[test]
+    fn rounding_is_libm_round() {
+        let mut r = SimRng::new(5, Stream::Mail(1));
+        let edges = [
+            0.0,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            0.499_999_999_999_999_94,
+            4_503_599_627_370_495.5,
+        ];
+        let big = [9_007_199_254_740_993.0, 1e30, f64::INFINITY];
+        let drawn = (0..100_000).map(|_| -1e6 * libm::log(1.0 - r.unit()));
+        for x in edges.into_iter().chain(big).chain(drawn) {
+            assert_eq!(round_half_up(x), libm::round(x) as Micros, "{x}");
+        }
     }
 
     #[test]

@@ -22,7 +22,10 @@ use crate::sim::{
 };
 use crate::trace::{Actor, EventKind, NdrReason, Recorder};
 
+mod plan;
 mod settle;
+
+use plan::Plan;
 
 /// A unit of queued work.
 #[derive(Debug)]
@@ -57,11 +60,8 @@ struct Totals {
 #[derive(Debug)]
 struct Upload {
     msgs: Batch,
-    /// When the batch started.
-    began: Micros,
-    /// `(start, completion, failed)` of each message, in order; an expired message has
-    /// `start == completion == expiry` and is marked by `expired`.
-    plan: Vec<Step>,
+    /// One attempt per message, in order.
+    plan: Plan,
     /// Messages settled so far.
     done: usize,
     flush: Option<FlushId>,
@@ -72,21 +72,9 @@ struct Upload {
 struct Download {
     /// `(remote id, arrival time)` of each covered message.
     msgs: Vec<(MsgId, Micros)>,
-    /// When the batch started.
-    began: Micros,
-    plan: Vec<Step>,
+    plan: Plan,
     done: usize,
     flush: Option<FlushId>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Step {
-    start: Micros,
-    end: Micros,
-    outcome: Outcome,
-    /// The random stream's position before this attempt's draws, so attempts that never
-    /// start can give their draws back.
-    rng: u128,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -455,32 +443,27 @@ impl TransportState {
     /// Plans attempts back to back from `start`, one per expiry given (`None`: no lifetime).
     /// An attempt fails when its draw says so or when it starts during an offline spell; one
     /// that would start too late for its message's lifetime is not made and draws nothing.
-    fn plan(&mut self, start: Start, expiries: impl Iterator<Item = Option<Micros>>) -> Vec<Step> {
+    fn plan(&mut self, start: Start, expiries: impl Iterator<Item = Option<Micros>>) -> Plan {
+        let draws = u128::from(self.failure_rate > 0.0) + u128::from(self.per_message.is_random());
+        let mut plan = Plan::new(
+            start.at,
+            expiries.size_hint().0,
+            self.rng.position(),
+            2 * draws,
+        );
         let mut cursor = start.at;
-        let mut plan = Vec::with_capacity(expiries.size_hint().0);
         for exp in expiries {
-            let rng = self.rng.position();
             if let Some(exp) = exp.filter(|&e| start.too_late(e, cursor)) {
-                // Its lifetime ran out before its turn: the NDR is at `exp` (kept in `start`),
-                // settled in order once the attempt ahead of it ends.
-                plan.push(Step {
-                    start: exp,
-                    end: cursor,
-                    outcome: Outcome::Expired,
-                    rng,
-                });
+                // Its lifetime ran out before its turn: the NDR is at `exp`, settled in order
+                // once the attempt ahead of it ends.
+                plan.push(cursor, Outcome::Expired, exp);
                 continue;
             }
             let unlucky = self.failure_rate > 0.0 && self.rng.chance(self.failure_rate);
             let fails = unlucky || cursor < self.offline_until;
-            let d = self.per_message.sample(&mut self.rng);
-            plan.push(Step {
-                start: cursor,
-                end: cursor + d,
-                outcome: if fails { Outcome::Failed } else { Outcome::Ok },
-                rng,
-            });
-            cursor += d;
+            cursor += self.per_message.sample(&mut self.rng);
+            let outcome = if fails { Outcome::Failed } else { Outcome::Ok };
+            plan.push(cursor, outcome, 0);
         }
         plan
     }
@@ -515,7 +498,6 @@ impl TransportState {
                 let plan = self.plan(start, expiries);
                 Active::Upload(Upload {
                     msgs,
-                    began: start.at,
                     plan,
                     done: 0,
                     flush,
@@ -526,13 +508,17 @@ impl TransportState {
                 let plan = self.plan(start, msgs.iter().map(|_| None));
                 Active::Download(Download {
                     msgs,
-                    began: start.at,
                     plan,
                     done: 0,
                     flush,
                 })
             }
         };
+        match &active {
+            Active::Upload(u) => self.rec.reserve_latencies(self.id, false, u.plan.len()),
+            Active::Download(d) => self.rec.reserve_latencies(self.id, true, d.plan.len()),
+            Active::Burst(_) => {}
+        }
         self.active = Some((active, snap));
         self.arm_checkpoint();
     }
@@ -542,8 +528,8 @@ impl TransportState {
     fn arm_checkpoint(&mut self) {
         let now = self.clock.now();
         let at = match &self.active {
-            Some((Active::Upload(u), _)) => next_checkpoint(&u.plan[u.done..], now),
-            Some((Active::Download(d), _)) => next_checkpoint(&d.plan[d.done..], now),
+            Some((Active::Upload(u), _)) => u.plan.next_checkpoint(u.done, now),
+            Some((Active::Download(d), _)) => d.plan.next_checkpoint(d.done, now),
             Some((Active::Burst(b), _)) => Some(b.start.at),
             None => None,
         };
@@ -567,16 +553,14 @@ impl TransportState {
             // Settling completes a burst: it cannot be under way here.
             Active::Burst(_) => return None,
         };
-        let mut first = done;
-        if let Some(step) = plan.get_mut(first) {
-            if step.start <= now && step.outcome != Outcome::Expired {
-                step.outcome = Outcome::Cut;
-                step.end = now;
-                first += 1;
-            }
+        let cut =
+            done < plan.len() && plan.start(done) <= now && plan.outcome(done) != Outcome::Expired;
+        let first = done + usize::from(cut);
+        if first < plan.len() {
+            self.rng.rewind(plan.rng_before(first));
         }
-        if let Some(step) = plan.get(first) {
-            self.rng.rewind(step.rng);
+        if cut {
+            plan.cut(done, now);
         }
         plan.truncate(first);
         let rest = match active {
@@ -710,11 +694,10 @@ impl TransportState {
         let now = self.clock.now();
         let mut due = Vec::new();
         if let Some((Active::Upload(u), _)) = self.active.as_mut() {
-            for k in u.done..u.plan.len() {
-                let step = &mut u.plan[k];
-                if step.outcome == Outcome::Expired && step.start <= now {
-                    step.outcome = Outcome::Gone;
-                    due.push((u.msgs[k].id, step.start));
+            for m in u.plan.marks_from_mut(u.done) {
+                if m.outcome == Outcome::Expired && m.expiry <= now {
+                    m.outcome = Outcome::Gone;
+                    due.push((u.msgs[m.at].id, m.expiry));
                 }
             }
         }
@@ -786,16 +769,10 @@ impl TransportState {
             }
         }
         if let Some((Active::Upload(u), _)) = &self.active {
-            for s in &u.plan[u.done..] {
-                if matches!(s.outcome, Outcome::Gone) {
-                    continue;
-                }
-                if s.outcome != Outcome::Expired && s.start <= now && now < s.end {
-                    in_flight += 1;
-                } else {
-                    queued += 1;
-                }
-            }
+            let gone = u.plan.marks_from(u.done);
+            let gone = gone.iter().filter(|m| m.outcome == Outcome::Gone).count();
+            in_flight = u64::from(u.plan.in_transfer(u.done, now).is_some());
+            queued += (u.plan.len() - u.done - gone) as u64 - in_flight;
         }
         (queued, in_flight)
     }
@@ -808,18 +785,6 @@ impl TransportState {
         };
         self.remote.len() as u64 + downloading
     }
-}
-
-/// The next moment the spooler must hear from a batch whose unsettled attempts are `rest`:
-/// now when one completes at this instant, else its next failure or its end.
-fn next_checkpoint(rest: &[Step], now: Micros) -> Option<Micros> {
-    if rest.first()?.end <= now {
-        return Some(now);
-    }
-    rest.iter()
-        .find(|s| s.outcome != Outcome::Ok)
-        .or(rest.last())
-        .map(|s| s.end)
 }
 
 #[cfg(test)]

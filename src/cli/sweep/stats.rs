@@ -11,6 +11,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::sim::percentile;
+
 /// The exact distribution of one metric over the seeds that had it as a number: sorted
 /// `(value, how many seeds)` pairs, each value once, counts above zero.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -54,21 +56,10 @@ impl Histogram {
         self.bins.last().map(|b| b.0)
     }
 
-    /// Nearest-rank percentile `p` (0 < p <= 100), as `metrics::percentile` computes it over
-    /// the sorted samples.
+    /// Nearest-rank percentile `p` (0 < p <= 100), by the definition runs use for latencies
+    /// (`sim::percentile`).
     pub(crate) fn percentile(&self, p: u32) -> Option<i64> {
-        if self.n == 0 {
-            return None;
-        }
-        let rank = (u128::from(p) * u128::from(self.n)).div_ceil(100).max(1);
-        let mut seen: u128 = 0;
-        for &(v, c) in &self.bins {
-            seen += u128::from(c);
-            if seen >= rank {
-                return Some(v);
-            }
-        }
-        self.max()
+        percentile::of_bins(&self.bins, self.n, p)
     }
 }
 
@@ -242,16 +233,17 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::metrics::percentile;
+    use crate::sim::percentile::rank;
 
     #[test]
-    fn percentiles_match_the_metrics_module() {
+    fn percentiles_match_the_definition_runs_use() {
         let samples: Vec<u64> = vec![5, 1, 9, 9, 3, 3, 3, 100, 7, 2, 2, 8, 50];
         let mut sorted = samples.clone();
         sorted.sort_unstable();
         let h = Histogram::from_samples(samples.iter().map(|&v| v as i64).collect());
         for p in [1, 10, 25, 50, 75, 90, 99, 100] {
-            assert_eq!(h.percentile(p), percentile(&sorted, p).map(|v| v as i64));
+            let at = sorted[(rank(p, sorted.len() as u64) - 1) as usize];
+            assert_eq!(h.percentile(p), Some(at as i64));
         }
         assert_eq!(h.n(), 13);
         assert_eq!((h.min(), h.max()), (Some(1), Some(100)));

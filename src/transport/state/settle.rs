@@ -43,78 +43,115 @@ impl TransportState {
     /// Settles the outbound attempts of `u` that ended by `now`; whether all have.
     fn settle_upload(&mut self, u: &mut Upload, now: Micros) -> bool {
         let idx = self.id;
-        while u.done < u.plan.len() && u.plan[u.done].end <= now {
-            let step = u.plan[u.done];
-            let m = u.msgs[u.done];
-            let key = self.settle_key(&step, u.began);
-            let kind = match step.outcome {
-                Outcome::Ok => {
-                    self.totals.delivered += 1;
-                    self.pending.delivered += 1;
-                    EventKind::Deliver {
-                        msg: m.id,
-                        transport: idx,
-                        latency: step.end - m.submitted_at,
-                    }
-                }
+        while u.done < u.plan.len() && u.plan.ends()[u.done] <= now {
+            let stop = ok_until(&u.plan, u.done, now);
+            if stop > u.done {
+                let n = self.deliver(u, stop);
+                self.totals.delivered += n;
+                self.pending.delivered += n as u32;
+                u.done = stop;
+                continue;
+            }
+            let (k, m) = (u.done, u.msgs[u.done]);
+            u.done += 1;
+            let outcome = u.plan.outcome(k);
+            let end = u.plan.ends()[k];
+            match outcome {
                 Outcome::Failed | Outcome::Cut => {
                     self.totals.failed += 1;
-                    self.pending.failed.push(FailedAttempt {
-                        msg: m,
-                        at: step.end,
-                    });
-                    EventKind::AttemptFailed {
+                    self.pending.failed.push(FailedAttempt { msg: m, at: end });
+                    let key = self.settle_key(end, outcome, u.plan.began());
+                    let kind = EventKind::AttemptFailed {
                         msg: m.id,
                         transport: idx,
                         inbound: false,
-                    }
+                    };
+                    self.rec.record(key, Actor::Transport(idx), kind);
                 }
                 Outcome::Expired => {
                     self.pending.expired += 1;
-                    self.expired_ndr(m.id, step.start);
-                    u.done += 1;
-                    continue;
+                    let expiry = u.plan.marks_from(k)[0].expiry;
+                    self.expired_ndr(m.id, expiry);
                 }
-                Outcome::Gone => {
-                    u.done += 1;
-                    continue;
-                }
-            };
-            self.rec.record(key, Actor::Transport(idx), kind);
-            u.done += 1;
+                Outcome::Gone | Outcome::Ok => {}
+            }
         }
         u.done == u.plan.len()
+    }
+
+    /// Records the deliveries of attempts `u.done..stop`, which all succeeded: counted and
+    /// sampled a run at a time, or one event each when events are wanted. Returns how many.
+    fn deliver(&mut self, u: &Upload, stop: usize) -> u64 {
+        let (idx, began) = (self.id, u.plan.began());
+        let ends = &u.plan.ends()[u.done..stop];
+        let msgs = u.msgs.range(u.done..stop);
+        if !self.rec.wants_each_event() {
+            let latencies = msgs.zip(ends).map(|(m, &end)| end - m.submitted_at);
+            return self.rec.delivered_together(idx, latencies);
+        }
+        for (m, &end) in msgs.zip(ends) {
+            let key = self.settle_key(end, Outcome::Ok, began);
+            let kind = EventKind::Deliver {
+                msg: m.id,
+                transport: idx,
+                latency: end - m.submitted_at,
+            };
+            self.rec.record(key, Actor::Transport(idx), kind);
+        }
+        ends.len() as u64
     }
 
     /// Settles the downloads of `d` that ended by `now`; whether all have. A failed download
     /// stays at the remote end for the next poll or flush.
     fn settle_download(&mut self, d: &mut Download, now: Micros) -> bool {
         let idx = self.id;
-        while d.done < d.plan.len() && d.plan[d.done].end <= now {
-            let step = d.plan[d.done];
-            let (msg, arrived) = d.msgs[d.done];
-            let key = self.settle_key(&step, d.began);
-            let kind = if matches!(step.outcome, Outcome::Failed | Outcome::Cut) {
-                self.totals.failed += 1;
-                self.remote.push_front((msg, arrived));
-                EventKind::AttemptFailed {
-                    msg,
-                    transport: idx,
-                    inbound: true,
-                }
-            } else {
-                self.totals.received += 1;
-                self.pending.received += 1;
-                EventKind::Receive {
-                    msg,
-                    transport: idx,
-                    latency: step.end - arrived,
-                }
+        while d.done < d.plan.len() && d.plan.ends()[d.done] <= now {
+            let stop = ok_until(&d.plan, d.done, now);
+            if stop > d.done {
+                let n = self.receive(d, stop);
+                self.totals.received += n;
+                self.pending.received += n as u32;
+                d.done = stop;
+                continue;
+            }
+            // Only failures are marked in a download's plan.
+            let k = d.done;
+            d.done += 1;
+            let (msg, arrived) = d.msgs[k];
+            let (end, outcome) = (d.plan.ends()[k], d.plan.outcome(k));
+            let key = self.settle_key(end, outcome, d.plan.began());
+            self.totals.failed += 1;
+            self.remote.push_front((msg, arrived));
+            let kind = EventKind::AttemptFailed {
+                msg,
+                transport: idx,
+                inbound: true,
             };
             self.rec.record(key, Actor::Transport(idx), kind);
-            d.done += 1;
         }
         d.done == d.plan.len()
+    }
+
+    /// Records the downloads of `d.done..stop`, which all succeeded (see
+    /// [`TransportState::deliver`]). Returns how many.
+    fn receive(&mut self, d: &Download, stop: usize) -> u64 {
+        let (idx, began) = (self.id, d.plan.began());
+        let ends = &d.plan.ends()[d.done..stop];
+        let msgs = &d.msgs[d.done..stop];
+        if !self.rec.wants_each_event() {
+            let latencies = msgs.iter().zip(ends).map(|(m, &end)| end - m.1);
+            return self.rec.received_together(idx, latencies);
+        }
+        for (&(msg, arrived), &end) in msgs.iter().zip(ends) {
+            let key = self.settle_key(end, Outcome::Ok, began);
+            let kind = EventKind::Receive {
+                msg,
+                transport: idx,
+                latency: end - arrived,
+            };
+            self.rec.record(key, Actor::Transport(idx), kind);
+        }
+        ends.len() as u64
     }
 
     /// Settles a burst: every attempt completed at the instant it started, and mail whose
@@ -164,12 +201,12 @@ impl TransportState {
     /// was known before this instant was due at its own place; one that completes at the
     /// instant its batch began (it took no time) or that a fault cut short now was created by
     /// what is being handled, and follows it.
-    fn settle_key(&self, step: &Step, began: Micros) -> Key {
+    fn settle_key(&self, end: Micros, outcome: Outcome, began: Micros) -> Key {
         let idx = self.id.into();
-        if step.end > began && step.outcome != Outcome::Cut {
-            self.clock.due_key(step.end, Class::Completion, idx)
+        if end > began && outcome != Outcome::Cut {
+            self.clock.due_key(end, Class::Completion, idx)
         } else {
-            self.clock.key_at(step.end, Class::Completion, idx)
+            self.clock.key_at(end, Class::Completion, idx)
         }
     }
 
@@ -183,4 +220,11 @@ impl TransportState {
         };
         self.rec.record(key, Actor::Transport(self.id), kind);
     }
+}
+
+/// The end of the run of attempts from `done` that simply succeed and have ended by `now`:
+/// up to the next mark, and no further than the last attempt ended by then.
+fn ok_until(plan: &Plan, done: usize, now: Micros) -> usize {
+    let mark = plan.next_mark(done).map_or(plan.len(), |m| m.at);
+    done + plan.ends()[done..mark].partition_point(|&e| e <= now)
 }

@@ -115,10 +115,18 @@ impl Rig {
     /// `(duration, outcome)` of each attempt of the upload under way.
     fn plan(&self) -> Vec<(Micros, Outcome)> {
         match &self.t.active {
-            Some((Active::Upload(u), _)) => u.plan.iter().map(|s| (s.end - s.start, s.outcome)),
+            Some((Active::Upload(u), _)) => (0..u.plan.len())
+                .map(|k| {
+                    let (end, outcome) = (u.plan.ends()[k], u.plan.outcome(k));
+                    let start = match outcome {
+                        Outcome::Expired | Outcome::Gone => u.plan.marks_from(k)[0].expiry,
+                        _ => u.plan.start(k),
+                    };
+                    (end - start, outcome)
+                })
+                .collect(),
             _ => panic!("no planned upload under way"),
         }
-        .collect()
     }
 }
 
