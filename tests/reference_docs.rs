@@ -4,8 +4,9 @@
 //! something the code also lists is checked both ways: the keys of each scenario table against
 //! the parser's own lists (`KEY_TABLES`, the lists its unknown-key check uses), each documented
 //! default by writing it into a scenario and comparing with leaving it out, the flags against
-//! `FlushFlags`, the metric names and types against `metric_names`, and every option in
-//! `docs/cli.md` against the binary's `--help`. Complete scenarios shown in the docs must run and
+//! `FlushFlags`, the metric names and types against `metric_names`, every option in
+//! `docs/cli.md` against the binary's `--help`, and the constants, status rows and columns of
+//! `docs/mapi.md` against the code's own lists and a status table a program reads. Complete scenarios shown in the docs must run and
 //! pass, links between pages must resolve, and nothing may cite documents outside the repository.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -991,4 +992,468 @@ fn the_docs_and_the_user_facing_code_cite_nothing_outside_the_repository() {
         }
     }
     report(problems);
+}
+
+// ----- the MAPI page ---------------------------------------------------------------------------
+
+const MAPI: &str = "docs/mapi.md";
+
+/// A value cell of the MAPI page, `0x...` or decimal, backticks allowed.
+fn doc_number(cell: &str) -> Option<u32> {
+    let text = md::plain(cell);
+    match text.strip_prefix("0x") {
+        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+        None => text.parse().ok(),
+    }
+}
+
+/// The names of the `pub const` items of a source file that start with one of `prefixes`: the
+/// code's own list of a group of constants that has no list function.
+fn source_consts(rel: &str, prefixes: &[&str]) -> Vec<String> {
+    read(rel)
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub const "))
+        .filter_map(|l| l.split_once(':').map(|(name, _)| name.trim().to_string()))
+        .filter(|name| prefixes.iter().any(|p| name.starts_with(p)))
+        .collect()
+}
+
+/// The names a bit-set formatter knows, with their bits: each single bit it names.
+fn named_bits(names: impl Fn(u32) -> String) -> Vec<(String, u32)> {
+    (0..32)
+        .map(|i| 1u32 << i)
+        .map(|bit| (names(bit), bit))
+        .filter(|(name, _)| !name.starts_with("0x"))
+        .collect()
+}
+
+/// The constants of a group the code lists only as items, by name.
+fn mapi_constant(name: &str) -> Option<u32> {
+    use spoolsim::mapi::constants::*;
+    use spoolsim::mapi::tags::*;
+    let all: &[(&str, u32)] = &[
+        ("PT_NULL", PT_NULL),
+        ("PT_LONG", PT_LONG),
+        ("PT_ERROR", PT_ERROR),
+        ("PT_BOOLEAN", PT_BOOLEAN),
+        ("PT_STRING8", PT_STRING8),
+        ("PT_UNICODE", PT_UNICODE),
+        ("PT_BINARY", PT_BINARY),
+        ("MV_FLAG", MV_FLAG),
+        ("RES_AND", RES_AND),
+        ("RES_OR", RES_OR),
+        ("RES_NOT", RES_NOT),
+        ("RES_CONTENT", RES_CONTENT),
+        ("RES_PROPERTY", RES_PROPERTY),
+        ("RES_COMPAREPROPS", RES_COMPAREPROPS),
+        ("RES_BITMASK", RES_BITMASK),
+        ("RES_SIZE", RES_SIZE),
+        ("RES_EXIST", RES_EXIST),
+        ("RES_SUBRESTRICTION", RES_SUBRESTRICTION),
+        ("RES_COMMENT", RES_COMMENT),
+        ("RELOP_LT", RELOP_LT),
+        ("RELOP_LE", RELOP_LE),
+        ("RELOP_GT", RELOP_GT),
+        ("RELOP_GE", RELOP_GE),
+        ("RELOP_EQ", RELOP_EQ),
+        ("RELOP_NE", RELOP_NE),
+        ("RELOP_RE", RELOP_RE),
+        ("BMR_EQZ", BMR_EQZ),
+        ("BMR_NEZ", BMR_NEZ),
+        ("FL_FULLSTRING", FL_FULLSTRING),
+        ("FL_SUBSTRING", FL_SUBSTRING),
+        ("FL_PREFIXSTRING", FL_PREFIXSTRING),
+        ("FL_IGNORECASE", FL_IGNORECASE),
+        ("MAPI_UNICODE", MAPI_UNICODE),
+        ("MAPI_MODIFY", MAPI_MODIFY),
+        ("MAPI_DEFERRED_ERRORS", MAPI_DEFERRED_ERRORS),
+        ("MAPI_BEST_ACCESS", MAPI_BEST_ACCESS),
+        ("MAPI_STATUS", MAPI_STATUS),
+        ("TBL_ALL_COLUMNS", TBL_ALL_COLUMNS),
+        ("TBL_ASYNC", TBL_ASYNC),
+        ("TBL_BATCH", TBL_BATCH),
+        ("TBL_NOADVANCE", TBL_NOADVANCE),
+        ("DIR_BACKWARD", DIR_BACKWARD),
+        ("BOOKMARK_BEGINNING", BOOKMARK_BEGINNING),
+        ("BOOKMARK_CURRENT", BOOKMARK_CURRENT),
+        ("BOOKMARK_END", BOOKMARK_END),
+        ("TABLE_SORT_ASCEND", TABLE_SORT_ASCEND),
+        ("TABLE_SORT_DESCEND", TABLE_SORT_DESCEND),
+        ("fnevTableModified", fnevTableModified),
+        ("TABLE_ROW_ADDED", TABLE_ROW_ADDED),
+        ("TABLE_ROW_DELETED", TABLE_ROW_DELETED),
+        ("TABLE_ROW_MODIFIED", TABLE_ROW_MODIFIED),
+        ("TABLE_RELOAD", TABLE_RELOAD),
+    ];
+    all.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+}
+
+/// The values of the named constants, or a problem for a name this test does not know.
+fn by_name(names: &[impl AsRef<str>], problems: &mut Vec<String>) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    for name in names.iter().map(AsRef::as_ref) {
+        match mapi_constant(name) {
+            Some(v) => out.push((name.to_string(), v)),
+            None => problems.push(format!(
+                "{name}: a constant of the code that this test cannot look up; add it to \
+                 `mapi_constant`"
+            )),
+        }
+    }
+    out
+}
+
+/// Each constants table of the MAPI page by its heading, with every name and value of its kind
+/// that the code defines: the page must list exactly these.
+fn mapi_constant_groups(problems: &mut Vec<String>) -> Vec<(&'static str, Vec<(String, u32)>)> {
+    use spoolsim::mapi::constants::{
+        resource_methods_names, resource_type_name, status_code_names,
+    };
+    use spoolsim::mapi::HResult;
+    let resource_types = (0..=0xFFFF)
+        .filter_map(|v| resource_type_name(v).map(|n| (n.to_string(), v)))
+        .collect();
+    let validate = ValidateFlags::names()
+        .map(|n| {
+            (
+                n.to_string(),
+                ValidateFlags::from_name(n).map_or(0, |f| f.bits()),
+            )
+        })
+        .collect();
+    let results = HResult::ALL
+        .iter()
+        .map(|h| (h.name().to_string(), h.code()))
+        .collect();
+    let types = source_consts("src/mapi/tags.rs", &["PT_", "MV_FLAG"]);
+    let restrictions = source_consts("src/mapi/constants.rs", &["RES_", "RELOP_", "BMR_", "FL_"]);
+    // Only the table, notification and OpenEntry constants a status-table client uses.
+    let table = [
+        "MAPI_UNICODE",
+        "MAPI_MODIFY",
+        "MAPI_DEFERRED_ERRORS",
+        "MAPI_BEST_ACCESS",
+        "MAPI_STATUS",
+        "TBL_ALL_COLUMNS",
+        "TBL_ASYNC",
+        "TBL_BATCH",
+        "TBL_NOADVANCE",
+        "DIR_BACKWARD",
+        "BOOKMARK_BEGINNING",
+        "BOOKMARK_CURRENT",
+        "BOOKMARK_END",
+        "TABLE_SORT_ASCEND",
+        "TABLE_SORT_DESCEND",
+        "fnevTableModified",
+        "TABLE_ROW_ADDED",
+        "TABLE_ROW_DELETED",
+        "TABLE_ROW_MODIFIED",
+        "TABLE_RELOAD",
+    ];
+    vec![
+        ("`PR_RESOURCE_TYPE` values", resource_types),
+        (
+            "`PR_RESOURCE_METHODS` bits",
+            named_bits(resource_methods_names),
+        ),
+        ("`PR_STATUS_CODE` bits", named_bits(status_code_names)),
+        (
+            "`FlushQueues` flags",
+            named_bits(|b| FlushFlags::from_bits_retain(b).to_string()),
+        ),
+        ("`ValidateState` flags", validate),
+        ("Property types", by_name(&types, problems)),
+        ("Restriction constants", by_name(&restrictions, problems)),
+        (
+            "Table, notification and `OpenEntry` constants",
+            by_name(&table, problems),
+        ),
+        ("Result codes", results),
+    ]
+}
+
+/// Compares one `name | value | ...` table with the code's list, both ways.
+fn compare_constants(table: &md::Table, code: &[(String, u32)]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let at = format!("{MAPI}:{} (\"{}\")", table.line, table.heading);
+    let mut documented = BTreeMap::new();
+    for row in &table.rows {
+        let name = md::plain(&row[0]);
+        match doc_number(&row[1]) {
+            Some(v) => {
+                if documented.insert(name.clone(), v).is_some() {
+                    problems.push(format!("{at}: {name} is listed twice"));
+                }
+            }
+            None => problems.push(format!("{at}: {name}: {:?} is not a number", row[1])),
+        }
+    }
+    for (name, value) in code {
+        match documented.get(name) {
+            None => problems.push(format!("{at}: {name} ({value:#x}) is missing")),
+            Some(v) if v != value => problems.push(format!(
+                "{at}: {name} is documented as {v:#x}, but its value is {value:#x}"
+            )),
+            Some(_) => {}
+        }
+    }
+    for name in documented.keys() {
+        if !code.iter().any(|(n, _)| n == name) {
+            problems.push(format!(
+                "{at}: {name} is not a constant of this kind in the code"
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn the_mapi_constant_tables_list_every_constant_with_its_value() {
+    let text = read(MAPI);
+    let mut problems = Vec::new();
+    let groups = mapi_constant_groups(&mut problems);
+    let tables: Vec<md::Table> = md::tables(&text)
+        .into_iter()
+        .filter(|t| t.header.len() >= 2 && t.header[..2] == ["name", "value"])
+        .collect();
+    for t in &tables {
+        if !groups.iter().any(|(h, _)| *h == t.heading) {
+            problems.push(format!(
+                "{MAPI}:{}: a constants table under \"{}\", which this test does not check",
+                t.line, t.heading
+            ));
+        }
+    }
+    for (heading, code) in &groups {
+        match tables.iter().find(|t| t.heading == *heading) {
+            Some(t) => problems.extend(compare_constants(t, code)),
+            None => problems.push(format!(
+                "{MAPI}: no `name | value` table under the heading \"{heading}\""
+            )),
+        }
+    }
+    report(problems);
+}
+
+/// The page says which relational operators and restriction types work: every `RELOP_*` it
+/// lists is accepted and nothing else is, and exactly the `RES_*` types it gives a Rust form
+/// can be written.
+#[test]
+fn the_mapi_restriction_table_says_what_restrict_accepts() {
+    use spoolsim::mapi::tags::{PR_DISPLAY_NAME, PR_ENTRYID, PR_RESOURCE_METHODS};
+    use spoolsim::mapi::{SPropValue, SRestriction};
+    let text = read(MAPI);
+    let mut problems = Vec::new();
+    let table = md::tables(&text)
+        .into_iter()
+        .find(|t| t.heading == "Restriction constants")
+        .expect("the restriction constants table");
+    let value_of = |prefix: &str| -> BTreeMap<u32, (String, String)> {
+        table
+            .rows
+            .iter()
+            .filter(|r| md::plain(&r[0]).starts_with(prefix))
+            .filter_map(|r| Some((doc_number(&r[1])?, (md::plain(&r[0]), r[2].clone()))))
+            .collect()
+    };
+    let relops = value_of("RELOP_");
+    for relop in 0..64 {
+        let res = SRestriction::property(
+            relop,
+            PR_DISPLAY_NAME,
+            SPropValue::string(PR_DISPLAY_NAME, "x"),
+        );
+        if res.validate().is_ok() != relops.contains_key(&relop) {
+            problems.push(format!(
+                "{MAPI}: relational operator {relop}: documented {}, accepted {}",
+                relops.contains_key(&relop),
+                res.validate().is_ok()
+            ));
+        }
+    }
+    let writable: BTreeSet<u32> = [
+        SRestriction::And(vec![]),
+        SRestriction::Or(vec![]),
+        SRestriction::not(SRestriction::And(vec![])),
+        SRestriction::property(0, PR_ENTRYID, SPropValue::binary(PR_ENTRYID, vec![])),
+        SRestriction::Bitmask {
+            relbmr: 0,
+            prop_tag: PR_RESOURCE_METHODS,
+            mask: 1,
+        },
+        SRestriction::exist(PR_ENTRYID),
+        SRestriction::Content {
+            fuzzy_level: 0,
+            prop_tag: PR_ENTRYID,
+            prop: SPropValue::binary(PR_ENTRYID, vec![]),
+        },
+    ]
+    .iter()
+    .map(SRestriction::rt)
+    .collect();
+    for (rt, (name, meaning)) in value_of("RES_") {
+        let documented = !meaning.contains("not supported");
+        if documented != writable.contains(&rt) {
+            problems.push(format!(
+                "{MAPI}: {name}: documented as {}supported, but the code {} write it",
+                if documented { "" } else { "not " },
+                if writable.contains(&rt) {
+                    "can"
+                } else {
+                    "cannot"
+                }
+            ));
+        }
+    }
+    report(problems);
+}
+
+/// The status rows and the column set a program sees in a run of the page's example profile.
+fn status_table_of(profile: &str) -> (Vec<spoolsim::mapi::SRow>, [Vec<u32>; 3]) {
+    use spoolsim::mapi::constants::{MAPI_UNICODE, TBL_ALL_COLUMNS};
+    use spoolsim::mapi::MapiTable;
+    let scenario = match parse_scenario(profile, MAPI) {
+        Ok(p) => p.scenario,
+        Err(e) => panic!("{MAPI}: the profile under \"Rows\" is invalid: {e}"),
+    };
+    let (_, seen) = spoolsim::scenario::run_with(&scenario, &RunOptions::default(), |c| {
+        let session = c.session().clone();
+        async move {
+            let narrow = session.get_status_table(0).expect("an 8-bit table");
+            let mut wide = session
+                .get_status_table(MAPI_UNICODE)
+                .expect("a Unicode table");
+            let default = narrow.query_columns(0).expect("the default columns");
+            let all_narrow = narrow.query_columns(TBL_ALL_COLUMNS).expect("all columns");
+            let all_wide = wide.query_columns(TBL_ALL_COLUMNS).expect("all columns");
+            // Unicode rows: their string columns carry the plain names the page uses.
+            let rows = wide.query_rows(1000, 0).expect("the rows").rows;
+            (rows, [default, all_narrow, all_wide])
+        }
+    });
+    seen.expect("the program ran")
+}
+
+/// What a cell of the rows table says about `value`, in the form the page writes it.
+fn row_cell(column: &str, value: &spoolsim::mapi::PropValue) -> String {
+    use spoolsim::mapi::constants::{
+        resource_methods_names, resource_type_name, status_code_names, STATUS_NO_DEFAULT_STORE,
+    };
+    let long = value.as_long().unwrap_or(u32::MAX);
+    match column {
+        "PR_RESOURCE_TYPE" => resource_type_name(long).unwrap_or("?").to_string(),
+        "PR_RESOURCE_METHODS" => resource_methods_names(long),
+        "PR_STATUS_CODE" => status_code_names(long),
+        "PR_RESOURCE_FLAGS" if long == STATUS_NO_DEFAULT_STORE => {
+            "STATUS_NO_DEFAULT_STORE".to_string()
+        }
+        _ => match value.as_str() {
+            Some(s) => format!("\"{s}\""),
+            None => long.to_string(),
+        },
+    }
+}
+
+#[test]
+fn the_mapi_status_rows_and_columns_are_what_a_program_sees() {
+    use spoolsim::mapi::tags::tag_name;
+    let text = read(MAPI);
+    let mut problems = Vec::new();
+    let profile = md::code_blocks(&text)
+        .into_iter()
+        .find(|b| b.lang == "toml")
+        .expect("the example profile under \"Rows\"");
+    let (rows, [default, narrow, wide]) = status_table_of(&profile.text);
+    if default != narrow {
+        problems.push(format!(
+            "{MAPI}: the default column set {default:x?} is not every column {narrow:x?}"
+        ));
+    }
+    let tables = md::tables(&text);
+    let table = tables
+        .iter()
+        .find(|t| t.heading == "Rows" && t.header.first().map(String::as_str) == Some("PR_ROWID"))
+        .expect("the rows table");
+    if table.rows.len() != rows.len() {
+        problems.push(format!(
+            "{MAPI}:{}: {} rows documented, the table has {}",
+            table.line,
+            table.rows.len(),
+            rows.len()
+        ));
+    }
+    for (i, (doc, row)) in table.rows.iter().zip(&rows).enumerate() {
+        for (column, cell) in table.header.iter().zip(doc) {
+            // A cell that is one code span states the value; others describe.
+            let whole = cell.starts_with('`') && cell.ends_with('`');
+            let Some(prop) = row.props.iter().find(|p| tag_name(p.tag) == Some(column)) else {
+                if whole {
+                    problems.push(format!("{MAPI}: row {i}: no column {column} in the table"));
+                }
+                continue;
+            };
+            let actual = row_cell(column, &prop.value);
+            if whole && md::plain(cell) != actual {
+                problems.push(format!(
+                    "{MAPI}: row {i}, {column}: documented {cell}, the table has {actual}"
+                ));
+            }
+        }
+    }
+    let columns = tables
+        .iter()
+        .find(|t| t.heading == "Columns")
+        .expect("the columns table");
+    // The Unicode tag of a string property carries its plain name; other tags are the same in
+    // both tables.
+    let actual: Vec<(String, u32, u32)> = narrow
+        .iter()
+        .zip(&wide)
+        .map(|(&n, &w)| (tag_name(w).unwrap_or("?").to_string(), n, w))
+        .collect();
+    for (i, row) in columns.rows.iter().enumerate() {
+        let doc = (md::plain(&row[0]), doc_number(&row[1]), doc_number(&row[2]));
+        match actual.get(i) {
+            Some((name, n, w)) if doc == (name.clone(), Some(*n), Some(*w)) => {}
+            Some((name, n, w)) => problems.push(format!(
+                "{MAPI}:{}: column {i} is documented as {} {} {}, a status table has {name} \
+                 {n:#010X} {w:#010X}",
+                columns.line + 2 + i,
+                row[0],
+                row[1],
+                row[2]
+            )),
+            None => problems.push(format!(
+                "{MAPI}:{}: column {i}, {}, is not in a status table",
+                columns.line + 2 + i,
+                row[0]
+            )),
+        }
+    }
+    for (name, _, _) in actual.iter().skip(columns.rows.len()) {
+        problems.push(format!("{MAPI}: the columns table lacks {name}"));
+    }
+    report(problems);
+}
+
+/// The page's Rust example is the crate's doctest of module `client`, so it runs on every
+/// `cargo test --doc`.
+#[test]
+fn the_mapi_worked_example_is_a_doctest() {
+    let page = md::code_blocks(&read(MAPI))
+        .into_iter()
+        .find(|b| b.lang == "rust")
+        .expect("a Rust example on the MAPI page");
+    let module: String = read("src/client/mod.rs")
+        .lines()
+        .filter_map(|l| l.strip_prefix("//!"))
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let doctests = md::code_blocks(&module);
+    assert!(
+        doctests.iter().any(|d| d.text == page.text),
+        "{MAPI}:{}: the Rust example is not the doctest of src/client/mod.rs; keep them equal",
+        page.line
+    );
 }
