@@ -511,7 +511,8 @@ mod tests {
         ])
     }
 
-    /// A status table as MAPI builds it: subsystem, spooler, address book, then transports.
+    /// A small status table for these unit tests (the live table's own order is subsystem, address
+    /// book, spooler, then transports; these tests do not depend on it).
     fn status_rows() -> Vec<SRow> {
         vec![
             status_row(1, MAPI_SUBSYSTEM, "MAPI Subsystem", 0x1),
