@@ -150,6 +150,10 @@ pub struct SpoolerState {
     next_msg: MsgId,
     next_remote: MsgId,
     inbox: u64,
+    /// Outbound messages queued or handed over, and inbound messages at remote ends, over all
+    /// transports: kept as mail comes and goes, so the end-of-run check after every event
+    /// does not walk every transport.
+    outstanding: Liveness,
     /// The spooler's trace.
     pub rec: Recorder,
     /// Effects waiting for the shell.
@@ -197,6 +201,7 @@ impl SpoolerState {
             next_msg: MsgId(0),
             next_remote: MsgId(0),
             inbox: 0,
+            outstanding: Liveness::default(),
             rec,
             effects: Vec::new(),
         };
@@ -239,6 +244,19 @@ impl SpoolerState {
 
     /// What is still to be done.
     pub fn liveness(&self) -> Liveness {
+        let l = Liveness {
+            flushes: self.flushes.len() as u64,
+            ..self.outstanding
+        };
+        // The running totals against the transports' own counts, where that is cheap.
+        if cfg!(debug_assertions) && self.slots.len() <= 64 {
+            debug_assert_eq!(l, self.liveness_by_transport());
+        }
+        l
+    }
+
+    /// What is still to be done, summed over the transports.
+    fn liveness_by_transport(&self) -> Liveness {
         let mut l = Liveness {
             flushes: self.flushes.len() as u64,
             ..Liveness::default()
@@ -290,6 +308,7 @@ impl SpoolerState {
             return;
         };
         let t = TransportId::new(i);
+        self.outstanding.outbound += u64::from(count);
         let ready = &mut self.slots[i].queue.ready;
         ready.reserve(count as usize);
         let size32 = u32::try_from(size).unwrap_or(u32::MAX);
@@ -315,6 +334,7 @@ impl SpoolerState {
         let first = self.next_remote;
         self.next_remote = first.plus(count);
         self.slots[t.index()].remote_waiting += u64::from(count);
+        self.outstanding.inbound += u64::from(count);
         self.effects
             .push(Effect::Transport(t, TransportCmd::Arrive { first, count }));
     }
@@ -468,6 +488,7 @@ impl SpoolerState {
             }
             keep
         });
+        self.outstanding.outbound -= dead.len() as u64;
         for msg in dead {
             self.slots[i].attempts.remove(&msg);
             self.record(EventKind::Ndr {
@@ -585,6 +606,8 @@ impl SpoolerState {
         let slot = &mut self.slots[i];
         slot.handed -= s.outbound();
         slot.remote_waiting -= u64::from(s.received);
+        self.outstanding.outbound -= u64::from(s.delivered) + u64::from(s.expired);
+        self.outstanding.inbound -= u64::from(s.received);
         self.inbox += u64::from(s.received);
         // Mail handed over but never started goes back where it was: the front of the queue,
         // under the spooler's lifetime watch again.
