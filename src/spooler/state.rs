@@ -282,17 +282,23 @@ impl SpoolerState {
 
     /// The client submits `count` messages to an address of type `address_type`.
     pub fn submit(&mut self, address_type: &str, count: u64, size: u64) {
-        let now = self.clock.now();
         let route = self.slots.iter().position(|s| {
             s.address_types
                 .iter()
                 .any(|a| a.eq_ignore_ascii_case(address_type))
         });
+        self.submit_to(route.map(TransportId::new), count, size);
+    }
+
+    /// The client submits `count` messages for transport `route`, the first that handles
+    /// their address type, or for none (`None`): they get a non-delivery report at once.
+    pub fn submit_to(&mut self, route: Option<TransportId>, count: u64, size: u64) {
+        let now = self.clock.now();
         // The parser caps a scenario at 10,000,000 messages, well inside a u32.
         let count = u32::try_from(count).unwrap_or(u32::MAX);
         let first = self.next_msg;
         self.next_msg = first.plus(count);
-        let Some(i) = route else {
+        let Some(t) = route else {
             for msg in first.run(count) {
                 self.record(EventKind::Submit {
                     msg,
@@ -307,7 +313,7 @@ impl SpoolerState {
             }
             return;
         };
-        let t = TransportId::new(i);
+        let i = t.index();
         self.outstanding.outbound += u64::from(count);
         let ready = &mut self.slots[i].queue.ready;
         ready.reserve(count as usize);
