@@ -247,12 +247,10 @@ impl Run {
             if until.is_none() && !self.clock.has_scripted() && self.quiet().await {
                 return self.clock.now();
             }
-            match self.clock.peek() {
-                Some(k) if k.t <= self.horizon => {}
-                // Nothing more can happen, or the horizon is reached.
-                _ => return self.horizon,
-            }
-            let (key, target) = self.clock.pop().expect("peeked");
+            // None: nothing more can happen, or the horizon is reached.
+            let Some((key, target)) = self.clock.pop_until(self.horizon) else {
+                return self.horizon;
+            };
             self.wake(key.t, target);
         }
     }
