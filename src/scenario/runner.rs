@@ -189,6 +189,7 @@ impl Run {
     fn lay_out_script(&mut self, seed: u64) {
         let scenario = self.scenario.clone();
         let s = &*scenario;
+        let routes = s.routes();
         for (i, m) in s.mail.iter().enumerate().filter(|(_, m)| m.count > 0) {
             let rng = SimRng::new(seed, Stream::Mail(i as u32));
             let traffic = Traffic {
@@ -196,7 +197,7 @@ impl Run {
                 left: m.count,
                 rng,
             };
-            let route = s.route(m.address_type());
+            let route = routes.route(m.address_type());
             self.add(m.at, Class::Mail, i, Script::Mail(traffic, route));
         }
         // A scenario built in code may name a transport that does not exist (files are

@@ -11,7 +11,7 @@ use crate::mapi::constants::{
     STATUS_AVAILABLE, STATUS_FAILURE, STATUS_INBOUND_FLUSH, STATUS_OFFLINE, STATUS_OUTBOUND_FLUSH,
 };
 use crate::mapi::{combine, EntryId, FlushFlags, HResult};
-use crate::model::{FaultKind, FlushOrder, Scenario, Schedule, SpoolerConfig};
+use crate::model::{FaultKind, FlushOrder, Routes, Scenario, Schedule, SpoolerConfig};
 use crate::protocol::{
     FailedAttempt, OpenPhase, PhaseDone, QueuedMsg, Report, Settled, TransportCmd,
 };
@@ -113,7 +113,6 @@ enum Health {
 /// What the spooler knows of one transport.
 #[derive(Debug)]
 struct Slot {
-    address_types: Vec<String>,
     supports_flush: bool,
     honors_no_ui: bool,
     send: Schedule,
@@ -144,6 +143,8 @@ pub struct SpoolerState {
     config: SpoolerConfig,
     clock: Clock,
     slots: Vec<Slot>,
+    /// Which transport gets mail of each address type.
+    routes: Routes,
     flushes: BTreeMap<FlushId, FlushRun>,
     next_flush: FlushId,
     spooler_busy: Option<FlushId>,
@@ -169,7 +170,6 @@ impl SpoolerState {
             .map(|t| {
                 let base_code = status::idle_code(t);
                 Slot {
-                    address_types: t.address_types.clone(),
                     supports_flush: t.supports_flush,
                     honors_no_ui: t.honors_no_ui,
                     send: t.send,
@@ -195,6 +195,7 @@ impl SpoolerState {
             config: scenario.spooler,
             clock,
             slots,
+            routes: scenario.routes(),
             flushes: BTreeMap::new(),
             next_flush: FlushId(1),
             spooler_busy: None,
@@ -282,12 +283,7 @@ impl SpoolerState {
 
     /// The client submits `count` messages to an address of type `address_type`.
     pub fn submit(&mut self, address_type: &str, count: u64, size: u64) {
-        let route = self.slots.iter().position(|s| {
-            s.address_types
-                .iter()
-                .any(|a| a.eq_ignore_ascii_case(address_type))
-        });
-        self.submit_to(route.map(TransportId::new), count, size);
+        self.submit_to(self.routes.route(address_type), count, size);
     }
 
     /// The client submits `count` messages for transport `route`, the first that handles
