@@ -486,3 +486,24 @@ pub struct Expectation {
     /// The value compared with.
     pub value: ExpectValue,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_give_the_first_transport_of_an_address_type_whatever_its_case() {
+        let mut s = Scenario::new("routes");
+        s.transports = vec![
+            TransportConfig::lan("a", &["smtp"]),
+            TransportConfig::lan("b", &["SMTP", "X400"]),
+        ];
+        let routes = s.routes();
+        for ty in ["SMTP", "smtp", "Smtp", "x400", "FAX"] {
+            assert_eq!(routes.route(ty), s.route(ty), "{ty}");
+        }
+        assert_eq!(routes.route("sMtP"), Some(TransportId(0)));
+        assert_eq!(routes.route("X400"), Some(TransportId(1)));
+        assert_eq!(routes.route("FAX"), None);
+    }
+}

@@ -573,6 +573,26 @@ mod tests {
     }
 
     #[test]
+    fn entries_laid_out_before_the_run_and_created_during_it_pop_as_one_calendar() {
+        let c = Clock::new();
+        for t in [30, 10, 50] {
+            c.schedule(t, Class::Client, 0, Target::Script(t as u32));
+        }
+        c.set_current(Key::default());
+        for t in [40, 20, 60] {
+            c.schedule(t, Class::Client, 0, Target::Script(t as u32));
+        }
+        assert_eq!(c.peek().map(|k| k.t), Some(10));
+        assert!(c.pop_until(5).is_none(), "nothing due by 5");
+        let order: Vec<u64> = std::iter::from_fn(|| c.pop_until(50))
+            .map(|(k, _)| k.t)
+            .collect();
+        assert_eq!(order, vec![10, 20, 30, 40, 50]);
+        assert_eq!(c.pop().map(|(k, _)| k.t), Some(60));
+        assert!(c.pop().is_none());
+    }
+
+    #[test]
     fn never_schedules_in_the_past() {
         let c = Clock::new();
         c.schedule(50, Class::Timer, 0, Target::Spooler(token(1)));

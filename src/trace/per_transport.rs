@@ -92,13 +92,19 @@ impl<T> PerTransport<T> {
 
     /// The slots written so far, with their transport indices, in profile order.
     pub fn stored(&self) -> impl Iterator<Item = (usize, &T)> + '_ {
-        self.slots.iter().enumerate().map(|(k, v)| (self.first + k, v))
+        self.slots
+            .iter()
+            .enumerate()
+            .map(|(k, v)| (self.first + k, v))
     }
 
     /// The slots written so far, taken out, with their transport indices, in profile order.
     pub fn into_stored(self) -> impl Iterator<Item = (usize, T)> {
         let first = self.first;
-        self.slots.into_iter().enumerate().map(move |(k, v)| (first + k, v))
+        self.slots
+            .into_iter()
+            .enumerate()
+            .map(move |(k, v)| (first + k, v))
     }
 }
 

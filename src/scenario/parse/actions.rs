@@ -12,8 +12,8 @@ use super::reader::{
 };
 use crate::mapi::FlushFlags;
 use crate::model::{
-    FaultKind, FaultSpec, FlushSpec, IncomingSpec, MailSpec, ProcedureKind, ProcedureSpec,
-    Routes, Scenario, TransportConfig, TransportKind, Via, DEFAULT_HORIZON,
+    FaultKind, FaultSpec, FlushSpec, IncomingSpec, MailSpec, ProcedureKind, ProcedureSpec, Routes,
+    Scenario, TransportConfig, TransportKind, Via, DEFAULT_HORIZON,
 };
 use crate::scenario::error::{clip, list, ErrorKind, WarningKind};
 use crate::scenario::metric_names::SPOOLER_OBJECT;
