@@ -142,7 +142,7 @@ impl Entries {
     /// Whether the earliest entry is a laid-out one (`None`: there is none).
     fn earliest_laid_out(&mut self) -> Option<bool> {
         if !self.sorted {
-            self.laid_out.sort_unstable_by(|a, b| b.key.cmp(&a.key));
+            self.laid_out.sort_unstable_by_key(|e| Reverse(e.key));
             self.sorted = true;
         }
         match (self.laid_out.last(), self.created.peek()) {
