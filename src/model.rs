@@ -4,6 +4,8 @@
 //! in code. Everything here is already validated and resolved: transports are referred to by
 //! their index in file order, durations are exact microseconds and flags are raw bits.
 
+use std::collections::BTreeMap;
+
 use crate::mapi::{FlushFlags, ValidateFlags};
 use crate::sim::rng::Dist;
 use crate::sim::time::{Micros, DAY, MINUTE, SECOND};
@@ -84,6 +86,18 @@ impl Scenario {
             .iter()
             .position(|t| t.handles(address_type))?;
         Some(TransportId::new(i))
+    }
+
+    /// The routing table of the transports: [`Scenario::route`] for many addresses, each
+    /// looked up without a walk over the transports.
+    pub fn routes(&self) -> Routes {
+        let mut first = BTreeMap::new();
+        for (t, cfg) in TransportId::all(self.transports.len()).zip(&self.transports) {
+            for a in &cfg.address_types {
+                first.entry(a.to_ascii_uppercase()).or_insert(t);
+            }
+        }
+        Routes { first }
     }
 
     /// How many outbound messages the scenario submits in all.
@@ -281,6 +295,25 @@ impl TransportConfig {
             TransportKind::Lan => "lan",
             TransportKind::Ras(_) => "ras",
         }
+    }
+}
+
+/// Which transport gets mail of each address type: the first, in file order, that handles it
+/// ([`Scenario::routes`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Routes {
+    /// The first transport of each address type, upper-cased.
+    first: BTreeMap<String, TransportId>,
+}
+
+impl Routes {
+    /// The transport that gets mail to addresses of `address_type` (compared without regard
+    /// to ASCII case), or `None` when no transport handles it.
+    pub fn route(&self, address_type: &str) -> Option<TransportId> {
+        if address_type.bytes().any(|b| b.is_ascii_lowercase()) {
+            return self.first.get(&address_type.to_ascii_uppercase()).copied();
+        }
+        self.first.get(address_type).copied()
     }
 }
 
@@ -486,4 +519,25 @@ pub struct Expectation {
     pub op: CmpOp,
     /// The value compared with.
     pub value: ExpectValue,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_give_the_first_transport_of_an_address_type_whatever_its_case() {
+        let mut s = Scenario::new("routes");
+        s.transports = vec![
+            TransportConfig::lan("a", &["smtp"]),
+            TransportConfig::lan("b", &["SMTP", "X400"]),
+        ];
+        let routes = s.routes();
+        for ty in ["SMTP", "smtp", "Smtp", "x400", "FAX"] {
+            assert_eq!(routes.route(ty), s.route(ty), "{ty}");
+        }
+        assert_eq!(routes.route("sMtP"), Some(TransportId(0)));
+        assert_eq!(routes.route("X400"), Some(TransportId(1)));
+        assert_eq!(routes.route("FAX"), None);
+    }
 }

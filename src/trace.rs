@@ -25,7 +25,9 @@ use crate::sim::time::Micros;
 use crate::sim::{FlushId, MsgId, TransportId, ValidateId};
 
 mod calls;
+mod per_transport;
 pub use calls::CallNames;
+pub use per_transport::PerTransport;
 
 /// Who caused an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -508,10 +510,10 @@ pub struct Recorder {
     to_tracing: bool,
     /// Events kept (all of them in full mode; the rare ones otherwise).
     events: Vec<Event>,
-    /// Per-transport counts, indexed by transport.
-    counts: Vec<TransportCounts>,
-    /// Per-transport latencies, indexed by transport.
-    latencies: Vec<Latencies>,
+    /// Per-transport counts, indexed by transport (slots only for transports recorded).
+    counts: PerTransport<TransportCounts>,
+    /// Per-transport latencies, indexed by transport (likewise).
+    latencies: PerTransport<Latencies>,
     /// Submitted mail that no transport handles.
     unroutable: u64,
 }
@@ -523,8 +525,8 @@ impl Recorder {
             full,
             to_tracing: tracing::enabled!(target: "spoolsim::trace", tracing::Level::DEBUG),
             events: Vec::new(),
-            counts: vec![TransportCounts::default(); transports],
-            latencies: vec![Latencies::default(); transports],
+            counts: PerTransport::new(transports),
+            latencies: PerTransport::new(transports),
             unroutable: 0,
         }
     }
@@ -704,12 +706,12 @@ impl Recorder {
     }
 
     /// Per-transport counts, in profile order.
-    pub fn counts(&self) -> &[TransportCounts] {
+    pub fn counts(&self) -> &PerTransport<TransportCounts> {
         &self.counts
     }
 
     /// Per-transport latency samples, in profile order.
-    pub fn latencies(&self) -> &[Latencies] {
+    pub fn latencies(&self) -> &PerTransport<Latencies> {
         &self.latencies
     }
 
@@ -721,11 +723,12 @@ impl Recorder {
     /// Moves everything `other` recorded into `self`.
     pub fn merge(&mut self, mut other: Recorder) {
         self.events.append(&mut other.events);
-        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
-            a.add(b);
+        for (t, b) in other.counts.stored() {
+            self.counts[t].add(b);
         }
         // Each actor samples only its own transports' latencies: moved, not copied.
-        for (a, b) in self.latencies.iter_mut().zip(other.latencies) {
+        for (t, b) in other.latencies.into_stored() {
+            let a = &mut self.latencies[t];
             a.outbound.absorb(b.outbound);
             a.inbound.absorb(b.inbound);
         }

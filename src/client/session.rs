@@ -155,8 +155,9 @@ impl StatusTable {
         self.view.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The rows as this table shows them (string columns in its width).
-    fn rows(&self) -> Vec<crate::mapi::SRow> {
+    /// The rows as this table shows them (string columns in its width), shared with the
+    /// store rather than copied.
+    fn rows(&self) -> Arc<Vec<crate::mapi::SRow>> {
         self.store.snapshot(self.unicode)
     }
 
@@ -284,9 +285,7 @@ impl StatusObject {
         let row = self
             .session
             .store
-            .snapshot(true)
-            .into_iter()
-            .nth(usize::from(self.row))
+            .srow(self.row, true)
             .ok_or(HResult::MAPI_E_NOT_FOUND)?;
         Ok(tags
             .iter()

@@ -84,6 +84,9 @@ where
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .start_paused(true)
+        // Timers only serve the idleness probe, which fires when no task can run: the
+        // scheduler need not look at them between tasks.
+        .event_interval(EVENT_INTERVAL)
         .build()
         .expect("a current-thread runtime can always be built");
     let names: Vec<String> = scenario.transports.iter().map(|t| t.name.clone()).collect();
@@ -92,10 +95,14 @@ where
     })
 }
 
+/// How many tasks the runtime runs before it looks at timers when tasks are still runnable.
+const EVENT_INTERVAL: u32 = 1 << 16;
+
 /// A scripted action waiting for its turn in the calendar.
 enum Script {
-    /// `[[mail]]` number `.0` (from 0), with what is left of it.
-    Mail(Traffic),
+    /// A `[[mail]]` block, with what is left of it, and the transport its address type routes
+    /// to (worked out once for the whole block; `None`: no transport handles it).
+    Mail(Traffic, Option<TransportId>),
     /// `[[incoming]]`, likewise.
     Incoming(Traffic),
     /// `[[flush]]` number `.0` (from 0).
@@ -132,8 +139,8 @@ impl Traffic {
 }
 
 /// One run under way: its actors, its script and the calendar that drives them.
-struct Run<'s> {
-    scenario: &'s Scenario,
+struct Run {
+    scenario: Arc<Scenario>,
     horizon: Micros,
     clock: Clock,
     spooler: SpoolerHandle,
@@ -145,15 +152,15 @@ struct Run<'s> {
     script: Vec<Script>,
 }
 
-impl<'s> Run<'s> {
+impl Run {
     /// Starts the actors of `scenario` on the current runtime: the spooler, then its
     /// transports in profile order.
-    fn start(scenario: &'s Scenario, seed: u64, horizon: Micros, full: bool) -> Self {
+    fn start(scenario: Arc<Scenario>, seed: u64, horizon: Micros, full: bool) -> Self {
         let clock = Clock::new();
         let n = scenario.transports.len();
-        let store = Arc::new(StatusStore::new(scenario, clock.clone()));
+        let store = Arc::new(StatusStore::new(&scenario, clock.clone()));
         let spooler = SpoolerHandle::spawn(
-            SpoolerState::new(scenario, clock.clone(), full),
+            SpoolerState::new(&scenario, clock.clone(), full),
             store.clone(),
         );
         let transports: Vec<TransportHandle> = TransportId::all(n)
@@ -183,7 +190,9 @@ impl<'s> Run<'s> {
     /// kind; traffic blocks chain their next batch as they go. An action after the horizon
     /// never happens.
     fn lay_out_script(&mut self, seed: u64) {
-        let s = self.scenario;
+        let scenario = self.scenario.clone();
+        let s = &*scenario;
+        let routes = s.routes();
         for (i, m) in s.mail.iter().enumerate().filter(|(_, m)| m.count > 0) {
             let rng = SimRng::new(seed, Stream::Mail(i as u32));
             let traffic = Traffic {
@@ -191,7 +200,8 @@ impl<'s> Run<'s> {
                 left: m.count,
                 rng,
             };
-            self.add(m.at, Class::Mail, i, Script::Mail(traffic));
+            let route = routes.route(m.address_type());
+            self.add(m.at, Class::Mail, i, Script::Mail(traffic, route));
         }
         // A scenario built in code may name a transport that does not exist (files are
         // validated): such actions are skipped rather than allowed to panic an actor.
@@ -244,12 +254,10 @@ impl<'s> Run<'s> {
             if until.is_none() && !self.clock.has_scripted() && self.quiet().await {
                 return self.clock.now();
             }
-            match self.clock.peek() {
-                Some(k) if k.t <= self.horizon => {}
-                // Nothing more can happen, or the horizon is reached.
-                _ => return self.horizon,
-            }
-            let (key, target) = self.clock.pop().expect("peeked");
+            // None: nothing more can happen, or the horizon is reached.
+            let Some((key, target)) = self.clock.pop_until(self.horizon) else {
+                return self.horizon;
+            };
             self.wake(key.t, target);
         }
     }
@@ -276,7 +284,7 @@ impl<'s> Run<'s> {
     /// Carries out scripted action `s`, due `now`.
     fn act(&mut self, s: usize, now: Micros) {
         match self.script[s] {
-            Script::Mail(_) => self.mail(s, now),
+            Script::Mail(..) => self.mail(s, now),
             Script::Incoming(_) => self.incoming(s, now),
             Script::Flush(i) => self.flush(i),
             Script::Procedure(i) => self.procedure(i),
@@ -287,14 +295,12 @@ impl<'s> Run<'s> {
 
     /// The next batch of a `[[mail]]` block: the client submits it.
     fn mail(&mut self, s: usize, now: Micros) {
-        let Script::Mail(traffic) = &mut self.script[s] else {
+        let Script::Mail(traffic, route) = &mut self.script[s] else {
             return;
         };
         let m = &self.scenario.mail[traffic.spec];
         let (batch, next) = traffic.take_batch(&m.every, now);
-        self.session
-            .spooler()
-            .submit(m.address_type(), batch, m.size);
+        self.session.spooler().submit_routed(*route, batch, m.size);
         if traffic.left > 0 && next <= self.horizon {
             let idx = traffic.spec as u32;
             self.clock
@@ -415,6 +421,10 @@ impl<'s> Run<'s> {
             }
             inbox = f.inbox;
         }
+        // Clients whose calls the spooler's end cut short finish what they were doing (a
+        // procedure records its last steps) before their log is taken.
+        self.clock.client_woken();
+        self.clock.wait_idle().await;
         trace.merge(self.log.take());
         trace.record(self.clock.key_now(), Actor::Runner, EventKind::RunEnd);
         trace.sort();
@@ -435,7 +445,7 @@ where
     let seed = opts.seed.unwrap_or(scenario.seed);
     let until = opts.until.or(scenario.until);
     let horizon = until.unwrap_or(DEFAULT_HORIZON);
-    let mut run = Run::start(scenario, seed, horizon, opts.full_trace);
+    let mut run = Run::start(Arc::new(scenario.clone()), seed, horizon, opts.full_trace);
     run.lay_out_script(seed);
 
     // From here on the run handles events: the client program starting at time 0 first, as a
@@ -450,8 +460,16 @@ where
     run.clock.client_woken();
     let user = tokio::spawn(client(program));
 
-    let end_time = run.drive(until).await;
-    let (trace, transports, inbox) = run.finish(end_time).await;
+    // The driver is a task like the actors, not the future the runtime blocks on: when it
+    // yields to let them run, it goes to the back of the run queue and the runtime goes on
+    // running tasks, rather than parking to poll its timers and the blocked-on future.
+    let driver = tokio::spawn(async move {
+        let end_time = run.drive(until).await;
+        (end_time, run.finish(end_time).await)
+    });
+    let (end_time, (trace, transports, inbox)) = driver
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
     let output = if user.is_finished() {
         user.await.ok()
     } else {

@@ -113,6 +113,61 @@ impl Ord for Entry {
     }
 }
 
+/// The entries waiting, in two lists that pop as one.
+///
+/// A long run lays out thousands of scripted entries before it starts (a year of daily
+/// flushes), while only a handful are created at a time as it goes. Kept in one heap, the
+/// script made every push and pop walk a dozen levels; so the entries laid out before the run
+/// handles anything are sorted once, and only the entries created as it goes share a heap.
+#[derive(Debug, Default)]
+struct Entries {
+    /// Entries laid out before the run started, latest first once `sorted`.
+    laid_out: Vec<Entry>,
+    /// Whether `laid_out` is sorted.
+    sorted: bool,
+    /// Entries created while the run handles entries.
+    created: BinaryHeap<Reverse<Entry>>,
+}
+
+impl Entries {
+    fn push(&mut self, entry: Entry, laid_out: bool) {
+        if laid_out {
+            self.laid_out.push(entry);
+            self.sorted = false;
+        } else {
+            self.created.push(Reverse(entry));
+        }
+    }
+
+    /// Whether the earliest entry is a laid-out one (`None`: there is none).
+    fn earliest_laid_out(&mut self) -> Option<bool> {
+        if !self.sorted {
+            self.laid_out.sort_unstable_by_key(|e| Reverse(e.key));
+            self.sorted = true;
+        }
+        match (self.laid_out.last(), self.created.peek()) {
+            (Some(a), Some(Reverse(b))) => Some(a.key < b.key),
+            (Some(_), None) => Some(true),
+            (None, Some(_)) => Some(false),
+            (None, None) => None,
+        }
+    }
+
+    fn peek(&mut self) -> Option<Key> {
+        match self.earliest_laid_out()? {
+            true => self.laid_out.last().map(|e| e.key),
+            false => self.created.peek().map(|e| e.0.key),
+        }
+    }
+
+    fn pop(&mut self) -> Option<Entry> {
+        match self.earliest_laid_out()? {
+            true => self.laid_out.pop(),
+            false => self.created.pop().map(|e| e.0),
+        }
+    }
+}
+
 /// The shared clock and calendar of one run: cheap to clone, one per actor.
 #[derive(Debug, Clone)]
 pub struct Clock {
@@ -134,7 +189,7 @@ struct ClockInner {
     /// Set once the run handles entries: from then on an entry due now counts as created at
     /// this instant (before, the runner lays out its script in file order).
     handling: AtomicBool,
-    heap: Mutex<BinaryHeap<Reverse<Entry>>>,
+    entries: Mutex<Entries>,
 }
 
 impl Default for Clock {
@@ -155,7 +210,7 @@ impl Clock {
                 pending: AtomicU64::new(0),
                 clients: AtomicBool::new(false),
                 handling: AtomicBool::new(false),
-                heap: Mutex::new(BinaryHeap::new()),
+                entries: Mutex::new(Entries::default()),
             }),
         }
     }
@@ -248,7 +303,8 @@ impl Clock {
     /// waiting ([`CREATED`]).
     pub fn schedule(&self, t: Micros, class: Class, idx: u32, target: Target) {
         let now = self.now();
-        let created = t <= now && self.inner.handling.load(Relaxed);
+        let handling = self.inner.handling.load(Relaxed);
+        let created = t <= now && handling;
         let key = Key {
             t: t.max(now),
             class: class as u8,
@@ -258,12 +314,12 @@ impl Clock {
         if class >= Class::Fault {
             self.inner.scripted.fetch_add(1, Relaxed);
         }
-        self.lock().push(Reverse(Entry { key, target }));
+        self.lock().push(Entry { key, target }, !handling);
     }
 
     /// The key of the earliest entry, if any.
     pub fn peek(&self) -> Option<Key> {
-        self.lock().peek().map(|e| e.0.key)
+        self.lock().peek()
     }
 
     /// Whether any scripted action or waiting client is still in the calendar.
@@ -275,7 +331,18 @@ impl Clock {
     /// when that sorts before the key handled last at this instant (an entry created by
     /// something handled later in the order), under that last key.
     pub fn pop(&self) -> Option<(Key, Target)> {
-        let Reverse(e) = self.lock().pop()?;
+        self.pop_until(Micros::MAX)
+    }
+
+    /// [`Clock::pop`], when the earliest entry is due at `horizon` or before.
+    pub fn pop_until(&self, horizon: Micros) -> Option<(Key, Target)> {
+        let e = {
+            let mut entries = self.lock();
+            if entries.peek()?.t > horizon {
+                return None;
+            }
+            entries.pop()?
+        };
         if e.key.class >= Class::Fault as u8 {
             self.inner.scripted.fetch_sub(1, Relaxed);
         }
@@ -350,14 +417,33 @@ impl Clock {
             }
             stalled = if pending < last { 0 } else { stalled + 1 };
             last = pending;
-            tokio::task::yield_now().await;
+            yield_to_others().await;
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BinaryHeap<Reverse<Entry>>> {
-        // A poisoned lock only means another actor panicked; the heap itself is intact.
-        self.inner.heap.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        // A poisoned lock only means another actor panicked; the entries themselves are intact.
+        self.inner.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// Lets every task that is runnable now run before the caller goes on.
+///
+/// A spawned task that wakes itself goes straight to the back of the run queue.
+/// `tokio::task::yield_now` instead defers the wake-up until the scheduler has run out of
+/// tasks and polled its time driver, which, once per calendar entry, cost more than the
+/// entry's own work.
+async fn yield_to_others() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            return std::task::Poll::Ready(());
+        }
+        yielded = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    })
+    .await
 }
 
 #[cfg(test)]
@@ -484,6 +570,26 @@ mod tests {
         });
         let early = c.due_key(50, Class::Completion, 1);
         assert_eq!((early.class, early.idx), (1, 0));
+    }
+
+    #[test]
+    fn entries_laid_out_before_the_run_and_created_during_it_pop_as_one_calendar() {
+        let c = Clock::new();
+        for t in [30, 10, 50] {
+            c.schedule(t, Class::Client, 0, Target::Script(t as u32));
+        }
+        c.set_current(Key::default());
+        for t in [40, 20, 60] {
+            c.schedule(t, Class::Client, 0, Target::Script(t as u32));
+        }
+        assert_eq!(c.peek().map(|k| k.t), Some(10));
+        assert!(c.pop_until(5).is_none(), "nothing due by 5");
+        let order: Vec<u64> = std::iter::from_fn(|| c.pop_until(50))
+            .map(|(k, _)| k.t)
+            .collect();
+        assert_eq!(order, vec![10, 20, 30, 40, 50]);
+        assert_eq!(c.pop().map(|(k, _)| k.t), Some(60));
+        assert!(c.pop().is_none());
     }
 
     #[test]

@@ -44,6 +44,11 @@ enum SpoolerMsg {
         count: u64,
         size: u64,
     },
+    SubmitRouted {
+        route: Option<TransportId>,
+        count: u64,
+        size: u64,
+    },
     Arrive {
         transport: TransportId,
         count: u32,
@@ -159,6 +164,15 @@ impl SpoolerHandle {
         });
     }
 
+    /// [`SpoolerHandle::submit`] with the routing already done: `route` is the first
+    /// transport that handles the messages' address type ([`Scenario::route`]), or `None` when
+    /// no transport does. A scripted block of mail is routed once, not per message.
+    ///
+    /// [`Scenario::route`]: crate::model::Scenario::route
+    pub fn submit_routed(&self, route: Option<TransportId>, count: u64, size: u64) {
+        self.send(SpoolerMsg::SubmitRouted { route, count, size });
+    }
+
     /// `count` inbound messages arrive at transport `transport`'s remote end now.
     pub fn arrive(&self, transport: TransportId, count: u32) {
         self.send(SpoolerMsg::Arrive { transport, count });
@@ -269,6 +283,7 @@ impl Shell {
                 count,
                 size,
             } => state.submit(&address_type, count, size),
+            SpoolerMsg::SubmitRouted { route, count, size } => state.submit_to(route, count, size),
             SpoolerMsg::Arrive { transport, count } => state.arrive(transport, count),
             SpoolerMsg::Report(t, r) => state.report(t, r),
             SpoolerMsg::Wake(tok) => state.wake(tok),
@@ -296,11 +311,16 @@ impl Shell {
     /// Carries out the state machine's effects, and those they cause in turn (a crash's
     /// reports are fed straight back).
     fn carry_out_effects(&mut self) {
+        // One list's allocation is kept from message to message.
+        let mut effects = Vec::new();
         while !self.state.effects.is_empty() {
-            let effects: Vec<Effect> = self.state.effects.drain(..).collect();
-            for e in effects {
+            std::mem::swap(&mut effects, &mut self.state.effects);
+            for e in effects.drain(..) {
                 self.carry_out(e);
             }
+        }
+        if self.state.effects.capacity() == 0 {
+            self.state.effects = effects;
         }
     }
 

@@ -11,7 +11,7 @@ use crate::mapi::constants::{
     STATUS_AVAILABLE, STATUS_FAILURE, STATUS_INBOUND_FLUSH, STATUS_OFFLINE, STATUS_OUTBOUND_FLUSH,
 };
 use crate::mapi::{combine, EntryId, FlushFlags, HResult, ValidateFlags};
-use crate::model::{FaultKind, FlushOrder, Scenario, Schedule, SpoolerConfig};
+use crate::model::{FaultKind, FlushOrder, Routes, Scenario, Schedule, SpoolerConfig};
 use crate::protocol::{
     FailedAttempt, OpenPhase, PhaseDone, QueuedMsg, Report, Settled, TransportCmd,
 };
@@ -120,7 +120,6 @@ enum Health {
 /// What the spooler knows of one transport.
 #[derive(Debug)]
 struct Slot {
-    address_types: Vec<String>,
     supports_flush: bool,
     honors_no_ui: bool,
     send: Schedule,
@@ -154,6 +153,8 @@ pub struct SpoolerState {
     config: SpoolerConfig,
     clock: Clock,
     slots: Vec<Slot>,
+    /// Which transport gets mail of each address type.
+    routes: Routes,
     flushes: BTreeMap<FlushId, FlushRun>,
     next_flush: FlushId,
     next_validate: ValidateId,
@@ -161,6 +162,10 @@ pub struct SpoolerState {
     next_msg: MsgId,
     next_remote: MsgId,
     inbox: u64,
+    /// Outbound messages queued or handed over, and inbound messages at remote ends, over all
+    /// transports: kept as mail comes and goes, so the end-of-run check after every event
+    /// does not walk every transport.
+    outstanding: Liveness,
     /// The spooler's trace.
     pub rec: Recorder,
     /// Effects waiting for the shell.
@@ -176,7 +181,6 @@ impl SpoolerState {
             .map(|t| {
                 let base_code = status::idle_code(t);
                 Slot {
-                    address_types: t.address_types.clone(),
                     supports_flush: t.supports_flush,
                     honors_no_ui: t.honors_no_ui,
                     send: t.send,
@@ -203,6 +207,7 @@ impl SpoolerState {
             config: scenario.spooler,
             clock,
             slots,
+            routes: scenario.routes(),
             flushes: BTreeMap::new(),
             next_flush: FlushId(1),
             next_validate: ValidateId(1),
@@ -210,6 +215,7 @@ impl SpoolerState {
             next_msg: MsgId(0),
             next_remote: MsgId(0),
             inbox: 0,
+            outstanding: Liveness::default(),
             rec,
             effects: Vec::new(),
         };
@@ -252,6 +258,19 @@ impl SpoolerState {
 
     /// What is still to be done.
     pub fn liveness(&self) -> Liveness {
+        let l = Liveness {
+            flushes: self.flushes.len() as u64,
+            ..self.outstanding
+        };
+        // The running totals against the transports' own counts, where that is cheap.
+        if cfg!(debug_assertions) && self.slots.len() <= 64 {
+            debug_assert_eq!(l, self.liveness_by_transport());
+        }
+        l
+    }
+
+    /// What is still to be done, summed over the transports.
+    fn liveness_by_transport(&self) -> Liveness {
         let mut l = Liveness {
             flushes: self.flushes.len() as u64,
             ..Liveness::default()
@@ -277,17 +296,18 @@ impl SpoolerState {
 
     /// The client submits `count` messages to an address of type `address_type`.
     pub fn submit(&mut self, address_type: &str, count: u64, size: u64) {
+        self.submit_to(self.routes.route(address_type), count, size);
+    }
+
+    /// The client submits `count` messages for transport `route`, the first that handles
+    /// their address type, or for none (`None`): they get a non-delivery report at once.
+    pub fn submit_to(&mut self, route: Option<TransportId>, count: u64, size: u64) {
         let now = self.clock.now();
-        let route = self.slots.iter().position(|s| {
-            s.address_types
-                .iter()
-                .any(|a| a.eq_ignore_ascii_case(address_type))
-        });
         // The parser caps a scenario at 10,000,000 messages, well inside a u32.
         let count = u32::try_from(count).unwrap_or(u32::MAX);
         let first = self.next_msg;
         self.next_msg = first.plus(count);
-        let Some(i) = route else {
+        let Some(t) = route else {
             for msg in first.run(count) {
                 self.record(EventKind::Submit {
                     msg,
@@ -302,7 +322,8 @@ impl SpoolerState {
             }
             return;
         };
-        let t = TransportId::new(i);
+        let i = t.index();
+        self.outstanding.outbound += u64::from(count);
         let ready = &mut self.slots[i].queue.ready;
         ready.reserve(count as usize);
         let size32 = u32::try_from(size).unwrap_or(u32::MAX);
@@ -328,6 +349,7 @@ impl SpoolerState {
         let first = self.next_remote;
         self.next_remote = first.plus(count);
         self.slots[t.index()].remote_waiting += u64::from(count);
+        self.outstanding.inbound += u64::from(count);
         self.effects
             .push(Effect::Transport(t, TransportCmd::Arrive { first, count }));
     }
@@ -502,6 +524,7 @@ impl SpoolerState {
             }
             keep
         });
+        self.outstanding.outbound -= dead.len() as u64;
         for msg in dead {
             self.slots[i].attempts.remove(&msg);
             self.record(EventKind::Ndr {
@@ -626,6 +649,8 @@ impl SpoolerState {
         let slot = &mut self.slots[i];
         slot.handed -= s.outbound();
         slot.remote_waiting -= u64::from(s.received);
+        self.outstanding.outbound -= u64::from(s.delivered) + u64::from(s.expired);
+        self.outstanding.inbound -= u64::from(s.received);
         self.inbox += u64::from(s.received);
         // Mail handed over but never started goes back where it was: the front of the queue,
         // under the spooler's lifetime watch again.

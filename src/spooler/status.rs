@@ -167,6 +167,10 @@ impl StatusRow {
 #[derive(Debug)]
 struct State {
     rows: Vec<StatusRow>,
+    /// Every row as table properties, 8-bit (`[0]`) and Unicode (`[1]`), built on the first
+    /// read and kept up to date by each change: a table read shares it instead of copying
+    /// every row, which made a walk over the rows cost the square of their number.
+    tables: [Option<Arc<Vec<SRow>>>; 2],
     sinks: Vec<Sink>,
     /// The last connection number handed out (connections start at 1).
     last_connection: u32,
@@ -222,6 +226,7 @@ impl StatusStore {
         StatusStore {
             state: Mutex::new(State {
                 rows,
+                tables: [None, None],
                 sinks: Vec::new(),
                 last_connection: 0,
             }),
@@ -233,15 +238,27 @@ impl StatusStore {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A snapshot of every row as table properties, string columns Unicode when `unicode` is
-    /// set and 8-bit otherwise.
-    pub fn snapshot(&self, unicode: bool) -> Vec<SRow> {
-        srows(&self.lock().rows, unicode)
+    /// Every row as table properties as they are now, string columns Unicode when `unicode`
+    /// is set and 8-bit otherwise. Shared, not copied: a later change leaves this snapshot as
+    /// it is.
+    pub fn snapshot(&self, unicode: bool) -> Arc<Vec<SRow>> {
+        let mut state = self.lock();
+        let State { rows, tables, .. } = &mut *state;
+        tables[usize::from(unicode)]
+            .get_or_insert_with(|| Arc::new(srows(rows, unicode)))
+            .clone()
     }
 
     /// One row, if it exists.
     pub fn row(&self, row: u16) -> Option<StatusRow> {
         self.lock().rows.get(row as usize).cloned()
+    }
+
+    /// One row as table properties, string columns as [`StatusStore::snapshot`] has them.
+    pub fn srow(&self, row: u16, unicode: bool) -> Option<SRow> {
+        let state = self.lock();
+        let r = state.rows.get(row as usize)?;
+        Some(r.to_srow(row, unicode))
     }
 
     /// How many rows there are.
@@ -258,7 +275,12 @@ impl StatusStore {
     /// whose view shows the row before or after the change.
     pub fn set_code(&self, row: u16, code: u32) {
         let mut state = self.lock();
-        let State { rows, sinks, .. } = &mut *state;
+        let State {
+            rows,
+            tables,
+            sinks,
+            ..
+        } = &mut *state;
         let Some(r) = rows.get_mut(row as usize) else {
             return;
         };
@@ -266,6 +288,11 @@ impl StatusStore {
             return;
         }
         let old_code = std::mem::replace(&mut r.status_code, code);
+        for (unicode, table) in [false, true].into_iter().zip(tables.iter_mut()) {
+            if let Some(table) = table {
+                Arc::make_mut(table)[row as usize] = rows[row as usize].to_srow(row, unicode);
+            }
+        }
         // Notifications cost allocations: only when someone advised.
         if sinks.is_empty() {
             return;

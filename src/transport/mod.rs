@@ -178,13 +178,15 @@ async fn run(
     reports: Arc<dyn ReportSink>,
     clock: Clock,
 ) {
+    // Reports are sent once the state's lock is released; one list serves every command.
+    let mut settled: Vec<Report> = Vec::new();
     while let Some(cmd) = rx.recv().await {
-        let settled: Vec<Report> = {
+        {
             let mut st = lock(&state);
             st.handle(cmd);
-            st.reports.drain(..).collect()
-        };
-        for r in settled {
+            settled.append(&mut st.reports);
+        }
+        for r in settled.drain(..) {
             reports.report(id, r);
         }
         clock.handled();

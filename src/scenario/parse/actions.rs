@@ -12,7 +12,7 @@ use super::reader::{
 };
 use crate::mapi::FlushFlags;
 use crate::model::{
-    FaultKind, FaultSpec, FlushSpec, IncomingSpec, MailSpec, ProcedureKind, ProcedureSpec,
+    FaultKind, FaultSpec, FlushSpec, IncomingSpec, MailSpec, ProcedureKind, ProcedureSpec, Routes,
     Scenario, TransportConfig, TransportKind, Via, DEFAULT_HORIZON,
 };
 use crate::scenario::error::{clip, list, ErrorKind, WarningKind};
@@ -121,6 +121,7 @@ fn recipient<'v>(cx: &Ctx<'_>, key: &str, v: &'v Val<'_>) -> PResult<&'v str> {
 /// Every `[[mail]]`.
 pub(super) fn mail(cx: &Ctx<'_>, root: &Tbl<'_, '_>, scenario: &Scenario) -> Vec<MailSpec> {
     let mut out = Vec::new();
+    let routes = scenario.routes();
     for t in tables(cx, root, "mail") {
         t.check_keys(cx, MAIL_KEYS);
         let at = at(cx, &t, scenario.until, "mail");
@@ -138,7 +139,7 @@ pub(super) fn mail(cx: &Ctx<'_>, root: &Tbl<'_, '_>, scenario: &Scenario) -> Vec
                 .unwrap_or(DEFAULT_SIZE),
         };
         if let Some((v, _)) = to {
-            unroutable(cx, &key, v, &spec, scenario);
+            unroutable(cx, &key, v, &spec, scenario, &routes);
         }
         out.push(spec);
     }
@@ -146,9 +147,16 @@ pub(super) fn mail(cx: &Ctx<'_>, root: &Tbl<'_, '_>, scenario: &Scenario) -> Vec
 }
 
 /// Warns when no transport handles the address type of `spec`.
-fn unroutable(cx: &Ctx<'_>, key: &str, v: &Val<'_>, spec: &MailSpec, scenario: &Scenario) {
+fn unroutable(
+    cx: &Ctx<'_>,
+    key: &str,
+    v: &Val<'_>,
+    spec: &MailSpec,
+    scenario: &Scenario,
+    routes: &Routes,
+) {
     let ty = spec.address_type();
-    if scenario.route(ty).is_some() {
+    if routes.route(ty).is_some() {
         return;
     }
     let handled = scenario
