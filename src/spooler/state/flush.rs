@@ -36,8 +36,23 @@ pub(super) struct FlushRun {
     traced: bool,
     flags: FlushFlags,
     asynchronous: bool,
+    /// In transport order, each transport once, so a transport's part is found by binary
+    /// search; parts begin in this order, so those waiting are the ones from `begun` on.
     parts: Vec<Part>,
     covers_spooler: bool,
+    /// Parts that have begun (left [`PartState::Waiting`]).
+    begun: usize,
+    /// Parts running a phase now.
+    running: usize,
+    /// Parts ended.
+    ended: usize,
+}
+
+impl FlushRun {
+    /// The index of transport `t`'s part, if the run covers it.
+    fn part_of(&self, t: TransportId) -> Option<usize> {
+        self.parts.binary_search_by_key(&t, |p| p.transport).ok()
+    }
 }
 
 impl SpoolerState {
@@ -186,6 +201,10 @@ impl SpoolerState {
         for &t in &covered {
             self.slots[t.index()].busy = Some(id);
         }
+        debug_assert!(
+            covered.windows(2).all(|w| w[0] < w[1]),
+            "parts in transport order"
+        );
         let parts = covered
             .iter()
             .map(|&t| Part {
@@ -205,6 +224,9 @@ impl SpoolerState {
                 asynchronous,
                 parts,
                 covers_spooler,
+                begun: 0,
+                running: 0,
+                ended: 0,
             },
         );
     }
@@ -219,22 +241,19 @@ impl SpoolerState {
                 break;
             }
             let waiting = self.flushes[&id].parts[p].state == PartState::Waiting;
-            if waiting && (start_all || !self.any_part_running(id)) {
+            if waiting && (start_all || self.flushes[&id].running == 0) {
                 self.begin_part(id, p);
             }
         }
         self.finish_if_done(id);
     }
 
-    fn any_part_running(&self, id: FlushId) -> bool {
-        self.flushes[&id]
-            .parts
-            .iter()
-            .any(|p| matches!(p.state, PartState::Outbound | PartState::Inbound))
-    }
-
     fn begin_part(&mut self, id: FlushId, p: usize) {
-        let flags = self.flushes[&id].flags;
+        let run = self.flushes.get_mut(&id).expect("flush under way");
+        debug_assert_eq!(p, run.begun, "parts begin in order");
+        run.begun += 1;
+        run.running += 1;
+        let flags = run.flags;
         self.begin_phase(id, p, !flags.outbound());
     }
 
@@ -301,7 +320,7 @@ impl SpoolerState {
         let Some(run) = self.flushes.get_mut(&d.flush) else {
             return;
         };
-        let Some(p) = run.parts.iter().position(|p| p.transport == t) else {
+        let Some(p) = run.part_of(t) else {
             return;
         };
         let part = &mut run.parts[p];
@@ -322,6 +341,14 @@ impl SpoolerState {
         }
         let run = self.flushes.get_mut(&d.flush).expect("flush under way");
         let part = &mut run.parts[p];
+        match part.state {
+            PartState::Outbound | PartState::Inbound => {
+                run.running -= 1;
+                run.ended += 1;
+            }
+            PartState::Waiting => run.ended += 1,
+            PartState::Ended => {}
+        }
         part.state = PartState::Ended;
         let (result, delivered, received) = (part.result, part.delivered, part.received);
         self.record_flush(
@@ -336,11 +363,9 @@ impl SpoolerState {
         );
         // Profile order: the next waiting part starts now.
         if self.config.flush_order == FlushOrder::Profile {
-            let next = self.flushes[&d.flush]
-                .parts
-                .iter()
-                .position(|p| p.state == PartState::Waiting);
-            if let Some(next) = next {
+            let run = &self.flushes[&d.flush];
+            if run.begun < run.parts.len() {
+                let next = run.begun;
                 self.begin_part(d.flush, next);
             }
         }
@@ -377,7 +402,7 @@ impl SpoolerState {
         let Some(run) = self.flushes.get(&id) else {
             return;
         };
-        if run.parts.iter().any(|p| p.state != PartState::Ended) {
+        if run.ended < run.parts.len() {
             return;
         }
         let run = self.flushes.remove(&id).expect("present");
