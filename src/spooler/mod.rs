@@ -213,6 +213,8 @@ struct Shell {
     /// The callers of `FlushQueues` calls that have not returned yet.
     replies: BTreeMap<FlushId, oneshot::Sender<(FlushId, HResult)>>,
     clock: Clock,
+    /// The effects being carried out, kept between messages so a message costs no allocation.
+    batch: Vec<Effect>,
 }
 
 async fn run(
@@ -227,6 +229,7 @@ async fn run(
         transports: Vec::new(),
         replies: BTreeMap::new(),
         clock,
+        batch: Vec::new(),
     };
     while let Some(msg) = rx.recv().await {
         let more = shell.handle(msg);
@@ -297,10 +300,13 @@ impl Shell {
     /// reports are fed straight back).
     fn carry_out_effects(&mut self) {
         while !self.state.effects.is_empty() {
-            let effects: Vec<Effect> = self.state.effects.drain(..).collect();
-            for e in effects {
+            // Effects caused while these are carried out go to the state's (empty) spare list.
+            let mut batch = std::mem::take(&mut self.batch);
+            std::mem::swap(&mut batch, &mut self.state.effects);
+            for e in batch.drain(..) {
                 self.carry_out(e);
             }
+            self.batch = batch;
         }
     }
 

@@ -6,6 +6,10 @@
 //! its pipeline reaches the marker, and the call ends when every part has. The rules are in
 //! `docs/semantics.md`.
 
+use std::collections::btree_map::Entry;
+
+use smallvec::SmallVec;
+
 use super::*;
 
 /// Where one transport's part of a flush stands.
@@ -28,6 +32,25 @@ struct Part {
     result: HResult,
 }
 
+/// What a flush covers: one transport, or every transport and the spooler itself (a call on
+/// the spooler's object without a target).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Coverage {
+    One(TransportId),
+    Spooler,
+}
+
+impl Coverage {
+    /// The covered transports, in profile order, out of `count`.
+    fn transports(self, count: usize) -> impl Iterator<Item = TransportId> {
+        let (first, n) = match self {
+            Coverage::One(t) => (t.index(), 1),
+            Coverage::Spooler => (0, count),
+        };
+        (first..first + n).map(TransportId::new)
+    }
+}
+
 /// A flush call under way.
 #[derive(Debug)]
 pub(super) struct FlushRun {
@@ -36,8 +59,17 @@ pub(super) struct FlushRun {
     traced: bool,
     flags: FlushFlags,
     asynchronous: bool,
-    parts: Vec<Part>,
+    /// Most calls cover one transport: its part is kept inline, without an allocation.
+    parts: SmallVec<[Part; 1]>,
     covers_spooler: bool,
+}
+
+impl FlushRun {
+    fn any_part_running(&self) -> bool {
+        self.parts
+            .iter()
+            .any(|p| matches!(p.state, PartState::Outbound | PartState::Inbound))
+    }
 }
 
 impl SpoolerState {
@@ -95,22 +127,21 @@ impl SpoolerState {
         id
     }
 
-    /// The documented checks, in order; on success the transports the call covers and whether
-    /// it covers the spooler itself.
+    /// The documented checks, in order; on success what the call covers.
     fn check(
         &self,
         object: Object,
         target: Option<&EntryId>,
         resolved: Option<TransportId>,
         flags: FlushFlags,
-    ) -> Result<(Vec<TransportId>, bool), HResult> {
+    ) -> Result<Coverage, HResult> {
         if flags.unknown_bits() != 0 {
             return Err(HResult::MAPI_E_UNKNOWN_FLAGS);
         }
         if !flags.outbound() && !flags.inbound() {
             return Err(HResult::MAPI_E_INVALID_PARAMETER);
         }
-        let (covered, covers_spooler) = match object {
+        let covered = match object {
             Object::Other(_) => return Err(HResult::MAPI_E_NO_SUPPORT),
             Object::Transport(t) => {
                 if !self.slots[t.index()].supports_flush {
@@ -120,29 +151,29 @@ impl SpoolerState {
                     // lpTargetTransport is reserved on a transport's own status object.
                     return Err(HResult::MAPI_E_INVALID_PARAMETER);
                 }
-                (vec![t], false)
+                Coverage::One(t)
             }
             Object::Spooler => match (target, resolved) {
-                (None, _) => (TransportId::all(self.slots.len()).collect(), true),
-                (Some(_), Some(t)) => (vec![t], false),
+                (None, _) => Coverage::Spooler,
+                (Some(_), Some(t)) => Coverage::One(t),
                 (Some(_), None) => return Err(HResult::MAPI_E_INVALID_ENTRYID),
             },
         };
-        let busy = (covers_spooler && self.spooler_busy.is_some())
+        let busy = (covered == Coverage::Spooler && self.spooler_busy.is_some())
             || covered
-                .iter()
-                .any(|&t| self.slots[t.index()].busy.is_some());
+                .transports(self.slots.len())
+                .any(|t| self.slots[t.index()].busy.is_some());
         if busy {
             return Err(HResult::MAPI_E_BUSY);
         }
-        Ok((covered, covers_spooler))
+        Ok(covered)
     }
 
     fn accept(
         &mut self,
         id: FlushId,
         object: Object,
-        covered: (Vec<TransportId>, bool),
+        covered: Coverage,
         flags: FlushFlags,
         traced: bool,
     ) {
@@ -175,20 +206,22 @@ impl SpoolerState {
     pub(super) fn open_run(
         &mut self,
         id: FlushId,
-        (covered, covers_spooler): (Vec<TransportId>, bool),
+        covered: Coverage,
         flags: FlushFlags,
         traced: bool,
         asynchronous: bool,
     ) {
+        let covers_spooler = covered == Coverage::Spooler;
         if covers_spooler {
             self.spooler_busy = Some(id);
         }
-        for &t in &covered {
+        let count = self.slots.len();
+        for t in covered.transports(count) {
             self.slots[t.index()].busy = Some(id);
         }
         let parts = covered
-            .iter()
-            .map(|&t| Part {
+            .transports(count)
+            .map(|t| Part {
                 transport: t,
                 state: PartState::Waiting,
                 delivered: 0,
@@ -213,29 +246,20 @@ impl SpoolerState {
     /// them in parallel order), and ends it at once when none has anything to do.
     pub(super) fn start_parts(&mut self, id: FlushId) {
         let start_all = self.config.flush_order == FlushOrder::Parallel;
-        let n = self.flushes.get(&id).map_or(0, |r| r.parts.len());
-        for p in 0..n {
-            if !self.flushes.contains_key(&id) {
+        let mut p = 0;
+        // A part that ends at once may end the whole run.
+        while let Some(run) = self.flushes.get(&id) {
+            let Some(part) = run.parts.get(p) else {
                 break;
+            };
+            if part.state == PartState::Waiting && (start_all || !run.any_part_running()) {
+                // A part begins with its outbound phase, if the call asks for one.
+                let inbound = !run.flags.outbound();
+                self.begin_phase(id, p, inbound);
             }
-            let waiting = self.flushes[&id].parts[p].state == PartState::Waiting;
-            if waiting && (start_all || !self.any_part_running(id)) {
-                self.begin_part(id, p);
-            }
+            p += 1;
         }
         self.finish_if_done(id);
-    }
-
-    fn any_part_running(&self, id: FlushId) -> bool {
-        self.flushes[&id]
-            .parts
-            .iter()
-            .any(|p| matches!(p.state, PartState::Outbound | PartState::Inbound))
-    }
-
-    fn begin_part(&mut self, id: FlushId, p: usize) {
-        let flags = self.flushes[&id].flags;
-        self.begin_phase(id, p, !flags.outbound());
     }
 
     /// A phase of flush `id` begins on part `p`'s transport. One rule for both directions: it
@@ -323,26 +347,23 @@ impl SpoolerState {
         let run = self.flushes.get_mut(&d.flush).expect("flush under way");
         let part = &mut run.parts[p];
         part.state = PartState::Ended;
-        let (result, delivered, received) = (part.result, part.delivered, part.received);
-        self.record_flush(
-            d.flush,
-            EventKind::PartEnd {
-                flush: d.flush,
-                transport: t,
-                result,
-                delivered,
-                received,
-            },
-        );
+        let end = EventKind::PartEnd {
+            flush: d.flush,
+            transport: t,
+            result: part.result,
+            delivered: part.delivered,
+            received: part.received,
+        };
+        let (traced, inbound) = (run.traced, !run.flags.outbound());
         // Profile order: the next waiting part starts now.
-        if self.config.flush_order == FlushOrder::Profile {
-            let next = self.flushes[&d.flush]
-                .parts
-                .iter()
-                .position(|p| p.state == PartState::Waiting);
-            if let Some(next) = next {
-                self.begin_part(d.flush, next);
-            }
+        let next = (self.config.flush_order == FlushOrder::Profile)
+            .then(|| run.parts.iter().position(|p| p.state == PartState::Waiting))
+            .flatten();
+        if traced {
+            self.record(end);
+        }
+        if let Some(next) = next {
+            self.begin_phase(d.flush, next, inbound);
         }
         self.finish_if_done(d.flush);
     }
@@ -374,13 +395,18 @@ impl SpoolerState {
     }
 
     fn finish_if_done(&mut self, id: FlushId) {
-        let Some(run) = self.flushes.get(&id) else {
+        let Entry::Occupied(entry) = self.flushes.entry(id) else {
             return;
         };
-        if run.parts.iter().any(|p| p.state != PartState::Ended) {
+        if entry
+            .get()
+            .parts
+            .iter()
+            .any(|p| p.state != PartState::Ended)
+        {
             return;
         }
-        let run = self.flushes.remove(&id).expect("present");
+        let run = entry.remove();
         let outcome = combine(run.parts.iter().map(|p| p.result));
         if run.covers_spooler {
             self.spooler_busy = None;
