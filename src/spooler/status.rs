@@ -257,18 +257,37 @@ impl StatusStore {
     /// Sets `PR_STATUS_CODE` of `row` and, if it changed, notifies every `Advise` connection
     /// whose view shows the row before or after the change.
     pub fn set_code(&self, row: u16, code: u32) {
+        self.set_codes(std::iter::once((row, code)));
+    }
+
+    /// [`StatusStore::set_code`] for each `(row, code)` in turn, under one lock: a flush phase
+    /// that begins and ends at once changes its row twice in a step.
+    pub fn set_codes(&self, changes: impl IntoIterator<Item = (u16, u32)>) {
         let mut state = self.lock();
-        let State { rows, sinks, .. } = &mut *state;
+        let mut woken = false;
+        for (row, code) in changes {
+            woken |= self.change(&mut state, row, code);
+        }
+        if woken {
+            // A parked reader is a client task this notification has made runnable.
+            self.clock.client_woken();
+        }
+    }
+
+    /// Sets the code of `row`, notifying as [`StatusStore::set_code`] says; whether a reader
+    /// may have been woken.
+    fn change(&self, state: &mut State, row: u16, code: u32) -> bool {
+        let State { rows, sinks, .. } = state;
         let Some(r) = rows.get_mut(row as usize) else {
-            return;
+            return false;
         };
         if r.status_code == code {
-            return;
+            return false;
         }
         let old_code = std::mem::replace(&mut r.status_code, code);
         // Notifications cost allocations: only when someone advised.
         if sinks.is_empty() {
-            return;
+            return false;
         }
         let at = self.clock.now();
         let mut built: [Option<(Vec<SRow>, Vec<SRow>)>; 2] = [None, None];
@@ -287,10 +306,7 @@ impl StatusStore {
                 woken |= sink.queue.push(n);
             }
         }
-        if woken {
-            // A parked reader is a client task this notification has made runnable.
-            self.clock.client_woken();
-        }
+        woken
     }
 
     /// `Advise(fnevTableModified)` for a table with this `view`: a new connection whose

@@ -6,8 +6,6 @@
 //! its pipeline reaches the marker, and the call ends when every part has. The rules are in
 //! `docs/semantics.md`.
 
-use std::collections::btree_map::Entry;
-
 use smallvec::SmallVec;
 
 use super::*;
@@ -75,7 +73,7 @@ impl FlushRun {
 impl SpoolerState {
     /// Records an event of flush `id` if that flush is traced.
     fn record_flush(&mut self, id: FlushId, kind: EventKind) {
-        let traced = self.flushes.get(&id).is_none_or(|r| r.traced);
+        let traced = self.flushes.get(id).is_none_or(|r| r.traced);
         if traced {
             self.record(kind);
         }
@@ -248,7 +246,7 @@ impl SpoolerState {
         let start_all = self.config.flush_order == FlushOrder::Parallel;
         let mut p = 0;
         // A part that ends at once may end the whole run.
-        while let Some(run) = self.flushes.get(&id) {
+        while let Some(run) = self.flushes.get(id) {
             let Some(part) = run.parts.get(p) else {
                 break;
             };
@@ -267,7 +265,7 @@ impl SpoolerState {
     /// (`S_OK`); otherwise the transport gets a marker after the covered work and reports the
     /// phase done when its pipeline reaches it.
     fn begin_phase(&mut self, id: FlushId, p: usize, inbound: bool) {
-        let run = self.flushes.get_mut(&id).expect("flush under way");
+        let run = self.flushes.get_mut(id).expect("flush under way");
         run.parts[p].state = if inbound {
             PartState::Inbound
         } else {
@@ -322,7 +320,7 @@ impl SpoolerState {
 
     /// Transport `t` finished (or was cut short in) its phase of flush `d.flush`.
     pub fn phase_done(&mut self, t: TransportId, d: PhaseDone) {
-        let Some(run) = self.flushes.get_mut(&d.flush) else {
+        let Some(run) = self.flushes.get_mut(d.flush) else {
             return;
         };
         let Some(p) = run.parts.iter().position(|p| p.transport == t) else {
@@ -344,7 +342,7 @@ impl SpoolerState {
             self.begin_phase(d.flush, p, true);
             return;
         }
-        let run = self.flushes.get_mut(&d.flush).expect("flush under way");
+        let run = self.flushes.get_mut(d.flush).expect("flush under way");
         let part = &mut run.parts[p];
         part.state = PartState::Ended;
         let end = EventKind::PartEnd {
@@ -372,7 +370,7 @@ impl SpoolerState {
     /// so far (`open` gives the phases still under way on the transports).
     pub fn cut_at_end(&mut self, open: &[OpenPhase]) {
         let mut cuts = Vec::new();
-        for (&id, run) in &self.flushes {
+        for (id, run) in self.flushes.iter() {
             for p in run.parts.iter().filter(|p| p.state != PartState::Ended) {
                 let (mut d, mut r) = (p.delivered, p.received);
                 for o in open {
@@ -395,18 +393,13 @@ impl SpoolerState {
     }
 
     fn finish_if_done(&mut self, id: FlushId) {
-        let Entry::Occupied(entry) = self.flushes.entry(id) else {
+        let Some(run) = self.flushes.get(id) else {
             return;
         };
-        if entry
-            .get()
-            .parts
-            .iter()
-            .any(|p| p.state != PartState::Ended)
-        {
+        if run.parts.iter().any(|p| p.state != PartState::Ended) {
             return;
         }
-        let run = entry.remove();
+        let run = self.flushes.remove(id).expect("present");
         let outcome = combine(run.parts.iter().map(|p| p.result));
         if run.covers_spooler {
             self.spooler_busy = None;
