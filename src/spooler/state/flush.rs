@@ -217,17 +217,18 @@ impl SpoolerState {
         for t in covered.transports(count) {
             self.slots[t.index()].busy = Some(id);
         }
-        let parts = covered
-            .transports(count)
-            .map(|t| Part {
-                transport: t,
-                state: PartState::Waiting,
-                delivered: 0,
-                received: 0,
-                failed: false,
-                result: HResult::S_OK,
-            })
-            .collect();
+        let part = |t| Part {
+            transport: t,
+            state: PartState::Waiting,
+            delivered: 0,
+            received: 0,
+            failed: false,
+            result: HResult::S_OK,
+        };
+        let parts = match covered {
+            Coverage::One(t) => smallvec::smallvec![part(t)],
+            Coverage::Spooler => covered.transports(count).map(part).collect(),
+        };
         self.flushes.insert(
             id,
             FlushRun {
