@@ -585,6 +585,15 @@ impl Recorder {
     /// Records an event, updating counts.
     #[inline]
     pub fn record(&mut self, key: Key, actor: Actor, kind: EventKind) {
+        self.record_with(actor, kind, || key);
+    }
+
+    /// [`Recorder::record`] with the key taken only when the event is kept or logged: a
+    /// counting recorder drops detail events (status changes, phase beginnings…) after
+    /// counting them, and taking a key costs a sequence number. Keys only order events, so
+    /// one not taken changes no order.
+    #[inline]
+    pub fn record_with(&mut self, actor: Actor, kind: EventKind, key: impl FnOnce() -> Key) {
         match kind {
             EventKind::Submit { transport, .. } => match transport {
                 Some(t) => self.counts[t.index()].submitted += 1,
@@ -613,11 +622,16 @@ impl Recorder {
             EventKind::Connected { transport } => self.counts[transport.index()].connects += 1,
             _ => {}
         }
+        let keep = self.full || !kind.is_detail();
+        if !(keep || self.to_tracing) {
+            return;
+        }
+        let key = key();
         if self.to_tracing {
             let line = json::log_line(&Event { key, actor, kind });
             tracing::debug!(target: "spoolsim::trace", "{line}");
         }
-        if self.full || !kind.is_detail() {
+        if keep {
             self.events.push(Event { key, actor, kind });
         }
     }

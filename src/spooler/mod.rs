@@ -5,11 +5,11 @@
 //! mpsc channel and carries out its effects. [`SpoolerHandle`] is the cheap, cloneable way in:
 //! a flush travels as a request carrying a oneshot reply.
 
+pub mod by_call;
 pub mod queue;
 pub mod state;
 pub mod status;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
@@ -20,6 +20,7 @@ use crate::protocol::{OpenPhase, Report, ReportSink};
 use crate::sim::{Clock, FlushId, Micros, TransportId, ValidateId, WakeToken};
 use crate::trace::{Object, Origin, Recorder};
 use crate::transport::TransportHandle;
+use by_call::ByCall;
 use status::StatusStore;
 
 pub use state::{Effect, Liveness, SpoolerState};
@@ -219,14 +220,20 @@ impl ReportSink for SpoolerHandle {
     }
 }
 
+fn is_status(e: &Effect) -> bool {
+    matches!(e, Effect::Status(..))
+}
+
 /// The actor: the state machine, and what it needs to carry out its effects.
 struct Shell {
     state: SpoolerState,
     store: Arc<StatusStore>,
     transports: Vec<TransportHandle>,
     /// The callers of `FlushQueues` calls that have not returned yet.
-    replies: BTreeMap<FlushId, oneshot::Sender<(FlushId, HResult)>>,
+    replies: ByCall<oneshot::Sender<(FlushId, HResult)>>,
     clock: Clock,
+    /// The effects being carried out, kept between messages so a message costs no allocation.
+    batch: Vec<Effect>,
 }
 
 async fn run(
@@ -239,8 +246,9 @@ async fn run(
         state,
         store,
         transports: Vec::new(),
-        replies: BTreeMap::new(),
+        replies: ByCall::default(),
         clock,
+        batch: Vec::new(),
     };
     while let Some(msg) = rx.recv().await {
         let more = shell.handle(msg);
@@ -311,16 +319,26 @@ impl Shell {
     /// Carries out the state machine's effects, and those they cause in turn (a crash's
     /// reports are fed straight back).
     fn carry_out_effects(&mut self) {
-        // One list's allocation is kept from message to message.
-        let mut effects = Vec::new();
         while !self.state.effects.is_empty() {
-            std::mem::swap(&mut effects, &mut self.state.effects);
-            for e in effects.drain(..) {
-                self.carry_out(e);
+            // Effects caused while these are carried out go to the state's (empty) spare list.
+            let mut batch = std::mem::take(&mut self.batch);
+            std::mem::swap(&mut batch, &mut self.state.effects);
+            let mut effects = batch.drain(..).peekable();
+            while let Some(e) = effects.next() {
+                let Effect::Status(row, code) = e else {
+                    self.carry_out(e);
+                    continue;
+                };
+                // Status changes in a row are published under one lock of the store.
+                let more = std::iter::from_fn(|| match effects.next_if(is_status)? {
+                    Effect::Status(row, code) => Some((row, code)),
+                    _ => None,
+                });
+                self.store
+                    .set_codes(std::iter::once((row, code)).chain(more));
             }
-        }
-        if self.state.effects.capacity() == 0 {
-            self.state.effects = effects;
+            drop(effects);
+            self.batch = batch;
         }
     }
 
@@ -332,7 +350,7 @@ impl Shell {
                 }
             }
             Effect::Reply(id, r) => {
-                if let Some(tx) = self.replies.remove(&id) {
+                if let Some(tx) = self.replies.remove(id) {
                     self.clock.client_woken();
                     let _ = tx.send((id, r));
                 }

@@ -20,6 +20,7 @@ use crate::sim::{
 };
 use crate::trace::{Actor, EventKind, NdrReason, Object, Origin, Recorder};
 
+use super::by_call::ByCall;
 use super::queue::{backoff, OutboundQueue};
 use super::status::{self, transport_row};
 
@@ -155,7 +156,7 @@ pub struct SpoolerState {
     slots: Vec<Slot>,
     /// Which transport gets mail of each address type.
     routes: Routes,
-    flushes: BTreeMap<FlushId, FlushRun>,
+    flushes: ByCall<FlushRun>,
     next_flush: FlushId,
     next_validate: ValidateId,
     spooler_busy: Option<FlushId>,
@@ -208,7 +209,7 @@ impl SpoolerState {
             clock,
             slots,
             routes: scenario.routes(),
-            flushes: BTreeMap::new(),
+            flushes: ByCall::default(),
             next_flush: FlushId(1),
             next_validate: ValidateId(1),
             spooler_busy: None,
@@ -237,8 +238,9 @@ impl SpoolerState {
     }
 
     fn record(&mut self, kind: EventKind) {
-        let key = self.clock.key_now();
-        self.rec.record(key, Actor::Spooler, kind);
+        let clock = &self.clock;
+        self.rec
+            .record_with(Actor::Spooler, kind, || clock.key_now());
     }
 
     /// The run's clock.

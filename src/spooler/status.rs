@@ -274,18 +274,37 @@ impl StatusStore {
     /// Sets `PR_STATUS_CODE` of `row` and, if it changed, notifies every `Advise` connection
     /// whose view shows the row before or after the change.
     pub fn set_code(&self, row: u16, code: u32) {
+        self.set_codes(std::iter::once((row, code)));
+    }
+
+    /// [`StatusStore::set_code`] for each `(row, code)` in turn, under one lock: a flush phase
+    /// that begins and ends at once changes its row twice in a step.
+    pub fn set_codes(&self, changes: impl IntoIterator<Item = (u16, u32)>) {
         let mut state = self.lock();
+        let mut woken = false;
+        for (row, code) in changes {
+            woken |= self.change(&mut state, row, code);
+        }
+        if woken {
+            // A parked reader is a client task this notification has made runnable.
+            self.clock.client_woken();
+        }
+    }
+
+    /// Sets the code of `row`, notifying as [`StatusStore::set_code`] says; whether a reader
+    /// may have been woken.
+    fn change(&self, state: &mut State, row: u16, code: u32) -> bool {
         let State {
             rows,
             tables,
             sinks,
             ..
-        } = &mut *state;
+        } = state;
         let Some(r) = rows.get_mut(row as usize) else {
-            return;
+            return false;
         };
         if r.status_code == code {
-            return;
+            return false;
         }
         let old_code = std::mem::replace(&mut r.status_code, code);
         for (unicode, table) in [false, true].into_iter().zip(tables.iter_mut()) {
@@ -295,7 +314,7 @@ impl StatusStore {
         }
         // Notifications cost allocations: only when someone advised.
         if sinks.is_empty() {
-            return;
+            return false;
         }
         let at = self.clock.now();
         let mut built: [Option<(Vec<SRow>, Vec<SRow>)>; 2] = [None, None];
@@ -314,10 +333,7 @@ impl StatusStore {
                 woken |= sink.queue.push(n);
             }
         }
-        if woken {
-            // A parked reader is a client task this notification has made runnable.
-            self.clock.client_woken();
-        }
+        woken
     }
 
     /// `Advise(fnevTableModified)` for a table with this `view`: a new connection whose

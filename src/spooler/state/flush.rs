@@ -6,6 +6,8 @@
 //! its pipeline reaches the marker, and the call ends when every part has. The rules are in
 //! `docs/semantics.md`.
 
+use smallvec::SmallVec;
+
 use super::*;
 
 /// Where one transport's part of a flush stands.
@@ -28,6 +30,25 @@ struct Part {
     result: HResult,
 }
 
+/// What a flush covers: one transport, or every transport and the spooler itself (a call on
+/// the spooler's object without a target).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Coverage {
+    One(TransportId),
+    Spooler,
+}
+
+impl Coverage {
+    /// The covered transports, in profile order, out of `count`.
+    fn transports(self, count: usize) -> impl Iterator<Item = TransportId> {
+        let (first, n) = match self {
+            Coverage::One(t) => (t.index(), 1),
+            Coverage::Spooler => (0, count),
+        };
+        (first..first + n).map(TransportId::new)
+    }
+}
+
 /// A flush call under way.
 #[derive(Debug)]
 pub(super) struct FlushRun {
@@ -37,8 +58,9 @@ pub(super) struct FlushRun {
     flags: FlushFlags,
     asynchronous: bool,
     /// In transport order, each transport once, so a transport's part is found by binary
-    /// search; parts begin in this order, so those waiting are the ones from `begun` on.
-    parts: Vec<Part>,
+    /// search; parts begin in this order, so those waiting are the ones from `begun` on. Most
+    /// calls cover one transport: its part is kept inline, without an allocation.
+    parts: SmallVec<[Part; 1]>,
     covers_spooler: bool,
     /// Parts that have begun (left [`PartState::Waiting`]).
     begun: usize,
@@ -58,7 +80,7 @@ impl FlushRun {
 impl SpoolerState {
     /// Records an event of flush `id` if that flush is traced.
     fn record_flush(&mut self, id: FlushId, kind: EventKind) {
-        let traced = self.flushes.get(&id).is_none_or(|r| r.traced);
+        let traced = self.flushes.get(id).is_none_or(|r| r.traced);
         if traced {
             self.record(kind);
         }
@@ -110,22 +132,21 @@ impl SpoolerState {
         id
     }
 
-    /// The documented checks, in order; on success the transports the call covers and whether
-    /// it covers the spooler itself.
+    /// The documented checks, in order; on success what the call covers.
     fn check(
         &self,
         object: Object,
         target: Option<&EntryId>,
         resolved: Option<TransportId>,
         flags: FlushFlags,
-    ) -> Result<(Vec<TransportId>, bool), HResult> {
+    ) -> Result<Coverage, HResult> {
         if flags.unknown_bits() != 0 {
             return Err(HResult::MAPI_E_UNKNOWN_FLAGS);
         }
         if !flags.outbound() && !flags.inbound() {
             return Err(HResult::MAPI_E_INVALID_PARAMETER);
         }
-        let (covered, covers_spooler) = match object {
+        let covered = match object {
             Object::Other(_) => return Err(HResult::MAPI_E_NO_SUPPORT),
             Object::Transport(t) => {
                 if !self.slots[t.index()].supports_flush {
@@ -135,29 +156,29 @@ impl SpoolerState {
                     // lpTargetTransport is reserved on a transport's own status object.
                     return Err(HResult::MAPI_E_INVALID_PARAMETER);
                 }
-                (vec![t], false)
+                Coverage::One(t)
             }
             Object::Spooler => match (target, resolved) {
-                (None, _) => (TransportId::all(self.slots.len()).collect(), true),
-                (Some(_), Some(t)) => (vec![t], false),
+                (None, _) => Coverage::Spooler,
+                (Some(_), Some(t)) => Coverage::One(t),
                 (Some(_), None) => return Err(HResult::MAPI_E_INVALID_ENTRYID),
             },
         };
-        let busy = (covers_spooler && self.spooler_busy.is_some())
+        let busy = (covered == Coverage::Spooler && self.spooler_busy.is_some())
             || covered
-                .iter()
-                .any(|&t| self.slots[t.index()].busy.is_some());
+                .transports(self.slots.len())
+                .any(|t| self.slots[t.index()].busy.is_some());
         if busy {
             return Err(HResult::MAPI_E_BUSY);
         }
-        Ok((covered, covers_spooler))
+        Ok(covered)
     }
 
     fn accept(
         &mut self,
         id: FlushId,
         object: Object,
-        covered: (Vec<TransportId>, bool),
+        covered: Coverage,
         flags: FlushFlags,
         traced: bool,
     ) {
@@ -190,32 +211,31 @@ impl SpoolerState {
     pub(super) fn open_run(
         &mut self,
         id: FlushId,
-        (covered, covers_spooler): (Vec<TransportId>, bool),
+        covered: Coverage,
         flags: FlushFlags,
         traced: bool,
         asynchronous: bool,
     ) {
+        let covers_spooler = covered == Coverage::Spooler;
         if covers_spooler {
             self.spooler_busy = Some(id);
         }
-        for &t in &covered {
+        let count = self.slots.len();
+        for t in covered.transports(count) {
             self.slots[t.index()].busy = Some(id);
         }
-        debug_assert!(
-            covered.windows(2).all(|w| w[0] < w[1]),
-            "parts in transport order"
-        );
-        let parts = covered
-            .iter()
-            .map(|&t| Part {
-                transport: t,
-                state: PartState::Waiting,
-                delivered: 0,
-                received: 0,
-                failed: false,
-                result: HResult::S_OK,
-            })
-            .collect();
+        let part = |t| Part {
+            transport: t,
+            state: PartState::Waiting,
+            delivered: 0,
+            received: 0,
+            failed: false,
+            result: HResult::S_OK,
+        };
+        let parts = match covered {
+            Coverage::One(t) => smallvec::smallvec![part(t)],
+            Coverage::Spooler => covered.transports(count).map(part).collect(),
+        };
         self.flushes.insert(
             id,
             FlushRun {
@@ -235,13 +255,12 @@ impl SpoolerState {
     /// them in parallel order), and ends it at once when none has anything to do.
     pub(super) fn start_parts(&mut self, id: FlushId) {
         let start_all = self.config.flush_order == FlushOrder::Parallel;
-        let n = self.flushes.get(&id).map_or(0, |r| r.parts.len());
+        let n = self.flushes.get(id).map_or(0, |r| r.parts.len());
         for p in 0..n {
-            if !self.flushes.contains_key(&id) {
+            let Some(run) = self.flushes.get(id) else {
                 break;
-            }
-            let waiting = self.flushes[&id].parts[p].state == PartState::Waiting;
-            if waiting && (start_all || self.flushes[&id].running == 0) {
+            };
+            if run.parts[p].state == PartState::Waiting && (start_all || run.running == 0) {
                 self.begin_part(id, p);
             }
         }
@@ -249,7 +268,7 @@ impl SpoolerState {
     }
 
     fn begin_part(&mut self, id: FlushId, p: usize) {
-        let run = self.flushes.get_mut(&id).expect("flush under way");
+        let run = self.flushes.get_mut(id).expect("flush under way");
         debug_assert_eq!(p, run.begun, "parts begin in order");
         run.begun += 1;
         run.running += 1;
@@ -262,7 +281,7 @@ impl SpoolerState {
     /// (`S_OK`); otherwise the transport gets a marker after the covered work and reports the
     /// phase done when its pipeline reaches it.
     fn begin_phase(&mut self, id: FlushId, p: usize, inbound: bool) {
-        let run = self.flushes.get_mut(&id).expect("flush under way");
+        let run = self.flushes.get_mut(id).expect("flush under way");
         run.parts[p].state = if inbound {
             PartState::Inbound
         } else {
@@ -317,7 +336,7 @@ impl SpoolerState {
 
     /// Transport `t` finished (or was cut short in) its phase of flush `d.flush`.
     pub fn phase_done(&mut self, t: TransportId, d: PhaseDone) {
-        let Some(run) = self.flushes.get_mut(&d.flush) else {
+        let Some(run) = self.flushes.get_mut(d.flush) else {
             return;
         };
         let Some(p) = run.part_of(t) else {
@@ -339,7 +358,7 @@ impl SpoolerState {
             self.begin_phase(d.flush, p, true);
             return;
         }
-        let run = self.flushes.get_mut(&d.flush).expect("flush under way");
+        let run = self.flushes.get_mut(d.flush).expect("flush under way");
         let part = &mut run.parts[p];
         match part.state {
             PartState::Outbound | PartState::Inbound => {
@@ -363,7 +382,7 @@ impl SpoolerState {
         );
         // Profile order: the next waiting part starts now.
         if self.config.flush_order == FlushOrder::Profile {
-            let run = &self.flushes[&d.flush];
+            let run = self.flushes.get(d.flush).expect("flush under way");
             if run.begun < run.parts.len() {
                 let next = run.begun;
                 self.begin_part(d.flush, next);
@@ -376,7 +395,7 @@ impl SpoolerState {
     /// so far (`open` gives the phases still under way on the transports).
     pub fn cut_at_end(&mut self, open: &[OpenPhase]) {
         let mut cuts = Vec::new();
-        for (&id, run) in &self.flushes {
+        for (id, run) in self.flushes.iter() {
             for p in run.parts.iter().filter(|p| p.state != PartState::Ended) {
                 let (mut d, mut r) = (p.delivered, p.received);
                 for o in open {
@@ -399,13 +418,13 @@ impl SpoolerState {
     }
 
     fn finish_if_done(&mut self, id: FlushId) {
-        let Some(run) = self.flushes.get(&id) else {
+        let Some(run) = self.flushes.get(id) else {
             return;
         };
         if run.ended < run.parts.len() {
             return;
         }
-        let run = self.flushes.remove(&id).expect("present");
+        let run = self.flushes.remove(id).expect("present");
         let outcome = combine(run.parts.iter().map(|p| p.result));
         if run.covers_spooler {
             self.spooler_busy = None;

@@ -144,7 +144,7 @@ impl SpoolerState {
             let object = Object::Transport(t);
             self.record(EventKind::ProgressUi { flush: id, object });
         }
-        self.open_run(id, (vec![t], false), flags, traced, true);
+        self.open_run(id, flush::Coverage::One(t), flags, traced, true);
         self.start_parts(id);
     }
 }
