@@ -245,20 +245,26 @@ impl FlushFlags {
 impl fmt::Display for FlushFlags {
     /// `FLUSH_UPLOAD | FLUSH_NO_UI`; unknown bits as one hex number (`0x100`); empty as `0`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut parts: Vec<String> = NAMES
-            .iter()
-            .filter(|(flag, _)| self.contains(*flag))
-            .map(|(_, name)| (*name).to_owned())
-            .collect();
-        let unknown = self.unknown_bits();
-        if unknown != 0 {
-            parts.push(format!("{unknown:#x}"));
-        }
-        if parts.is_empty() {
-            f.write_str("0")
-        } else {
-            f.write_str(&parts.join(" | "))
-        }
+        let set = NAMES.iter().filter(|(flag, _)| self.contains(*flag));
+        write_flag_names(f, set.map(|(_, name)| *name), self.unknown_bits())
+    }
+}
+
+/// Writes flag names joined by ` | `, then any `unknown` bits as one hex number; `0` for none.
+/// Shared by the `Display` of every flag set.
+pub(crate) fn write_flag_names<'a>(
+    f: &mut fmt::Formatter<'_>,
+    names: impl Iterator<Item = &'a str>,
+    unknown: u32,
+) -> fmt::Result {
+    let mut parts: Vec<String> = names.map(str::to_owned).collect();
+    if unknown != 0 {
+        parts.push(format!("{unknown:#x}"));
+    }
+    if parts.is_empty() {
+        f.write_str("0")
+    } else {
+        f.write_str(&parts.join(" | "))
     }
 }
 

@@ -13,6 +13,7 @@ use super::constants::{
     ABORT_XP_HEADER_OPERATION, CONFIG_CHANGED, FORCE_XP_CONNECT, FORCE_XP_DISCONNECT,
     PROCESS_XP_HEADER_CACHE, REFRESH_XP_HEADER_CACHE, SHOW_XP_SESSION_UI, SUPPRESS_UI,
 };
+use super::flags::write_flag_names;
 
 /// The `ulFlags` of `IMAPIStatus::ValidateState`, unknown bits included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -134,20 +135,8 @@ impl fmt::Display for ValidateFlags {
     /// `FORCE_XP_CONNECT | SUPPRESS_UI`-style names in value order, unknown bits as one hex
     /// number, `0` for none.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut parts: Vec<String> = NAMES
-            .iter()
-            .filter(|(flag, _)| self.contains(*flag))
-            .map(|(_, name)| (*name).to_owned())
-            .collect();
-        let unknown = self.unknown_bits();
-        if unknown != 0 {
-            parts.push(format!("{unknown:#x}"));
-        }
-        if parts.is_empty() {
-            f.write_str("0")
-        } else {
-            f.write_str(&parts.join(" | "))
-        }
+        let set = NAMES.iter().filter(|(flag, _)| self.contains(*flag));
+        write_flag_names(f, set.map(|(_, name)| *name), self.unknown_bits())
     }
 }
 
