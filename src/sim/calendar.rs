@@ -52,8 +52,8 @@ pub enum Class {
 /// sorts after every entry of its class already waiting, whatever their transports.
 pub const CREATED: u32 = u32::MAX;
 
-/// The sort key of a calendar entry and of every trace event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+/// The sort key of a calendar entry and of every trace event: ordered by its fields in turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Key {
     /// Virtual time.
     pub t: Micros,
@@ -63,6 +63,29 @@ pub struct Key {
     pub idx: u32,
     /// Creation order, which breaks every remaining tie.
     pub seq: u64,
+}
+
+impl Key {
+    /// Class and index packed into one number that sorts as the pair does.
+    #[inline]
+    fn place(&self) -> u64 {
+        (u64::from(self.class) << 32) | u64::from(self.idx)
+    }
+}
+
+// Written out rather than derived: three integer comparisons instead of four, on the
+// calendar's hottest path (every push and pop compares keys a few times).
+impl Ord for Key {
+    #[inline]
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.t, self.place(), self.seq).cmp(&(other.t, other.place(), other.seq))
+    }
+}
+impl PartialOrd for Key {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// What an actor asked to be woken for, handed back to it when the entry is due: a kind of
@@ -160,10 +183,19 @@ impl Entries {
         }
     }
 
-    fn pop(&mut self) -> Option<Entry> {
-        match self.earliest_laid_out()? {
-            true => self.laid_out.pop(),
-            false => self.created.pop().map(|e| e.0),
+    /// Removes the earliest entry if it is due at `horizon` or before.
+    fn pop_until(&mut self, horizon: Micros) -> Option<Entry> {
+        let laid_out = self.earliest_laid_out()?;
+        if laid_out {
+            if self.laid_out.last()?.key.t > horizon {
+                return None;
+            }
+            self.laid_out.pop()
+        } else {
+            if self.created.peek()?.0.key.t > horizon {
+                return None;
+            }
+            self.created.pop().map(|e| e.0)
         }
     }
 }
@@ -336,13 +368,7 @@ impl Clock {
 
     /// [`Clock::pop`], when the earliest entry is due at `horizon` or before.
     pub fn pop_until(&self, horizon: Micros) -> Option<(Key, Target)> {
-        let e = {
-            let mut entries = self.lock();
-            if entries.peek()?.t > horizon {
-                return None;
-            }
-            entries.pop()?
-        };
+        let e = self.lock().pop_until(horizon)?;
         if e.key.class >= Class::Fault as u8 {
             self.inner.scripted.fetch_sub(1, Relaxed);
         }
@@ -405,7 +431,9 @@ impl Clock {
         let mut stalled = 0;
         let mut last = u64::MAX;
         loop {
-            if self.inner.clients.swap(false, Relaxed) || stalled > 64 {
+            // A plain load: the flag is cleared below, and a swap would cost a locked
+            // instruction on every poll of the driver.
+            if self.inner.clients.load(Relaxed) || stalled > 64 {
                 tokio::time::sleep(std::time::Duration::from_millis(1)).await;
                 self.inner.pending.store(0, Relaxed);
                 self.inner.clients.store(false, Relaxed);
