@@ -2,17 +2,10 @@
 //! every output format, and the help.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
-fn spoolsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spoolsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("spoolsim runs")
-}
+mod cli_support;
+
+use cli_support::{spoolsim, stderr, stdout};
 
 fn temp(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("spoolsim-cli-{}", std::process::id()));
@@ -20,14 +13,6 @@ fn temp(name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
     p
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 const GOOD: &str = r#"name = "good"

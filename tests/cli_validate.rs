@@ -4,26 +4,16 @@
 //! and a mistake in a `[[validate]]` points at its line.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn spoolsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spoolsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("spoolsim runs")
-}
+mod cli_support;
+
+use cli_support::{spoolsim, stdout};
 
 fn temp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("spoolsim-cli-validate-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 const CONNECT: &str = "sim-scenarios/validate-connect-starts-flush.toml";
