@@ -231,6 +231,9 @@ struct Shell {
     transports: Vec<TransportHandle>,
     /// The callers of `FlushQueues` calls that have not returned yet.
     replies: ByCall<oneshot::Sender<(FlushId, HResult)>>,
+    /// The caller of the call being handled: most calls return within the message that made
+    /// them, so the caller joins `replies` only if it is still waiting afterwards.
+    calling: Option<(FlushId, oneshot::Sender<(FlushId, HResult)>)>,
     clock: Clock,
     /// The effects being carried out, kept between messages so a message costs no allocation.
     batch: Vec<Effect>,
@@ -247,12 +250,17 @@ async fn run(
         store,
         transports: Vec::new(),
         replies: ByCall::default(),
+        calling: None,
         clock,
         batch: Vec::new(),
     };
     while let Some(msg) = rx.recv().await {
         let more = shell.handle(msg);
         shell.carry_out_effects();
+        if let Some((id, reply)) = shell.calling.take() {
+            // Newer than every call waiting already: the order of `replies` holds.
+            shell.replies.insert(id, reply);
+        }
         shell.clock.handled();
         if !more {
             return;
@@ -273,7 +281,7 @@ impl Shell {
                 reply,
             } => {
                 // The id is known before the state machine can answer, so register first.
-                self.replies.insert(state.peek_flush_id(), reply);
+                self.calling = Some((state.peek_flush_id(), reply));
                 state.flush_call(object, target.as_ref(), flags, origin);
             }
             SpoolerMsg::Validate {
@@ -350,7 +358,14 @@ impl Shell {
                 }
             }
             Effect::Reply(id, r) => {
-                if let Some(tx) = self.replies.remove(id) {
+                let tx = match self.calling.take() {
+                    Some((calling, tx)) if calling == id => Some(tx),
+                    other => {
+                        self.calling = other;
+                        self.replies.remove(id)
+                    }
+                };
+                if let Some(tx) = tx {
                     self.clock.client_woken();
                     let _ = tx.send((id, r));
                 }
