@@ -171,6 +171,10 @@ struct State {
     /// read and kept up to date by each change: a table read shares it instead of copying
     /// every row, which made a walk over the rows cost the square of their number.
     tables: [Option<Arc<Vec<SRow>>>; 2],
+    /// Rows changed since `tables` were last read, per width: a row is rebuilt once when the
+    /// table is next read, not at each change (most changes come in pairs, a flush phase
+    /// beginning and ending).
+    stale: [Vec<u16>; 2],
     sinks: Vec<Sink>,
     /// The last connection number handed out (connections start at 1).
     last_connection: u32,
@@ -227,6 +231,7 @@ impl StatusStore {
             state: Mutex::new(State {
                 rows,
                 tables: [None, None],
+                stale: [Vec::new(), Vec::new()],
                 sinks: Vec::new(),
                 last_connection: 0,
             }),
@@ -243,10 +248,27 @@ impl StatusStore {
     /// it is.
     pub fn snapshot(&self, unicode: bool) -> Arc<Vec<SRow>> {
         let mut state = self.lock();
-        let State { rows, tables, .. } = &mut *state;
-        tables[usize::from(unicode)]
-            .get_or_insert_with(|| Arc::new(srows(rows, unicode)))
-            .clone()
+        let State {
+            rows,
+            tables,
+            stale,
+            ..
+        } = &mut *state;
+        let w = usize::from(unicode);
+        let Some(table) = &mut tables[w] else {
+            return tables[w].insert(Arc::new(srows(rows, unicode))).clone();
+        };
+        let stale = &mut stale[w];
+        if !stale.is_empty() {
+            stale.sort_unstable();
+            stale.dedup();
+            let table = Arc::make_mut(table);
+            for &row in stale.iter() {
+                table[row as usize] = rows[row as usize].to_srow(row, unicode);
+            }
+            stale.clear();
+        }
+        table.clone()
     }
 
     /// One row, if it exists.
@@ -297,6 +319,7 @@ impl StatusStore {
         let State {
             rows,
             tables,
+            stale,
             sinks,
             ..
         } = state;
@@ -307,9 +330,14 @@ impl StatusStore {
             return false;
         }
         let old_code = std::mem::replace(&mut r.status_code, code);
-        for (unicode, table) in [false, true].into_iter().zip(tables.iter_mut()) {
-            if let Some(table) = table {
-                Arc::make_mut(table)[row as usize] = rows[row as usize].to_srow(row, unicode);
+        for (table, stale) in tables.iter().zip(stale.iter_mut()) {
+            if table.is_some() && stale.last() != Some(&row) {
+                stale.push(row);
+                // Tables read once in a long run: each row is listed at most about twice.
+                if stale.len() > 2 * rows.len() {
+                    stale.sort_unstable();
+                    stale.dedup();
+                }
             }
         }
         // Notifications cost allocations: only when someone advised.
@@ -395,5 +423,58 @@ mod tests {
         let mut bad = entry_id(3);
         bad.0[5] ^= 1;
         assert_eq!(row_of_entry_id(&bad), None);
+    }
+
+    fn store(transports: usize) -> StatusStore {
+        let mut s = Scenario::new("t");
+        for i in 0..transports {
+            s.transports
+                .push(TransportConfig::lan(format!("t{i}"), &[&format!("T{i}")]));
+        }
+        StatusStore::new(&s, Clock::new())
+    }
+
+    fn code(rows: &[SRow], row: u16) -> Option<u32> {
+        match rows[row as usize].get(PR_STATUS_CODE)? {
+            crate::mapi::PropValue::Long(c) => Some(*c as u32),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn snapshots_show_every_change_and_old_ones_stay_as_they_were() {
+        let store = store(3);
+        let (t0, t2) = (transport_row(TransportId(0)), transport_row(TransportId(2)));
+        let before = store.snapshot(false);
+        store.set_codes([(t0, 7), (t2, 9), (t0, 11)]);
+        let after = store.snapshot(false);
+        assert_eq!(code(&before, t0), Some(STATUS_AVAILABLE));
+        assert_eq!((code(&after, t0), code(&after, t2)), (Some(11), Some(9)));
+        // The other width was never read: built from the rows as they are now.
+        assert_eq!(code(&store.snapshot(true), t0), Some(11));
+        // Changed while nobody holds a snapshot: the next one still shows it.
+        drop((before, after));
+        store.set_code(t2, 5);
+        assert_eq!(code(&store.snapshot(false), t2), Some(5));
+        assert_eq!(code(&store.snapshot(true), t2), Some(5));
+    }
+
+    #[test]
+    fn a_view_read_in_batches_sees_a_change_between_batches() {
+        use crate::mapi::table::TableView;
+        let store = store(4);
+        let t3 = transport_row(TransportId(3));
+        let mut view = TableView::new();
+        view.seek_row_shared(&store.snapshot(false), 0, 0).unwrap();
+        let first = view
+            .query_rows_shared(&store.snapshot(false), 2, 0)
+            .unwrap();
+        assert_eq!(first.len(), 2);
+        store.set_code(t3, 42);
+        let rest = view
+            .query_rows_shared(&store.snapshot(false), 100, 0)
+            .unwrap();
+        assert_eq!(rest.len(), 5);
+        assert_eq!(code(&rest.rows, 4), Some(42));
     }
 }
