@@ -253,10 +253,6 @@ impl Metrics {
         self.0.get(name)
     }
 
-    fn count(&mut self, name: impl Into<String>, n: u64) {
-        self.0.insert(name.into(), Value::Count(n as i64));
-    }
-
     /// A count metric's value, or 0.
     pub fn count_of(&self, name: &str) -> i64 {
         match self.0.get(name) {
@@ -276,13 +272,32 @@ impl Metrics {
     }
 }
 
-fn latency(m: &mut Metrics, prefix: &str, s: Option<Summary>) {
+/// Metrics as they are worked out, in that order, before they are sorted by name.
+///
+/// One sort of the whole list and a tree built from it in one pass, rather than an insertion
+/// into the tree per metric, whose cost grew with the size of the tree (a run of many
+/// transports has seventeen metrics each). A name given twice keeps its last value, as
+/// insertions would.
+#[derive(Default)]
+struct Entries(Vec<(String, Value)>);
+
+impl Entries {
+    fn insert(&mut self, name: String, value: Value) {
+        self.0.push((name, value));
+    }
+
+    fn count(&mut self, name: impl Into<String>, n: u64) {
+        self.insert(name.into(), Value::Count(n as i64));
+    }
+}
+
+fn latency(m: &mut Entries, prefix: &str, s: Option<Summary>) {
     let v = |f: fn(&Summary) -> Micros| s.as_ref().map_or(Value::None, |s| Value::Time(f(s)));
-    m.0.insert(format!("{prefix}.min"), v(|s| s.min));
-    m.0.insert(format!("{prefix}.p50"), v(|s| s.p50));
-    m.0.insert(format!("{prefix}.p90"), v(|s| s.p90));
-    m.0.insert(format!("{prefix}.p99"), v(|s| s.p99));
-    m.0.insert(format!("{prefix}.max"), v(|s| s.max));
+    m.insert(format!("{prefix}.min"), v(|s| s.min));
+    m.insert(format!("{prefix}.p50"), v(|s| s.p50));
+    m.insert(format!("{prefix}.p90"), v(|s| s.p90));
+    m.insert(format!("{prefix}.p99"), v(|s| s.p99));
+    m.insert(format!("{prefix}.max"), v(|s| s.max));
 }
 
 fn object_name(run: &RunResult, o: Object) -> String {
@@ -293,7 +308,7 @@ fn object_name(run: &RunResult, o: Object) -> String {
     }
 }
 
-fn call_metrics(m: &mut Metrics, prefix: &str, calls: &[&FlushInfo]) {
+fn call_metrics(m: &mut Entries, prefix: &str, calls: &[&FlushInfo]) {
     let returned = calls.iter().map(|c| c.returned).collect::<Option<Vec<_>>>();
     let result = match &returned {
         Some(r) if !r.is_empty() => Value::Result(combine(r.iter().map(|x| x.1))),
@@ -308,10 +323,10 @@ fn call_metrics(m: &mut Metrics, prefix: &str, calls: &[&FlushInfo]) {
         Some((t, o)) if returned.is_some() => (Value::Time(t), Value::Result(o)),
         _ => (Value::Never, Value::Pending),
     };
-    m.0.insert(format!("{prefix}.result"), result);
-    m.0.insert(format!("{prefix}.outcome"), outcome);
-    m.0.insert(format!("{prefix}.returned_at"), returned_at);
-    m.0.insert(format!("{prefix}.completed_at"), completed_at);
+    m.insert(format!("{prefix}.result"), result);
+    m.insert(format!("{prefix}.outcome"), outcome);
+    m.insert(format!("{prefix}.returned_at"), returned_at);
+    m.insert(format!("{prefix}.completed_at"), completed_at);
     m.count(
         format!("{prefix}.delivered"),
         calls.iter().map(|c| c.delivered).sum(),
@@ -352,7 +367,7 @@ impl ScriptedCalls {
 /// Computes every metric of `docs/metrics.md` for `run`, whose scenario has `scripted` calls.
 pub fn compute(run: &RunResult, scripted: ScriptedCalls) -> Metrics {
     let (n_flushes, n_procedures) = (scripted.flushes, scripted.procedures);
-    let mut m = Metrics::default();
+    let mut m = Entries::default();
     traffic_metrics(&mut m, run);
     latency_metrics(&mut m, run);
     progress_ui_metrics(&mut m, run);
@@ -371,12 +386,13 @@ pub fn compute(run: &RunResult, scripted: ScriptedCalls) -> Metrics {
     for n in 1..=scripted.validates as u32 {
         validate_metrics(&mut m, &calls, &checks, n);
     }
-    m
+    // A stable sort then a tree built in one pass; of equal names the last one is kept.
+    Metrics(m.0.into_iter().collect())
 }
 
 /// `[[validate]]` number `n`: what the call returned and when, and the figures of the flush its
 /// `FORCE_XP_CONNECT` started, if any (with none, its work ended as it returned).
-fn validate_metrics(m: &mut Metrics, calls: &[FlushInfo], checks: &[ValidateInfo], n: u32) {
+fn validate_metrics(m: &mut Entries, calls: &[FlushInfo], checks: &[ValidateInfo], n: u32) {
     let origin = Origin::Validate(n);
     let prefix = format!("validate.{n}");
     let call = checks.iter().find(|v| v.origin == origin);
@@ -392,9 +408,9 @@ fn validate_metrics(m: &mut Metrics, calls: &[FlushInfo], checks: &[ValidateInfo
         Some(f) => f.completed.map_or(Value::Never, |(t, _)| Value::Time(t)),
         None => returned_at.clone(),
     };
-    m.0.insert(format!("{prefix}.result"), result);
-    m.0.insert(format!("{prefix}.returned_at"), returned_at);
-    m.0.insert(format!("{prefix}.completed_at"), completed_at);
+    m.insert(format!("{prefix}.result"), result);
+    m.insert(format!("{prefix}.returned_at"), returned_at);
+    m.insert(format!("{prefix}.completed_at"), completed_at);
     let (d, r, p) = started.map_or((0, 0, 0), |f| (f.delivered, f.received, f.prompts));
     m.count(format!("{prefix}.delivered"), d);
     m.count(format!("{prefix}.received"), r);
@@ -403,7 +419,7 @@ fn validate_metrics(m: &mut Metrics, calls: &[FlushInfo], checks: &[ValidateInfo
 
 /// Where the mail went, per transport and in all, with the conservation check (`lost`),
 /// prompts, connects and the end time.
-fn traffic_metrics(m: &mut Metrics, run: &RunResult) {
+fn traffic_metrics(m: &mut Entries, run: &RunResult) {
     let rec = &run.trace;
     let mut tot = [0u64; 8];
     let mut prompts_total = 0;
@@ -446,15 +462,15 @@ fn traffic_metrics(m: &mut Metrics, run: &RunResult) {
     m.count("in_flight", in_flight);
     let lost = (submitted as i64 - (delivered + ndr + queued_out + in_flight) as i64).abs()
         + (arrived as i64 - (received + queued_in) as i64).abs();
-    m.0.insert("lost".into(), Value::Count(lost));
+    m.insert("lost".into(), Value::Count(lost));
     m.count("ui_prompts", prompts_total);
     m.count("connects", connects_total);
-    m.0.insert("end_time".into(), Value::Time(run.end_time));
+    m.insert("end_time".into(), Value::Time(run.end_time));
 }
 
 /// Outbound and inbound latencies, per transport and in all, each direction's percentiles
 /// selected over one copy of its samples.
-fn latency_metrics(m: &mut Metrics, run: &RunResult) {
+fn latency_metrics(m: &mut Entries, run: &RunResult) {
     let lat = run.trace.latencies();
     let names = &run.transport_names;
     for (dir, pick) in [
@@ -474,7 +490,7 @@ fn latency_metrics(m: &mut Metrics, run: &RunResult) {
 }
 
 /// Progress indicators shown, per status object and in all.
-fn progress_ui_metrics(m: &mut Metrics, run: &RunResult) {
+fn progress_ui_metrics(m: &mut Entries, run: &RunResult) {
     let mut ui: BTreeMap<String, u64> = BTreeMap::new();
     ui.insert("spooler".into(), 0);
     for name in &run.transport_names {
@@ -493,7 +509,7 @@ fn progress_ui_metrics(m: &mut Metrics, run: &RunResult) {
 
 /// `[[procedure]]` number `n`: its calls combined, or, when it made none (no rows matched, or
 /// a step failed), the result its last step gave.
-fn procedure_metrics(m: &mut Metrics, run: &RunResult, calls: &[FlushInfo], n: u32) {
+fn procedure_metrics(m: &mut Entries, run: &RunResult, calls: &[FlushInfo], n: u32) {
     let mine: Vec<&FlushInfo> = calls
         .iter()
         .filter(|c| c.origin == Origin::Procedure(n))
@@ -511,9 +527,9 @@ fn procedure_metrics(m: &mut Metrics, run: &RunResult, calls: &[FlushInfo], n: u
         _ => None,
     });
     if let Some((t, r)) = done {
-        m.0.insert(format!("{prefix}.result"), Value::Result(r));
-        m.0.insert(format!("{prefix}.outcome"), Value::Result(r));
-        m.0.insert(format!("{prefix}.returned_at"), Value::Time(t));
-        m.0.insert(format!("{prefix}.completed_at"), Value::Time(t));
+        m.insert(format!("{prefix}.result"), Value::Result(r));
+        m.insert(format!("{prefix}.outcome"), Value::Result(r));
+        m.insert(format!("{prefix}.returned_at"), Value::Time(t));
+        m.insert(format!("{prefix}.completed_at"), Value::Time(t));
     }
 }

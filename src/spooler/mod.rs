@@ -220,10 +220,6 @@ impl ReportSink for SpoolerHandle {
     }
 }
 
-fn is_status(e: &Effect) -> bool {
-    matches!(e, Effect::Status(..))
-}
-
 /// The actor: the state machine, and what it needs to carry out its effects.
 struct Shell {
     state: SpoolerState,
@@ -237,6 +233,8 @@ struct Shell {
     clock: Clock,
     /// The effects being carried out, kept between messages so a message costs no allocation.
     batch: Vec<Effect>,
+    /// Status changes in a row among them, not yet published.
+    codes: Vec<(u16, u32)>,
 }
 
 async fn run(
@@ -253,6 +251,7 @@ async fn run(
         calling: None,
         clock,
         batch: Vec::new(),
+        codes: Vec::new(),
     };
     while let Some(msg) = rx.recv().await {
         let more = shell.handle(msg);
@@ -331,22 +330,26 @@ impl Shell {
             // Effects caused while these are carried out go to the state's (empty) spare list.
             let mut batch = std::mem::take(&mut self.batch);
             std::mem::swap(&mut batch, &mut self.state.effects);
-            let mut effects = batch.drain(..).peekable();
-            while let Some(e) = effects.next() {
-                let Effect::Status(row, code) = e else {
-                    self.carry_out(e);
-                    continue;
-                };
-                // Status changes in a row are published under one lock of the store.
-                let more = std::iter::from_fn(|| match effects.next_if(is_status)? {
-                    Effect::Status(row, code) => Some((row, code)),
-                    _ => None,
-                });
-                self.store
-                    .set_codes(std::iter::once((row, code)).chain(more));
+            for e in batch.drain(..) {
+                match e {
+                    // Status changes in a row are published together, under one lock of the
+                    // store (or none, when together they change nothing).
+                    Effect::Status(row, code) => self.codes.push((row, code)),
+                    e => {
+                        self.publish_codes();
+                        self.carry_out(e);
+                    }
+                }
             }
-            drop(effects);
+            self.publish_codes();
             self.batch = batch;
+        }
+    }
+
+    fn publish_codes(&mut self) {
+        if !self.codes.is_empty() {
+            self.store.set_codes(&self.codes);
+            self.codes.clear();
         }
     }
 

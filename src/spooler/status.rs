@@ -11,6 +11,7 @@
 //! scenario's transports, and the spooler writes them; the client's session reads them from
 //! above.
 
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::mapi::constants::*;
@@ -184,6 +185,11 @@ struct State {
 #[derive(Debug)]
 pub struct StatusStore {
     state: Mutex<State>,
+    /// Each row's `PR_STATUS_CODE` as the rows under the lock have it, written under the lock:
+    /// what a change that changes nothing is told apart by without the lock.
+    codes: Vec<AtomicU32>,
+    /// How many `Advise` connections there are, written under the lock.
+    advised: AtomicUsize,
     clock: Clock,
 }
 
@@ -227,7 +233,10 @@ impl StatusStore {
                 status_code: idle_code(t),
             });
         }
+        let codes = rows.iter().map(|r| AtomicU32::new(r.status_code)).collect();
         StatusStore {
+            codes,
+            advised: AtomicUsize::new(0),
             state: Mutex::new(State {
                 rows,
                 tables: [None, None],
@@ -296,21 +305,41 @@ impl StatusStore {
     /// Sets `PR_STATUS_CODE` of `row` and, if it changed, notifies every `Advise` connection
     /// whose view shows the row before or after the change.
     pub fn set_code(&self, row: u16, code: u32) {
-        self.set_codes(std::iter::once((row, code)));
+        self.set_codes(&[(row, code)]);
     }
 
     /// [`StatusStore::set_code`] for each `(row, code)` in turn, under one lock: a flush phase
     /// that begins and ends at once changes its row twice in a step.
-    pub fn set_codes(&self, changes: impl IntoIterator<Item = (u16, u32)>) {
+    pub fn set_codes(&self, changes: &[(u16, u32)]) {
+        if self.changes_nothing(changes) {
+            return;
+        }
         let mut state = self.lock();
         let mut woken = false;
-        for (row, code) in changes {
+        for &(row, code) in changes {
             woken |= self.change(&mut state, row, code);
         }
         if woken {
             // A parked reader is a client task this notification has made runnable.
             self.clock.client_woken();
         }
+    }
+
+    /// Whether `changes` would leave every row as it is with nobody to notify of the steps in
+    /// between (a flush phase that begins and ends at once, on a table nobody advised): then
+    /// the lock need not be taken. Each run of changes to one row must end at the row's code.
+    fn changes_nothing(&self, changes: &[(u16, u32)]) -> bool {
+        if self.advised.load(Ordering::Acquire) != 0 {
+            return false;
+        }
+        changes.iter().enumerate().all(|(i, &(row, code))| {
+            let run_goes_on = changes.get(i + 1).is_some_and(|&(next, _)| next == row);
+            run_goes_on
+                || self
+                    .codes
+                    .get(row as usize)
+                    .is_some_and(|c| c.load(Ordering::Acquire) == code)
+        })
     }
 
     /// Sets the code of `row`, notifying as [`StatusStore::set_code`] says; whether a reader
@@ -330,6 +359,7 @@ impl StatusStore {
             return false;
         }
         let old_code = std::mem::replace(&mut r.status_code, code);
+        self.codes[row as usize].store(code, Ordering::Release);
         for (table, stale) in tables.iter().zip(stale.iter_mut()) {
             if table.is_some() && stale.last() != Some(&row) {
                 stale.push(row);
@@ -378,6 +408,7 @@ impl StatusStore {
             unicode,
             queue: queue.clone(),
         });
+        self.advised.store(state.sinks.len(), Ordering::Release);
         drop(state);
         Notifications::new(connection, queue, self.clone())
     }
@@ -390,6 +421,7 @@ impl StatusStore {
             return false;
         };
         let sink = state.sinks.remove(i);
+        self.advised.store(state.sinks.len(), Ordering::Release);
         drop(state);
         sink.queue.close();
         true
@@ -446,7 +478,7 @@ mod tests {
         let store = store(3);
         let (t0, t2) = (transport_row(TransportId(0)), transport_row(TransportId(2)));
         let before = store.snapshot(false);
-        store.set_codes([(t0, 7), (t2, 9), (t0, 11)]);
+        store.set_codes(&[(t0, 7), (t2, 9), (t0, 11)]);
         let after = store.snapshot(false);
         assert_eq!(code(&before, t0), Some(STATUS_AVAILABLE));
         assert_eq!((code(&after, t0), code(&after, t2)), (Some(11), Some(9)));
@@ -476,5 +508,27 @@ mod tests {
             .unwrap();
         assert_eq!(rest.len(), 5);
         assert_eq!(code(&rest.rows, 4), Some(42));
+    }
+
+    #[test]
+    fn changes_that_change_nothing_notify_whoever_advised() {
+        use crate::mapi::table::TableView;
+        let store = Arc::new(store(2));
+        let t1 = transport_row(TransportId(1));
+        let back = [
+            (t1, STATUS_AVAILABLE | STATUS_OUTBOUND_FLUSH),
+            (t1, STATUS_AVAILABLE),
+        ];
+        // Nobody advised: nothing to see, before or after.
+        store.set_codes(&back);
+        assert_eq!(code(&store.snapshot(false), t1), Some(STATUS_AVAILABLE));
+        // Back to where it was, but not at the end of each run of the row: it changed.
+        store.set_codes(&[(t1, 7), (t1 - 1, 9), (t1, 11)]);
+        assert_eq!(code(&store.snapshot(false), t1), Some(11));
+        store.set_codes(&[(t1, STATUS_AVAILABLE)]);
+        let mut receiver = store.advise(Arc::new(Mutex::new(TableView::new())), false);
+        store.set_codes(&back);
+        let queued = std::iter::from_fn(|| receiver.try_next()).count();
+        assert_eq!(queued, 2, "both steps notified");
     }
 }
