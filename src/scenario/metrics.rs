@@ -10,9 +10,9 @@ use crate::mapi::{combine, HResult};
 use crate::sim::samples::{summaries, Samples, Summary};
 use crate::sim::time::format_compact;
 use crate::sim::{format_duration, FlushId, Micros, TransportId, ValidateId};
-use crate::trace::{EventKind, Latencies, Object, Origin, ProcStep};
+use crate::trace::{EventKind, Latencies, Object, Origin, ProcStep, TransportCounts};
 
-use super::runner::RunResult;
+use super::runner::{RunResult, TransportEnd};
 
 /// A metric's value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -293,11 +293,21 @@ impl Entries {
 
 fn latency(m: &mut Entries, prefix: &str, s: Option<Summary>) {
     let v = |f: fn(&Summary) -> Micros| s.as_ref().map_or(Value::None, |s| Value::Time(f(s)));
+    // In the order of their names, as the metrics are sorted.
+    m.insert(format!("{prefix}.max"), v(|s| s.max));
     m.insert(format!("{prefix}.min"), v(|s| s.min));
     m.insert(format!("{prefix}.p50"), v(|s| s.p50));
     m.insert(format!("{prefix}.p90"), v(|s| s.p90));
     m.insert(format!("{prefix}.p99"), v(|s| s.p99));
-    m.insert(format!("{prefix}.max"), v(|s| s.max));
+}
+
+/// The transports' indices in the order of their names (equal names in profile order): per
+/// transport metrics listed in this order come nearly sorted, which the sort of all metrics
+/// then passes over in about one pass instead of comparing each name about twenty times.
+fn by_name(names: &[String]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|&a, &b| names[a].cmp(&names[b]));
+    order
 }
 
 fn object_name(run: &RunResult, o: Object) -> String {
@@ -424,16 +434,27 @@ fn traffic_metrics(m: &mut Entries, run: &RunResult) {
     let mut tot = [0u64; 8];
     let mut prompts_total = 0;
     let mut connects_total = 0;
-    for (t, name) in run.transport_names.iter().enumerate() {
+    let names = &run.transport_names;
+    type Pick = fn(&TransportCounts, &TransportEnd) -> u64;
+    let per_transport: [(&str, Pick); 7] = [
+        ("connects", |c, _| c.connects),
+        ("delivered", |c, _| c.delivered),
+        ("ndr", |c, _| c.ndr),
+        ("queued_inbound", |_, e| e.queued_inbound),
+        ("queued_outbound", |_, e| e.queued_outbound),
+        ("received", |c, _| c.received),
+        ("ui_prompts", |c, _| c.prompts),
+    ];
+    let order = by_name(names);
+    for (prefix, pick) in per_transport {
+        for &t in &order {
+            let value = pick(&rec.counts()[t], &run.transports[t]);
+            m.count(format!("{prefix}.{}", names[t]), value);
+        }
+    }
+    for t in 0..names.len() {
         let c = rec.counts()[t];
         let e = run.transports[t];
-        m.count(format!("delivered.{name}"), c.delivered);
-        m.count(format!("received.{name}"), c.received);
-        m.count(format!("ndr.{name}"), c.ndr);
-        m.count(format!("queued_outbound.{name}"), e.queued_outbound);
-        m.count(format!("queued_inbound.{name}"), e.queued_inbound);
-        m.count(format!("ui_prompts.{name}"), c.prompts);
-        m.count(format!("connects.{name}"), c.connects);
         for (slot, v) in tot.iter_mut().zip([
             c.submitted,
             c.delivered,
@@ -473,17 +494,18 @@ fn traffic_metrics(m: &mut Entries, run: &RunResult) {
 fn latency_metrics(m: &mut Entries, run: &RunResult) {
     let lat = run.trace.latencies();
     let names = &run.transport_names;
+    let order = by_name(names);
     for (dir, pick) in [
         (
-            "outbound",
-            (|l: &Latencies| &l.outbound) as fn(&Latencies) -> &Samples,
+            "inbound",
+            (|l: &Latencies| &l.inbound) as fn(&Latencies) -> &Samples,
         ),
-        ("inbound", |l: &Latencies| &l.inbound),
+        ("outbound", |l: &Latencies| &l.outbound),
     ] {
         let parts: Vec<&Samples> = lat.iter().map(pick).collect();
         let (each, all) = summaries(&parts);
-        for (s, name) in each.into_iter().zip(names) {
-            latency(m, &format!("latency.{dir}.{name}"), s);
+        for &t in order.iter().filter(|&&t| t < each.len()) {
+            latency(m, &format!("latency.{dir}.{}", names[t]), each[t]);
         }
         latency(m, &format!("latency.{dir}"), all);
     }
