@@ -233,7 +233,7 @@ impl MapiTable for StatusTable {
 
     fn seek_row(&mut self, bookmark: u32, row_count: i32) -> MapiResult<i32> {
         let rows = self.rows();
-        self.view().seek_row(&rows, bookmark, row_count)
+        self.view().seek_row_shared(&rows, bookmark, row_count)
     }
 
     fn find_row(&mut self, res: &SRestriction, bookmark: u32, flags: u32) -> MapiResult<()> {
@@ -248,7 +248,7 @@ impl MapiTable for StatusTable {
 
     fn query_rows(&mut self, row_count: i32, flags: u32) -> MapiResult<SRowSet> {
         let rows = self.rows();
-        self.view().query_rows(&rows, row_count, flags)
+        self.view().query_rows_shared(&rows, row_count, flags)
     }
 
     fn get_row_count(&self, flags: u32) -> MapiResult<u32> {

@@ -14,6 +14,7 @@
 //! nothing in a row that holds `PR_DISPLAY_NAME_W`.
 
 use std::cmp::Ordering;
+use std::sync::{Arc, Weak};
 
 use super::constants::{
     BOOKMARK_BEGINNING, BOOKMARK_CURRENT, BOOKMARK_END, DIR_BACKWARD, TABLE_SORT_ASCEND,
@@ -85,6 +86,11 @@ pub struct TableView {
     restriction: Option<SRestriction>,
     sort: Option<SSortOrderSet>,
     position: usize,
+    /// The view's order over the last shared snapshot read, while that snapshot is unchanged:
+    /// reading a table in batches works its order out once, not once per batch. A weak
+    /// reference, so it never keeps a snapshot alive or makes the store copy one it changes
+    /// (the store then moves the rows to a new allocation, and the memo no longer matches).
+    memo: Option<(Weak<Vec<SRow>>, Vec<usize>)>,
 }
 
 /// The order of two rows under one sort key, ascending. A row lacking the property sorts
@@ -147,6 +153,7 @@ impl TableView {
         }
         self.restriction = res;
         self.position = 0;
+        self.memo = None;
         Ok(())
     }
 
@@ -171,6 +178,7 @@ impl TableView {
         }
         self.sort = sort.filter(|s| !s.0.is_empty());
         self.position = 0;
+        self.memo = None;
         Ok(())
     }
 
@@ -244,6 +252,33 @@ impl TableView {
     /// Another bookmark → `MAPI_E_INVALID_BOOKMARK`.
     pub fn seek_row(&mut self, all: &[SRow], bookmark: u32, row_count: i32) -> MapiResult<i32> {
         let n = self.view(all).len();
+        self.seek_in(n, bookmark, row_count)
+    }
+
+    /// [`TableView::seek_row`] over a snapshot shared with the table's owner, whose order is
+    /// kept for the reads that follow while the snapshot stays unchanged.
+    pub fn seek_row_shared(
+        &mut self,
+        all: &Arc<Vec<SRow>>,
+        bookmark: u32,
+        row_count: i32,
+    ) -> MapiResult<i32> {
+        let n = self.memo_order(all).len();
+        self.seek_in(n, bookmark, row_count)
+    }
+
+    /// The order of the view over `all`, from the memo when it was worked out over this very
+    /// snapshot; kept in the memo.
+    fn memo_order(&mut self, all: &Arc<Vec<SRow>>) -> &[usize] {
+        let fresh =
+            !matches!(&self.memo, Some((w, _)) if std::ptr::eq(w.as_ptr(), Arc::as_ptr(all)));
+        if fresh {
+            self.memo = Some((Arc::downgrade(all), self.order(all)));
+        }
+        self.memo.as_ref().map_or(&[], |(_, o)| o)
+    }
+
+    fn seek_in(&mut self, n: usize, bookmark: u32, row_count: i32) -> MapiResult<i32> {
         let start = self.bookmark(bookmark, n)?;
         let target = if row_count >= 0 {
             start
@@ -317,27 +352,47 @@ impl TableView {
     /// `row_count` 0 → `MAPI_E_INVALID_PARAMETER`; flags other than `TBL_NOADVANCE` →
     /// `MAPI_E_UNKNOWN_FLAGS`.
     pub fn query_rows(&mut self, all: &[SRow], row_count: i32, flags: u32) -> MapiResult<SRowSet> {
-        if flags & !TBL_NOADVANCE != 0 {
-            return Err(HResult::MAPI_E_UNKNOWN_FLAGS);
-        }
-        if row_count == 0 {
-            return Err(HResult::MAPI_E_INVALID_PARAMETER);
-        }
-        let view = self.view(all);
-        let pos = self.position.min(view.len());
+        check_query_rows(row_count, flags)?;
+        let order = self.order(all);
+        Ok(self.query_in(all, &order, row_count, flags))
+    }
+
+    /// [`TableView::query_rows`] over a snapshot shared with the table's owner (see
+    /// [`TableView::seek_row_shared`]).
+    pub fn query_rows_shared(
+        &mut self,
+        all: &Arc<Vec<SRow>>,
+        row_count: i32,
+        flags: u32,
+    ) -> MapiResult<SRowSet> {
+        check_query_rows(row_count, flags)?;
+        self.memo_order(all);
+        let memo = self.memo.take();
+        let order = memo.as_ref().map_or(&[][..], |(_, o)| o);
+        let rows = self.query_in(all, order, row_count, flags);
+        self.memo = memo;
+        Ok(rows)
+    }
+
+    /// The rows of a checked `QueryRows` call, `order` being the view over `all`.
+    fn query_in(&mut self, all: &[SRow], order: &[usize], row_count: i32, flags: u32) -> SRowSet {
+        let pos = self.position.min(order.len());
         let wanted = row_count.unsigned_abs() as usize;
         let (start, end) = if row_count > 0 {
-            (pos, pos.saturating_add(wanted).min(view.len()))
+            (pos, pos.saturating_add(wanted).min(order.len()))
         } else {
             (pos.saturating_sub(wanted), pos)
         };
-        let rows = view[start..end].iter().map(|r| self.project(r)).collect();
+        let rows = order[start..end]
+            .iter()
+            .map(|&i| self.project(&all[i]))
+            .collect();
         self.position = match (flags & TBL_NOADVANCE != 0, row_count > 0) {
             (true, _) => pos,
             (false, true) => end,
             (false, false) => start,
         };
-        Ok(rows)
+        rows
     }
 
     /// `row` as the column set shows it: with no column set, every property in the row's own
@@ -361,6 +416,18 @@ impl TableView {
         };
         SRow::new(cols.iter().map(|&c| cell(c)).collect())
     }
+}
+
+/// The checks of `QueryRows`, in order: flags other than `TBL_NOADVANCE` →
+/// `MAPI_E_UNKNOWN_FLAGS`; `row_count` 0 → `MAPI_E_INVALID_PARAMETER`.
+fn check_query_rows(row_count: i32, flags: u32) -> MapiResult<()> {
+    if flags & !TBL_NOADVANCE != 0 {
+        return Err(HResult::MAPI_E_UNKNOWN_FLAGS);
+    }
+    if row_count == 0 {
+        return Err(HResult::MAPI_E_INVALID_PARAMETER);
+    }
+    Ok(())
 }
 
 /// `GetRowCount`'s flags are reserved: anything but 0 → `MAPI_E_UNKNOWN_FLAGS`.

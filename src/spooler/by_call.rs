@@ -44,20 +44,33 @@ impl<V> ByCall<V> {
     }
 
     /// Call `id`'s entry, if it is under way.
+    #[inline]
     pub fn get(&self, id: FlushId) -> Option<&V> {
-        self.slots[self.position(id)?].1.as_ref()
+        match self.slots.back() {
+            Some((last, v)) if *last == id => v.as_ref(),
+            _ => self.slots[self.position(id)?].1.as_ref(),
+        }
     }
 
     /// Call `id`'s entry, if it is under way.
+    #[inline]
     pub fn get_mut(&mut self, id: FlushId) -> Option<&mut V> {
+        if self.slots.back().is_some_and(|&(last, _)| last == id) {
+            return self.slots.back_mut().and_then(|(_, v)| v.as_mut());
+        }
         let i = self.position(id)?;
         self.slots[i].1.as_mut()
     }
 
     /// Takes call `id`'s entry out.
     pub fn remove(&mut self, id: FlushId) -> Option<V> {
-        let i = self.position(id)?;
-        let value = self.slots[i].1.take()?;
+        let value = if self.slots.back().is_some_and(|&(last, _)| last == id) {
+            // The newest call, the usual one: no search, and its slot goes at once.
+            self.slots.pop_back()?.1?
+        } else {
+            let i = self.position(id)?;
+            self.slots[i].1.take()?
+        };
         self.live -= 1;
         while self.slots.back().is_some_and(|(_, v)| v.is_none()) {
             self.slots.pop_back();

@@ -220,10 +220,6 @@ impl ReportSink for SpoolerHandle {
     }
 }
 
-fn is_status(e: &Effect) -> bool {
-    matches!(e, Effect::Status(..))
-}
-
 /// The actor: the state machine, and what it needs to carry out its effects.
 struct Shell {
     state: SpoolerState,
@@ -231,9 +227,14 @@ struct Shell {
     transports: Vec<TransportHandle>,
     /// The callers of `FlushQueues` calls that have not returned yet.
     replies: ByCall<oneshot::Sender<(FlushId, HResult)>>,
+    /// The caller of the call being handled: most calls return within the message that made
+    /// them, so the caller joins `replies` only if it is still waiting afterwards.
+    calling: Option<(FlushId, oneshot::Sender<(FlushId, HResult)>)>,
     clock: Clock,
     /// The effects being carried out, kept between messages so a message costs no allocation.
     batch: Vec<Effect>,
+    /// Status changes in a row among them, not yet published.
+    codes: Vec<(u16, u32)>,
 }
 
 async fn run(
@@ -247,12 +248,18 @@ async fn run(
         store,
         transports: Vec::new(),
         replies: ByCall::default(),
+        calling: None,
         clock,
         batch: Vec::new(),
+        codes: Vec::new(),
     };
     while let Some(msg) = rx.recv().await {
         let more = shell.handle(msg);
         shell.carry_out_effects();
+        if let Some((id, reply)) = shell.calling.take() {
+            // Newer than every call waiting already: the order of `replies` holds.
+            shell.replies.insert(id, reply);
+        }
         shell.clock.handled();
         if !more {
             return;
@@ -273,7 +280,7 @@ impl Shell {
                 reply,
             } => {
                 // The id is known before the state machine can answer, so register first.
-                self.replies.insert(state.peek_flush_id(), reply);
+                self.calling = Some((state.peek_flush_id(), reply));
                 state.flush_call(object, target.as_ref(), flags, origin);
             }
             SpoolerMsg::Validate {
@@ -323,22 +330,26 @@ impl Shell {
             // Effects caused while these are carried out go to the state's (empty) spare list.
             let mut batch = std::mem::take(&mut self.batch);
             std::mem::swap(&mut batch, &mut self.state.effects);
-            let mut effects = batch.drain(..).peekable();
-            while let Some(e) = effects.next() {
-                let Effect::Status(row, code) = e else {
-                    self.carry_out(e);
-                    continue;
-                };
-                // Status changes in a row are published under one lock of the store.
-                let more = std::iter::from_fn(|| match effects.next_if(is_status)? {
-                    Effect::Status(row, code) => Some((row, code)),
-                    _ => None,
-                });
-                self.store
-                    .set_codes(std::iter::once((row, code)).chain(more));
+            for e in batch.drain(..) {
+                match e {
+                    // Status changes in a row are published together, under one lock of the
+                    // store (or none, when together they change nothing).
+                    Effect::Status(row, code) => self.codes.push((row, code)),
+                    e => {
+                        self.publish_codes();
+                        self.carry_out(e);
+                    }
+                }
             }
-            drop(effects);
+            self.publish_codes();
             self.batch = batch;
+        }
+    }
+
+    fn publish_codes(&mut self) {
+        if !self.codes.is_empty() {
+            self.store.set_codes(&self.codes);
+            self.codes.clear();
         }
     }
 
@@ -350,7 +361,14 @@ impl Shell {
                 }
             }
             Effect::Reply(id, r) => {
-                if let Some(tx) = self.replies.remove(id) {
+                let tx = match self.calling.take() {
+                    Some((calling, tx)) if calling == id => Some(tx),
+                    other => {
+                        self.calling = other;
+                        self.replies.remove(id)
+                    }
+                };
+                if let Some(tx) = tx {
                     self.clock.client_woken();
                     let _ = tx.send((id, r));
                 }

@@ -555,7 +555,10 @@ impl SpoolerState {
         if slot.code != code {
             slot.code = code;
             let row = transport_row(t);
-            self.record(EventKind::StatusChange { row, code });
+            // A detail event that counts nothing: a counting trace would drop it at once.
+            if self.rec.wants_each_event() {
+                self.record(EventKind::StatusChange { row, code });
+            }
             self.effects.push(Effect::Status(row, code));
         }
     }

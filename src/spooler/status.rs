@@ -11,6 +11,7 @@
 //! scenario's transports, and the spooler writes them; the client's session reads them from
 //! above.
 
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::mapi::constants::*;
@@ -171,6 +172,10 @@ struct State {
     /// read and kept up to date by each change: a table read shares it instead of copying
     /// every row, which made a walk over the rows cost the square of their number.
     tables: [Option<Arc<Vec<SRow>>>; 2],
+    /// Rows changed since `tables` were last read, per width: a row is rebuilt once when the
+    /// table is next read, not at each change (most changes come in pairs, a flush phase
+    /// beginning and ending).
+    stale: [Vec<u16>; 2],
     sinks: Vec<Sink>,
     /// The last connection number handed out (connections start at 1).
     last_connection: u32,
@@ -180,6 +185,11 @@ struct State {
 #[derive(Debug)]
 pub struct StatusStore {
     state: Mutex<State>,
+    /// Each row's `PR_STATUS_CODE` as the rows under the lock have it, written under the lock:
+    /// what a change that changes nothing is told apart by without the lock.
+    codes: Vec<AtomicU32>,
+    /// How many `Advise` connections there are, written under the lock.
+    advised: AtomicUsize,
     clock: Clock,
 }
 
@@ -223,10 +233,14 @@ impl StatusStore {
                 status_code: idle_code(t),
             });
         }
+        let codes = rows.iter().map(|r| AtomicU32::new(r.status_code)).collect();
         StatusStore {
+            codes,
+            advised: AtomicUsize::new(0),
             state: Mutex::new(State {
                 rows,
                 tables: [None, None],
+                stale: [Vec::new(), Vec::new()],
                 sinks: Vec::new(),
                 last_connection: 0,
             }),
@@ -243,10 +257,27 @@ impl StatusStore {
     /// it is.
     pub fn snapshot(&self, unicode: bool) -> Arc<Vec<SRow>> {
         let mut state = self.lock();
-        let State { rows, tables, .. } = &mut *state;
-        tables[usize::from(unicode)]
-            .get_or_insert_with(|| Arc::new(srows(rows, unicode)))
-            .clone()
+        let State {
+            rows,
+            tables,
+            stale,
+            ..
+        } = &mut *state;
+        let w = usize::from(unicode);
+        let Some(table) = &mut tables[w] else {
+            return tables[w].insert(Arc::new(srows(rows, unicode))).clone();
+        };
+        let stale = &mut stale[w];
+        if !stale.is_empty() {
+            stale.sort_unstable();
+            stale.dedup();
+            let table = Arc::make_mut(table);
+            for &row in stale.iter() {
+                table[row as usize] = rows[row as usize].to_srow(row, unicode);
+            }
+            stale.clear();
+        }
+        table.clone()
     }
 
     /// One row, if it exists.
@@ -274,15 +305,18 @@ impl StatusStore {
     /// Sets `PR_STATUS_CODE` of `row` and, if it changed, notifies every `Advise` connection
     /// whose view shows the row before or after the change.
     pub fn set_code(&self, row: u16, code: u32) {
-        self.set_codes(std::iter::once((row, code)));
+        self.set_codes(&[(row, code)]);
     }
 
     /// [`StatusStore::set_code`] for each `(row, code)` in turn, under one lock: a flush phase
     /// that begins and ends at once changes its row twice in a step.
-    pub fn set_codes(&self, changes: impl IntoIterator<Item = (u16, u32)>) {
+    pub fn set_codes(&self, changes: &[(u16, u32)]) {
+        if self.changes_nothing(changes) {
+            return;
+        }
         let mut state = self.lock();
         let mut woken = false;
-        for (row, code) in changes {
+        for &(row, code) in changes {
             woken |= self.change(&mut state, row, code);
         }
         if woken {
@@ -291,12 +325,30 @@ impl StatusStore {
         }
     }
 
+    /// Whether `changes` would leave every row as it is with nobody to notify of the steps in
+    /// between (a flush phase that begins and ends at once, on a table nobody advised): then
+    /// the lock need not be taken. Each run of changes to one row must end at the row's code.
+    fn changes_nothing(&self, changes: &[(u16, u32)]) -> bool {
+        if self.advised.load(Ordering::Acquire) != 0 {
+            return false;
+        }
+        changes.iter().enumerate().all(|(i, &(row, code))| {
+            let run_goes_on = changes.get(i + 1).is_some_and(|&(next, _)| next == row);
+            run_goes_on
+                || self
+                    .codes
+                    .get(row as usize)
+                    .is_some_and(|c| c.load(Ordering::Acquire) == code)
+        })
+    }
+
     /// Sets the code of `row`, notifying as [`StatusStore::set_code`] says; whether a reader
     /// may have been woken.
     fn change(&self, state: &mut State, row: u16, code: u32) -> bool {
         let State {
             rows,
             tables,
+            stale,
             sinks,
             ..
         } = state;
@@ -307,9 +359,15 @@ impl StatusStore {
             return false;
         }
         let old_code = std::mem::replace(&mut r.status_code, code);
-        for (unicode, table) in [false, true].into_iter().zip(tables.iter_mut()) {
-            if let Some(table) = table {
-                Arc::make_mut(table)[row as usize] = rows[row as usize].to_srow(row, unicode);
+        self.codes[row as usize].store(code, Ordering::Release);
+        for (table, stale) in tables.iter().zip(stale.iter_mut()) {
+            if table.is_some() && stale.last() != Some(&row) {
+                stale.push(row);
+                // Tables read once in a long run: each row is listed at most about twice.
+                if stale.len() > 2 * rows.len() {
+                    stale.sort_unstable();
+                    stale.dedup();
+                }
             }
         }
         // Notifications cost allocations: only when someone advised.
@@ -350,6 +408,7 @@ impl StatusStore {
             unicode,
             queue: queue.clone(),
         });
+        self.advised.store(state.sinks.len(), Ordering::Release);
         drop(state);
         Notifications::new(connection, queue, self.clone())
     }
@@ -362,6 +421,7 @@ impl StatusStore {
             return false;
         };
         let sink = state.sinks.remove(i);
+        self.advised.store(state.sinks.len(), Ordering::Release);
         drop(state);
         sink.queue.close();
         true
@@ -395,5 +455,80 @@ mod tests {
         let mut bad = entry_id(3);
         bad.0[5] ^= 1;
         assert_eq!(row_of_entry_id(&bad), None);
+    }
+
+    fn store(transports: usize) -> StatusStore {
+        let mut s = Scenario::new("t");
+        for i in 0..transports {
+            s.transports
+                .push(TransportConfig::lan(format!("t{i}"), &[&format!("T{i}")]));
+        }
+        StatusStore::new(&s, Clock::new())
+    }
+
+    fn code(rows: &[SRow], row: u16) -> Option<u32> {
+        match rows[row as usize].get(PR_STATUS_CODE)? {
+            crate::mapi::PropValue::Long(c) => Some(*c as u32),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn snapshots_show_every_change_and_old_ones_stay_as_they_were() {
+        let store = store(3);
+        let (t0, t2) = (transport_row(TransportId(0)), transport_row(TransportId(2)));
+        let before = store.snapshot(false);
+        store.set_codes(&[(t0, 7), (t2, 9), (t0, 11)]);
+        let after = store.snapshot(false);
+        assert_eq!(code(&before, t0), Some(STATUS_AVAILABLE));
+        assert_eq!((code(&after, t0), code(&after, t2)), (Some(11), Some(9)));
+        // The other width was never read: built from the rows as they are now.
+        assert_eq!(code(&store.snapshot(true), t0), Some(11));
+        // Changed while nobody holds a snapshot: the next one still shows it.
+        drop((before, after));
+        store.set_code(t2, 5);
+        assert_eq!(code(&store.snapshot(false), t2), Some(5));
+        assert_eq!(code(&store.snapshot(true), t2), Some(5));
+    }
+
+    #[test]
+    fn a_view_read_in_batches_sees_a_change_between_batches() {
+        use crate::mapi::table::TableView;
+        let store = store(4);
+        let t3 = transport_row(TransportId(3));
+        let mut view = TableView::new();
+        view.seek_row_shared(&store.snapshot(false), 0, 0).unwrap();
+        let first = view
+            .query_rows_shared(&store.snapshot(false), 2, 0)
+            .unwrap();
+        assert_eq!(first.len(), 2);
+        store.set_code(t3, 42);
+        let rest = view
+            .query_rows_shared(&store.snapshot(false), 100, 0)
+            .unwrap();
+        assert_eq!(rest.len(), 5);
+        assert_eq!(code(&rest.rows, 4), Some(42));
+    }
+
+    #[test]
+    fn changes_that_change_nothing_notify_whoever_advised() {
+        use crate::mapi::table::TableView;
+        let store = Arc::new(store(2));
+        let t1 = transport_row(TransportId(1));
+        let back = [
+            (t1, STATUS_AVAILABLE | STATUS_OUTBOUND_FLUSH),
+            (t1, STATUS_AVAILABLE),
+        ];
+        // Nobody advised: nothing to see, before or after.
+        store.set_codes(&back);
+        assert_eq!(code(&store.snapshot(false), t1), Some(STATUS_AVAILABLE));
+        // Back to where it was, but not at the end of each run of the row: it changed.
+        store.set_codes(&[(t1, 7), (t1 - 1, 9), (t1, 11)]);
+        assert_eq!(code(&store.snapshot(false), t1), Some(11));
+        store.set_codes(&[(t1, STATUS_AVAILABLE)]);
+        let mut receiver = store.advise(Arc::new(Mutex::new(TableView::new())), false);
+        store.set_codes(&back);
+        let queued = std::iter::from_fn(|| receiver.try_next()).count();
+        assert_eq!(queued, 2, "both steps notified");
     }
 }

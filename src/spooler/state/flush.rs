@@ -70,6 +70,14 @@ pub(super) struct FlushRun {
     ended: usize,
 }
 
+/// What ending a phase led to.
+enum PhaseEnd {
+    /// The flush is not under way, or does not cover the transport: nothing happened.
+    Unknown,
+    /// The phase ended; what it started, if that ended at once too.
+    Then(Option<(TransportId, PhaseDone)>),
+}
+
 impl FlushRun {
     /// The index of transport `t`'s part, if the run covers it.
     fn part_of(&self, t: TransportId) -> Option<usize> {
@@ -261,26 +269,35 @@ impl SpoolerState {
                 break;
             };
             if run.parts[p].state == PartState::Waiting && (start_all || run.running == 0) {
-                self.begin_part(id, p);
+                if let Some((t, done)) = self.begin_part(id, p) {
+                    self.phase_done(t, done);
+                }
             }
         }
         self.finish_if_done(id);
     }
 
-    fn begin_part(&mut self, id: FlushId, p: usize) {
+    /// Begins part `p` of flush `id`; a phase that ended at once is returned, for the caller
+    /// to end.
+    fn begin_part(&mut self, id: FlushId, p: usize) -> Option<(TransportId, PhaseDone)> {
         let run = self.flushes.get_mut(id).expect("flush under way");
         debug_assert_eq!(p, run.begun, "parts begin in order");
         run.begun += 1;
         run.running += 1;
         let flags = run.flags;
-        self.begin_phase(id, p, !flags.outbound());
+        self.begin_phase(id, p, !flags.outbound())
     }
 
     /// A phase of flush `id` begins on part `p`'s transport. One rule for both directions: it
     /// ends at once when the transport is down (`MAPI_E_NETWORK_ERROR`) or nothing is covered
-    /// (`S_OK`); otherwise the transport gets a marker after the covered work and reports the
-    /// phase done when its pipeline reaches it.
-    fn begin_phase(&mut self, id: FlushId, p: usize, inbound: bool) {
+    /// (`S_OK`), and is then returned for the caller to end; otherwise the transport gets a
+    /// marker after the covered work and reports the phase done when its pipeline reaches it.
+    fn begin_phase(
+        &mut self,
+        id: FlushId,
+        p: usize,
+        inbound: bool,
+    ) -> Option<(TransportId, PhaseDone)> {
         let run = self.flushes.get_mut(id).expect("flush under way");
         run.parts[p].state = if inbound {
             PartState::Inbound
@@ -289,15 +306,17 @@ impl SpoolerState {
         };
         let force = run.flags.contains(FlushFlags::FORCE);
         let t = run.parts[p].transport;
-        self.record(EventKind::PhaseBegin {
-            flush: id,
-            transport: t,
-            inbound,
-        });
+        // A detail event that counts nothing: a counting trace would drop it at once.
+        if self.rec.wants_each_event() {
+            self.record(EventKind::PhaseBegin {
+                flush: id,
+                transport: t,
+                inbound,
+            });
+        }
         if self.is_down(t) {
             let done = PhaseDone::at_once(id, inbound, HResult::MAPI_E_NETWORK_ERROR);
-            self.phase_done(t, done);
-            return;
+            return Some((t, done));
         }
         let flushing = if inbound {
             STATUS_INBOUND_FLUSH
@@ -308,13 +327,15 @@ impl SpoolerState {
         self.set_code(t, base | flushing);
         if !self.covers_any(t, inbound, force) {
             // Nothing covered: the phase ends at once, without a round trip.
-            self.phase_done(t, PhaseDone::at_once(id, inbound, HResult::S_OK));
-        } else if inbound {
+            return Some((t, PhaseDone::at_once(id, inbound, HResult::S_OK)));
+        }
+        if inbound {
             let cmd = TransportCmd::Download { flush: Some(id) };
             self.effects.push(Effect::Transport(t, cmd));
         } else {
             self.hand_ready(t, Some(id));
         }
+        None
     }
 
     /// Whether a phase beginning now on transport `t` covers anything: mail waiting at its
@@ -335,12 +356,33 @@ impl SpoolerState {
     }
 
     /// Transport `t` finished (or was cut short in) its phase of flush `d.flush`.
+    ///
+    /// What that starts (the inbound phase, the next part in profile order) may end at once in
+    /// turn: such phases are ended here one after another, not by nested calls, so a flush of
+    /// ten thousand idle transports does not nest ten thousand deep.
     pub fn phase_done(&mut self, t: TransportId, d: PhaseDone) {
+        let id = d.flush;
+        let mut ended = match self.end_phase(t, d) {
+            PhaseEnd::Unknown => return,
+            PhaseEnd::Then(next) => next,
+        };
+        while let Some((t, d)) = ended {
+            ended = match self.end_phase(t, d) {
+                PhaseEnd::Unknown => None,
+                PhaseEnd::Then(next) => next,
+            };
+        }
+        self.finish_if_done(id);
+    }
+
+    /// Ends transport `t`'s phase of flush `d.flush` and begins what follows it: the part's
+    /// inbound phase, or the part's end and, in profile order, the next part.
+    fn end_phase(&mut self, t: TransportId, d: PhaseDone) -> PhaseEnd {
         let Some(run) = self.flushes.get_mut(d.flush) else {
-            return;
+            return PhaseEnd::Unknown;
         };
         let Some(p) = run.part_of(t) else {
-            return;
+            return PhaseEnd::Unknown;
         };
         let part = &mut run.parts[p];
         part.delivered += d.delivered;
@@ -355,8 +397,7 @@ impl SpoolerState {
         let base = self.idle_code(t);
         self.set_code(t, base);
         if inbound_next {
-            self.begin_phase(d.flush, p, true);
-            return;
+            return PhaseEnd::Then(self.begin_phase(d.flush, p, true));
         }
         let run = self.flushes.get_mut(d.flush).expect("flush under way");
         let part = &mut run.parts[p];
@@ -370,25 +411,23 @@ impl SpoolerState {
         }
         part.state = PartState::Ended;
         let (result, delivered, received) = (part.result, part.delivered, part.received);
-        self.record_flush(
-            d.flush,
-            EventKind::PartEnd {
+        // Profile order: the next waiting part starts now.
+        let next = (run.begun < run.parts.len()).then_some(run.begun);
+        if run.traced {
+            self.record(EventKind::PartEnd {
                 flush: d.flush,
                 transport: t,
                 result,
                 delivered,
                 received,
-            },
-        );
-        // Profile order: the next waiting part starts now.
-        if self.config.flush_order == FlushOrder::Profile {
-            let run = self.flushes.get(d.flush).expect("flush under way");
-            if run.begun < run.parts.len() {
-                let next = run.begun;
-                self.begin_part(d.flush, next);
-            }
+            });
         }
-        self.finish_if_done(d.flush);
+        match next {
+            Some(next) if self.config.flush_order == FlushOrder::Profile => {
+                PhaseEnd::Then(self.begin_part(d.flush, next))
+            }
+            _ => PhaseEnd::Then(None),
+        }
     }
 
     /// The run ends with flushes still running: record, per part not yet ended, what it moved
