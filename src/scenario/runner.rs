@@ -3,9 +3,11 @@
 //!
 //! The driver pops the earliest calendar entry, sets the shared clock to its key, wakes its
 //! target over the target's channel, then waits until every task is parked before popping the
-//! next. On a current-thread runtime with the clock paused, a 1 ms tokio sleep fires only when
-//! nothing else can run (auto-advance), which makes it an exact, cheap idleness probe. tokio's
-//! own notion of time never reaches a result: all times come from the calendar.
+//! next. Actors count the messages they are sent and handle, and the last one handled wakes
+//! the driver; when uncounted client tasks may run, a 1 ms tokio sleep, which on a
+//! current-thread runtime with the clock paused fires only when nothing else can run
+//! (auto-advance), is the idleness probe. tokio's own notion of time never reaches a result:
+//! all times come from the calendar.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -81,17 +83,21 @@ where
     Fut: Future + Send + 'static,
     Fut::Output: Send + 'static,
 {
+    let clock = Clock::new();
+    let idle = clock.clone();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .start_paused(true)
         // Timers only serve the idleness probe, which fires when no task can run: the
         // scheduler need not look at them between tasks.
         .event_interval(EVENT_INTERVAL)
+        // Called only when no task can run: ends a wait for a count that cannot reach zero.
+        .on_thread_park(move || idle.runtime_idle())
         .build()
         .expect("a current-thread runtime can always be built");
     let names: Vec<String> = scenario.transports.iter().map(|t| t.name.clone()).collect();
     with_run_names(&names, &CallNames::of(scenario), || {
-        rt.block_on(drive(scenario, opts, client))
+        rt.block_on(drive(scenario, opts, clock, client))
     })
 }
 
@@ -155,8 +161,13 @@ struct Run {
 impl Run {
     /// Starts the actors of `scenario` on the current runtime: the spooler, then its
     /// transports in profile order.
-    fn start(scenario: Arc<Scenario>, seed: u64, horizon: Micros, full: bool) -> Self {
-        let clock = Clock::new();
+    fn start(
+        scenario: Arc<Scenario>,
+        clock: Clock,
+        seed: u64,
+        horizon: Micros,
+        full: bool,
+    ) -> Self {
         let n = scenario.transports.len();
         let store = Arc::new(StatusStore::new(&scenario, clock.clone()));
         let spooler = SpoolerHandle::spawn(
@@ -435,6 +446,7 @@ impl Run {
 async fn drive<F, Fut>(
     scenario: &Scenario,
     opts: &RunOptions,
+    clock: Clock,
     client: F,
 ) -> (RunResult, Option<Fut::Output>)
 where
@@ -445,7 +457,8 @@ where
     let seed = opts.seed.unwrap_or(scenario.seed);
     let until = opts.until.or(scenario.until);
     let horizon = until.unwrap_or(DEFAULT_HORIZON);
-    let mut run = Run::start(Arc::new(scenario.clone()), seed, horizon, opts.full_trace);
+    let scenario_arc = Arc::new(scenario.clone());
+    let mut run = Run::start(scenario_arc, clock, seed, horizon, opts.full_trace);
     run.lay_out_script(seed);
 
     // From here on the run handles events: the client program starting at time 0 first, as a

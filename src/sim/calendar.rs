@@ -16,7 +16,8 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::task::{Context, Poll, Waker};
 
 use tokio::sync::oneshot;
 
@@ -218,6 +219,13 @@ struct ClockInner {
     pending: AtomicU64,
     /// Set when a client task may have been woken.
     clients: AtomicBool,
+    /// The waker of the task that waits for idleness (the runner's driver), kept from its
+    /// first wait: a task's waker stays the same, so later waits only compare it.
+    driver: OnceLock<Waker>,
+    /// Set while the driver waits for the count of pending messages to reach zero.
+    waiting: AtomicBool,
+    /// Set when the runtime ran out of runnable tasks while the driver was waiting.
+    idle: AtomicBool,
     /// Set once the run handles entries: from then on an entry due now counts as created at
     /// this instant (before, the runner lays out its script in file order).
     handling: AtomicBool,
@@ -241,6 +249,9 @@ impl Clock {
                 scripted: AtomicU64::new(0),
                 pending: AtomicU64::new(0),
                 clients: AtomicBool::new(false),
+                driver: OnceLock::new(),
+                waiting: AtomicBool::new(false),
+                idle: AtomicBool::new(false),
                 handling: AtomicBool::new(false),
                 entries: Mutex::new(Entries::default()),
             }),
@@ -404,14 +415,18 @@ impl Clock {
         self.inner.pending.fetch_add(1, Relaxed);
     }
 
-    /// An actor finished handling a message (and sent whatever it caused).
+    /// An actor finished handling a message (and sent whatever it caused). The last one wakes
+    /// the driver waiting in [`Clock::wait_idle`].
     #[inline]
     pub fn handled(&self) {
         // Saturating: after a full idle wait the count is reset to the truth, zero.
-        let _ = self
+        let prev = self
             .inner
             .pending
             .fetch_update(Relaxed, Relaxed, |p| Some(p.saturating_sub(1)));
+        if prev == Ok(1) {
+            self.wake_driver();
+        }
     }
 
     /// A client task (a flush caller, a procedure, a notification reader) may be runnable.
@@ -420,58 +435,76 @@ impl Clock {
         self.inner.clients.store(true, Relaxed);
     }
 
+    /// The runtime found no task to run (the runner calls this from tokio's
+    /// `on_thread_park` hook). A driver still waiting for the count then waits for nothing
+    /// that can happen: it is woken, and the count, which a message lost with its task would
+    /// have kept above zero, is reset.
+    pub fn runtime_idle(&self) {
+        if self.inner.waiting.load(Relaxed) {
+            self.inner.waiting.store(false, Relaxed);
+            self.inner.idle.store(true, Relaxed);
+            self.wake_driver();
+        }
+    }
+
+    fn wake_driver(&self) {
+        if let Some(w) = self.inner.driver.get() {
+            w.wake_by_ref();
+        }
+    }
+
     /// Waits until every task of the run is parked.
     ///
     /// Actors count the messages sent to them and those they have handled, so while only actors
-    /// are busy, yielding until the count reaches zero is enough. Client tasks are woken by
-    /// oneshot replies and timers that are not counted; when one may be runnable, or when
-    /// yielding makes no progress, the driver falls back to a tokio sleep, which on a
-    /// current-thread runtime with the clock paused fires only once nothing else can run.
+    /// are busy, waiting until the count reaches zero is enough: the actor that handles the
+    /// last message wakes the waiting task, which is thus polled once per wait rather than
+    /// once per message handled meanwhile. Client tasks are woken by oneshot replies and timers
+    /// that are not counted; when one may be runnable, the waiting task falls back to a tokio
+    /// sleep, which on a current-thread runtime with the clock paused fires only once nothing
+    /// else can run. Should the count stay above zero with nothing left to run, the runtime's
+    /// idle hook ([`Clock::runtime_idle`]) ends the wait instead.
     pub async fn wait_idle(&self) {
-        let mut stalled = 0;
-        let mut last = u64::MAX;
-        loop {
-            // A plain load: the flag is cleared below, and a swap would cost a locked
-            // instruction on every poll of the driver.
-            if self.inner.clients.load(Relaxed) || stalled > 64 {
-                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
-                self.inner.pending.store(0, Relaxed);
-                self.inner.clients.store(false, Relaxed);
-                return;
-            }
-            let pending = self.inner.pending.load(Relaxed);
-            if pending == 0 {
-                return;
-            }
-            stalled = if pending < last { 0 } else { stalled + 1 };
-            last = pending;
-            yield_to_others().await;
+        let idle = std::future::poll_fn(|cx| self.poll_counted(cx)).await;
+        if !idle {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
         }
+        self.inner.pending.store(0, Relaxed);
+        self.inner.clients.store(false, Relaxed);
+    }
+
+    /// Ready once nothing counted is pending: `true` when the runtime is idle as well, `false`
+    /// when a client task may still be runnable.
+    fn poll_counted(&self, cx: &mut Context<'_>) -> Poll<bool> {
+        let inner = &*self.inner;
+        if inner.idle.load(Relaxed) {
+            inner.idle.store(false, Relaxed);
+            return Poll::Ready(true);
+        }
+        // Plain loads and stores: a swap would cost a locked instruction on every wait.
+        if inner.clients.load(Relaxed) {
+            inner.waiting.store(false, Relaxed);
+            return Poll::Ready(false);
+        }
+        if inner.pending.load(Relaxed) == 0 {
+            inner.waiting.store(false, Relaxed);
+            return Poll::Ready(true);
+        }
+        match inner.driver.get() {
+            Some(w) if w.will_wake(cx.waker()) => {}
+            None => {
+                let _ = inner.driver.set(cx.waker().clone());
+            }
+            // Another task waits: it is not woken by the count, so it waits as a client does.
+            Some(_) => return Poll::Ready(false),
+        }
+        inner.waiting.store(true, Relaxed);
+        Poll::Pending
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         // A poisoned lock only means another actor panicked; the entries themselves are intact.
         self.inner.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
-}
-
-/// Lets every task that is runnable now run before the caller goes on.
-///
-/// A spawned task that wakes itself goes straight to the back of the run queue.
-/// `tokio::task::yield_now` instead defers the wake-up until the scheduler has run out of
-/// tasks and polled its time driver, which, once per calendar entry, cost more than the
-/// entry's own work.
-async fn yield_to_others() {
-    let mut yielded = false;
-    std::future::poll_fn(|cx| {
-        if yielded {
-            return std::task::Poll::Ready(());
-        }
-        yielded = true;
-        cx.waker().wake_by_ref();
-        std::task::Poll::Pending
-    })
-    .await
 }
 
 #[cfg(test)]
