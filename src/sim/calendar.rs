@@ -151,10 +151,14 @@ struct Entries {
     sorted: bool,
     /// Entries created while the run handles entries.
     created: BinaryHeap<Reverse<Entry>>,
+    /// Entries of class `Fault` or later (scripted actions and waiting clients): counted here,
+    /// under the lock every push and pop takes anyway, rather than in an atomic of their own.
+    scripted: usize,
 }
 
 impl Entries {
     fn push(&mut self, entry: Entry, laid_out: bool) {
+        self.scripted += usize::from(entry.key.class >= Class::Fault as u8);
         if laid_out {
             self.laid_out.push(entry);
             self.sorted = false;
@@ -186,6 +190,12 @@ impl Entries {
 
     /// Removes the earliest entry if it is due at `horizon` or before.
     fn pop_until(&mut self, horizon: Micros) -> Option<Entry> {
+        let e = self.pop_due(horizon)?;
+        self.scripted -= usize::from(e.key.class >= Class::Fault as u8);
+        Some(e)
+    }
+
+    fn pop_due(&mut self, horizon: Micros) -> Option<Entry> {
         let laid_out = self.earliest_laid_out()?;
         if laid_out {
             if self.laid_out.last()?.key.t > horizon {
@@ -213,8 +223,6 @@ struct ClockInner {
     /// Class and index of the entry being processed, packed as `class << 32 | idx`.
     current: AtomicU64,
     seq: AtomicU64,
-    /// Entries of class `Fault` or later (scripted actions and waiting clients) not yet popped.
-    scripted: AtomicU64,
     /// Messages sent to actors and not yet handled (see [`Clock::wait_idle`]).
     pending: AtomicU64,
     /// Set when a client task may have been woken.
@@ -246,7 +254,6 @@ impl Clock {
                 now: AtomicU64::new(0),
                 current: AtomicU64::new((Class::Client as u64) << 32),
                 seq: AtomicU64::new(0),
-                scripted: AtomicU64::new(0),
                 pending: AtomicU64::new(0),
                 clients: AtomicBool::new(false),
                 driver: OnceLock::new(),
@@ -354,9 +361,6 @@ impl Clock {
             idx: if created { CREATED } else { idx },
             seq: self.next_seq(),
         };
-        if class >= Class::Fault {
-            self.inner.scripted.fetch_add(1, Relaxed);
-        }
         self.lock().push(Entry { key, target }, !handling);
     }
 
@@ -367,7 +371,7 @@ impl Clock {
 
     /// Whether any scripted action or waiting client is still in the calendar.
     pub fn has_scripted(&self) -> bool {
-        self.inner.scripted.load(Relaxed) > 0
+        self.lock().scripted > 0
     }
 
     /// Removes the earliest entry and makes it the one being handled: under its own key, or,
@@ -380,9 +384,6 @@ impl Clock {
     /// [`Clock::pop`], when the earliest entry is due at `horizon` or before.
     pub fn pop_until(&self, horizon: Micros) -> Option<(Key, Target)> {
         let e = self.lock().pop_until(horizon)?;
-        if e.key.class >= Class::Fault as u8 {
-            self.inner.scripted.fetch_sub(1, Relaxed);
-        }
         let cur = self.inner.current.load(Relaxed);
         let own = (u64::from(e.key.class) << 32) | u64::from(e.key.idx);
         let behind = self.inner.handling.load(Relaxed) && e.key.t == self.now() && own < cur;
