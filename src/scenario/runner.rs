@@ -10,7 +10,7 @@
 //! all times come from the calendar.
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::client::program::ClientLog;
 use crate::client::{procedures, Client, Session};
@@ -256,27 +256,13 @@ impl Run {
         }
     }
 
-    /// Hands every calendar entry to its target in the calendar's order, waiting after each
-    /// until every task is parked, until the horizon, or (without one) until nothing is left
-    /// to do. Returns when the run ended.
-    async fn drive(&mut self, until: Option<Micros>) -> Micros {
-        loop {
-            self.clock.wait_idle().await;
-            if until.is_none() && !self.clock.has_scripted() && self.quiet().await {
-                return self.clock.now();
-            }
-            // None: nothing more can happen, or the horizon is reached.
-            let Some((key, target)) = self.clock.pop_until(self.horizon) else {
-                return self.horizon;
-            };
-            self.wake(key.t, target);
-        }
-    }
-
-    /// Whether the spooler has nothing left to move or flush.
-    async fn quiet(&self) -> bool {
-        let liveness = self.spooler.liveness().await;
-        liveness.is_some_and(|l| l.is_quiet())
+    /// Takes the next calendar entry due by the horizon to its target; `false` when none is.
+    fn step(&mut self) -> bool {
+        let Some((key, target)) = self.clock.pop_until(self.horizon) else {
+            return false;
+        };
+        self.wake(key.t, target);
+        true
     }
 
     /// Wakes the target of a calendar entry due `now`.
@@ -443,6 +429,50 @@ impl Run {
     }
 }
 
+/// Hands every calendar entry of `run` to its target in the calendar's order, waiting after
+/// each until every task is parked, until the horizon, or (without one) until nothing is left
+/// to do. Returns the run and when it ended.
+///
+/// The run is shared with the clock, so that the task handling the last message an entry
+/// caused takes the next step in place ([`Clock::set_step`]); the driver task is woken only
+/// when that cannot be done: when a client task may run, when nothing is pending after a step,
+/// and to see whether a run without a horizon is over.
+async fn drive_run(run: Run, until: Option<Micros>) -> (Run, Micros) {
+    let (clock, spooler, horizon) = (run.clock.clone(), run.spooler.clone(), run.horizon);
+    let run = Arc::new(Mutex::new(run));
+    let (stepper, c) = (run.clone(), clock.clone());
+    clock.set_step(Some(Box::new(move || {
+        if until.is_none() && !c.has_scripted() {
+            return false;
+        }
+        stepper.try_lock().is_ok_and(|mut r| r.step())
+    })));
+    let end = loop {
+        clock.wait_idle().await;
+        if until.is_none() && !clock.has_scripted() && quiet(&spooler).await {
+            break clock.now();
+        }
+        // None: nothing more can happen, or the horizon is reached.
+        if !lock(&run).step() {
+            break horizon;
+        }
+    };
+    clock.set_step(None);
+    let run = Arc::into_inner(run).expect("the clock's step was the only other owner");
+    (run.into_inner().unwrap_or_else(|e| e.into_inner()), end)
+}
+
+fn lock(run: &Mutex<Run>) -> std::sync::MutexGuard<'_, Run> {
+    // A poisoned lock only means an actor panicked; the run's own state is intact.
+    run.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Whether the spooler has nothing left to move or flush.
+async fn quiet(spooler: &SpoolerHandle) -> bool {
+    let liveness = spooler.liveness().await;
+    liveness.is_some_and(|l| l.is_quiet())
+}
+
 async fn drive<F, Fut>(
     scenario: &Scenario,
     opts: &RunOptions,
@@ -477,7 +507,7 @@ where
     // yields to let them run, it goes to the back of the run queue and the runtime goes on
     // running tasks, rather than parking to poll its timers and the blocked-on future.
     let driver = tokio::spawn(async move {
-        let end_time = run.drive(until).await;
+        let (run, end_time) = drive_run(run, until).await;
         (end_time, run.finish(end_time).await)
     });
     let (end_time, (trace, transports, inbox)) = driver
