@@ -439,30 +439,34 @@ impl Run {
 /// and to see whether a run without a horizon is over.
 async fn drive_run(run: Run, until: Option<Micros>) -> (Run, Micros) {
     let (clock, spooler, horizon) = (run.clock.clone(), run.spooler.clone(), run.horizon);
-    let run = Arc::new(Mutex::new(run));
+    // Taken out when the run ends, which leaves the clock's step nothing to hold on to.
+    let run = Arc::new(Mutex::new(Some(run)));
     let (stepper, c) = (run.clone(), clock.clone());
-    clock.set_step(Some(Box::new(move || {
+    clock.set_step(Box::new(move || {
         if until.is_none() && !c.has_scripted() {
             return false;
         }
-        stepper.try_lock().is_ok_and(|mut r| r.step())
-    })));
+        // Busy: the step is under way, and a message it sent counted as handled at once.
+        let Ok(mut run) = stepper.try_lock() else {
+            return false;
+        };
+        run.as_mut().is_some_and(Run::step)
+    }));
     let end = loop {
         clock.wait_idle().await;
         if until.is_none() && !clock.has_scripted() && quiet(&spooler).await {
             break clock.now();
         }
         // None: nothing more can happen, or the horizon is reached.
-        if !lock(&run).step() {
+        if !lock(&run).as_mut().is_some_and(Run::step) {
             break horizon;
         }
     };
-    clock.set_step(None);
-    let run = Arc::into_inner(run).expect("the clock's step was the only other owner");
-    (run.into_inner().unwrap_or_else(|e| e.into_inner()), end)
+    let run = lock(&run).take().expect("the run is taken out once");
+    (run, end)
 }
 
-fn lock(run: &Mutex<Run>) -> std::sync::MutexGuard<'_, Run> {
+fn lock(run: &Mutex<Option<Run>>) -> std::sync::MutexGuard<'_, Option<Run>> {
     // A poisoned lock only means an actor panicked; the run's own state is intact.
     run.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -219,7 +219,7 @@ pub struct Clock {
 
 /// One step of a run's driver: handles the next calendar entry if it can, and says whether
 /// it did.
-pub type StepFn = Box<dyn FnMut() -> bool + Send>;
+pub type StepFn = Box<dyn Fn() -> bool + Send + Sync>;
 
 struct Step(StepFn);
 
@@ -247,7 +247,7 @@ struct ClockInner {
     /// Set when the runtime ran out of runnable tasks while the driver was waiting.
     idle: AtomicBool,
     /// The driver's step, run in place of waking the driver (see [`Clock::set_step`]).
-    step: Mutex<Option<Step>>,
+    step: OnceLock<Step>,
     /// Set once the run handles entries: from then on an entry due now counts as created at
     /// this instant (before, the runner lays out its script in file order).
     handling: AtomicBool,
@@ -273,7 +273,7 @@ impl Clock {
                 driver: OnceLock::new(),
                 waiting: AtomicBool::new(false),
                 idle: AtomicBool::new(false),
-                step: Mutex::new(None),
+                step: OnceLock::new(),
                 handling: AtomicBool::new(false),
                 entries: Mutex::new(Entries::default()),
             }),
@@ -445,13 +445,13 @@ impl Clock {
         }
     }
 
-    /// Sets (or, with `None`, clears) the driver's step. When the last pending message has
-    /// been handled and no client task may run, every task is parked but the one handling it,
-    /// which is about to park: nothing can happen before the driver's next step, so it is
-    /// taken there and then, and the driver task, polled only to take that step, sleeps on.
-    /// The driver is woken as before when the step declines or leaves nothing pending.
-    pub fn set_step(&self, step: Option<StepFn>) {
-        *self.inner.step.lock().unwrap_or_else(|e| e.into_inner()) = step.map(Step);
+    /// Sets the driver's step, once per clock. When the last pending message has been
+    /// handled and no client task may run, every task is parked but the one handling it, which
+    /// is about to park: nothing can happen before the driver's next step, so it is taken there
+    /// and then, and the driver task, polled only to take that step, sleeps on. The driver is
+    /// woken as before when the step declines or leaves nothing pending.
+    pub fn set_step(&self, step: StepFn) {
+        let _ = self.inner.step.set(Step(step));
     }
 
     /// Takes the driver's step in place; whether the driver may sleep on.
@@ -459,12 +459,7 @@ impl Clock {
         if self.inner.clients.load(Relaxed) {
             return false;
         }
-        // Not available while a step is under way (a message it sends may fail and count
-        // as handled at once): the driver is woken instead.
-        let Ok(mut step) = self.inner.step.try_lock() else {
-            return false;
-        };
-        let Some(Step(f)) = step.as_mut() else {
+        let Some(Step(f)) = self.inner.step.get() else {
             return false;
         };
         f() && self.inner.pending.load(Relaxed) > 0
