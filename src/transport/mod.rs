@@ -198,13 +198,14 @@ async fn run(
         rx,
         clock: clock.clone(),
     };
-    // Reports are sent once the state's lock is released; one list serves every command.
+    // Reports are sent once the state's lock is released, from a list that trades places with
+    // the state's own: no command allocates or copies one.
     let mut settled: Vec<Report> = Vec::new();
     while let Some(cmd) = inbox.rx.recv().await {
         {
             let mut st = lock(&state);
             st.handle(cmd);
-            settled.append(&mut st.reports);
+            std::mem::swap(&mut settled, &mut st.reports);
         }
         for r in settled.drain(..) {
             reports.report(id, r);
