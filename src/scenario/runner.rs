@@ -3,11 +3,11 @@
 //!
 //! The driver pops the earliest calendar entry, sets the shared clock to its key, wakes its
 //! target over the target's channel, then waits until every task is parked before popping the
-//! next. Actors count the messages they are sent and handle, and the last one handled wakes
-//! the driver; when uncounted client tasks may run, a 1 ms tokio sleep, which on a
-//! current-thread runtime with the clock paused fires only when nothing else can run
-//! (auto-advance), is the idleness probe. tokio's own notion of time never reaches a result:
-//! all times come from the calendar.
+//! next. Actors count the messages they are sent and handle, and the task that handles the
+//! last one takes the driver's next step in place (or wakes the driver when it cannot); when
+//! uncounted client tasks may run, a 1 ms tokio sleep, which on a current-thread runtime with
+//! the clock paused fires only when nothing else can run (auto-advance), is the idleness probe.
+//! tokio's own notion of time never reaches a result: all times come from the calendar.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};

@@ -431,8 +431,9 @@ impl Clock {
         self.inner.pending.fetch_add(1, Relaxed);
     }
 
-    /// An actor finished handling a message (and sent whatever it caused). The last one wakes
-    /// the driver waiting in [`Clock::wait_idle`].
+    /// An actor finished handling a message (and sent whatever it caused). The last one takes
+    /// the driver's next step in place ([`Clock::set_step`]) or wakes the driver waiting in
+    /// [`Clock::wait_idle`].
     #[inline]
     pub fn handled(&self) {
         // Saturating: after a full idle wait the count is reset to the truth, zero.
