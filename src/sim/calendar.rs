@@ -441,7 +441,9 @@ impl Clock {
             .inner
             .pending
             .fetch_update(Relaxed, Relaxed, |p| Some(p.saturating_sub(1)));
-        if prev == Ok(1) && !self.step() {
+        // Only a driver waiting on the count is woken: one asleep until a client task has run
+        // would be polled for nothing.
+        if prev == Ok(1) && !self.step() && self.inner.waiting.load(Relaxed) {
             self.wake_driver();
         }
     }
