@@ -3,12 +3,14 @@
 //!
 //! The driver pops the earliest calendar entry, sets the shared clock to its key, wakes its
 //! target over the target's channel, then waits until every task is parked before popping the
-//! next. On a current-thread runtime with the clock paused, a 1 ms tokio sleep fires only when
-//! nothing else can run (auto-advance), which makes it an exact, cheap idleness probe. tokio's
-//! own notion of time never reaches a result: all times come from the calendar.
+//! next. Actors count the messages they are sent and handle, and the task that handles the
+//! last one takes the driver's next step in place (or wakes the driver when it cannot); when
+//! uncounted client tasks may run, a 1 ms tokio sleep, which on a current-thread runtime with
+//! the clock paused fires only when nothing else can run (auto-advance), is the idleness probe.
+//! tokio's own notion of time never reaches a result: all times come from the calendar.
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::client::program::ClientLog;
 use crate::client::{procedures, Client, Session};
@@ -81,17 +83,21 @@ where
     Fut: Future + Send + 'static,
     Fut::Output: Send + 'static,
 {
+    let clock = Clock::new();
+    let idle = clock.clone();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .start_paused(true)
         // Timers only serve the idleness probe, which fires when no task can run: the
         // scheduler need not look at them between tasks.
         .event_interval(EVENT_INTERVAL)
+        // Called only when no task can run: ends a wait for a count that cannot reach zero.
+        .on_thread_park(move || idle.runtime_idle())
         .build()
         .expect("a current-thread runtime can always be built");
     let names: Vec<String> = scenario.transports.iter().map(|t| t.name.clone()).collect();
     with_run_names(&names, &CallNames::of(scenario), || {
-        rt.block_on(drive(scenario, opts, client))
+        rt.block_on(drive(scenario, opts, clock, client))
     })
 }
 
@@ -155,8 +161,13 @@ struct Run {
 impl Run {
     /// Starts the actors of `scenario` on the current runtime: the spooler, then its
     /// transports in profile order.
-    fn start(scenario: Arc<Scenario>, seed: u64, horizon: Micros, full: bool) -> Self {
-        let clock = Clock::new();
+    fn start(
+        scenario: Arc<Scenario>,
+        clock: Clock,
+        seed: u64,
+        horizon: Micros,
+        full: bool,
+    ) -> Self {
         let n = scenario.transports.len();
         let store = Arc::new(StatusStore::new(&scenario, clock.clone()));
         let spooler = SpoolerHandle::spawn(
@@ -245,27 +256,13 @@ impl Run {
         }
     }
 
-    /// Hands every calendar entry to its target in the calendar's order, waiting after each
-    /// until every task is parked, until the horizon, or (without one) until nothing is left
-    /// to do. Returns when the run ended.
-    async fn drive(&mut self, until: Option<Micros>) -> Micros {
-        loop {
-            self.clock.wait_idle().await;
-            if until.is_none() && !self.clock.has_scripted() && self.quiet().await {
-                return self.clock.now();
-            }
-            // None: nothing more can happen, or the horizon is reached.
-            let Some((key, target)) = self.clock.pop_until(self.horizon) else {
-                return self.horizon;
-            };
-            self.wake(key.t, target);
-        }
-    }
-
-    /// Whether the spooler has nothing left to move or flush.
-    async fn quiet(&self) -> bool {
-        let liveness = self.spooler.liveness().await;
-        liveness.is_some_and(|l| l.is_quiet())
+    /// Takes the next calendar entry due by the horizon to its target; `false` when none is.
+    fn step(&mut self) -> bool {
+        let Some((key, target)) = self.clock.pop_until(self.horizon) else {
+            return false;
+        };
+        self.wake(key.t, target);
+        true
     }
 
     /// Wakes the target of a calendar entry due `now`.
@@ -432,9 +429,58 @@ impl Run {
     }
 }
 
+/// Hands every calendar entry of `run` to its target in the calendar's order, waiting after
+/// each until every task is parked, until the horizon, or (without one) until nothing is left
+/// to do. Returns the run and when it ended.
+///
+/// The run is shared with the clock, so that the task handling the last message an entry
+/// caused takes the next step in place ([`Clock::set_step`]); the driver task is woken only
+/// when that cannot be done: when a client task may run, when nothing is pending after a step,
+/// and to see whether a run without a horizon is over.
+async fn drive_run(run: Run, until: Option<Micros>) -> (Run, Micros) {
+    let (clock, spooler, horizon) = (run.clock.clone(), run.spooler.clone(), run.horizon);
+    // Taken out when the run ends, which leaves the clock's step nothing to hold on to.
+    let run = Arc::new(Mutex::new(Some(run)));
+    let (stepper, c) = (run.clone(), clock.clone());
+    clock.set_step(Box::new(move || {
+        if until.is_none() && !c.has_scripted() {
+            return false;
+        }
+        // Busy: the step is under way, and a message it sent counted as handled at once.
+        let Ok(mut run) = stepper.try_lock() else {
+            return false;
+        };
+        run.as_mut().is_some_and(Run::step)
+    }));
+    let end = loop {
+        clock.wait_idle().await;
+        if until.is_none() && !clock.has_scripted() && quiet(&spooler).await {
+            break clock.now();
+        }
+        // None: nothing more can happen, or the horizon is reached.
+        if !lock(&run).as_mut().is_some_and(Run::step) {
+            break horizon;
+        }
+    };
+    let run = lock(&run).take().expect("the run is taken out once");
+    (run, end)
+}
+
+fn lock(run: &Mutex<Option<Run>>) -> std::sync::MutexGuard<'_, Option<Run>> {
+    // A poisoned lock only means an actor panicked; the run's own state is intact.
+    run.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Whether the spooler has nothing left to move or flush.
+async fn quiet(spooler: &SpoolerHandle) -> bool {
+    let liveness = spooler.liveness().await;
+    liveness.is_some_and(|l| l.is_quiet())
+}
+
 async fn drive<F, Fut>(
     scenario: &Scenario,
     opts: &RunOptions,
+    clock: Clock,
     client: F,
 ) -> (RunResult, Option<Fut::Output>)
 where
@@ -445,7 +491,8 @@ where
     let seed = opts.seed.unwrap_or(scenario.seed);
     let until = opts.until.or(scenario.until);
     let horizon = until.unwrap_or(DEFAULT_HORIZON);
-    let mut run = Run::start(Arc::new(scenario.clone()), seed, horizon, opts.full_trace);
+    let scenario_arc = Arc::new(scenario.clone());
+    let mut run = Run::start(scenario_arc, clock, seed, horizon, opts.full_trace);
     run.lay_out_script(seed);
 
     // From here on the run handles events: the client program starting at time 0 first, as a
@@ -464,7 +511,7 @@ where
     // yields to let them run, it goes to the back of the run queue and the runtime goes on
     // running tasks, rather than parking to poll its timers and the blocked-on future.
     let driver = tokio::spawn(async move {
-        let end_time = run.drive(until).await;
+        let (run, end_time) = drive_run(run, until).await;
         (end_time, run.finish(end_time).await)
     });
     let (end_time, (trace, transports, inbox)) = driver

@@ -16,7 +16,8 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::task::{Context, Poll, Waker};
 
 use tokio::sync::oneshot;
 
@@ -150,10 +151,14 @@ struct Entries {
     sorted: bool,
     /// Entries created while the run handles entries.
     created: BinaryHeap<Reverse<Entry>>,
+    /// Entries of class `Fault` or later (scripted actions and waiting clients): counted here,
+    /// under the lock every push and pop takes anyway, rather than in an atomic of their own.
+    scripted: usize,
 }
 
 impl Entries {
     fn push(&mut self, entry: Entry, laid_out: bool) {
+        self.scripted += usize::from(entry.key.class >= Class::Fault as u8);
         if laid_out {
             self.laid_out.push(entry);
             self.sorted = false;
@@ -185,6 +190,12 @@ impl Entries {
 
     /// Removes the earliest entry if it is due at `horizon` or before.
     fn pop_until(&mut self, horizon: Micros) -> Option<Entry> {
+        let e = self.pop_due(horizon)?;
+        self.scripted -= usize::from(e.key.class >= Class::Fault as u8);
+        Some(e)
+    }
+
+    fn pop_due(&mut self, horizon: Micros) -> Option<Entry> {
         let laid_out = self.earliest_laid_out()?;
         if laid_out {
             if self.laid_out.last()?.key.t > horizon {
@@ -206,18 +217,37 @@ pub struct Clock {
     inner: Arc<ClockInner>,
 }
 
+/// One step of a run's driver: handles the next calendar entry if it can, and says whether
+/// it did.
+pub type StepFn = Box<dyn Fn() -> bool + Send + Sync>;
+
+struct Step(StepFn);
+
+impl std::fmt::Debug for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Step")
+    }
+}
+
 #[derive(Debug)]
 struct ClockInner {
     now: AtomicU64,
     /// Class and index of the entry being processed, packed as `class << 32 | idx`.
     current: AtomicU64,
     seq: AtomicU64,
-    /// Entries of class `Fault` or later (scripted actions and waiting clients) not yet popped.
-    scripted: AtomicU64,
     /// Messages sent to actors and not yet handled (see [`Clock::wait_idle`]).
     pending: AtomicU64,
     /// Set when a client task may have been woken.
     clients: AtomicBool,
+    /// The waker of the task that waits for idleness (the runner's driver), kept from its
+    /// first wait: a task's waker stays the same, so later waits only compare it.
+    driver: OnceLock<Waker>,
+    /// Set while the driver waits for the count of pending messages to reach zero.
+    waiting: AtomicBool,
+    /// Set when the runtime ran out of runnable tasks while the driver was waiting.
+    idle: AtomicBool,
+    /// The driver's step, run in place of waking the driver (see [`Clock::set_step`]).
+    step: OnceLock<Step>,
     /// Set once the run handles entries: from then on an entry due now counts as created at
     /// this instant (before, the runner lays out its script in file order).
     handling: AtomicBool,
@@ -238,9 +268,12 @@ impl Clock {
                 now: AtomicU64::new(0),
                 current: AtomicU64::new((Class::Client as u64) << 32),
                 seq: AtomicU64::new(0),
-                scripted: AtomicU64::new(0),
                 pending: AtomicU64::new(0),
                 clients: AtomicBool::new(false),
+                driver: OnceLock::new(),
+                waiting: AtomicBool::new(false),
+                idle: AtomicBool::new(false),
+                step: OnceLock::new(),
                 handling: AtomicBool::new(false),
                 entries: Mutex::new(Entries::default()),
             }),
@@ -343,9 +376,6 @@ impl Clock {
             idx: if created { CREATED } else { idx },
             seq: self.next_seq(),
         };
-        if class >= Class::Fault {
-            self.inner.scripted.fetch_add(1, Relaxed);
-        }
         self.lock().push(Entry { key, target }, !handling);
     }
 
@@ -356,7 +386,7 @@ impl Clock {
 
     /// Whether any scripted action or waiting client is still in the calendar.
     pub fn has_scripted(&self) -> bool {
-        self.inner.scripted.load(Relaxed) > 0
+        self.lock().scripted > 0
     }
 
     /// Removes the earliest entry and makes it the one being handled: under its own key, or,
@@ -369,9 +399,6 @@ impl Clock {
     /// [`Clock::pop`], when the earliest entry is due at `horizon` or before.
     pub fn pop_until(&self, horizon: Micros) -> Option<(Key, Target)> {
         let e = self.lock().pop_until(horizon)?;
-        if e.key.class >= Class::Fault as u8 {
-            self.inner.scripted.fetch_sub(1, Relaxed);
-        }
         let cur = self.inner.current.load(Relaxed);
         let own = (u64::from(e.key.class) << 32) | u64::from(e.key.idx);
         let behind = self.inner.handling.load(Relaxed) && e.key.t == self.now() && own < cur;
@@ -404,14 +431,41 @@ impl Clock {
         self.inner.pending.fetch_add(1, Relaxed);
     }
 
-    /// An actor finished handling a message (and sent whatever it caused).
+    /// An actor finished handling a message (and sent whatever it caused). The last one takes
+    /// the driver's next step in place ([`Clock::set_step`]) or wakes the driver waiting in
+    /// [`Clock::wait_idle`].
     #[inline]
     pub fn handled(&self) {
         // Saturating: after a full idle wait the count is reset to the truth, zero.
-        let _ = self
+        let prev = self
             .inner
             .pending
             .fetch_update(Relaxed, Relaxed, |p| Some(p.saturating_sub(1)));
+        // Only a driver waiting on the count is woken: one asleep until a client task has run
+        // would be polled for nothing.
+        if prev == Ok(1) && !self.step() && self.inner.waiting.load(Relaxed) {
+            self.wake_driver();
+        }
+    }
+
+    /// Sets the driver's step, once per clock. When the last pending message has been
+    /// handled and no client task may run, every task is parked but the one handling it, which
+    /// is about to park: nothing can happen before the driver's next step, so it is taken there
+    /// and then, and the driver task, polled only to take that step, sleeps on. The driver is
+    /// woken as before when the step declines or leaves nothing pending.
+    pub fn set_step(&self, step: StepFn) {
+        let _ = self.inner.step.set(Step(step));
+    }
+
+    /// Takes the driver's step in place; whether the driver may sleep on.
+    fn step(&self) -> bool {
+        if self.inner.clients.load(Relaxed) {
+            return false;
+        }
+        let Some(Step(f)) = self.inner.step.get() else {
+            return false;
+        };
+        f() && self.inner.pending.load(Relaxed) > 0
     }
 
     /// A client task (a flush caller, a procedure, a notification reader) may be runnable.
@@ -420,58 +474,76 @@ impl Clock {
         self.inner.clients.store(true, Relaxed);
     }
 
+    /// The runtime found no task to run (the runner calls this from tokio's
+    /// `on_thread_park` hook). A driver still waiting for the count then waits for nothing
+    /// that can happen: it is woken, and the count, which a message lost with its task would
+    /// have kept above zero, is reset.
+    pub fn runtime_idle(&self) {
+        if self.inner.waiting.load(Relaxed) {
+            self.inner.waiting.store(false, Relaxed);
+            self.inner.idle.store(true, Relaxed);
+            self.wake_driver();
+        }
+    }
+
+    fn wake_driver(&self) {
+        if let Some(w) = self.inner.driver.get() {
+            w.wake_by_ref();
+        }
+    }
+
     /// Waits until every task of the run is parked.
     ///
     /// Actors count the messages sent to them and those they have handled, so while only actors
-    /// are busy, yielding until the count reaches zero is enough. Client tasks are woken by
-    /// oneshot replies and timers that are not counted; when one may be runnable, or when
-    /// yielding makes no progress, the driver falls back to a tokio sleep, which on a
-    /// current-thread runtime with the clock paused fires only once nothing else can run.
+    /// are busy, waiting until the count reaches zero is enough: the actor that handles the
+    /// last message wakes the waiting task, which is thus polled once per wait rather than
+    /// once per message handled meanwhile. Client tasks are woken by oneshot replies and timers
+    /// that are not counted; when one may be runnable, the waiting task falls back to a tokio
+    /// sleep, which on a current-thread runtime with the clock paused fires only once nothing
+    /// else can run. Should the count stay above zero with nothing left to run, the runtime's
+    /// idle hook ([`Clock::runtime_idle`]) ends the wait instead.
     pub async fn wait_idle(&self) {
-        let mut stalled = 0;
-        let mut last = u64::MAX;
-        loop {
-            // A plain load: the flag is cleared below, and a swap would cost a locked
-            // instruction on every poll of the driver.
-            if self.inner.clients.load(Relaxed) || stalled > 64 {
-                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
-                self.inner.pending.store(0, Relaxed);
-                self.inner.clients.store(false, Relaxed);
-                return;
-            }
-            let pending = self.inner.pending.load(Relaxed);
-            if pending == 0 {
-                return;
-            }
-            stalled = if pending < last { 0 } else { stalled + 1 };
-            last = pending;
-            yield_to_others().await;
+        let idle = std::future::poll_fn(|cx| self.poll_counted(cx)).await;
+        if !idle {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
         }
+        self.inner.pending.store(0, Relaxed);
+        self.inner.clients.store(false, Relaxed);
+    }
+
+    /// Ready once nothing counted is pending: `true` when the runtime is idle as well, `false`
+    /// when a client task may still be runnable.
+    fn poll_counted(&self, cx: &mut Context<'_>) -> Poll<bool> {
+        let inner = &*self.inner;
+        if inner.idle.load(Relaxed) {
+            inner.idle.store(false, Relaxed);
+            return Poll::Ready(true);
+        }
+        // Plain loads and stores: a swap would cost a locked instruction on every wait.
+        if inner.clients.load(Relaxed) {
+            inner.waiting.store(false, Relaxed);
+            return Poll::Ready(false);
+        }
+        if inner.pending.load(Relaxed) == 0 {
+            inner.waiting.store(false, Relaxed);
+            return Poll::Ready(true);
+        }
+        match inner.driver.get() {
+            Some(w) if w.will_wake(cx.waker()) => {}
+            None => {
+                let _ = inner.driver.set(cx.waker().clone());
+            }
+            // Another task waits: it is not woken by the count, so it waits as a client does.
+            Some(_) => return Poll::Ready(false),
+        }
+        inner.waiting.store(true, Relaxed);
+        Poll::Pending
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         // A poisoned lock only means another actor panicked; the entries themselves are intact.
         self.inner.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
-}
-
-/// Lets every task that is runnable now run before the caller goes on.
-///
-/// A spawned task that wakes itself goes straight to the back of the run queue.
-/// `tokio::task::yield_now` instead defers the wake-up until the scheduler has run out of
-/// tasks and polled its time driver, which, once per calendar entry, cost more than the
-/// entry's own work.
-async fn yield_to_others() {
-    let mut yielded = false;
-    std::future::poll_fn(|cx| {
-        if yielded {
-            return std::task::Poll::Ready(());
-        }
-        yielded = true;
-        cx.waker().wake_by_ref();
-        std::task::Poll::Pending
-    })
-    .await
 }
 
 #[cfg(test)]

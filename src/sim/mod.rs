@@ -9,7 +9,7 @@ pub mod rng;
 pub mod samples;
 pub mod time;
 
-pub use calendar::{Class, Clock, Key, Target, WakeToken, CREATED};
+pub use calendar::{Class, Clock, Key, StepFn, Target, WakeToken, CREATED};
 pub use ids::{FlushId, MsgId, TransportId, ValidateId};
 pub use rng::{Dist, SimRng, Stream};
 pub use time::{format_duration, Micros};

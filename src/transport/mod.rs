@@ -171,20 +171,41 @@ impl TransportHandle {
     }
 }
 
+/// The actor's end of its channel. When a crash aborts the task, the commands still queued
+/// are dropped with it: they count as handled, so the runner's count of pending messages
+/// stays exact and its driver is woken when the rest of the run is idle.
+struct Inbox {
+    rx: mpsc::UnboundedReceiver<TransportCmd>,
+    clock: Clock,
+}
+
+impl Drop for Inbox {
+    fn drop(&mut self) {
+        while self.rx.try_recv().is_ok() {
+            self.clock.handled();
+        }
+    }
+}
+
 async fn run(
     state: Arc<Mutex<TransportState>>,
     id: TransportId,
-    mut rx: mpsc::UnboundedReceiver<TransportCmd>,
+    rx: mpsc::UnboundedReceiver<TransportCmd>,
     reports: Arc<dyn ReportSink>,
     clock: Clock,
 ) {
-    // Reports are sent once the state's lock is released; one list serves every command.
+    let mut inbox = Inbox {
+        rx,
+        clock: clock.clone(),
+    };
+    // Reports are sent once the state's lock is released, from a list that trades places with
+    // the state's own: no command allocates or copies one.
     let mut settled: Vec<Report> = Vec::new();
-    while let Some(cmd) = rx.recv().await {
+    while let Some(cmd) = inbox.rx.recv().await {
         {
             let mut st = lock(&state);
             st.handle(cmd);
-            settled.append(&mut st.reports);
+            std::mem::swap(&mut settled, &mut st.reports);
         }
         for r in settled.drain(..) {
             reports.report(id, r);

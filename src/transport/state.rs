@@ -179,7 +179,13 @@ pub struct TransportState {
     /// Reports waiting for the shell to send.
     pub reports: Vec<Report>,
     pending: Settled,
+    /// The buffer of the last small plan that ended, for the next one.
+    spare_plan: Vec<Micros>,
 }
+
+/// The largest plan buffer kept for the next plan: enough for the batches of one or a few
+/// messages that steady traffic hands over, while a large batch's buffer is freed when it ends.
+const SPARE_PLAN: usize = 64;
 
 impl TransportState {
     /// The state of transport `id` configured by `cfg`.
@@ -214,6 +220,7 @@ impl TransportState {
             expiry_armed: None,
             reports: Vec::new(),
             pending: Settled::default(),
+            spare_plan: Vec::new(),
         }
     }
 
@@ -450,6 +457,7 @@ impl TransportState {
             expiries.size_hint().0,
             self.rng.position(),
             2 * draws,
+            std::mem::take(&mut self.spare_plan),
         );
         let mut cursor = start.at;
         for exp in expiries {

@@ -39,15 +39,23 @@ pub(super) struct Plan {
 
 impl Plan {
     /// An empty plan for `n` attempts from `began`, the stream at `rng`, each attempt drawing
-    /// `words` words.
-    pub fn new(began: Micros, n: usize, rng: u128, words: u128) -> Self {
+    /// `words` words; `spare` is the buffer of an earlier plan ([`Plan::into_spare`]), reused so
+    /// that a batch of one message costs no allocation.
+    pub fn new(began: Micros, n: usize, rng: u128, words: u128, mut spare: Vec<Micros>) -> Self {
+        spare.clear();
+        spare.reserve(n);
         Plan {
             began,
-            ends: Vec::with_capacity(n),
+            ends: spare,
             marks: Vec::new(),
             rng,
             words,
         }
+    }
+
+    /// The plan's buffer, for the next plan.
+    pub fn into_spare(self) -> Vec<Micros> {
+        self.ends
     }
 
     /// Adds an attempt ending at `end`; `outcome` and `expiry` as for [`Mark`].

@@ -30,11 +30,16 @@ impl TransportState {
             self.arm_checkpoint();
             return;
         }
-        let (flush, inbound) = match active {
-            Active::Upload(u) => (u.flush, false),
-            Active::Download(d) => (d.flush, true),
-            Active::Burst(b) => (b.flush, matches!(b.work, BurstWork::Download(_))),
+        let (flush, inbound, plan) = match active {
+            Active::Upload(u) => (u.flush, false, Some(u.plan)),
+            Active::Download(d) => (d.flush, true, Some(d.plan)),
+            Active::Burst(b) => (b.flush, matches!(b.work, BurstWork::Download(_)), None),
         };
+        if let Some(spare) = plan.map(Plan::into_spare) {
+            if spare.capacity() <= SPARE_PLAN {
+                self.spare_plan = spare;
+            }
+        }
         if let Some(f) = flush {
             self.phase_done(f, inbound, HResult::S_OK, snap);
         }
