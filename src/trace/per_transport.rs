@@ -51,6 +51,9 @@ impl<T: Default> PerTransport<T> {
         );
         if self.slots.is_empty() {
             self.first = i;
+            // A push into an empty vector reserves four slots; an actor's own recorder only
+            // ever writes one, and there is one such recorder per transport.
+            self.slots.reserve_exact(1);
             self.slots.push(T::default());
             return &mut self.slots[0];
         }
