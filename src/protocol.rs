@@ -36,8 +36,9 @@ pub enum TransportCmd {
     /// Move these outbound messages, after everything handed over before them. With a flush,
     /// report that flush's outbound phase done once they (and all before them) are settled.
     Upload {
-        /// The batch, oldest first.
-        msgs: Batch,
+        /// The batch, oldest first. Boxed to keep every command small: tokio's channel
+        /// allocates room for 32 commands when it is made, one channel per transport.
+        msgs: Box<Batch>,
         /// The flush whose phase this is, if any.
         flush: Option<FlushId>,
     },
@@ -173,5 +174,11 @@ mod tests {
     #[test]
     fn a_queued_message_is_16_bytes() {
         assert_eq!(std::mem::size_of::<QueuedMsg>(), 16);
+    }
+
+    /// Each transport's channel holds its first 32 commands in one block made with it.
+    #[test]
+    fn a_transport_command_is_at_most_24_bytes() {
+        assert!(std::mem::size_of::<TransportCmd>() <= 24);
     }
 }

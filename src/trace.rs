@@ -27,7 +27,7 @@ use crate::sim::{FlushId, MsgId, TransportId, ValidateId};
 mod calls;
 mod per_transport;
 pub use calls::CallNames;
-pub use per_transport::PerTransport;
+pub use per_transport::{PerTransport, Unwritten};
 
 /// Who caused an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -495,6 +495,26 @@ pub struct Latencies {
     pub outbound: Samples,
     /// Remote arrival to inbox.
     pub inbound: Samples,
+}
+
+impl Unwritten for TransportCounts {
+    const UNWRITTEN: &'static Self = &TransportCounts {
+        submitted: 0,
+        delivered: 0,
+        ndr: 0,
+        arrived: 0,
+        received: 0,
+        failed_attempts: 0,
+        prompts: 0,
+        connects: 0,
+    };
+}
+
+impl Unwritten for Latencies {
+    const UNWRITTEN: &'static Self = &Latencies {
+        outbound: Samples::EMPTY,
+        inbound: Samples::EMPTY,
+    };
 }
 
 /// An actor's private trace sink.

@@ -163,10 +163,12 @@ fn ten_thousand_transports_cost_per_transport_what_a_thousand_do() {
         large.allocations
     );
     // The limit a run with the most transports a scenario may have must stay within, with room
-    // for what is not on the heap (code, stacks).
+    // for what is not on the heap (code, stacks). The run peaks at about 57 MiB; it took 76
+    // before each transport's channel, recorder, commands and random streams were made
+    // smaller, and memory touched per transport makes a large run slower per transport.
     let peak_mib = large.peak_bytes * 10_000.0 / f64::from(1 << 20);
     assert!(
-        peak_mib <= 192.0,
+        peak_mib <= 64.0,
         "10,000 transports peak at {peak_mib:.0} MiB of heap"
     );
 }

@@ -33,21 +33,50 @@ impl Stream {
 }
 
 /// A deterministic random stream.
+///
+/// The generator (320 bytes, most of it a buffer of output) is made on the first draw: every
+/// transport and every `[[mail]]` block has a stream, and one whose durations are fixed and
+/// whose attempts never fail never draws. Made early or late, it gives the same numbers.
 #[derive(Debug, Clone)]
-pub struct SimRng(ChaCha8Rng);
+pub struct SimRng(Lazy);
+
+#[derive(Debug, Clone)]
+enum Lazy {
+    /// Not drawn from yet: what makes the generator.
+    Unmade {
+        seed: u64,
+        stream: u64,
+    },
+    Made(Box<ChaCha8Rng>),
+}
 
 impl SimRng {
     /// The stream for `purpose` under `seed`.
     pub fn new(seed: u64, purpose: Stream) -> Self {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        rng.set_stream(purpose.id());
-        SimRng(rng)
+        SimRng(Lazy::Unmade {
+            seed,
+            stream: purpose.id(),
+        })
+    }
+
+    /// The generator, made now if it was not yet.
+    #[inline]
+    fn made(&mut self) -> &mut ChaCha8Rng {
+        if let Lazy::Unmade { seed, stream } = self.0 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            rng.set_stream(stream);
+            self.0 = Lazy::Made(Box::new(rng));
+        }
+        match &mut self.0 {
+            Lazy::Made(rng) => rng,
+            Lazy::Unmade { .. } => unreachable!("made above"),
+        }
     }
 
     /// A uniform `u64`.
     #[inline]
     pub fn next_u64(&mut self) -> u64 {
-        self.0.next_u64()
+        self.made().next_u64()
     }
 
     /// A uniform float in `[0, 1)` with 53 bits of precision.
@@ -65,12 +94,18 @@ impl SimRng {
     /// The position in the stream, in 32-bit words; with [`SimRng::rewind`] it lets a batch
     /// give back draws for attempts that never started.
     pub fn position(&self) -> u128 {
-        self.0.get_word_pos()
+        match &self.0 {
+            // A stream not drawn from is at its start.
+            Lazy::Unmade { .. } => 0,
+            Lazy::Made(rng) => rng.get_word_pos(),
+        }
     }
 
     /// Returns to a position taken with [`SimRng::position`].
     pub fn rewind(&mut self, pos: u128) {
-        self.0.set_word_pos(pos);
+        if pos != 0 || matches!(self.0, Lazy::Made(_)) {
+            self.made().set_word_pos(pos);
+        }
     }
 }
 
@@ -137,6 +172,24 @@ fn round_half_up(x: f64) -> Micros {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stream_made_on_its_first_draw_is_the_one_made_at_once() {
+        let mut eager = ChaCha8Rng::seed_from_u64(7);
+        eager.set_stream(Stream::Transport(3).id());
+        assert_eq!(eager.get_word_pos(), 0);
+        let mut lazy = SimRng::new(7, Stream::Transport(3));
+        assert_eq!(lazy.position(), 0);
+        lazy.rewind(0);
+        let first = eager.next_u64();
+        assert_eq!(lazy.next_u64(), first);
+        assert_eq!(lazy.position(), eager.get_word_pos());
+        lazy.rewind(0);
+        assert_eq!(lazy.next_u64(), first);
+        let mut late = SimRng::new(7, Stream::Transport(3));
+        late.rewind(2);
+        assert_eq!(late.next_u64(), eager.next_u64());
+    }
 
     #[test]
     fn streams_are_reproducible_and_independent() {

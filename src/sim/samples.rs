@@ -24,6 +24,13 @@ pub struct Samples {
 pub type Summary = Five<Micros>;
 
 impl Samples {
+    /// No samples, as a constant: `Samples::default()`.
+    pub const EMPTY: Samples = Samples {
+        values: Vec::new(),
+        repeats: Vec::new(),
+        len: 0,
+    };
+
     /// Adds one sample.
     #[inline]
     pub fn push(&mut self, v: Micros) {

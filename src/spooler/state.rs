@@ -374,8 +374,13 @@ impl SpoolerState {
                 count: n as u32,
             });
         }
-        self.effects
-            .push(Effect::Transport(t, TransportCmd::Upload { msgs, flush }));
+        self.effects.push(Effect::Transport(
+            t,
+            TransportCmd::Upload {
+                msgs: Box::new(msgs),
+                flush,
+            },
+        ));
         n
     }
 

@@ -20,8 +20,17 @@ pub struct PerTransport<T> {
     first: usize,
     /// No slot, the slot of transport `first`, or one slot per transport.
     slots: Vec<T>,
-    /// What a slot that was never written reads as.
-    empty: T,
+}
+
+/// A value that a slot never written reads as, shared by every recorder rather than kept in
+/// each one (there is a recorder per transport).
+pub trait Unwritten: Default + 'static {
+    /// Equal to `Self::default()`.
+    const UNWRITTEN: &'static Self;
+}
+
+impl Unwritten for u64 {
+    const UNWRITTEN: &'static Self = &0;
 }
 
 impl<T: Default> PerTransport<T> {
@@ -31,7 +40,6 @@ impl<T: Default> PerTransport<T> {
             len,
             first: 0,
             slots: Vec::new(),
-            empty: T::default(),
         }
     }
 
@@ -51,6 +59,9 @@ impl<T: Default> PerTransport<T> {
         );
         if self.slots.is_empty() {
             self.first = i;
+            // A push into an empty vector reserves four slots; an actor's own recorder only
+            // ever writes one, and there is one such recorder per transport.
+            self.slots.reserve_exact(1);
             self.slots.push(T::default());
             return &mut self.slots[0];
         }
@@ -63,7 +74,7 @@ impl<T: Default> PerTransport<T> {
     }
 }
 
-impl<T> PerTransport<T> {
+impl<T: Unwritten> PerTransport<T> {
     /// How many transports there are.
     pub fn len(&self) -> usize {
         self.len
@@ -76,7 +87,7 @@ impl<T> PerTransport<T> {
 
     /// Transport `i`'s value, or `None` past the last transport.
     pub fn get(&self, i: usize) -> Option<&T> {
-        (i < self.len).then(|| self.slot(i).unwrap_or(&self.empty))
+        (i < self.len).then(|| self.slot(i).unwrap_or(T::UNWRITTEN))
     }
 
     /// Transport `i`'s stored slot, if it has one.
@@ -87,7 +98,7 @@ impl<T> PerTransport<T> {
 
     /// Every transport's value, in profile order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &T> + '_ {
-        (0..self.len).map(|i| self.slot(i).unwrap_or(&self.empty))
+        (0..self.len).map(|i| self.slot(i).unwrap_or(T::UNWRITTEN))
     }
 
     /// The slots written so far, with their transport indices, in profile order.
@@ -108,7 +119,7 @@ impl<T> PerTransport<T> {
     }
 }
 
-impl<T> Index<usize> for PerTransport<T> {
+impl<T: Unwritten> Index<usize> for PerTransport<T> {
     type Output = T;
 
     /// Transport `i`'s value; panics past the last transport, as a slice does.
@@ -119,11 +130,11 @@ impl<T> Index<usize> for PerTransport<T> {
             "transport index {i} out of range for {} transports",
             self.len
         );
-        self.slot(i).unwrap_or(&self.empty)
+        self.slot(i).unwrap_or(T::UNWRITTEN)
     }
 }
 
-impl<T: Default> IndexMut<usize> for PerTransport<T> {
+impl<T: Unwritten> IndexMut<usize> for PerTransport<T> {
     /// Transport `i`'s slot, made on first write; panics past the last transport.
     #[inline]
     fn index_mut(&mut self, i: usize) -> &mut T {
@@ -137,16 +148,16 @@ impl<T: Default> IndexMut<usize> for PerTransport<T> {
     }
 }
 
-impl<T: PartialEq> PartialEq for PerTransport<T> {
+impl<T: Unwritten + PartialEq> PartialEq for PerTransport<T> {
     /// Equal when they cover as many transports with the same values, however stored.
     fn eq(&self, other: &Self) -> bool {
         self.len == other.len && self.iter().zip(other.iter()).all(|(a, b)| a == b)
     }
 }
 
-impl<T: Eq> Eq for PerTransport<T> {}
+impl<T: Unwritten + Eq> Eq for PerTransport<T> {}
 
-impl<T: fmt::Debug> fmt::Debug for PerTransport<T> {
+impl<T: Unwritten + fmt::Debug> fmt::Debug for PerTransport<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }
@@ -178,6 +189,14 @@ mod tests {
             w.into_stored().collect()
         };
         assert_eq!(lone, vec![(2, 1)]);
+    }
+
+    #[test]
+    fn an_unwritten_slot_reads_as_the_default() {
+        use crate::trace::{Latencies, TransportCounts};
+        assert_eq!(*TransportCounts::UNWRITTEN, TransportCounts::default());
+        assert_eq!(*Latencies::UNWRITTEN, Latencies::default());
+        assert_eq!(*u64::UNWRITTEN, 0);
     }
 
     #[test]

@@ -250,7 +250,8 @@ impl TransportState {
             TransportCmd::Upload { msgs, flush } => {
                 self.settle();
                 let snap = self.totals;
-                self.work.push_back((Work::Upload { msgs, flush }, snap));
+                self.work
+                    .push_back((Work::Upload { msgs: *msgs, flush }, snap));
                 self.pump();
                 if !self.work.is_empty() {
                     self.expire_waiting();

@@ -65,7 +65,10 @@ impl Rig {
                 size: 1,
             })
             .collect();
-        self.handle(TransportCmd::Upload { msgs, flush });
+        self.handle(TransportCmd::Upload {
+            msgs: Box::new(msgs),
+            flush,
+        });
     }
 
     /// Pops the calendar up to `until`, handing the transport its own wake-ups.
