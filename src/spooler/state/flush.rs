@@ -110,7 +110,8 @@ impl SpoolerState {
             .and_then(status::transport_of_row)
             .filter(|t| t.index() < self.slots.len());
         let traced = self.rec.keeps_calls_from(origin);
-        let call = EventKind::FlushCall {
+        // Built only for a traced call.
+        let call = || EventKind::FlushCall {
             flush: id,
             object,
             target: resolved,
@@ -121,7 +122,7 @@ impl SpoolerState {
         match self.check(object, target, resolved, flags) {
             Err(result) => {
                 if traced {
-                    self.record(call);
+                    self.record(call());
                     self.record(EventKind::FlushReturn { flush: id, result });
                     self.record(EventKind::FlushComplete {
                         flush: id,
@@ -132,7 +133,7 @@ impl SpoolerState {
             }
             Ok(covered) => {
                 if traced {
-                    self.record(call);
+                    self.record(call());
                 }
                 self.accept(id, object, covered, flags, traced)
             }
