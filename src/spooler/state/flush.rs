@@ -110,7 +110,8 @@ impl SpoolerState {
             .and_then(status::transport_of_row)
             .filter(|t| t.index() < self.slots.len());
         let traced = self.rec.keeps_calls_from(origin);
-        let call = EventKind::FlushCall {
+        // Built only for a traced call.
+        let call = || EventKind::FlushCall {
             flush: id,
             object,
             target: resolved,
@@ -121,7 +122,7 @@ impl SpoolerState {
         match self.check(object, target, resolved, flags) {
             Err(result) => {
                 if traced {
-                    self.record(call);
+                    self.record(call());
                     self.record(EventKind::FlushReturn { flush: id, result });
                     self.record(EventKind::FlushComplete {
                         flush: id,
@@ -132,7 +133,7 @@ impl SpoolerState {
             }
             Ok(covered) => {
                 if traced {
-                    self.record(call);
+                    self.record(call());
                 }
                 self.accept(id, object, covered, flags, traced)
             }
@@ -264,6 +265,9 @@ impl SpoolerState {
     pub(super) fn start_parts(&mut self, id: FlushId) {
         let start_all = self.config.flush_order == FlushOrder::Parallel;
         let n = self.flushes.get(id).map_or(0, |r| r.parts.len());
+        // Whether the run has been checked for its end since its parts last changed: ending a
+        // phase checks, and a part left running cannot have ended.
+        let mut checked = false;
         for p in 0..n {
             let Some(run) = self.flushes.get(id) else {
                 break;
@@ -272,9 +276,12 @@ impl SpoolerState {
                 if let Some((t, done)) = self.begin_part(id, p) {
                     self.phase_done(t, done);
                 }
+                checked = true;
             }
         }
-        self.finish_if_done(id);
+        if !checked {
+            self.finish_if_done(id);
+        }
     }
 
     /// Begins part `p` of flush `id`; a phase that ended at once is returned, for the caller
@@ -394,13 +401,12 @@ impl SpoolerState {
         } else if part.failed {
             part.result = HResult::MAPI_E_NETWORK_ERROR;
         }
-        let base = self.idle_code(t);
-        self.set_code(t, base);
         if inbound_next {
+            let base = self.idle_code(t);
+            self.set_code(t, base);
             return PhaseEnd::Then(self.begin_phase(d.flush, p, true));
         }
-        let run = self.flushes.get_mut(d.flush).expect("flush under way");
-        let part = &mut run.parts[p];
+        // The part ends: settled here, while the run is at hand, before the status changes.
         match part.state {
             PartState::Outbound | PartState::Inbound => {
                 run.running -= 1;
@@ -413,7 +419,10 @@ impl SpoolerState {
         let (result, delivered, received) = (part.result, part.delivered, part.received);
         // Profile order: the next waiting part starts now.
         let next = (run.begun < run.parts.len()).then_some(run.begun);
-        if run.traced {
+        let traced = run.traced;
+        let base = self.idle_code(t);
+        self.set_code(t, base);
+        if traced {
             self.record(EventKind::PartEnd {
                 flush: d.flush,
                 transport: t,
