@@ -279,15 +279,32 @@ impl Metrics {
 /// transports has seventeen metrics each). A name given twice keeps its last value, as
 /// insertions would.
 #[derive(Default)]
-struct Entries(Vec<(String, Value)>);
+struct Entries {
+    list: Vec<(String, Value)>,
+    /// Ranges of `list` that hold a metric family per transport, in the order of their names.
+    blocks: Vec<(usize, usize)>,
+}
 
 impl Entries {
     fn insert(&mut self, name: String, value: Value) {
-        self.0.push((name, value));
+        self.list.push((name, value));
     }
 
     fn count(&mut self, name: impl Into<String>, n: u64) {
         self.insert(name.into(), Value::Count(n as i64));
+    }
+
+    /// Marks what `f` inserts as one block (see [`runs_in_order`]).
+    fn block(&mut self, f: impl FnOnce(&mut Entries)) {
+        let start = self.list.len();
+        f(self);
+        self.blocks.push((start, self.list.len()));
+    }
+
+    /// The metrics, sorted by name.
+    fn into_metrics(self) -> Metrics {
+        // A stable sort then a tree built in one pass; of equal names the last one is kept.
+        Metrics(runs_in_order(self.list, &self.blocks).into_iter().collect())
     }
 }
 
@@ -396,8 +413,89 @@ pub fn compute(run: &RunResult, scripted: ScriptedCalls) -> Metrics {
     for n in 1..=scripted.validates as u32 {
         validate_metrics(&mut m, &calls, &checks, n);
     }
-    // A stable sort then a tree built in one pass; of equal names the last one is kept.
-    Metrics(m.0.into_iter().collect())
+    m.into_metrics()
+}
+
+/// The entries sorted by name, stably, as the tree's sort would leave them.
+///
+/// Each per-transport family (a block) comes already sorted and mostly apart from the others;
+/// every other metric is taken as a run of its own. Runs are put in order of their first names
+/// and only those whose names overlap are sorted together, so the tree's own sort then finds
+/// one run and makes one pass, instead of merging some twenty runs of long names with long
+/// common prefixes. Overlapping runs are sorted with their entries in the order they came, and
+/// equal names always overlap, so the last of them is still the one kept.
+fn runs_in_order(entries: Vec<(String, Value)>, blocks: &[(usize, usize)]) -> Vec<(String, Value)> {
+    let runs = sorted_runs(&entries, blocks);
+    if runs.len() < 2 {
+        return entries;
+    }
+    let groups = overlapping(&entries, &runs);
+    let mut runs = runs;
+    let mut slots: Vec<Option<(String, Value)>> = entries.into_iter().map(Some).collect();
+    let mut sorted = Vec::with_capacity(slots.len());
+    for (from, to) in groups {
+        let group = &mut runs[from..to];
+        group.sort_unstable_by_key(|r| r.0);
+        let first = sorted.len();
+        for &(a, b) in group.iter() {
+            sorted.extend(slots[a..b].iter_mut().filter_map(Option::take));
+        }
+        if to - from > 1 {
+            sorted[first..].sort_by(|x: &(String, Value), y| x.0.cmp(&y.0));
+        }
+    }
+    sorted
+}
+
+/// The entries as runs of names in order, `(start, end)`, themselves in order of their first
+/// names: a block split where its names go down, every entry outside blocks on its own.
+fn sorted_runs(entries: &[(String, Value)], blocks: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut blocks = blocks.iter().filter(|b| b.0 < b.1).peekable();
+    let mut i = 0;
+    while i < entries.len() {
+        match blocks.peek() {
+            Some(&&(start, end)) if start <= i => {
+                let mut from = i;
+                for j in i + 1..end {
+                    if entries[j - 1].0 > entries[j].0 {
+                        runs.push((from, j));
+                        from = j;
+                    }
+                }
+                runs.push((from, end));
+                i = end;
+                blocks.next();
+            }
+            _ => {
+                runs.push((i, i + 1));
+                i += 1;
+            }
+        }
+    }
+    // Stable, so runs starting with equal names stay in the order they came.
+    runs.sort_by(|a, b| entries[a.0].0.cmp(&entries[b.0].0));
+    runs
+}
+
+/// Splits `runs` (in order of their first names) into groups `from..to` whose names overlap,
+/// each group's names all below the next group's.
+fn overlapping(entries: &[(String, Value)], runs: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut groups = Vec::new();
+    let mut from = 0;
+    // Index of the greatest name in the group so far.
+    let mut top = runs[0].1 - 1;
+    for (k, &(a, b)) in runs.iter().enumerate().skip(1) {
+        if entries[a].0 > entries[top].0 {
+            groups.push((from, k));
+            from = k;
+            top = b - 1;
+        } else if entries[b - 1].0 > entries[top].0 {
+            top = b - 1;
+        }
+    }
+    groups.push((from, runs.len()));
+    groups
 }
 
 /// `[[validate]]` number `n`: what the call returned and when, and the figures of the flush its
@@ -447,10 +545,12 @@ fn traffic_metrics(m: &mut Entries, run: &RunResult) {
     ];
     let order = by_name(names);
     for (prefix, pick) in per_transport {
-        for &t in &order {
-            let value = pick(&rec.counts()[t], &run.transports[t]);
-            m.count(format!("{prefix}.{}", names[t]), value);
-        }
+        m.block(|m| {
+            for &t in &order {
+                let value = pick(&rec.counts()[t], &run.transports[t]);
+                m.count(format!("{prefix}.{}", names[t]), value);
+            }
+        });
     }
     for t in 0..names.len() {
         let c = rec.counts()[t];
@@ -504,9 +604,11 @@ fn latency_metrics(m: &mut Entries, run: &RunResult) {
     ] {
         let parts: Vec<&Samples> = lat.iter().map(pick).collect();
         let (each, all) = summaries(&parts);
-        for &t in order.iter().filter(|&&t| t < each.len()) {
-            latency(m, &format!("latency.{dir}.{}", names[t]), each[t]);
-        }
+        m.block(|m| {
+            for &t in order.iter().filter(|&&t| t < each.len()) {
+                latency(m, &format!("latency.{dir}.{}", names[t]), each[t]);
+            }
+        });
         latency(m, &format!("latency.{dir}"), all);
     }
 }
@@ -524,9 +626,11 @@ fn progress_ui_metrics(m: &mut Entries, run: &RunResult) {
         }
     }
     m.count("progress_ui", ui.values().sum());
-    for (o, n) in ui {
-        m.count(format!("progress_ui.{o}"), n);
-    }
+    m.block(|m| {
+        for (o, n) in ui {
+            m.count(format!("progress_ui.{o}"), n);
+        }
+    });
 }
 
 /// `[[procedure]]` number `n`: its calls combined, or, when it made none (no rows matched, or
@@ -553,5 +657,39 @@ fn procedure_metrics(m: &mut Entries, run: &RunResult, calls: &[FlushInfo], n: u
         m.insert(format!("{prefix}.outcome"), Value::Result(r));
         m.insert(format!("{prefix}.returned_at"), Value::Time(t));
         m.insert(format!("{prefix}.completed_at"), Value::Time(t));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(names: &[&str]) -> Vec<(String, Value)> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.to_string(), Value::Count(i as i64)))
+            .collect()
+    }
+
+    /// Whatever the blocks, the order is that of a stable sort by name.
+    #[test]
+    fn runs_in_order_sorts_as_a_stable_sort() {
+        let names = [
+            "b", "a.x", "a.y", "a.z", "a", "c.a", "c.b", "a.y", "c.c", "b.b", "b.a", "d", "c.b",
+            "a.w", "e",
+        ];
+        let cases: [&[(usize, usize)]; 5] = [
+            &[],
+            &[(1, 4)],
+            &[(1, 4), (5, 7), (9, 11)],
+            &[(0, 15)],
+            &[(1, 4), (4, 5), (5, 9), (9, 13), (14, 15)],
+        ];
+        for blocks in cases {
+            let mut want = entries(&names);
+            want.sort_by(|a, b| a.0.cmp(&b.0));
+            assert_eq!(runs_in_order(entries(&names), blocks), want, "{blocks:?}");
+        }
     }
 }
