@@ -113,6 +113,16 @@ pub fn drain_setup(n: u64, transports: usize, inbound: bool) -> DrainSetup {
     }
 }
 
+/// The flags a drain flushes with: the queue it drains, without UI.
+pub(crate) fn drain_flags(inbound: bool) -> FlushFlags {
+    let queue = if inbound {
+        FlushFlags::DOWNLOAD
+    } else {
+        FlushFlags::UPLOAD
+    };
+    queue | FlushFlags::NO_UI
+}
+
 /// Live heap bytes at the three moments of a drain the memory case compares: before anything
 /// is queued, with everything queued, and when the flush has returned.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -148,11 +158,7 @@ pub fn drain_run(setup: &DrainSetup, live_bytes: Option<fn() -> i64>) -> Drained
             let before = probe();
             c.sleep_until(flush_at).await;
             let queued = probe();
-            let flags = if inbound {
-                FlushFlags::DOWNLOAD | FlushFlags::NO_UI
-            } else {
-                FlushFlags::UPLOAD | FlushFlags::NO_UI
-            };
+            let flags = drain_flags(inbound);
             let spooler = c.session().spooler_status();
             let start = Instant::now();
             let r = spooler.flush_queues(0, None, flags).await;

@@ -57,11 +57,7 @@ pub fn drain_zero(n: u64, transports: usize, inbound: bool) -> Duration {
         }
         // Let the spooler queue everything before the clock starts.
         c.sleep_until(1).await;
-        let flags = if inbound {
-            FlushFlags::DOWNLOAD | FlushFlags::NO_UI
-        } else {
-            FlushFlags::UPLOAD | FlushFlags::NO_UI
-        };
+        let flags = drain::drain_flags(inbound);
         let spooler = c.session().spooler_status();
         let start = Instant::now();
         let r = spooler.flush_queues(0, None, flags).await;
