@@ -1,8 +1,7 @@
 //! The calendar: every future event of a run, in the documented same-instant order.
 //!
 //! Actors never arm tokio timers. They register wake-ups here, and the runner's driver pops the
-//! earliest entry, stamps the shared [`Clock`] with it and wakes its target over the target's
-//! channel. The key `(time, class, index, sequence)` orders simultaneous events, so they are
+//! earliest entry, stamps the shared [`Clock`] with it and hands it to its target. The key `(time, class, index, sequence)` orders simultaneous events, so they are
 //! delivered in a platform-independent order whatever tokio's scheduler would have done
 //! (`docs/same-instant.md` states the rules as users read them).
 //!
@@ -466,6 +465,13 @@ impl Clock {
             return false;
         };
         f() && self.inner.pending.load(Relaxed) > 0
+    }
+
+    /// Whether a step may be taken in place right after another: nothing counted is pending
+    /// and no client task may run, so every task is still parked.
+    #[inline]
+    pub fn all_parked(&self) -> bool {
+        self.inner.pending.load(Relaxed) == 0 && !self.inner.clients.load(Relaxed)
     }
 
     /// A client task (a flush caller, a procedure, a notification reader) may be runnable.
