@@ -250,6 +250,11 @@ impl SpoolerHandle {
 }
 
 impl ReportSink for SpoolerHandle {
+    /// Handled by the caller under the actor's lock, as [`SpoolerHandle::deliver_now`] does.
+    fn report_in_place(&self, from: TransportId, report: Report) {
+        lock(&self.shell).handle_one(SpoolerMsg::Report(from, report));
+    }
+
     /// A transport reports: the report queues for the spooler like any other message.
     fn report(&self, from: TransportId, report: Report) {
         self.send(SpoolerMsg::Report(from, report));

@@ -123,16 +123,26 @@ impl TransportHandle {
     /// A calendar wake-up the transport asked for, handled in place by the caller. The
     /// runner calls this only when every task is parked, so the actor's mailbox is empty and
     /// the wake-up would have been the only message it handled: handling it here, under the
-    /// state's lock, is the same as sending it, without a hop through the channel. A crashed
-    /// transport ignores it, as its channel would.
+    /// state's lock, is the same as sending it, without a hop through the channel. So are its
+    /// reports, which the spooler, parked as well, would have handled next and alone: they go
+    /// to [`ReportSink::report_in_place`], once the state's lock is released. A crashed
+    /// transport ignores the wake-up, as its channel would.
     pub fn wake_in_place(&self, tok: WakeToken) {
         if !self.is_alive() {
             return;
         }
-        let mut st = lock(&self.inner.state);
-        st.handle(TransportCmd::Wake(tok));
-        for r in st.reports.drain(..) {
-            self.inner.reports.report(self.inner.id, r);
+        // A wake-up mostly makes one report: that one is moved out alone, which leaves the
+        // state its list to reuse.
+        let (one, more) = {
+            let mut st = lock(&self.inner.state);
+            st.handle(TransportCmd::Wake(tok));
+            match st.reports.len() {
+                1 => (st.reports.pop(), Vec::new()),
+                _ => (None, std::mem::take(&mut st.reports)),
+            }
+        };
+        for r in one.into_iter().chain(more) {
+            self.inner.reports.report_in_place(self.inner.id, r);
         }
     }
 
