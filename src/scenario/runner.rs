@@ -5,8 +5,9 @@
 //! its target, then waits until every task is parked before popping the next. Every task is
 //! parked when an entry is popped, so its target's mailbox is empty and the entry would be the
 //! only message the target handles: the driver hands it over in place, under the actor's lock,
-//! rather than over the actor's channel (the same result, without a hop through tokio). What
-//! the target causes goes to the other actors over their channels as always. Actors count the
+//! rather than over the actor's channel (the same result, without a hop through tokio). So are
+//! the reports a transport makes on such a wake-up, which the spooler, parked as well, would
+//! handle next and alone. Everything else goes between the actors over their channels. Actors count the
 //! messages they are sent and handle, and the task that handles the last one takes the
 //! driver's next step in place (or wakes the driver when it cannot); when uncounted client
 //! tasks may run, a 1 ms tokio sleep, which on a current-thread runtime with the clock paused
