@@ -132,10 +132,10 @@ impl SpoolerHandle {
     }
 
     /// Hands the spooler a calendar entry due now, in place: handled by the caller under the
-    /// actor's lock, as the actor's task would handle it. Only the runner calls this, at a
-    /// step, when every task is parked: the spooler's mailbox is empty then and this would be
-    /// the only message it handles, so the result is the same as [`SpoolerHandle::timed`]'s
-    /// without a hop through the channel.
+    /// actor's lock, as the actor's task would handle it. The runner calls this at a step, when
+    /// every task is parked: the spooler's mailbox is empty then and this would be the only
+    /// message it handles, so the result is the same as [`SpoolerHandle::timed`]'s without a
+    /// hop through the channel. Anywhere else, use [`SpoolerHandle::timed`].
     pub fn deliver_now(&self, msg: Timed) {
         lock(&self.shell).handle_one(SpoolerMsg::Timed(msg));
     }
@@ -227,6 +227,20 @@ impl SpoolerHandle {
     /// `count` inbound messages arrive at transport `transport`'s remote end now.
     pub fn arrive(&self, transport: TransportId, count: u32) {
         self.timed(Timed::Arrive { transport, count });
+    }
+
+    /// A scripted fault strikes `transport` now, for `down` (crash and offline).
+    pub fn fault(&self, transport: TransportId, kind: FaultKind, down: Micros) {
+        self.timed(Timed::Fault {
+            transport,
+            kind,
+            down,
+        });
+    }
+
+    /// A calendar wake-up the spooler asked for.
+    pub fn wake(&self, token: WakeToken) {
+        self.timed(Timed::Wake(token));
     }
 
     /// What is still to be done.
