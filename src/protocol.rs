@@ -76,6 +76,14 @@ pub enum Report {
 pub trait ReportSink: Send + Sync + std::fmt::Debug {
     /// Transport `from` reports `report`.
     fn report(&self, from: TransportId, report: Report);
+
+    /// Transport `from` reports `report` while every other task is parked with an empty
+    /// mailbox (the runner is handing it a calendar wake-up in place): the sink's actor would
+    /// handle this report next and alone, so it may do so in place. By default, as
+    /// [`ReportSink::report`].
+    fn report_in_place(&self, from: TransportId, report: Report) {
+        self.report(from, report);
+    }
 }
 
 /// An outbound attempt that failed: the message goes back to the spooler to wait out its

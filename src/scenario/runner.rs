@@ -1,13 +1,18 @@
 //! The runner: builds one run's actors on a current-thread runtime with tokio's clock paused,
 //! and drives virtual time from the calendar.
 //!
-//! The driver pops the earliest calendar entry, sets the shared clock to its key, wakes its
-//! target over the target's channel, then waits until every task is parked before popping the
-//! next. Actors count the messages they are sent and handle, and the task that handles the
-//! last one takes the driver's next step in place (or wakes the driver when it cannot); when
-//! uncounted client tasks may run, a 1 ms tokio sleep, which on a current-thread runtime with
-//! the clock paused fires only when nothing else can run (auto-advance), is the idleness probe.
-//! tokio's own notion of time never reaches a result: all times come from the calendar.
+//! The driver pops the earliest calendar entry, sets the shared clock to its key, hands it to
+//! its target, then waits until every task is parked before popping the next. Every task is
+//! parked when an entry is popped, so its target's mailbox is empty and the entry would be the
+//! only message the target handles: the driver hands it over in place, under the actor's lock,
+//! rather than over the actor's channel (the same result, without a hop through tokio). So are
+//! the reports a transport makes on such a wake-up, which the spooler, parked as well, would
+//! handle next and alone. Everything else goes between the actors over their channels. Actors count the
+//! messages they are sent and handle, and the task that handles the last one takes the
+//! driver's next step in place (or wakes the driver when it cannot); when uncounted client
+//! tasks may run, a 1 ms tokio sleep, which on a current-thread runtime with the clock paused
+//! fires only when nothing else can run (auto-advance), is the idleness probe. tokio's own
+//! notion of time never reaches a result: all times come from the calendar.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -15,10 +20,9 @@ use std::sync::{Arc, Mutex};
 use crate::client::program::ClientLog;
 use crate::client::{procedures, Client, Session};
 use crate::model::{ProcedureKind, Scenario, ValidateVia, Via, DEFAULT_HORIZON};
-use crate::protocol::TransportCmd;
 use crate::sim::{Class, Clock, Dist, Key, Micros, SimRng, Stream, Target, TransportId, CREATED};
 use crate::spooler::status::{self, StatusStore};
-use crate::spooler::{SpoolerHandle, SpoolerState};
+use crate::spooler::{SpoolerHandle, SpoolerState, Timed};
 use crate::trace::{with_run_names, Actor, CallNames, EventKind, Origin, ProcStep, Recorder};
 use crate::transport::{TransportHandle, TransportState};
 
@@ -256,20 +260,28 @@ impl Run {
         }
     }
 
-    /// Takes the next calendar entry due by the horizon to its target; `false` when none is.
-    fn step(&mut self) -> bool {
+    /// Takes the next calendar entry due by the horizon to its target, and the ones after it
+    /// while that leaves every task parked (nothing sent, no client woken) and `go_on` allows;
+    /// `false` when none was due.
+    fn step(&mut self, go_on: impl Fn(&Clock) -> bool) -> bool {
         let Some((key, target)) = self.clock.pop_until(self.horizon) else {
             return false;
         };
         self.wake(key.t, target);
+        while self.clock.all_parked() && go_on(&self.clock) {
+            let Some((key, target)) = self.clock.pop_until(self.horizon) else {
+                break;
+            };
+            self.wake(key.t, target);
+        }
         true
     }
 
     /// Wakes the target of a calendar entry due `now`.
     fn wake(&mut self, now: Micros, target: Target) {
         match target {
-            Target::Spooler(tok) => self.spooler.wake(tok),
-            Target::Transport(t, tok) => self.transports[t.index()].send(TransportCmd::Wake(tok)),
+            Target::Spooler(tok) => self.spooler.deliver_now(Timed::Wake(tok)),
+            Target::Transport(t, tok) => self.transports[t.index()].wake_in_place(tok),
             Target::Client(tx) => {
                 self.clock.client_woken();
                 let _ = tx.send(());
@@ -297,7 +309,11 @@ impl Run {
         };
         let m = &self.scenario.mail[traffic.spec];
         let (batch, next) = traffic.take_batch(&m.every, now);
-        self.session.spooler().submit_routed(*route, batch, m.size);
+        self.spooler.deliver_now(Timed::Submit {
+            route: *route,
+            count: batch,
+            size: m.size,
+        });
         if traffic.left > 0 && next <= self.horizon {
             let idx = traffic.spec as u32;
             self.clock
@@ -314,7 +330,10 @@ impl Run {
         let (batch, next) = traffic.take_batch(&m.every, now);
         // The parser caps a scenario at 10,000,000 messages, well inside a u32.
         let batch = u32::try_from(batch).unwrap_or(u32::MAX);
-        self.session.spooler().arrive(m.transport, batch);
+        self.spooler.deliver_now(Timed::Arrive {
+            transport: m.transport,
+            count: batch,
+        });
         if traffic.left > 0 && next <= self.horizon {
             let idx = traffic.spec as u32;
             self.clock
@@ -362,7 +381,11 @@ impl Run {
     fn fault(&self, i: usize) {
         let f = &self.scenario.faults[i];
         let down = f.down.unwrap_or(0);
-        self.session.spooler().fault(f.transport, f.kind, down);
+        self.spooler.deliver_now(Timed::Fault {
+            transport: f.transport,
+            kind: f.kind,
+            down,
+        });
     }
 
     /// `[[procedure]]` number `i`: a client task runs it step by step.
@@ -442,6 +465,9 @@ async fn drive_run(run: Run, until: Option<Micros>) -> (Run, Micros) {
     // Taken out when the run ends, which leaves the clock's step nothing to hold on to.
     let run = Arc::new(Mutex::new(Some(run)));
     let (stepper, c) = (run.clone(), clock.clone());
+    // Without a horizon the run ends when nothing scripted is left and the spooler is quiet,
+    // which only the driver can ask: steps stop at the last scripted entry.
+    let go_on = move |c: &Clock| until.is_some() || c.has_scripted();
     clock.set_step(Box::new(move || {
         if until.is_none() && !c.has_scripted() {
             return false;
@@ -450,7 +476,7 @@ async fn drive_run(run: Run, until: Option<Micros>) -> (Run, Micros) {
         let Ok(mut run) = stepper.try_lock() else {
             return false;
         };
-        run.as_mut().is_some_and(Run::step)
+        run.as_mut().is_some_and(|r| r.step(go_on))
     }));
     let end = loop {
         clock.wait_idle().await;
@@ -458,7 +484,7 @@ async fn drive_run(run: Run, until: Option<Micros>) -> (Run, Micros) {
             break clock.now();
         }
         // None: nothing more can happen, or the horizon is reached.
-        if !lock(&run).as_mut().is_some_and(Run::step) {
+        if !lock(&run).as_mut().is_some_and(|r| r.step(go_on)) {
             break horizon;
         }
     };

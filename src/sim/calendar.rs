@@ -1,8 +1,7 @@
 //! The calendar: every future event of a run, in the documented same-instant order.
 //!
 //! Actors never arm tokio timers. They register wake-ups here, and the runner's driver pops the
-//! earliest entry, stamps the shared [`Clock`] with it and wakes its target over the target's
-//! channel. The key `(time, class, index, sequence)` orders simultaneous events, so they are
+//! earliest entry, stamps the shared [`Clock`] with it and hands it to its target. The key `(time, class, index, sequence)` orders simultaneous events, so they are
 //! delivered in a platform-independent order whatever tokio's scheduler would have done
 //! (`docs/same-instant.md` states the rules as users read them).
 //!
@@ -14,7 +13,6 @@
 //! is handled under that last key, so nothing it records sorts before its cause.
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll, Waker};
@@ -22,6 +20,7 @@ use std::task::{Context, Poll, Waker};
 use tokio::sync::oneshot;
 
 use super::ids::TransportId;
+use super::min_queue::MinQueue;
 use super::time::Micros;
 
 /// Event classes, in the order ties at one instant are settled.
@@ -142,7 +141,8 @@ impl Ord for Entry {
 /// A long run lays out thousands of scripted entries before it starts (a year of daily
 /// flushes), while only a handful are created at a time as it goes. Kept in one heap, the
 /// script made every push and pop walk a dozen levels; so the entries laid out before the run
-/// handles anything are sorted once, and only the entries created as it goes share a heap.
+/// handles anything are sorted once, and only the entries created as it goes share a queue,
+/// one that is cheapest at the dozen entries it usually holds ([`MinQueue`]).
 #[derive(Debug, Default)]
 struct Entries {
     /// Entries laid out before the run started, latest first once `sorted`.
@@ -150,7 +150,7 @@ struct Entries {
     /// Whether `laid_out` is sorted.
     sorted: bool,
     /// Entries created while the run handles entries.
-    created: BinaryHeap<Reverse<Entry>>,
+    created: MinQueue<Entry>,
     /// Entries of class `Fault` or later (scripted actions and waiting clients): counted here,
     /// under the lock every push and pop takes anyway, rather than in an atomic of their own.
     scripted: usize,
@@ -163,7 +163,7 @@ impl Entries {
             self.laid_out.push(entry);
             self.sorted = false;
         } else {
-            self.created.push(Reverse(entry));
+            self.created.push(entry);
         }
     }
 
@@ -174,7 +174,7 @@ impl Entries {
             self.sorted = true;
         }
         match (self.laid_out.last(), self.created.peek()) {
-            (Some(a), Some(Reverse(b))) => Some(a.key < b.key),
+            (Some(a), Some(b)) => Some(a.key < b.key),
             (Some(_), None) => Some(true),
             (None, Some(_)) => Some(false),
             (None, None) => None,
@@ -184,7 +184,7 @@ impl Entries {
     fn peek(&mut self) -> Option<Key> {
         match self.earliest_laid_out()? {
             true => self.laid_out.last().map(|e| e.key),
-            false => self.created.peek().map(|e| e.0.key),
+            false => self.created.peek().map(|e| e.key),
         }
     }
 
@@ -203,10 +203,10 @@ impl Entries {
             }
             self.laid_out.pop()
         } else {
-            if self.created.peek()?.0.key.t > horizon {
+            if self.created.peek()?.key.t > horizon {
                 return None;
             }
-            self.created.pop().map(|e| e.0)
+            self.created.pop()
         }
     }
 }
@@ -466,6 +466,13 @@ impl Clock {
             return false;
         };
         f() && self.inner.pending.load(Relaxed) > 0
+    }
+
+    /// Whether a step may be taken in place right after another: nothing counted is pending
+    /// and no client task may run, so every task is still parked.
+    #[inline]
+    pub fn all_parked(&self) -> bool {
+        self.inner.pending.load(Relaxed) == 0 && !self.inner.clients.load(Relaxed)
     }
 
     /// A client task (a flush caller, a procedure, a notification reader) may be runnable.

@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod ids;
+pub mod min_queue;
 pub mod percentile;
 pub mod rng;
 pub mod samples;

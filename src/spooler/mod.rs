@@ -3,14 +3,16 @@
 //!
 //! [`state::SpoolerState`] decides; the private actor loop here feeds it messages from one
 //! mpsc channel and carries out its effects. [`SpoolerHandle`] is the cheap, cloneable way in:
-//! a flush travels as a request carrying a oneshot reply.
+//! a flush travels as a request carrying a oneshot reply. The actor's state sits behind a lock
+//! its task takes once per message, so that the runner can hand it a calendar entry in place
+//! when every task is parked ([`SpoolerHandle::deliver_now`]).
 
 pub mod by_call;
 pub mod queue;
 pub mod state;
 pub mod status;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -45,25 +47,46 @@ enum SpoolerMsg {
         count: u64,
         size: u64,
     },
-    SubmitRouted {
-        route: Option<TransportId>,
-        count: u64,
-        size: u64,
-    },
-    Arrive {
-        transport: TransportId,
-        count: u32,
-    },
     Report(TransportId, Report),
-    Wake(WakeToken),
-    Fault {
-        transport: TransportId,
-        kind: FaultKind,
-        down: Micros,
-    },
+    Timed(Timed),
     Liveness(oneshot::Sender<Liveness>),
     Attach(Vec<TransportHandle>),
     Finish(Vec<OpenPhase>, oneshot::Sender<SpoolerFinal>),
+}
+
+/// What the runner's calendar hands the spooler: a wake-up it asked for, or a scripted action
+/// due now. The runner delivers these in place ([`SpoolerHandle::deliver_now`]) when every task
+/// is parked; anyone may send them like any other message.
+#[derive(Debug)]
+pub enum Timed {
+    /// A calendar wake-up the spooler asked for.
+    Wake(WakeToken),
+    /// The client submits `count` messages of `size` bytes; `route` is the first transport that
+    /// handles their address type, or `None` when no transport does.
+    Submit {
+        /// Where they go.
+        route: Option<TransportId>,
+        /// How many.
+        count: u64,
+        /// Their size in bytes.
+        size: u64,
+    },
+    /// `count` inbound messages arrive at `transport`'s remote end.
+    Arrive {
+        /// Where they arrive.
+        transport: TransportId,
+        /// How many.
+        count: u32,
+    },
+    /// A scripted fault strikes `transport`, for `down` (crash and offline).
+    Fault {
+        /// The transport struck.
+        transport: TransportId,
+        /// What strikes it.
+        kind: FaultKind,
+        /// How long it lasts.
+        down: Micros,
+    },
 }
 
 /// What the spooler holds at the end of a run.
@@ -82,6 +105,9 @@ pub struct SpoolerFinal {
 pub struct SpoolerHandle {
     tx: mpsc::UnboundedSender<SpoolerMsg>,
     clock: Clock,
+    /// The actor's state, which its task locks once per message; shared so that the runner
+    /// can hand it a calendar entry in place ([`SpoolerHandle::deliver_now`]).
+    shell: Arc<Mutex<Shell>>,
 }
 
 impl SpoolerHandle {
@@ -91,8 +117,32 @@ impl SpoolerHandle {
     pub fn spawn(state: SpoolerState, store: Arc<StatusStore>) -> SpoolerHandle {
         let (tx, rx) = mpsc::unbounded_channel();
         let clock = state.clock().clone();
-        tokio::spawn(run(state, rx, store));
-        SpoolerHandle { tx, clock }
+        let shell = Arc::new(Mutex::new(Shell {
+            state,
+            store,
+            transports: Vec::new(),
+            replies: ByCall::default(),
+            calling: None,
+            clock: clock.clone(),
+            batch: Vec::new(),
+            codes: Vec::new(),
+        }));
+        tokio::spawn(run(shell.clone(), rx, clock.clone()));
+        SpoolerHandle { tx, clock, shell }
+    }
+
+    /// Hands the spooler a calendar entry due now, in place: handled by the caller under the
+    /// actor's lock, as the actor's task would handle it. The runner calls this at a step, when
+    /// every task is parked: the spooler's mailbox is empty then and this would be the only
+    /// message it handles, so the result is the same as [`SpoolerHandle::timed`]'s without a
+    /// hop through the channel. Anywhere else, use [`SpoolerHandle::timed`].
+    pub fn deliver_now(&self, msg: Timed) {
+        lock(&self.shell).handle_one(SpoolerMsg::Timed(msg));
+    }
+
+    /// Sends the spooler a calendar entry over its channel.
+    pub fn timed(&self, msg: Timed) {
+        self.send(SpoolerMsg::Timed(msg));
     }
 
     /// Sends a message, counted so the runner knows when the spooler is idle.
@@ -171,17 +221,17 @@ impl SpoolerHandle {
     ///
     /// [`Scenario::route`]: crate::model::Scenario::route
     pub fn submit_routed(&self, route: Option<TransportId>, count: u64, size: u64) {
-        self.send(SpoolerMsg::SubmitRouted { route, count, size });
+        self.timed(Timed::Submit { route, count, size });
     }
 
     /// `count` inbound messages arrive at transport `transport`'s remote end now.
     pub fn arrive(&self, transport: TransportId, count: u32) {
-        self.send(SpoolerMsg::Arrive { transport, count });
+        self.timed(Timed::Arrive { transport, count });
     }
 
     /// A scripted fault strikes `transport` now, for `down` (crash and offline).
     pub fn fault(&self, transport: TransportId, kind: FaultKind, down: Micros) {
-        self.send(SpoolerMsg::Fault {
+        self.timed(Timed::Fault {
             transport,
             kind,
             down,
@@ -190,7 +240,7 @@ impl SpoolerHandle {
 
     /// A calendar wake-up the spooler asked for.
     pub fn wake(&self, token: WakeToken) {
-        self.send(SpoolerMsg::Wake(token));
+        self.timed(Timed::Wake(token));
     }
 
     /// What is still to be done.
@@ -214,6 +264,11 @@ impl SpoolerHandle {
 }
 
 impl ReportSink for SpoolerHandle {
+    /// Handled by the caller under the actor's lock, as [`SpoolerHandle::deliver_now`] does.
+    fn report_in_place(&self, from: TransportId, report: Report) {
+        lock(&self.shell).handle_one(SpoolerMsg::Report(from, report));
+    }
+
     /// A transport reports: the report queues for the spooler like any other message.
     fn report(&self, from: TransportId, report: Report) {
         self.send(SpoolerMsg::Report(from, report));
@@ -221,6 +276,7 @@ impl ReportSink for SpoolerHandle {
 }
 
 /// The actor: the state machine, and what it needs to carry out its effects.
+#[derive(Debug)]
 struct Shell {
     state: SpoolerState,
     store: Arc<StatusStore>,
@@ -237,30 +293,18 @@ struct Shell {
     codes: Vec<(u16, u32)>,
 }
 
-async fn run(
-    state: SpoolerState,
-    mut rx: mpsc::UnboundedReceiver<SpoolerMsg>,
-    store: Arc<StatusStore>,
-) {
-    let clock = state.clock().clone();
-    let mut shell = Shell {
-        state,
-        store,
-        transports: Vec::new(),
-        replies: ByCall::default(),
-        calling: None,
-        clock,
-        batch: Vec::new(),
-        codes: Vec::new(),
-    };
+fn lock(shell: &Mutex<Shell>) -> MutexGuard<'_, Shell> {
+    // A poisoned lock only means a task panicked while handling a message: the run is being
+    // torn down, and what the state holds is still what the report shows.
+    shell.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+async fn run(shell: Arc<Mutex<Shell>>, mut rx: mpsc::UnboundedReceiver<SpoolerMsg>, clock: Clock) {
     while let Some(msg) = rx.recv().await {
-        let more = shell.handle(msg);
-        shell.carry_out_effects();
-        if let Some((id, reply)) = shell.calling.take() {
-            // Newer than every call waiting already: the order of `replies` holds.
-            shell.replies.insert(id, reply);
-        }
-        shell.clock.handled();
+        // Released before the message counts as handled: the last handler may take the
+        // runner's next step in place, which can lock the spooler again.
+        let more = lock(&shell).handle_one(msg);
+        clock.handled();
         if !more {
             return;
         }
@@ -268,6 +312,17 @@ async fn run(
 }
 
 impl Shell {
+    /// Handles one message and carries out its effects; whether the actor goes on.
+    fn handle_one(&mut self, msg: SpoolerMsg) -> bool {
+        let more = self.handle(msg);
+        self.carry_out_effects();
+        if let Some((id, reply)) = self.calling.take() {
+            // Newer than every call waiting already: the order of `replies` holds.
+            self.replies.insert(id, reply);
+        }
+        more
+    }
+
     /// Feeds one message to the state machine; whether the actor goes on.
     fn handle(&mut self, msg: SpoolerMsg) -> bool {
         let state = &mut self.state;
@@ -298,15 +353,17 @@ impl Shell {
                 count,
                 size,
             } => state.submit(&address_type, count, size),
-            SpoolerMsg::SubmitRouted { route, count, size } => state.submit_to(route, count, size),
-            SpoolerMsg::Arrive { transport, count } => state.arrive(transport, count),
             SpoolerMsg::Report(t, r) => state.report(t, r),
-            SpoolerMsg::Wake(tok) => state.wake(tok),
-            SpoolerMsg::Fault {
+            SpoolerMsg::Timed(Timed::Submit { route, count, size }) => {
+                state.submit_to(route, count, size)
+            }
+            SpoolerMsg::Timed(Timed::Arrive { transport, count }) => state.arrive(transport, count),
+            SpoolerMsg::Timed(Timed::Wake(tok)) => state.wake(tok),
+            SpoolerMsg::Timed(Timed::Fault {
                 transport,
                 kind,
                 down,
-            } => state.fault(transport, kind, down),
+            }) => state.fault(transport, kind, down),
             SpoolerMsg::Liveness(tx) => {
                 let _ = tx.send(state.liveness());
             }
@@ -317,6 +374,11 @@ impl Shell {
                 let inbox = state.inbox();
                 let rec = std::mem::replace(&mut state.rec, Recorder::new(0, false));
                 let _ = tx.send(SpoolerFinal { rec, queued, inbox });
+                // The calls still waiting fail (their callers see the spooler gone), and the
+                // transports are let go, as when the actor's task ends.
+                self.replies = ByCall::default();
+                self.calling = None;
+                self.transports = Vec::new();
                 return false;
             }
         }

@@ -10,7 +10,9 @@
 //! real: the task is aborted mid-batch, and the spooler settles what it had handed over from
 //! the record the transport left (what completed before the crash is delivered, the transfer
 //! under way failed, the rest comes back unmarked), then starts a fresh task over it after the
-//! fault's `down` time. The mutex is taken once per command, never per message.
+//! fault's `down` time. The mutex is taken once per command, never per message. The runner
+//! takes it too, to hand the transport a calendar wake-up in place when every task is parked
+//! ([`TransportHandle::wake_in_place`]).
 
 pub mod state;
 
@@ -21,7 +23,7 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
 use crate::protocol::{OpenPhase, Report, ReportSink, TransportCmd};
-use crate::sim::{Clock, TransportId};
+use crate::sim::{Clock, TransportId, WakeToken};
 use crate::trace::Recorder;
 
 pub use state::TransportState;
@@ -115,6 +117,32 @@ impl TransportHandle {
         }
         if let TransportCmd::Arrive { first, count } = cmd {
             lock(&self.inner.state).arrive(first, count);
+        }
+    }
+
+    /// A calendar wake-up the transport asked for, handled in place by the caller. The
+    /// runner calls this only when every task is parked, so the actor's mailbox is empty and
+    /// the wake-up would have been the only message it handled: handling it here, under the
+    /// state's lock, is the same as sending it, without a hop through the channel. So are its
+    /// reports, which the spooler, parked as well, would have handled next and alone: they go
+    /// to [`ReportSink::report_in_place`], once the state's lock is released. A crashed
+    /// transport ignores the wake-up, as its channel would.
+    pub fn wake_in_place(&self, tok: WakeToken) {
+        if !self.is_alive() {
+            return;
+        }
+        // A wake-up mostly makes one report: that one is moved out alone, which leaves the
+        // state its list to reuse.
+        let (one, more) = {
+            let mut st = lock(&self.inner.state);
+            st.handle(TransportCmd::Wake(tok));
+            match st.reports.len() {
+                1 => (st.reports.pop(), Vec::new()),
+                _ => (None, std::mem::take(&mut st.reports)),
+            }
+        };
+        for r in one.into_iter().chain(more) {
+            self.inner.reports.report_in_place(self.inner.id, r);
         }
     }
 
