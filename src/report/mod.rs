@@ -67,11 +67,16 @@ pub struct Outcome {
 impl Outcome {
     /// Computes metrics and checks for a run of `scenario`.
     pub fn new(scenario: &Scenario, run: RunResult) -> Self {
-        let metrics = metrics::compute(&run, metrics::ScriptedCalls::of(scenario));
-        let checks = expect::check_scenario(scenario, &metrics);
+        Self::of(scenario.clone(), run)
+    }
+
+    /// [`Outcome::new`], keeping `scenario` rather than a copy of it.
+    pub fn of(scenario: Scenario, run: RunResult) -> Self {
+        let metrics = metrics::compute(&run, metrics::ScriptedCalls::of(&scenario));
+        let checks = expect::check_scenario(&scenario, &metrics);
         let (conserved, conservation) = expect::conservation(&metrics);
         Outcome {
-            scenario: scenario.clone(),
+            scenario,
             run,
             metrics,
             checks,
