@@ -22,6 +22,31 @@ use crate::scenario::expect::{self, Check};
 use crate::scenario::metrics::{self, Metrics};
 use crate::scenario::{RunResult, Scenario};
 
+/// The key of the metrics in a JSON report.
+const METRICS: &str = "metrics";
+
+/// A JSON report whose metrics are written from [`Metrics`] itself, in the place of the
+/// `metrics` field of `head`.
+struct WithMetrics<'a> {
+    head: &'a serde_json::Map<String, serde_json::Value>,
+    metrics: &'a Metrics,
+}
+
+impl serde::Serialize for WithMetrics<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.head.len()))?;
+        for (k, v) in self.head {
+            if k == METRICS {
+                m.serialize_entry(k, self.metrics)?;
+            } else {
+                m.serialize_entry(k, v)?;
+            }
+        }
+        m.end()
+    }
+}
+
 /// A finished run with everything computed from it.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -42,11 +67,16 @@ pub struct Outcome {
 impl Outcome {
     /// Computes metrics and checks for a run of `scenario`.
     pub fn new(scenario: &Scenario, run: RunResult) -> Self {
-        let metrics = metrics::compute(&run, metrics::ScriptedCalls::of(scenario));
-        let checks = expect::check_scenario(scenario, &metrics);
+        Self::of(scenario.clone(), run)
+    }
+
+    /// [`Outcome::new`], keeping `scenario` rather than a copy of it.
+    pub fn of(scenario: Scenario, run: RunResult) -> Self {
+        let metrics = metrics::compute(&run, metrics::ScriptedCalls::of(&scenario));
+        let checks = expect::check_scenario(&scenario, &metrics);
         let (conserved, conservation) = expect::conservation(&metrics);
         Outcome {
-            scenario: scenario.clone(),
+            scenario,
             run,
             metrics,
             checks,
@@ -90,7 +120,31 @@ impl Outcome {
         self.json(Some(provenance))
     }
 
+    /// Writes [`Outcome::to_json_with`]'s JSON to `out`, pretty-printed, without building the
+    /// metrics' part of it first: they are written straight from [`Metrics`].
+    pub fn write_json_with(
+        &self,
+        provenance: &Provenance,
+        out: impl std::io::Write,
+    ) -> serde_json::Result<()> {
+        let head = self.json_map(Some(provenance), serde_json::Value::Null);
+        let report = WithMetrics {
+            head: &head,
+            metrics: &self.metrics,
+        };
+        serde_json::to_writer_pretty(out, &report)
+    }
+
     fn json(&self, provenance: Option<&Provenance>) -> serde_json::Value {
+        serde_json::Value::Object(self.json_map(provenance, self.metrics.to_json()))
+    }
+
+    /// The report's fields, in their order, with `metrics` as the metrics' field.
+    fn json_map(
+        &self,
+        provenance: Option<&Provenance>,
+        metrics: serde_json::Value,
+    ) -> serde_json::Map<String, serde_json::Value> {
         let mut m = serde_json::Map::new();
         m.insert("scenario".into(), self.run.scenario.clone().into());
         m.insert("seed".into(), self.run.seed.into());
@@ -98,13 +152,13 @@ impl Outcome {
             m.extend(p.fields().into_iter().filter(|(k, _)| k != "seed"));
         }
         m.insert("names".into(), self.run.call_names.to_json());
-        m.insert("metrics".into(), self.metrics.to_json());
+        m.insert(METRICS.into(), metrics);
         m.insert("conserved".into(), self.conserved.into());
         m.insert(
             "expectations".into(),
             self.checks.iter().map(Check::to_json).collect(),
         );
-        serde_json::Value::Object(m)
+        m
     }
 
     /// Why each scripted flush and procedure that did not end in `S_OK` ended as it did, one

@@ -13,4 +13,4 @@ pub use crate::client::Client;
 pub use crate::model::Scenario;
 pub use error::{ScenarioError, Warning};
 pub use parse::{load_scenario, parse_scenario, Parsed};
-pub use runner::{run, run_with, RunOptions, RunResult};
+pub use runner::{run, run_shared, run_with, RunOptions, RunResult};
