@@ -62,14 +62,23 @@ impl SimRng {
     /// The generator, made now if it was not yet.
     #[inline]
     fn made(&mut self) -> &mut ChaCha8Rng {
-        if let Lazy::Unmade { seed, stream } = self.0 {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            rng.set_stream(stream);
-            self.0 = Lazy::Made(Box::new(rng));
+        if let Lazy::Unmade { .. } = self.0 {
+            self.make();
         }
         match &mut self.0 {
             Lazy::Made(rng) => rng,
             Lazy::Unmade { .. } => unreachable!("made above"),
+        }
+    }
+
+    /// Makes the generator: once per stream, out of the way of every draw after the first.
+    #[cold]
+    #[inline(never)]
+    fn make(&mut self) {
+        if let Lazy::Unmade { seed, stream } = self.0 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            rng.set_stream(stream);
+            self.0 = Lazy::Made(Box::new(rng));
         }
     }
 
