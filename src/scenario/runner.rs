@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use crate::client::program::ClientLog;
 use crate::client::{procedures, Client, Session};
 use crate::model::{ProcedureKind, Scenario, ValidateVia, Via, DEFAULT_HORIZON};
+use crate::protocol::ReportSink;
 use crate::sim::{Class, Clock, Dist, Key, Micros, SimRng, Stream, Target, TransportId, CREATED};
 use crate::spooler::status::{self, StatusStore};
 use crate::spooler::{SpoolerHandle, SpoolerState, Timed};
@@ -197,11 +198,13 @@ impl Run {
             SpoolerState::new(&scenario, clock.clone(), full),
             store.clone(),
         );
+        // One sink for all: every transport reports to the same spooler.
+        let sink: Arc<dyn ReportSink> = Arc::new(spooler.clone());
         let transports: Vec<TransportHandle> = TransportId::all(n)
             .zip(&scenario.transports)
             .map(|(id, cfg)| {
                 let state = TransportState::new(id, cfg, seed, clock.clone(), n, full);
-                TransportHandle::spawn(state, Arc::new(spooler.clone()))
+                TransportHandle::spawn(state, sink.clone())
             })
             .collect();
         spooler.attach(transports.clone());
