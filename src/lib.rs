@@ -145,8 +145,9 @@
 //! ([`sim::Clock`]) to wake it at each checkpoint; it reports what it settled and the end of
 //! its part of the flush as [`protocol::Report`]s. When every part has ended, the spooler answers
 //! the call. Each actor writes what happened to its own [`trace::Recorder`]; the runner
-//! ([`scenario::run`]) pops the calendar, wakes each entry's target, and at the end merges the
-//! recorders into one trace, from which [`report`] computes everything it shows.
+//! ([`scenario::run`]) pops the calendar, hands each entry to its target (in place: every task
+//! is parked when an entry is due), and at the end merges the recorders into one trace, from
+//! which [`report`] computes everything it shows.
 //!
 //! A [`client::StatusObject::validate_state`] call takes the same road and is answered at once;
 //! the spooler then tells a transport to hang up (`FORCE_XP_DISCONNECT`) before it records the

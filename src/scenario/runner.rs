@@ -7,12 +7,13 @@
 //! only message the target handles: the driver hands it over in place, under the actor's lock,
 //! rather than over the actor's channel (the same result, without a hop through tokio). So are
 //! the reports a transport makes on such a wake-up, which the spooler, parked as well, would
-//! handle next and alone. Everything else goes between the actors over their channels. Actors count the
-//! messages they are sent and handle, and the task that handles the last one takes the
-//! driver's next step in place (or wakes the driver when it cannot); when uncounted client
-//! tasks may run, a 1 ms tokio sleep, which on a current-thread runtime with the clock paused
-//! fires only when nothing else can run (auto-advance), is the idleness probe. tokio's own
-//! notion of time never reaches a result: all times come from the calendar.
+//! handle next and alone. Everything else goes between the actors over their channels.
+//!
+//! Actors count the messages they are sent and handle, and the task that handles the last one
+//! takes the driver's next step in place (or wakes the driver when it cannot); when uncounted
+//! client tasks may run, a 1 ms tokio sleep, which on a current-thread runtime with the clock
+//! paused fires only when nothing else can run (auto-advance), is the idleness probe. tokio's
+//! own notion of time never reaches a result: all times come from the calendar.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
