@@ -287,17 +287,15 @@ impl Run {
     /// while that leaves every task parked (nothing sent, no client woken) and `go_on` allows;
     /// `false` when none was due.
     fn step(&mut self, go_on: impl Fn(&Clock) -> bool) -> bool {
-        let Some((key, target)) = self.clock.pop_until(self.horizon) else {
-            return false;
-        };
-        self.wake(key.t, target);
-        while self.clock.all_parked() && go_on(&self.clock) {
+        let mut stepped = false;
+        while !stepped || (self.clock.all_parked() && go_on(&self.clock)) {
             let Some((key, target)) = self.clock.pop_until(self.horizon) else {
                 break;
             };
             self.wake(key.t, target);
+            stepped = true;
         }
-        true
+        stepped
     }
 
     /// Wakes the target of a calendar entry due `now`.
@@ -492,7 +490,7 @@ async fn drive_run(run: Run, until: Option<Micros>) -> (Run, Micros) {
     // which only the driver can ask: steps stop at the last scripted entry.
     let go_on = move |c: &Clock| until.is_some() || c.has_scripted();
     clock.set_step(Box::new(move || {
-        if until.is_none() && !c.has_scripted() {
+        if !go_on(&c) {
             return false;
         }
         // Busy: the step is under way, and a message it sent counted as handled at once.
