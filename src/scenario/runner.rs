@@ -175,7 +175,8 @@ struct Run {
     horizon: Micros,
     clock: Clock,
     spooler: SpoolerHandle,
-    transports: Vec<TransportHandle>,
+    /// Shared with the spooler.
+    transports: Arc<[TransportHandle]>,
     session: Session,
     log: ClientLog,
     full: bool,
@@ -201,7 +202,7 @@ impl Run {
         );
         // One sink for all: every transport reports to the same spooler.
         let sink: Arc<dyn ReportSink> = Arc::new(spooler.clone());
-        let transports: Vec<TransportHandle> = TransportId::all(n)
+        let transports: Arc<[TransportHandle]> = TransportId::all(n)
             .zip(&scenario.transports)
             .map(|(id, cfg)| {
                 let state = TransportState::new(id, cfg, seed, clock.clone(), n, full);

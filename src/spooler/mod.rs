@@ -50,7 +50,7 @@ enum SpoolerMsg {
     Report(TransportId, Report),
     Timed(Timed),
     Liveness(oneshot::Sender<Liveness>),
-    Attach(Vec<TransportHandle>),
+    Attach(Arc<[TransportHandle]>),
     Finish(Vec<OpenPhase>, oneshot::Sender<SpoolerFinal>),
 }
 
@@ -120,7 +120,7 @@ impl SpoolerHandle {
         let shell = Arc::new(Mutex::new(Shell {
             state,
             store,
-            transports: Vec::new(),
+            transports: Arc::new([]),
             replies: ByCall::default(),
             calling: None,
             clock: clock.clone(),
@@ -155,9 +155,10 @@ impl SpoolerHandle {
         ok
     }
 
-    /// Gives the spooler its transports, in profile order.
-    pub fn attach(&self, transports: Vec<TransportHandle>) {
-        self.send(SpoolerMsg::Attach(transports));
+    /// Gives the spooler its transports, in profile order: a list it shares with whoever
+    /// started them, so that ten thousand handles are not copied, nor dropped one by one twice.
+    pub fn attach(&self, transports: impl Into<Arc<[TransportHandle]>>) {
+        self.send(SpoolerMsg::Attach(transports.into()));
     }
 
     /// `IMAPIStatus::FlushQueues` on `object`; resolves when the call returns, with the call's
@@ -280,7 +281,7 @@ impl ReportSink for SpoolerHandle {
 struct Shell {
     state: SpoolerState,
     store: Arc<StatusStore>,
-    transports: Vec<TransportHandle>,
+    transports: Arc<[TransportHandle]>,
     /// The callers of `FlushQueues` calls that have not returned yet.
     replies: ByCall<oneshot::Sender<(FlushId, HResult)>>,
     /// The caller of the call being handled: most calls return within the message that made
@@ -378,7 +379,7 @@ impl Shell {
                 // transports are let go, as when the actor's task ends.
                 self.replies = ByCall::default();
                 self.calling = None;
-                self.transports = Vec::new();
+                self.transports = Arc::new([]);
                 return false;
             }
         }
