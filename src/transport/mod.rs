@@ -135,7 +135,7 @@ impl TransportHandle {
         // state its list to reuse.
         let (one, more) = {
             let mut st = lock(&self.inner.state);
-            st.handle(TransportCmd::Wake(tok));
+            st.wake_up(tok);
             match st.reports.len() {
                 1 => (st.reports.pop(), Vec::new()),
                 _ => (None, std::mem::take(&mut st.reports)),
