@@ -30,8 +30,7 @@ pub struct QueuedMsg {
 /// A batch of outbound messages handed over at once, oldest first.
 pub type Batch = VecDeque<QueuedMsg>;
 
-/// A command from the spooler to a transport. (The calendar's wake-ups are handed to the
-/// transport's state in place: [`crate::transport::TransportHandle::wake_in_place`].)
+/// A command from the spooler (or the calendar) to a transport.
 #[derive(Debug)]
 pub enum TransportCmd {
     /// Move these outbound messages, after everything handed over before them. With a flush,
