@@ -135,7 +135,7 @@ impl TransportHandle {
         // state its list to reuse.
         let (one, more) = {
             let mut st = lock(&self.inner.state);
-            st.wake_up(tok);
+            st.handle(TransportCmd::Wake(tok));
             match st.reports.len() {
                 1 => (st.reports.pop(), Vec::new()),
                 _ => (None, std::mem::take(&mut st.reports)),

@@ -274,14 +274,8 @@ impl TransportState {
             }
             TransportCmd::Offline(until) => self.offline(until),
             TransportCmd::DropLine => self.drop_line(),
+            TransportCmd::Wake(tok) => self.wake(tok),
         }
-        self.flush_reports();
-    }
-
-    /// Handles a calendar wake-up the transport asked for (the runner hands it over in place,
-    /// not over the channel: see [`crate::transport::TransportHandle::wake_in_place`]).
-    pub fn wake_up(&mut self, tok: WakeToken) {
-        self.wake(tok);
         self.flush_reports();
     }
 

@@ -56,11 +56,6 @@ impl Rig {
         self.reports.append(&mut self.t.reports);
     }
 
-    fn wake_up(&mut self, tok: WakeToken) {
-        self.t.wake_up(tok);
-        self.reports.append(&mut self.t.reports);
-    }
-
     fn upload(&mut self, msgs: &[(u32, Micros)], flush: Option<FlushId>) {
         let msgs = msgs
             .iter()
@@ -80,7 +75,7 @@ impl Rig {
     fn run_until(&mut self, until: Micros) {
         while self.clock.peek().is_some_and(|k| k.t <= until) {
             if let Some((_, Target::Transport(_, tok))) = self.clock.pop() {
-                self.wake_up(tok);
+                self.handle(TransportCmd::Wake(tok));
             }
         }
     }
@@ -283,7 +278,7 @@ fn a_wake_up_of_an_older_generation_changes_nothing() {
         kind: WAKE_CONNECTED,
         value: r.t.generation - 1,
     };
-    r.wake_up(stale);
+    r.handle(TransportCmd::Wake(stale));
     assert_eq!(r.t.line, Line::Down);
 }
 
